@@ -1,0 +1,10 @@
+DROP TRIGGER events_no_truncate ON events;
+DROP TRIGGER events_append_only ON events;
+DROP FUNCTION events_are_append_only();
+DROP TABLE events;
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE stock_movements;
+DROP TABLE inventory;
+DROP TABLE products;
+DROP TABLE customers;

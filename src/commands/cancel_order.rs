@@ -1,0 +1,46 @@
+//! CancelOrder: a placed or paid order is cancelled with a reason, and its
+//! reserved units become available again. Not possible once shipped.
+
+use diesel_async::AsyncPgConnection;
+use serde::Deserialize;
+
+use super::order_lifecycle::advance;
+use super::{Ack, CommandContext, CommandError};
+use crate::domain::{FieldErrors, OrderStatus, Reason};
+
+/// A cancellation form as submitted.
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct CancelForm {
+    pub reason: String,
+}
+
+/// A parsed cancellation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelOrder {
+    pub order_id: i64,
+    pub reason: Reason,
+}
+
+impl CancelOrder {
+    pub fn parse(order_id: i64, form: &CancelForm) -> Result<Self, FieldErrors> {
+        Reason::parse(&form.reason)
+            .map(|reason| Self { order_id, reason })
+            .map_err(|e| FieldErrors::single("reason", e))
+    }
+}
+
+/// Cancels the order and releases its reservations.
+pub async fn cancel_order(
+    conn: &mut AsyncPgConnection,
+    input: CancelOrder,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    advance(
+        conn,
+        input.order_id,
+        OrderStatus::Cancelled,
+        Some(input.reason),
+        ctx,
+    )
+    .await
+}

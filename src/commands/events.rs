@@ -1,0 +1,65 @@
+//! Appending to the `events` table, inside the command's own transaction.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use super::CommandContext;
+use crate::db::schema::events;
+
+/// The kinds of record an event belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Aggregate {
+    Customer,
+    Product,
+    Order,
+}
+
+impl Aggregate {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Product => "product",
+            Self::Order => "order",
+        }
+    }
+}
+
+/// Appends one event and returns its id.
+pub(crate) async fn append(
+    conn: &mut AsyncPgConnection,
+    ctx: &CommandContext,
+    aggregate: Aggregate,
+    aggregate_id: i64,
+    event_type: &str,
+    payload: Value,
+) -> QueryResult<i64> {
+    diesel::insert_into(events::table)
+        .values((
+            events::aggregate_type.eq(aggregate.as_str()),
+            events::aggregate_id.eq(aggregate_id),
+            events::event_type.eq(event_type),
+            events::payload.eq(payload),
+            events::actor.eq(&ctx.actor.name),
+            events::request_id.eq(ctx.request_id.as_deref()),
+        ))
+        .returning(events::id)
+        .get_result(conn)
+        .await
+}
+
+/// Who last changed a record and when, for conflict messages.
+pub(crate) async fn last_change(
+    conn: &mut AsyncPgConnection,
+    aggregate: Aggregate,
+    aggregate_id: i64,
+) -> QueryResult<Option<(String, chrono::DateTime<chrono::Utc>)>> {
+    events::table
+        .filter(events::aggregate_type.eq(aggregate.as_str()))
+        .filter(events::aggregate_id.eq(aggregate_id))
+        .order(events::id.desc())
+        .select((events::actor, events::occurred_at))
+        .first(conn)
+        .await
+        .optional()
+}

@@ -1,0 +1,16 @@
+//! MarkPaid: the customer paid; a placed order becomes paid.
+
+use diesel_async::AsyncPgConnection;
+
+use super::order_lifecycle::advance;
+use super::{Ack, CommandContext, CommandError};
+use crate::domain::OrderStatus;
+
+/// See the module docs; a status that does not allow it is an `InvalidTransition`.
+pub async fn mark_paid(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    advance(conn, order_id, OrderStatus::Paid, None, ctx).await
+}

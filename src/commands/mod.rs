@@ -1,0 +1,165 @@
+//! The write side. Each command is one file: parse raw input into a typed
+//! command, then one transaction that enforces the rules, changes the write
+//! tables and appends its events. A command answers with an [`Ack`], never
+//! with a read model; it never reads from the `read` schema.
+
+mod events;
+mod order_lifecycle;
+
+pub mod adjust_stock;
+pub mod cancel_order;
+pub mod create_product;
+pub mod mark_delivered;
+pub mod mark_paid;
+pub mod place_order;
+pub mod receive_stock;
+pub mod register_customer;
+pub mod ship_order;
+pub mod update_customer;
+pub mod update_product;
+
+use crate::domain::{Actor, FieldErrors, OrderStatus};
+
+/// What a successful command returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ack {
+    /// The id of the record the command created or changed.
+    pub id: i64,
+    /// The record's version after the change; `None` for records without one (stock).
+    pub version: Option<i32>,
+    /// The last event the command appended: the read side has caught up with
+    /// this change once its watermark reaches this id.
+    pub event_id: i64,
+    /// True when an idempotent command recognised a repeat and changed nothing.
+    pub replayed: bool,
+}
+
+/// Who runs a command and on behalf of which request.
+#[derive(Debug, Clone)]
+pub struct CommandContext {
+    pub actor: Actor,
+    pub request_id: Option<String>,
+}
+
+impl CommandContext {
+    pub fn new(actor: Actor) -> Self {
+        Self {
+            actor,
+            request_id: None,
+        }
+    }
+}
+
+/// Why a command refused to act. Nothing was written in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Input that breaks a rule, keyed by form field.
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    /// The record named (usually by a path parameter) does not exist.
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: i64 },
+    /// Someone else changed the record first, or an idempotency key was reused
+    /// with other content.
+    #[error("{}", .0.message)]
+    Conflict(Conflict),
+    /// Not enough available stock for one or more order lines.
+    #[error("not enough stock for {}", shortage_list(.0))]
+    InsufficientStock(Vec<Shortage>),
+    /// The order's status does not allow this step.
+    #[error("order {order_id} is {from} and cannot become {to}")]
+    InvalidTransition {
+        order_id: i64,
+        from: OrderStatus,
+        to: OrderStatus,
+    },
+    /// The database failed (connection lost, timeout, a constraint we did not expect).
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+impl CommandError {
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors::single(field, message))
+    }
+}
+
+impl From<FieldErrors> for CommandError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+/// A stale write: what the record holds now, so the user can decide again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub message: String,
+    /// Fields whose stored value differs from what the user submitted:
+    /// `(field, value now stored)`.
+    pub changes: Vec<(String, String)>,
+    /// The record's current version, to retry against.
+    pub current_version: Option<i32>,
+}
+
+/// One order line that cannot be reserved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortage {
+    pub sku: String,
+    pub requested: i32,
+    pub available: i32,
+}
+
+fn shortage_list(shortages: &[Shortage]) -> String {
+    shortages
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({} requested, {} available)",
+                s.sku, s.requested, s.available
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a Diesel error is a unique violation of `constraint`.
+fn is_unique_violation(error: &diesel::result::Error, constraint: &str) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, info)
+            if info.constraint_name() == Some(constraint)
+    )
+}
+
+/// The conflict for a stale version: who saved the record last, and which of
+/// the submitted values differ from what is stored now.
+async fn stale_version(
+    conn: &mut diesel_async::AsyncPgConnection,
+    aggregate: events::Aggregate,
+    id: i64,
+    current_version: i32,
+    changes: Vec<(String, String)>,
+) -> CommandError {
+    let by = match events::last_change(conn, aggregate, id).await {
+        Ok(Some((actor, at))) => format!(" by {actor} at {}", at.format("%Y-%m-%d %H:%M:%S UTC")),
+        _ => String::new(),
+    };
+    CommandError::Conflict(Conflict {
+        message: format!(
+            "this record was changed{by} after you opened it (now version {current_version}); \
+             review the current values and save again"
+        ),
+        changes,
+        current_version: Some(current_version),
+    })
+}
+
+/// `(field, stored)` for each field whose stored value differs from the submitted one.
+fn differing(fields: &[(&str, String, String)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter(|(_, stored, submitted)| stored != submitted)
+        .map(|(field, stored, _)| ((*field).to_owned(), stored.clone()))
+        .collect()
+}

@@ -1,0 +1,190 @@
+//! The order lifecycle that MarkPaid, ShipOrder, MarkDelivered and CancelOrder
+//! share: one guarded status update whose allowed "from" states come from
+//! [`OrderStatus::can_become`], the stock effects of shipping and cancelling,
+//! and the event.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::json;
+
+use super::events::{self, Aggregate};
+use super::{Ack, CommandContext, CommandError};
+use crate::db::schema::{inventory, order_lines, orders, stock_movements};
+use crate::domain::{OrderStatus, Reason};
+
+/// Moves the order to `to` if its current status allows it, applying the stock
+/// effect of the move, and appends `order_<to>`.
+pub(crate) async fn advance(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    to: OrderStatus,
+    reason: Option<Reason>,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    conn.transaction(async move |conn| {
+            let version = move_status(conn, order_id, to, reason.as_ref()).await?;
+            match to {
+                OrderStatus::Shipped => end_reservations(conn, order_id, ReservationEnd::Ship, ctx).await?,
+                OrderStatus::Cancelled => {
+                    end_reservations(conn, order_id, ReservationEnd::Release, ctx).await?;
+                }
+                OrderStatus::Placed | OrderStatus::Paid | OrderStatus::Delivered => {}
+            }
+            let event_id = events::append(
+                conn,
+                ctx,
+                Aggregate::Order,
+                order_id,
+                &format!("order_{to}"),
+                json!({ "status": to.as_str(), "reason": reason.as_ref().map(Reason::as_str), "version": version }),
+            )
+            .await?;
+            Ok(Ack {
+                id: order_id,
+                version: Some(version),
+                event_id,
+                replayed: false,
+            })
+    })
+    .await
+}
+
+#[derive(QueryableByName)]
+struct NewVersion {
+    #[diesel(sql_type = Integer)]
+    version: i32,
+}
+
+/// The guarded update: sets `to` and its timestamp only where the current
+/// status may become `to`; row locks make concurrent moves take turns.
+async fn move_status(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    to: OrderStatus,
+    reason: Option<&Reason>,
+) -> Result<i32, CommandError> {
+    let from: Vec<&str> = OrderStatus::ALL
+        .into_iter()
+        .filter(|s| s.can_become(to))
+        .map(OrderStatus::as_str)
+        .collect();
+    let row: Option<NewVersion> = diesel::sql_query(
+        "UPDATE orders SET status = $2,
+             paid_at      = CASE WHEN $2 = 'paid'      THEN now() ELSE paid_at END,
+             shipped_at   = CASE WHEN $2 = 'shipped'   THEN now() ELSE shipped_at END,
+             delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
+             cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,
+             cancellation_reason = COALESCE($3, cancellation_reason),
+             version = version + 1,
+             updated_at = now()
+         WHERE id = $1 AND status = ANY($4)
+         RETURNING version",
+    )
+    .bind::<BigInt, _>(order_id)
+    .bind::<Text, _>(to.as_str())
+    .bind::<Nullable<Text>, _>(reason.map(Reason::as_str))
+    .bind::<Array<Text>, _>(&from)
+    .get_result(conn)
+    .await
+    .optional()?;
+    match row {
+        Some(row) => Ok(row.version),
+        None => Err(refused(conn, order_id, to).await?),
+    }
+}
+
+/// Why a guarded status update matched no row: the order does not exist, or
+/// its status does not allow the move to `to`.
+async fn refused(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    to: OrderStatus,
+) -> Result<CommandError, CommandError> {
+    let status: Option<String> = orders::table
+        .find(order_id)
+        .select(orders::status)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(match status.map(|s| OrderStatus::parse(&s)) {
+        None => CommandError::NotFound {
+            what: "order",
+            id: order_id,
+        },
+        Some(Ok(from)) => CommandError::InvalidTransition { order_id, from, to },
+        Some(Err(e)) => {
+            CommandError::Database(diesel::result::Error::DeserializationError(e.into()))
+        }
+    })
+}
+
+/// What happens to an order's reserved units.
+#[derive(Debug, Clone, Copy)]
+enum ReservationEnd {
+    /// Cancelled: the units become available again.
+    Release,
+    /// Shipped: the units leave the building.
+    Ship,
+}
+
+/// Ends the reservation of every line of the order, product by product in
+/// ascending id (the same lock order as placing an order), with a ledger entry each.
+async fn end_reservations(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    end: ReservationEnd,
+    ctx: &CommandContext,
+) -> Result<(), CommandError> {
+    let lines: Vec<(i64, i32)> = order_lines::table
+        .filter(order_lines::order_id.eq(order_id))
+        .order(order_lines::product_id.asc())
+        .select((order_lines::product_id, order_lines::quantity))
+        .load(conn)
+        .await?;
+    for &(product_id, q) in &lines {
+        let target = inventory::table.find(product_id);
+        match end {
+            ReservationEnd::Release => {
+                diesel::update(target)
+                    .set((
+                        inventory::reserved.eq(inventory::reserved - q),
+                        inventory::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            ReservationEnd::Ship => {
+                diesel::update(target)
+                    .set((
+                        inventory::reserved.eq(inventory::reserved - q),
+                        inventory::on_hand.eq(inventory::on_hand - q),
+                        inventory::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+        }
+    }
+    let kind = match end {
+        ReservationEnd::Release => "release",
+        ReservationEnd::Ship => "shipment",
+    };
+    let movements: Vec<_> = lines
+        .iter()
+        .map(|&(product_id, q)| {
+            (
+                stock_movements::product_id.eq(product_id),
+                stock_movements::kind.eq(kind),
+                stock_movements::quantity.eq(-q),
+                stock_movements::order_id.eq(Some(order_id)),
+                stock_movements::actor.eq(&ctx.actor.name),
+            )
+        })
+        .collect();
+    diesel::insert_into(stock_movements::table)
+        .values(&movements)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! RegisterCustomer: a new customer with a unique email.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::events::{self, Aggregate};
+use super::{Ack, CommandContext, CommandError};
+use crate::db::schema::customers;
+use crate::domain::{Email, FieldErrors, Name, Phone};
+
+/// A customer form as submitted (also used by UpdateCustomer).
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct CustomerForm {
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+}
+
+/// The customer's details, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerDetails {
+    pub email: Email,
+    pub name: Name,
+    pub phone: Option<Phone>,
+}
+
+impl TryFrom<&CustomerForm> for CustomerDetails {
+    type Error = FieldErrors;
+
+    fn try_from(form: &CustomerForm) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&form.email));
+        let name = errors.check("name", Name::parse(&form.name));
+        let phone = errors.check("phone", Phone::parse_optional(&form.phone));
+        match (email, name, phone) {
+            (Some(email), Some(name), Some(phone)) if errors.is_empty() => {
+                Ok(Self { email, name, phone })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+pub(super) const DUPLICATE_EMAIL: &str = "a customer with this email is already registered";
+
+/// Registers a customer. A taken email is a field error.
+pub async fn register_customer(
+    conn: &mut AsyncPgConnection,
+    input: CustomerDetails,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    conn.transaction(async move |conn| {
+        let id: Option<i64> = diesel::insert_into(customers::table)
+            .values((
+                customers::email.eq(input.email.as_str()),
+                customers::name.eq(input.name.as_str()),
+                customers::phone.eq(input.phone.as_ref().map(Phone::as_str)),
+            ))
+            .on_conflict(customers::email)
+            .do_nothing()
+            .returning(customers::id)
+            .get_result(conn)
+            .await
+            .optional()?;
+        let Some(id) = id else {
+            return Err(CommandError::field("email", DUPLICATE_EMAIL));
+        };
+        let event_id = events::append(
+            conn,
+            ctx,
+            Aggregate::Customer,
+            id,
+            "customer_registered",
+            json!({
+                "email": input.email.as_str(),
+                "name": input.name.as_str(),
+                "phone": input.phone.as_ref().map(Phone::as_str),
+            }),
+        )
+        .await?;
+        Ok(Ack {
+            id,
+            version: Some(1),
+            event_id,
+            replayed: false,
+        })
+    })
+    .await
+}

@@ -1,0 +1,16 @@
+//! ShipOrder: a paid order leaves; its reserved units leave on-hand stock.
+
+use diesel_async::AsyncPgConnection;
+
+use super::order_lifecycle::advance;
+use super::{Ack, CommandContext, CommandError};
+use crate::domain::OrderStatus;
+
+/// See the module docs; a status that does not allow it is an `InvalidTransition`.
+pub async fn ship_order(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    advance(conn, order_id, OrderStatus::Shipped, None, ctx).await
+}

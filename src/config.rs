@@ -1,0 +1,75 @@
+//! Settings: Rocket.toml, overridden by `ROCKET_*` variables, and the plain
+//! `DATABASE_URL` / `READ_DATABASE_URL` variables that every tool understands.
+
+use std::time::Duration;
+
+use rocket::figment::Figment;
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::db::pools::PoolOptions;
+
+/// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Settings {
+    /// The write database (and the read database unless `read_database_url` is set).
+    pub database_url: String,
+    /// Where queries read from, e.g. a streaming replica. Defaults to `database_url`.
+    pub read_database_url: Option<String>,
+    /// Connections per pool.
+    pub pool_size: usize,
+    /// How long a request waits for a connection before it is answered 503.
+    pub pool_timeout_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "postgres://postgres@127.0.0.1:5432/orderdesk".into(),
+            read_database_url: None,
+            pool_size: 8,
+            pool_timeout_ms: 2_000,
+        }
+    }
+}
+
+impl Settings {
+    /// The figment every entry point reads: defaults, Rocket.toml (profile
+    /// chosen by `ROCKET_PROFILE`), `ROCKET_*` variables, then `DATABASE_URL`
+    /// and `READ_DATABASE_URL`.
+    pub fn figment() -> Figment {
+        Figment::from(rocket::Config::default())
+            .merge(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+            .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL", "READ_DATABASE_URL"])
+                    .map(|k| k.as_str().to_ascii_lowercase().into()),
+            )
+            .select(rocket::Config::DEFAULT_PROFILE)
+            .select(Env::var_or(
+                "ROCKET_PROFILE",
+                rocket::Config::DEFAULT_PROFILE,
+            ))
+    }
+
+    pub fn from_figment(figment: &Figment) -> Result<Self, String> {
+        figment
+            .extract()
+            .map_err(|e| format!("invalid configuration: {e}"))
+    }
+
+    pub fn read_url(&self) -> &str {
+        self.read_database_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
+    }
+
+    pub fn pool_options(&self) -> PoolOptions {
+        PoolOptions {
+            max_size: self.pool_size.max(1),
+            wait_timeout: Duration::from_millis(self.pool_timeout_ms),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The write pool and the read pool.
+//!
+//! The read pool's connections are read-only, act as the `orderdesk_reader`
+//! role and see only the `read` schema, so a query that tries to write or to
+//! read a write table fails loudly instead of quietly breaking CQRS.
+
+use std::time::Duration;
+
+use diesel_async::AsyncConnection;
+use diesel_async::AsyncPgConnection;
+use diesel_async::SimpleAsyncConnection;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
+use futures_util::FutureExt;
+
+/// A pool of async PostgreSQL connections.
+pub type PgPool = Pool<AsyncPgConnection>;
+/// Why a connection could not be checked out (timeout, database down).
+pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+/// A connection checked out of a [`PgPool`].
+pub type PooledConn = Object<AsyncPgConnection>;
+
+/// The statements every read-side connection runs once, when it is opened.
+pub const READ_SESSION_SETUP: &str = "SET ROLE orderdesk_reader; \
+     SET search_path = read; \
+     SET default_transaction_read_only = on;";
+
+/// Both pools, kept in Rocket's managed state.
+#[derive(Clone)]
+pub struct Pools {
+    pub write: PgPool,
+    pub read: PgPool,
+}
+
+/// How a pool is sized and how long a request may wait for a connection.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_size: usize,
+    pub wait_timeout: Duration,
+}
+
+impl Pools {
+    pub fn new(write_url: &str, read_url: &str, options: PoolOptions) -> Result<Self, String> {
+        Ok(Self {
+            write: write_pool(write_url, options)?,
+            read: read_pool(read_url, options)?,
+        })
+    }
+}
+
+/// A pool for commands. Connections are verified when reused, so the pool heals
+/// itself after a database restart instead of handing out dead connections.
+pub fn write_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Verified;
+    build(url, config, options)
+}
+
+/// A pool for queries, see the module docs.
+pub fn read_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Verified;
+    config.custom_setup = Box::new(|url| {
+        let url = url.to_owned();
+        async move {
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.batch_execute(READ_SESSION_SETUP)
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    build(url, config, options)
+}
+
+fn build(
+    url: &str,
+    config: ManagerConfig<AsyncPgConnection>,
+    options: PoolOptions,
+) -> Result<PgPool, String> {
+    let manager = AsyncDieselConnectionManager::new_with_config(url, config);
+    Pool::builder(manager)
+        .max_size(options.max_size)
+        .wait_timeout(Some(options.wait_timeout))
+        .create_timeout(Some(options.wait_timeout))
+        .recycle_timeout(Some(options.wait_timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| format!("could not build connection pool: {e}"))
+}

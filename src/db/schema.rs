@@ -1,0 +1,119 @@
+// @generated automatically by Diesel CLI.
+
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "xid8", schema = "pg_catalog"))]
+    pub struct Xid8;
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Int8,
+        email -> Text,
+        name -> Text,
+        phone -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Xid8;
+
+    events (id) {
+        id -> Int8,
+        aggregate_type -> Text,
+        aggregate_id -> Int8,
+        event_type -> Text,
+        payload -> Jsonb,
+        actor -> Text,
+        request_id -> Nullable<Text>,
+        txid -> Xid8,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    inventory (product_id) {
+        product_id -> Int8,
+        on_hand -> Int4,
+        reserved -> Int4,
+        low_stock_threshold -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> Int8,
+        order_id -> Int8,
+        line_no -> Int4,
+        product_id -> Int8,
+        quantity -> Int4,
+        unit_price_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        status -> Text,
+        shipping_address -> Text,
+        idempotency_key -> Text,
+        request_fingerprint -> Text,
+        placed_at -> Timestamptz,
+        paid_at -> Nullable<Timestamptz>,
+        shipped_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancellation_reason -> Nullable<Text>,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Int8,
+        sku -> Text,
+        name -> Text,
+        description -> Text,
+        price_cents -> Int8,
+        active -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Int8,
+        product_id -> Int8,
+        kind -> Text,
+        quantity -> Int4,
+        reason -> Text,
+        order_id -> Nullable<Int8>,
+        actor -> Text,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(inventory -> products (product_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_lines -> products (product_id));
+diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(stock_movements -> products (product_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    customers,
+    events,
+    inventory,
+    order_lines,
+    orders,
+    products,
+    stock_movements,
+);

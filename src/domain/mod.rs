@@ -1,0 +1,17 @@
+//! Typed domain values. Raw input is parsed into these once, at the edge, so
+//! commands only ever see values that are already valid ("parse, don't validate").
+
+mod actor;
+mod field_errors;
+mod money;
+mod order_status;
+mod quantity;
+mod text;
+
+pub use actor::Actor;
+pub use field_errors::FieldErrors;
+pub use money::Money;
+pub use money::format_cents;
+pub use order_status::OrderStatus;
+pub use quantity::{MAX_QUANTITY, Quantity, StockDelta};
+pub use text::{Address, Email, IdempotencyKey, Name, Phone, Reason, Sku, parse_description};

@@ -1,0 +1,66 @@
+//! The `orderdesk` command: serve the web app, run migrations, and (as the
+//! read side and operations arrive) refresh, verify, seed and manage users.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use orderdesk::config::Settings;
+use orderdesk::db::migrations;
+
+#[derive(Parser)]
+#[command(name = "orderdesk", version, about = "OrderDesk: a shop's back office")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve the web app.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+}
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,rocket=warn,orderdesk=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("orderdesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let figment = Settings::figment();
+    let settings = Settings::from_figment(&figment)?;
+    match command {
+        Command::Migrate => {
+            let n = migrations::run_pending(&settings.database_url)
+                .await
+                .map_err(|e| format!("migrations failed: {e}"))?;
+            println!("applied {n} migration(s); {} in total", migrations::count());
+            Ok(())
+        }
+        Command::Serve => {
+            migrations::run_pending(&settings.database_url)
+                .await
+                .map_err(|e| format!("migrations failed: {e}"))?;
+            let rocket = orderdesk::build_rocket(figment)?;
+            rocket
+                .launch()
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("server failed: {e}"))
+        }
+    }
+}

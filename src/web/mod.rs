@@ -1,0 +1,81 @@
+//! The web layer: Rocket routes by resource, request guards, and the one place
+//! where the write side and the read side meet (a handler calls a command or a
+//! query, never both for the same purpose).
+
+mod db_guard;
+mod health;
+mod home;
+
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket, catchers};
+
+use crate::config::Settings;
+use crate::db::Pools;
+use crate::error::ErrorPage;
+
+pub use db_guard::{ReadConn, WriteConn};
+
+/// Builds the application from a figment (see [`Settings::figment`]).
+pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
+    let settings = Settings::from_figment(&figment)?;
+    let pools = Pools::new(
+        &settings.database_url,
+        settings.read_url(),
+        settings.pool_options(),
+    )?;
+    Ok(rocket::custom(figment)
+        .manage(settings)
+        .manage(pools)
+        .mount("/", home::routes())
+        .mount("/", health::routes())
+        .mount("/static", FileServer::from(static_dir()))
+        .register(
+            "/",
+            catchers![not_found, unprocessable, unavailable, internal],
+        ))
+}
+
+/// `static/` beside the binary's crate, unless `ORDERDESK_STATIC_DIR` says otherwise.
+fn static_dir() -> String {
+    std::env::var("ORDERDESK_STATIC_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/static").to_owned())
+}
+
+fn catcher_page(
+    status: rocket::http::Status,
+    message: &str,
+) -> rocket::response::content::RawHtml<String> {
+    rocket::response::content::RawHtml(ErrorPage::new(status, message).html())
+}
+
+#[rocket::catch(404)]
+fn not_found() -> rocket::response::content::RawHtml<String> {
+    catcher_page(
+        rocket::http::Status::NotFound,
+        "There is no page at this address.",
+    )
+}
+
+#[rocket::catch(422)]
+fn unprocessable() -> rocket::response::content::RawHtml<String> {
+    catcher_page(
+        rocket::http::Status::UnprocessableEntity,
+        "The submitted data could not be read. Nothing was saved.",
+    )
+}
+
+#[rocket::catch(503)]
+fn unavailable() -> rocket::response::content::RawHtml<String> {
+    catcher_page(
+        rocket::http::Status::ServiceUnavailable,
+        "The database is not answering right now. Nothing was saved; try again in a moment.",
+    )
+}
+
+#[rocket::catch(500)]
+fn internal() -> rocket::response::content::RawHtml<String> {
+    catcher_page(
+        rocket::http::Status::InternalServerError,
+        "Something went wrong on our side. Nothing was saved.",
+    )
+}
