@@ -45,6 +45,12 @@ async fn run(command: Command) -> Result<(), String> {
     let settings = Settings::from_figment(&figment)?;
     match command {
         Command::Migrate => {
+            if orderdesk::db::admin::create_database_if_missing(&settings.database_url).await? {
+                println!(
+                    "created database {}",
+                    orderdesk::db::admin::database_name(&settings.database_url)?
+                );
+            }
             let n = migrations::run_pending(&settings.database_url)
                 .await
                 .map_err(|e| format!("migrations failed: {e}"))?;

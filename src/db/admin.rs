@@ -1,0 +1,93 @@
+//! Database-level chores: creating the application's database when it is missing.
+
+use diesel::sql_types::Text;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+/// Splits a connection URL into (URL up to the database name, database name, query string).
+fn split(url: &str) -> Result<(&str, &str, &str), String> {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let slash = url[after_scheme..]
+        .find('/')
+        .map(|i| i + after_scheme)
+        .ok_or_else(|| format!("database URL {url:?} names no database"))?;
+    let (db, query) = match url[slash + 1..].split_once('?') {
+        Some((db, q)) => (db, q),
+        None => (&url[slash + 1..], ""),
+    };
+    Ok((&url[..slash], db, query))
+}
+
+/// The database name in a connection URL.
+pub fn database_name(url: &str) -> Result<String, String> {
+    let (_, db, _) = split(url)?;
+    if db.is_empty() {
+        return Err(format!("database URL {url:?} names no database"));
+    }
+    Ok(db.to_owned())
+}
+
+/// The same server's URL with another database name (e.g. `postgres`).
+pub fn with_database(url: &str, name: &str) -> Result<String, String> {
+    let (base, _, query) = split(url)?;
+    Ok(if query.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{query}")
+    })
+}
+
+/// Quotes an identifier for SQL.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    exists: bool,
+}
+
+/// Creates the database `url` names unless it exists; returns whether it created it.
+pub async fn create_database_if_missing(url: &str) -> Result<bool, String> {
+    let name = database_name(url)?;
+    let admin_url = with_database(url, "postgres")?;
+    let mut admin = AsyncPgConnection::establish(&admin_url)
+        .await
+        .map_err(|e| format!("cannot connect to {admin_url}: {e}"))?;
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<Text, _>(&name)
+            .get_result(&mut admin)
+            .await
+            .map_err(|e| e.to_string())?;
+    if found.exists {
+        return Ok(false);
+    }
+    match diesel::sql_query(format!("CREATE DATABASE {}", quote_ident(&name)))
+        .execute(&mut admin)
+        .await
+    {
+        Ok(_) => Ok(true),
+        // Someone else created it at the same moment.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(format!("cannot create database {name}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swaps_the_database_name_and_keeps_the_query() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/shop?sslmode=disable", "postgres").unwrap(),
+            "postgres://u@h:5432/postgres?sslmode=disable"
+        );
+        assert_eq!(database_name("postgres://u@h/shop").unwrap(), "shop");
+        assert!(database_name("postgres://u@h").is_err());
+    }
+}

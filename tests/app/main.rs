@@ -1,0 +1,13 @@
+//! The one integration-test binary: every test talks to a real PostgreSQL,
+//! each in a database of its own made from a migrated template.
+
+mod helpers;
+
+mod concurrency;
+mod customers;
+mod events;
+mod migrations;
+mod orders;
+mod products;
+mod stock;
+mod web;
