@@ -20,6 +20,12 @@ pub struct Settings {
     pub pool_size: usize,
     /// How long a request waits for a connection before it is answered 503.
     pub pool_timeout_ms: u64,
+    /// Run the NOTIFY listener that refreshes read models after events.
+    pub refresher_enabled: bool,
+    /// The listener's debounce: at most one refresh per view per this interval.
+    pub refresh_debounce_ms: u64,
+    /// Also refresh every view on this schedule (seconds; 0 = off).
+    pub refresh_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -29,6 +35,9 @@ impl Default for Settings {
             read_database_url: None,
             pool_size: 8,
             pool_timeout_ms: 2_000,
+            refresher_enabled: true,
+            refresh_debounce_ms: 1_000,
+            refresh_interval_secs: 0,
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod queries;
+pub mod read_models;
 pub mod web;
 
 pub use web::build_rocket;

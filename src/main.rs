@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use orderdesk::config::Settings;
 use orderdesk::db::migrations;
 
+mod cli;
+
 #[derive(Parser)]
 #[command(name = "orderdesk", version, about = "OrderDesk: a shop's back office")]
 struct Cli {
@@ -20,6 +22,18 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Refresh read models (for cron): one line per view; exit 1 if any failed.
+    Refresh {
+        /// A read model to refresh (repeatable). Without --view, all of them.
+        #[arg(long = "view", value_name = "NAME")]
+        views: Vec<String>,
+        /// Refresh every read model (the default when no --view is given).
+        #[arg(long, conflicts_with = "views")]
+        all: bool,
+    },
+    /// Refresh every read model, then compare each with the same figures
+    /// computed from the write tables; exit 1 on any difference.
+    Verify,
 }
 
 #[rocket::main]
@@ -57,6 +71,8 @@ async fn run(command: Command) -> Result<(), String> {
             println!("applied {n} migration(s); {} in total", migrations::count());
             Ok(())
         }
+        Command::Refresh { views, all: _ } => cli::refresh(&settings.database_url, &views).await,
+        Command::Verify => cli::verify(&settings.database_url).await,
         Command::Serve => {
             migrations::run_pending(&settings.database_url)
                 .await

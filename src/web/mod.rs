@@ -5,6 +5,7 @@
 mod db_guard;
 mod health;
 mod home;
+mod refresher;
 
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket, catchers};
@@ -24,6 +25,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         settings.pool_options(),
     )?;
     Ok(rocket::custom(figment)
+        .attach(refresher::fairing())
         .manage(settings)
         .manage(pools)
         .mount("/", home::routes())

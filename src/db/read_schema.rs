@@ -1,0 +1,99 @@
+//! Diesel tables for the read models (materialized views in schema `read`).
+//! Hand-written: `diesel print-schema` does not see views. Keep in step with
+//! migrations/*_read_models/up.sql.
+
+diesel::table! {
+    read.order_summaries (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        customer_name -> Text,
+        customer_email -> Text,
+        status -> Text,
+        item_count -> Int8,
+        line_count -> Int8,
+        total_cents -> Int8,
+        shipping_address -> Text,
+        placed_at -> Timestamptz,
+        paid_at -> Nullable<Timestamptz>,
+        shipped_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancellation_reason -> Nullable<Text>,
+        updated_at -> Timestamptz,
+        version -> Int4,
+        search_text -> Text,
+        lines -> Jsonb,
+    }
+}
+
+diesel::table! {
+    read.order_status_counts (status) {
+        status -> Text,
+        orders -> Int8,
+    }
+}
+
+diesel::table! {
+    read.daily_sales (day) {
+        day -> Date,
+        orders -> Int8,
+        revenue_cents -> Int8,
+        units -> Int8,
+        cancellations -> Int8,
+    }
+}
+
+diesel::table! {
+    read.product_sales_daily (product_id, day) {
+        product_id -> Int8,
+        day -> Date,
+        units -> Int8,
+        revenue_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    read.inventory_status (product_id) {
+        product_id -> Int8,
+        sku -> Text,
+        name -> Text,
+        description -> Text,
+        price_cents -> Int8,
+        active -> Bool,
+        version -> Int4,
+        on_hand -> Int4,
+        reserved -> Int4,
+        available -> Int4,
+        low_stock_threshold -> Int4,
+        is_low -> Bool,
+        units_sold -> Int8,
+        revenue_cents -> Int8,
+        search_text -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    read.customer_stats (customer_id) {
+        customer_id -> Int8,
+        name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        order_count -> Int8,
+        lifetime_value_cents -> Int8,
+        first_order_at -> Nullable<Timestamptz>,
+        last_order_at -> Nullable<Timestamptz>,
+        search_text -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    order_summaries,
+    order_status_counts,
+    daily_sales,
+    product_sales_daily,
+    inventory_status,
+    customer_stats,
+);

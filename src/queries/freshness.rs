@@ -1,0 +1,114 @@
+//! How fresh a read model is: when its data is from, and how many changes that
+//! affect it have been committed since.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::read_models::catalog::find;
+
+/// The freshness of one read model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freshness {
+    pub view: &'static str,
+    /// Start of the last successful refresh; `None` if it never ran.
+    pub as_of: Option<DateTime<Utc>>,
+    /// Events that affect the view, committed after that refresh's snapshot.
+    pub pending: i64,
+}
+
+impl Freshness {
+    /// Seconds between `as_of` and `now`.
+    pub fn age_seconds(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.as_of.map(|t| (now - t).num_seconds().max(0))
+    }
+
+    /// The stalest of several (oldest `as_of`, most pending), for a page that
+    /// reads more than one view.
+    pub fn worst(all: &[Self]) -> Option<Self> {
+        let mut it = all.iter();
+        let first = it.next()?.clone();
+        Some(it.fold(first, |acc, f| Self {
+            view: acc.view,
+            as_of: match (acc.as_of, f.as_of) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                _ => None,
+            },
+            pending: acc.pending + f.pending,
+        }))
+    }
+}
+
+/// The status of a read model as the read-model status page shows it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct StatusRow {
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub as_of: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub watermark: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    pub pending: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub last_run_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_outcome: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub last_duration_ms: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub last_rows: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_error: Option<String>,
+}
+
+/// The full status of the read model called `view`.
+pub async fn status(
+    conn: &mut AsyncPgConnection,
+    view: &str,
+) -> Result<StatusRow, diesel::result::Error> {
+    let types: Vec<&str> = find(view)
+        .map(|m| m.event_types.to_vec())
+        .unwrap_or_default();
+    diesel::sql_query("SELECT * FROM read.read_model_status($1, $2)")
+        .bind::<Text, _>(view)
+        .bind::<Array<Text>, _>(types)
+        .get_result(conn)
+        .await
+}
+
+/// The freshness of each named view.
+pub async fn of(
+    conn: &mut AsyncPgConnection,
+    views: &[&'static str],
+) -> Result<Vec<Freshness>, diesel::result::Error> {
+    let mut out = Vec::with_capacity(views.len());
+    for &view in views {
+        let s = status(conn, view).await?;
+        out.push(Freshness {
+            view,
+            as_of: s.as_of,
+            pending: s.pending,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(QueryableByName)]
+struct Flag {
+    #[diesel(sql_type = Bool)]
+    flag: bool,
+}
+
+/// Whether the last refresh of `view` included event `event_id` (the user's own change).
+pub async fn has_caught_up(
+    conn: &mut AsyncPgConnection,
+    view: &str,
+    event_id: i64,
+) -> Result<bool, diesel::result::Error> {
+    let f: Flag = diesel::sql_query("SELECT read.has_caught_up($1, $2) AS flag")
+        .bind::<Text, _>(view)
+        .bind::<BigInt, _>(event_id)
+        .get_result(conn)
+        .await?;
+    Ok(f.flag)
+}

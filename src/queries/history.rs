@@ -1,0 +1,34 @@
+//! The audit trail of one record: its events, who caused them and when.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Jsonb, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+/// One event in a record's history.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct HistoryEntry {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub event_type: String,
+    #[diesel(sql_type = Text)]
+    pub actor: String,
+    #[diesel(sql_type = Timestamptz)]
+    pub occurred_at: DateTime<Utc>,
+    #[diesel(sql_type = Jsonb)]
+    pub payload: serde_json::Value,
+}
+
+/// The events of one aggregate (`"order"`, `"customer"`, `"product"`), oldest first.
+pub async fn of(
+    conn: &mut AsyncPgConnection,
+    aggregate_type: &str,
+    id: i64,
+) -> Result<Vec<HistoryEntry>, diesel::result::Error> {
+    diesel::sql_query("SELECT * FROM read.history($1, $2)")
+        .bind::<Text, _>(aggregate_type)
+        .bind::<BigInt, _>(id)
+        .load(conn)
+        .await
+}
