@@ -59,7 +59,10 @@ pub async fn verify(url: &str) -> Result<(), String> {
             println!("{:<22} OK", result.name);
         } else {
             drifted += 1;
-            println!("{:<22} DIFFERS in {} row(s)", result.name, result.differences);
+            println!(
+                "{:<22} DIFFERS in {} row(s)",
+                result.name, result.differences
+            );
             for (side, row) in &result.samples {
                 println!("    {side:<10} {row}");
             }

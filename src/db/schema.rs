@@ -2,6 +2,10 @@
 
 pub mod sql_types {
     #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "pg_snapshot", schema = "pg_catalog"))]
+    pub struct PgSnapshot;
+
+    #[derive(diesel::sql_types::SqlType)]
     #[diesel(postgres_type(name = "xid8", schema = "pg_catalog"))]
     pub struct Xid8;
 }
@@ -90,6 +94,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::PgSnapshot;
+
+    read_model_refreshes (id) {
+        id -> Int8,
+        view_name -> Text,
+        trigger -> Text,
+        started_at -> Timestamptz,
+        duration_ms -> Int8,
+        rows -> Nullable<Int8>,
+        outcome -> Text,
+        error -> Nullable<Text>,
+        watermark -> Nullable<Int8>,
+        snapshot -> Nullable<PgSnapshot>,
+    }
+}
+
+diesel::table! {
     stock_movements (id) {
         id -> Int8,
         product_id -> Int8,
@@ -115,5 +137,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_lines,
     orders,
     products,
+    read_model_refreshes,
     stock_movements,
 );

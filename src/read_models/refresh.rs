@@ -171,7 +171,7 @@ pub async fn refresh(
     }
     match &outcome {
         RefreshOutcome::Failed(e) => {
-            tracing::error!(view = name, trigger = trigger.as_str(), error = %e, "refresh failed")
+            tracing::error!(view = name, trigger = trigger.as_str(), error = %e, "refresh failed");
         }
         RefreshOutcome::Skipped => tracing::info!(
             view = name,

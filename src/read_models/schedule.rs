@@ -22,7 +22,7 @@ pub async fn run(pool: PgPool, interval: Duration, shutdown: impl Future<Output 
                     refresh_all(&mut conn, &models, Trigger::Schedule).await;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "scheduled refresh has no database connection")
+                    tracing::warn!(error = %e, "scheduled refresh has no database connection");
                 }
             }
         }

@@ -12,7 +12,9 @@ use crate::read_models::{listener, schedule};
 pub fn fairing() -> AdHoc {
     AdHoc::on_liftoff("read-model refresher", |rocket| {
         Box::pin(async move {
-            let (Some(settings), Some(pools)) = (rocket.state::<Settings>(), rocket.state::<Pools>()) else {
+            let (Some(settings), Some(pools)) =
+                (rocket.state::<Settings>(), rocket.state::<Pools>())
+            else {
                 return;
             };
             if settings.refresher_enabled {

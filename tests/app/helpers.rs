@@ -185,6 +185,32 @@ impl TestApp {
         self.pools.write.get().await.expect("write connection")
     }
 
+    /// A read-pool connection (read-only, `read` schema only).
+    pub async fn read_conn(&self) -> PooledConn {
+        self.pools.read.get().await.expect("read connection")
+    }
+
+    /// Refreshes every read model, as cron would; panics unless all succeed.
+    pub async fn refresh(&self) {
+        let models: Vec<_> = orderdesk::read_models::READ_MODELS.iter().collect();
+        let results = orderdesk::read_models::refresh::refresh_all(
+            &mut *self.conn().await,
+            &models,
+            orderdesk::read_models::Trigger::Manual,
+        )
+        .await;
+        for (model, outcome) in results {
+            assert!(
+                matches!(
+                    outcome,
+                    orderdesk::read_models::RefreshOutcome::Refreshed { .. }
+                ),
+                "{}: {outcome}",
+                model.name
+            );
+        }
+    }
+
     /// A single integer from SQL, e.g. a count.
     pub async fn scalar(&self, sql: &str) -> i64 {
         #[derive(QueryableByName)]

@@ -3,11 +3,14 @@
 
 mod helpers;
 
+mod cli;
 mod concurrency;
 mod customers;
 mod events;
 mod migrations;
 mod orders;
 mod products;
+mod queries;
+mod read_models;
 mod stock;
 mod web;

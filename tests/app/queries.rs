@@ -1,0 +1,284 @@
+//! The queries module: page-shaped reads from the read models.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use orderdesk::domain::OrderStatus;
+use orderdesk::queries::orders::{self, OrderFilter, OrderSort};
+use orderdesk::queries::{customers, dashboard, order_detail, products, read_model_status};
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn the_dashboard_sums_today_and_lists_top_products_low_stock_and_recent_orders() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 50).await;
+    app.product("MUG", "7.50", 3).await;
+    app.place(ada, &[("TEE", 2), ("MUG", 1)]).await.unwrap();
+    app.place(ada, &[("TEE", 1)]).await.unwrap();
+    app.refresh().await;
+
+    let d = dashboard::load(&mut *app.read_conn().await, Utc::now().date_naive())
+        .await
+        .unwrap();
+
+    assert_eq!((d.today.orders, d.today.revenue_cents), (2, 3750));
+    assert_eq!(d.last_30_days, d.today);
+    assert_eq!(d.daily.len(), 30);
+    assert_eq!(d.daily.last().unwrap().revenue_cents, 3750);
+    assert_eq!(
+        d.top_products
+            .iter()
+            .map(|p| p.sku.as_str())
+            .collect::<Vec<_>>(),
+        ["TEE", "MUG"]
+    );
+    assert_eq!(
+        d.low_stock
+            .iter()
+            .map(|p| (p.sku.as_str(), p.available))
+            .collect::<Vec<_>>(),
+        [("MUG", 2)]
+    );
+    assert_eq!(d.low_stock_count, 1);
+    assert_eq!(d.recent_orders.len(), 2);
+    assert!(d.status_counts.contains(&("placed".to_string(), 2)));
+    assert!(
+        d.freshness
+            .iter()
+            .all(|f| f.pending == 0 && f.as_of.is_some())
+    );
+}
+
+#[tokio::test]
+async fn the_orders_list_filters_by_status_text_and_date() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let bob = app.customer("bob@shop.test").await;
+    app.product("TEE", "10", 50).await;
+    let a = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    let b = app.place(bob, &[("TEE", 5)]).await.unwrap().id;
+    orderdesk::commands::mark_paid::mark_paid(&mut *app.conn().await, b, &crate::helpers::ctx())
+        .await
+        .unwrap();
+    app.refresh().await;
+    let conn = &mut *app.read_conn().await;
+    let ids = |p: orders::OrderPage| p.rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    let base = OrderFilter {
+        page_size: 50,
+        ..OrderFilter::default()
+    };
+
+    let paid = orders::list(
+        conn,
+        &OrderFilter {
+            status: Some(OrderStatus::Paid),
+            ..base.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let by_email = orders::list(
+        conn,
+        &OrderFilter {
+            search: Some("SHOP.test".into()),
+            ..base.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let by_number = orders::list(
+        conn,
+        &OrderFilter {
+            search: Some(format!("#{a}")),
+            ..base.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let wildcard = orders::list(
+        conn,
+        &OrderFilter {
+            search: Some("%".into()),
+            ..base.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let tomorrow = Utc::now().date_naive().succ_opt().unwrap();
+    let future = orders::list(
+        conn,
+        &OrderFilter {
+            placed_from: Some(tomorrow),
+            ..base.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let by_total = orders::list(
+        conn,
+        &OrderFilter {
+            sort: OrderSort::TotalDesc,
+            ..base.clone()
+        },
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(ids(paid), [b]);
+    assert_eq!(ids(by_email), [b]);
+    assert!(ids(by_number).contains(&a));
+    assert!(ids(wildcard).is_empty(), "a % in the search is literal");
+    assert!(ids(future).is_empty());
+    assert_eq!(ids(by_total), [b, a]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyset_pagination_never_skips_or_repeats_while_orders_arrive() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 10_000).await;
+    let mut original = HashSet::new();
+    for i in 0..23 {
+        original.insert(app.place(ada, &[("TEE", 1 + i % 4)]).await.unwrap().id);
+    }
+    app.refresh().await;
+
+    for sort in [
+        OrderSort::Newest,
+        OrderSort::Oldest,
+        OrderSort::TotalDesc,
+        OrderSort::TotalAsc,
+    ] {
+        let mut seen = Vec::new();
+        let mut filter = OrderFilter {
+            sort,
+            page_size: 5,
+            ..OrderFilter::default()
+        };
+        loop {
+            let page = orders::list(&mut *app.read_conn().await, &filter)
+                .await
+                .unwrap();
+            seen.extend(page.rows.iter().map(|r| r.id));
+            // New orders arrive between page loads, and the read model catches up.
+            app.place(ada, &[("TEE", 2)]).await.unwrap();
+            app.refresh().await;
+            match page.next {
+                Some(cursor) => filter.after = Some(cursor),
+                None => break,
+            }
+        }
+        let unique: HashSet<_> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "{sort:?} repeated a row");
+        assert!(original.is_subset(&unique), "{sort:?} skipped a row");
+    }
+}
+
+#[tokio::test]
+async fn order_detail_has_lines_totals_and_history_and_is_empty_before_the_refresh() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 5).await;
+    app.product("MUG", "7.50", 5).await;
+    let id = app.place(ada, &[("MUG", 2), ("TEE", 1)]).await.unwrap().id;
+
+    let before = order_detail::get(&mut *app.read_conn().await, id)
+        .await
+        .unwrap();
+    app.refresh().await;
+    let after = order_detail::get(&mut *app.read_conn().await, id)
+        .await
+        .unwrap();
+
+    assert!(before.order.is_none());
+    assert_eq!(before.freshness.pending, 1);
+    assert_eq!(before.history.len(), 1, "history is read live");
+    let order = after.order.unwrap();
+    assert_eq!(
+        (order.total_cents, order.item_count, order.status.as_str()),
+        (2500, 3, "placed")
+    );
+    assert_eq!(
+        order
+            .lines
+            .iter()
+            .map(|l| (l.sku.as_str(), l.line_total_cents))
+            .collect::<Vec<_>>(),
+        [("TEE", 1000), ("MUG", 1500)]
+    );
+    assert_eq!(after.history[0].event_type, "order_placed");
+    assert_eq!(after.history[0].actor, "system:test");
+}
+
+#[tokio::test]
+async fn customers_and_products_carry_their_statistics() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.customer("bob@example.com").await;
+    app.product("TEE", "10.00", 5).await;
+    app.place(ada, &[("TEE", 2)]).await.unwrap();
+    app.place(ada, &[("TEE", 1)]).await.unwrap();
+    app.refresh().await;
+    let conn = &mut *app.read_conn().await;
+
+    let detail = customers::get(conn, ada).await.unwrap();
+    let list = customers::list(
+        conn,
+        &customers::CustomerFilter {
+            search: Some("BOB".into()),
+            page_size: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let found = customers::search(conn, "ada", 5).await.unwrap();
+    let page = products::list(
+        conn,
+        &products::ProductFilter {
+            page_size: 10,
+            ..Default::default()
+        },
+        Utc::now().date_naive(),
+    )
+    .await
+    .unwrap();
+    let status = read_model_status::all(conn).await.unwrap();
+
+    let c = detail.customer.unwrap();
+    assert_eq!(
+        (
+            c.order_count,
+            c.lifetime_value_cents,
+            c.average_order_cents()
+        ),
+        (2, 3000, 1500)
+    );
+    assert_eq!(detail.orders.len(), 2);
+    assert_eq!(
+        list.rows
+            .iter()
+            .map(|r| r.email.as_str())
+            .collect::<Vec<_>>(),
+        ["bob@example.com"]
+    );
+    assert_eq!(found.len(), 1);
+    let tee = &page.rows[0];
+    assert_eq!(
+        (
+            tee.product.available,
+            tee.product.units_sold,
+            tee.units_30d,
+            tee.revenue_30d_cents
+        ),
+        (2, 3, 3, 3000)
+    );
+    assert_eq!(status.len(), orderdesk::read_models::READ_MODELS.len());
+    assert!(
+        status
+            .iter()
+            .all(|s| s.status.last_outcome.as_deref() == Some("ok"))
+    );
+}
