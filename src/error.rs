@@ -106,6 +106,7 @@ impl From<crate::db::pools::PoolError> for AppError {
 #[derive(Template)]
 #[template(path = "errors/error.html")]
 pub struct ErrorPage {
+    pub chrome: crate::web::Chrome,
     pub code: u16,
     pub title: String,
     pub message: String,
@@ -114,6 +115,7 @@ pub struct ErrorPage {
 impl ErrorPage {
     pub fn new(status: Status, message: impl Into<String>) -> Self {
         Self {
+            chrome: crate::web::Chrome::default(),
             code: status.code,
             title: status.reason_lossy().to_owned(),
             message: message.into(),

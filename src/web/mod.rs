@@ -2,9 +2,13 @@
 //! where the write side and the read side meet (a handler calls a command or a
 //! query, never both for the same purpose).
 
+mod charts;
+mod chrome;
+mod dashboard;
 mod db_guard;
+pub mod filters;
+mod freshness_note;
 mod health;
-mod home;
 mod refresher;
 
 use rocket::fs::FileServer;
@@ -14,7 +18,9 @@ use crate::config::Settings;
 use crate::db::Pools;
 use crate::error::ErrorPage;
 
+pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
+pub use freshness_note::FreshnessNote;
 
 /// Builds the application from a figment (see [`Settings::figment`]).
 pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
@@ -28,7 +34,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .attach(refresher::fairing())
         .manage(settings)
         .manage(pools)
-        .mount("/", home::routes())
+        .mount("/", dashboard::routes())
         .mount("/", health::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
@@ -41,6 +47,15 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
 fn static_dir() -> String {
     std::env::var("ORDERDESK_STATIC_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/static").to_owned())
+}
+
+/// Renders a template into an HTML response; a template error is a 500.
+pub(crate) fn render(
+    page: &impl askama::Template,
+) -> Result<rocket::response::content::RawHtml<String>, crate::error::AppError> {
+    page.render()
+        .map(rocket::response::content::RawHtml)
+        .map_err(|e| crate::error::AppError::Internal(format!("template: {e}")))
 }
 
 fn catcher_page(

@@ -1,0 +1,112 @@
+//! Server-rendered SVG charts: readable without JavaScript, no chart library.
+//! Only numbers, dates and fixed status names go into the markup.
+
+use std::fmt::Write;
+
+use crate::queries::dashboard::DayRow;
+
+use super::filters::format_money;
+
+const W: f64 = 720.0;
+const H: f64 = 220.0;
+const PAD_LEFT: f64 = 70.0;
+const PAD_BOTTOM: f64 = 28.0;
+
+/// Daily revenue as bars, one per day, with a y-axis in money.
+pub fn daily_revenue(days: &[DayRow]) -> String {
+    let max = days
+        .iter()
+        .map(|d| d.revenue_cents)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let plot_w = W - PAD_LEFT - 10.0;
+    let plot_h = H - PAD_BOTTOM - 10.0;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "chart coordinates need no precision"
+    )]
+    let bar_w = plot_w / days.len().max(1) as f64;
+    let mut svg = format!(
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="Daily revenue, last {} days"><title>Daily revenue</title>"#,
+        days.len()
+    );
+    for step in 0..=4 {
+        let value = max * step / 4;
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "chart coordinates need no precision"
+        )]
+        let y = 10.0 + plot_h - plot_h * (value as f64 / max as f64);
+        let _ = write!(
+            svg,
+            r#"<line x1="{PAD_LEFT}" x2="{W}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="axis" text-anchor="end">{}</text>"#,
+            PAD_LEFT - 6.0,
+            y + 4.0,
+            format_money(value - value % 100)
+        );
+    }
+    for (i, d) in days.iter().enumerate() {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "chart coordinates need no precision"
+        )]
+        let (h, x) = (
+            plot_h * (d.revenue_cents as f64 / max as f64),
+            PAD_LEFT + bar_w * i as f64,
+        );
+        let _ = write!(
+            svg,
+            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" class="bar"><title>{}: {} ({} orders)</title></rect>"#,
+            x + 1.0,
+            10.0 + plot_h - h,
+            (bar_w - 2.0).max(1.0),
+            d.day.format("%a %d %b"),
+            format_money(d.revenue_cents),
+            d.orders
+        );
+        if i % 7 == 0 || i + 1 == days.len() {
+            let _ = write!(
+                svg,
+                r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{}</text>"#,
+                x + bar_w / 2.0,
+                H - 8.0,
+                d.day.format("%d %b")
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Orders per status as horizontal bars.
+pub fn status_bars(counts: &[(String, i64)]) -> String {
+    const ORDER: [&str; 5] = ["placed", "paid", "shipped", "delivered", "cancelled"];
+    let max = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1);
+    let row_h = 30.0;
+    let mut svg = format!(
+        r#"<svg class="chart" viewBox="0 0 {W} {}" role="img" aria-label="Orders by status"><title>Orders by status</title>"#,
+        row_h * 5.0 + 6.0
+    );
+    for (i, status) in ORDER.iter().enumerate() {
+        let n = counts.iter().find(|c| c.0 == *status).map_or(0, |c| c.1);
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "chart coordinates need no precision"
+        )]
+        let (w, y) = (
+            (W - 200.0) * (n as f64 / max as f64),
+            row_h * i as f64 + 4.0,
+        );
+        let _ = write!(
+            svg,
+            r#"<text x="90" y="{:.1}" class="axis" text-anchor="end">{status}</text><rect x="100" y="{y:.1}" width="{w:.1}" height="{}" class="bar status-{status}"/><text x="{:.1}" y="{:.1}" class="axis">{n}</text>"#,
+            y + 17.0,
+            row_h - 8.0,
+            106.0 + w,
+            y + 17.0
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
