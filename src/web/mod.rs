@@ -2,6 +2,7 @@
 //! where the write side and the read side meet (a handler calls a command or a
 //! query, never both for the same purpose).
 
+mod await_change;
 mod charts;
 mod chrome;
 mod dashboard;
@@ -10,6 +11,7 @@ pub mod filters;
 mod freshness_note;
 mod health;
 mod refresher;
+mod staff;
 
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket, catchers};
@@ -18,9 +20,11 @@ use crate::config::Settings;
 use crate::db::Pools;
 use crate::error::ErrorPage;
 
+pub use await_change::{AfterParams, AwaitChange};
 pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
 pub use freshness_note::FreshnessNote;
+pub use staff::Staff;
 
 /// Builds the application from a figment (see [`Settings::figment`]).
 pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
