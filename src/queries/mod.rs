@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod freshness;
 pub mod history;
 pub mod order_detail;
+pub mod order_entry;
 pub mod orders;
 pub mod products;
 pub mod read_model_status;

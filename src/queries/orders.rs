@@ -38,6 +38,16 @@ impl OrderSort {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
+
+    /// How a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Newest => "newest first",
+            Self::Oldest => "oldest first",
+            Self::TotalDesc => "largest total",
+            Self::TotalAsc => "smallest total",
+        }
+    }
 }
 
 /// Where the next page starts: the last row of this page, in the sort's key.

@@ -10,6 +10,7 @@ mod db_guard;
 pub mod filters;
 mod freshness_note;
 mod health;
+mod orders;
 mod refresher;
 mod staff;
 
@@ -40,6 +41,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .manage(pools)
         .mount("/", dashboard::routes())
         .mount("/", health::routes())
+        .mount("/", orders::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",

@@ -1,0 +1,121 @@
+//! The status actions of an order: pay, ship, deliver, cancel (with a reason).
+//! Each runs one command and redirects (303) to the order with a flash; a move
+//! the status no longer allows (a double click, a colleague first) comes back
+//! as an error flash rather than a dead end.
+
+use rocket::form::Form;
+use rocket::response::{Flash, Redirect};
+use rocket::{post, routes};
+
+use crate::commands::cancel_order::{CancelForm, CancelOrder, cancel_order};
+use crate::commands::mark_delivered::mark_delivered;
+use crate::commands::mark_paid::mark_paid;
+use crate::commands::ship_order::ship_order;
+use crate::commands::{Ack, CommandError};
+use crate::error::AppError;
+use crate::web::{Staff, WriteConn};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![pay, ship, deliver, cancel]
+}
+
+/// A hidden-field-only form: the CSRF token is all it carries.
+#[derive(Debug, rocket::FromForm)]
+pub struct ActionForm {
+    #[field(default = String::new())]
+    pub csrf_token: String,
+}
+
+fn outcome(
+    id: i64,
+    done: &str,
+    result: Result<Ack, CommandError>,
+) -> Result<Flash<Redirect>, AppError> {
+    match result {
+        Ok(ack) => Ok(Flash::success(
+            Redirect::to(format!("/orders/{id}?after={}", ack.event_id)),
+            format!("Order #{id} {done}"),
+        )),
+        Err(CommandError::InvalidTransition { from, .. }) => Ok(Flash::error(
+            Redirect::to(format!("/orders/{id}")),
+            format!("Order #{id} is {from} now, so it cannot be {done}; nothing was changed"),
+        )),
+        Err(CommandError::Invalid(errors)) => Ok(Flash::error(
+            Redirect::to(format!("/orders/{id}")),
+            format!("Nothing was changed: {errors}"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn known(id: i64) -> Result<i64, AppError> {
+    if id > 0 {
+        Ok(id)
+    } else {
+        Err(AppError::NotFound(format!("There is no order #{id}.")))
+    }
+}
+
+#[post("/orders/<id>/pay", data = "<_form>")]
+async fn pay(
+    staff: Staff,
+    mut conn: WriteConn,
+    id: i64,
+    _form: Form<ActionForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let id = known(id)?;
+    outcome(
+        id,
+        "marked paid",
+        mark_paid(&mut conn.0, id, &staff.ctx()).await,
+    )
+}
+
+#[post("/orders/<id>/ship", data = "<_form>")]
+async fn ship(
+    staff: Staff,
+    mut conn: WriteConn,
+    id: i64,
+    _form: Form<ActionForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let id = known(id)?;
+    outcome(
+        id,
+        "shipped",
+        ship_order(&mut conn.0, id, &staff.ctx()).await,
+    )
+}
+
+#[post("/orders/<id>/deliver", data = "<_form>")]
+async fn deliver(
+    staff: Staff,
+    mut conn: WriteConn,
+    id: i64,
+    _form: Form<ActionForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let id = known(id)?;
+    outcome(
+        id,
+        "marked delivered",
+        mark_delivered(&mut conn.0, id, &staff.ctx()).await,
+    )
+}
+
+#[post("/orders/<id>/cancel", data = "<form>")]
+async fn cancel(
+    staff: Staff,
+    mut conn: WriteConn,
+    id: i64,
+    form: Form<CancelForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let id = known(id)?;
+    let input = match CancelOrder::parse(id, &form) {
+        Ok(input) => input,
+        Err(errors) => return outcome(id, "cancelled", Err(CommandError::Invalid(errors))),
+    };
+    outcome(
+        id,
+        "cancelled",
+        cancel_order(&mut conn.0, input, &staff.ctx()).await,
+    )
+}

@@ -1,0 +1,69 @@
+//! `GET /orders/<id>`: header, lines, totals, status, history, and the actions
+//! its status allows. After a command it shows "processing" until the read
+//! model has the user's change.
+
+use askama::Template;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes};
+
+use crate::domain::OrderStatus;
+use crate::error::AppError;
+use crate::queries::history::HistoryEntry;
+use crate::queries::order_detail::{self, OrderDetail};
+use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![show]
+}
+
+#[derive(Template)]
+#[template(path = "orders/detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    id: i64,
+    order: Option<OrderDetail>,
+    history: Vec<HistoryEntry>,
+    await_change: AwaitChange,
+    freshness: FreshnessNote,
+}
+
+impl DetailPage {
+    fn can(&self, next: &str) -> bool {
+        let (Some(order), Ok(next)) = (&self.order, OrderStatus::parse(next)) else {
+            return false;
+        };
+        self.chrome.can_write()
+            && OrderStatus::parse(&order.status).is_ok_and(|s| s.can_become(next))
+    }
+}
+
+#[get("/orders/<id>?<params..>")]
+async fn show(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    id: i64,
+    params: AfterParams,
+) -> Result<RawHtml<String>, AppError> {
+    if id <= 0 {
+        return Err(AppError::NotFound(format!("There is no order #{id}.")));
+    }
+    let page = order_detail::get(&mut conn.0, id).await?;
+    let await_change = AwaitChange::check(
+        &mut conn.0,
+        "order_summaries",
+        &params,
+        &format!("/orders/{id}"),
+    )
+    .await?;
+    if page.order.is_none() && page.history.is_empty() {
+        return Err(AppError::NotFound(format!("There is no order #{id}.")));
+    }
+    render(&DetailPage {
+        chrome,
+        id,
+        order: page.order,
+        history: page.history,
+        freshness: FreshnessNote::one(&page.freshness),
+        await_change,
+    })
+}

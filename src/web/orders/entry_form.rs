@@ -1,0 +1,140 @@
+//! The order-entry form as submitted and as re-rendered: raw values kept, the
+//! products and customer they name looked up, totals computed for display
+//! (the command captures the real prices when it runs).
+
+use rocket::form::FromForm;
+
+use crate::commands::place_order::{LineForm, OrderForm};
+use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::queries::order_entry::{CustomerChoice, ProductChoice};
+
+/// Rows the form offers at first.
+pub const BLANK_LINES: usize = 5;
+
+/// Everything the order-entry form posts. `action` says which button.
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct EntryForm {
+    pub action: String,
+    pub customer_id: String,
+    pub customer_q: String,
+    pub product_q: String,
+    pub new_customer_email: String,
+    pub new_customer_name: String,
+    pub shipping_address: String,
+    pub idempotency_key: String,
+    pub lines: Vec<LineForm>,
+}
+
+impl EntryForm {
+    /// A fresh, empty form with a new idempotency key.
+    pub fn blank() -> Self {
+        Self {
+            idempotency_key: IdempotencyKey::generate().to_string(),
+            lines: vec![<LineForm as Default>::default(); BLANK_LINES],
+            ..<Self as Default>::default()
+        }
+    }
+
+    /// The part the place-order command parses.
+    pub fn order(&self) -> OrderForm {
+        OrderForm {
+            customer_id: self.customer_id.clone(),
+            shipping_address: self.shipping_address.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            lines: self.lines.clone(),
+        }
+    }
+
+    /// The SKUs the lines name, upper-cased.
+    pub fn skus(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .map(|l| l.sku.trim().to_uppercase())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Keeps the filled lines and pads with blank rows.
+    pub fn pad_lines(&mut self, extra: usize) {
+        self.lines
+            .retain(|l| !(l.sku.trim().is_empty() && l.quantity.trim().is_empty()));
+        let blanks = extra.max(BLANK_LINES.saturating_sub(self.lines.len()));
+        self.lines.extend(std::iter::repeat_n(
+            <LineForm as Default>::default(),
+            blanks,
+        ));
+    }
+}
+
+/// One line as the page shows it.
+#[derive(Debug, Clone)]
+pub struct LineView {
+    pub index: usize,
+    pub sku: String,
+    pub quantity: String,
+    pub product: Option<ProductChoice>,
+    pub line_total_cents: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// The whole page's state.
+#[derive(Debug, Clone)]
+pub struct EntryView {
+    pub form: EntryForm,
+    pub customer: Option<CustomerChoice>,
+    pub customer_matches: Vec<CustomerChoice>,
+    pub product_matches: Vec<ProductChoice>,
+    pub lines: Vec<LineView>,
+    pub total_cents: i64,
+    pub errors: FieldErrors,
+    pub notice: Option<String>,
+}
+
+impl EntryView {
+    /// Builds the lines' view from the form and the products found.
+    pub fn new(
+        form: EntryForm,
+        customer: Option<CustomerChoice>,
+        products: &[ProductChoice],
+        errors: FieldErrors,
+    ) -> Self {
+        let lines: Vec<LineView> = form
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(index, l)| {
+                let sku = l.sku.trim().to_uppercase();
+                let product = products.iter().find(|p| p.sku == sku).cloned();
+                let qty: Option<i64> = l.quantity.trim().parse().ok().filter(|q| *q > 0);
+                let error = errors
+                    .get(&format!("lines[{index}].sku"))
+                    .or_else(|| errors.get(&format!("lines[{index}].quantity")))
+                    .map(str::to_owned)
+                    .or_else(|| match (&product, sku.is_empty()) {
+                        (None, false) => Some(format!("no product has SKU {sku}")),
+                        (Some(p), _) if !p.active => Some(format!("{} is not for sale", p.sku)),
+                        _ => None,
+                    });
+                LineView {
+                    index,
+                    line_total_cents: product.as_ref().zip(qty).map(|(p, q)| p.price_cents * q),
+                    sku: l.sku.clone(),
+                    quantity: l.quantity.clone(),
+                    product,
+                    error,
+                }
+            })
+            .collect();
+        let total_cents = lines.iter().filter_map(|l| l.line_total_cents).sum();
+        Self {
+            form,
+            customer,
+            customer_matches: Vec::new(),
+            product_matches: Vec::new(),
+            lines,
+            total_cents,
+            errors,
+            notice: None,
+        }
+    }
+}

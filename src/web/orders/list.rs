@@ -1,0 +1,158 @@
+//! `GET /orders`: filter by status, date range and text; sort; keyset pages.
+
+use askama::Template;
+use chrono::NaiveDate;
+use rocket::form::FromForm;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes};
+
+use crate::domain::OrderStatus;
+use crate::error::AppError;
+use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, render};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![index]
+}
+
+/// The list's query string, as typed: anything malformed is ignored with a
+/// note rather than failing the page.
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct ListParams {
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub size: Option<i64>,
+    pub after: Option<String>,
+}
+
+impl ListParams {
+    /// The filter these parameters describe, and what was ignored.
+    pub fn filter(&self) -> (OrderFilter, Vec<String>) {
+        let mut ignored = Vec::new();
+        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => OrderStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
+            None => None,
+        };
+        let date = |raw: &Option<String>, what: &str, ignored: &mut Vec<String>| {
+            raw.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| ignored.push(format!("{what} date {s:?} is not YYYY-MM-DD")))
+                    .ok()
+            })
+        };
+        let placed_from = date(&self.from, "from", &mut ignored);
+        let placed_to = date(&self.to, "to", &mut ignored);
+        let sort = self
+            .sort
+            .as_deref()
+            .and_then(OrderSort::parse)
+            .unwrap_or_default();
+        let after = self.after.as_deref().and_then(Cursor::decode);
+        let filter = OrderFilter {
+            status,
+            search: self.q.clone().filter(|q| !q.trim().is_empty()),
+            placed_from,
+            placed_to,
+            customer_id: None,
+            sort,
+            after,
+            page_size: self.page_size(),
+        };
+        (filter, ignored)
+    }
+
+    pub fn page_size(&self) -> i64 {
+        match self.size {
+            Some(n @ (25 | 50 | 100 | 200)) => n,
+            _ => 50,
+        }
+    }
+
+    /// The query string for the same filter, without the cursor.
+    pub fn query_without_cursor(&self) -> String {
+        let mut parts = Vec::new();
+        let mut push = |k: &str, v: &Option<String>| {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                parts.push(format!("{k}={}", urlencode(v)));
+            }
+        };
+        push("status", &self.status);
+        push("q", &self.q);
+        push("from", &self.from);
+        push("to", &self.to);
+        push("sort", &self.sort);
+        parts.push(format!("size={}", self.page_size()));
+        parts.join("&")
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    rocket::http::RawStr::new(value)
+        .percent_encode()
+        .to_string()
+}
+
+#[derive(Template)]
+#[template(path = "orders/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    params: ListParams,
+    rows: Vec<OrderRow>,
+    next_url: Option<String>,
+    first_url: Option<String>,
+    export_url: String,
+    ignored: Vec<String>,
+    freshness: FreshnessNote,
+    statuses: [OrderStatus; 5],
+    sorts: [OrderSort; 4],
+}
+
+impl ListPage {
+    fn selected_status(&self, s: &OrderStatus) -> bool {
+        self.params.status.as_deref() == Some(s.as_str())
+    }
+
+    fn selected_sort(&self, s: &OrderSort) -> bool {
+        self.params
+            .sort
+            .as_deref()
+            .and_then(OrderSort::parse)
+            .unwrap_or_default()
+            == *s
+    }
+
+    fn text(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+#[get("/orders?<params..>")]
+async fn index(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    params: ListParams,
+) -> Result<RawHtml<String>, AppError> {
+    let (filter, ignored) = params.filter();
+    let OrderPage {
+        rows,
+        next,
+        freshness,
+    } = orders::list(&mut conn.0, &filter).await?;
+    let base = params.query_without_cursor();
+    render(&ListPage {
+        chrome,
+        rows,
+        next_url: next.map(|c| format!("/orders?{base}&after={}", c.encode())),
+        first_url: filter.after.map(|_| format!("/orders?{base}")),
+        export_url: format!("/orders/export.csv?{base}"),
+        ignored,
+        freshness: FreshnessNote::one(&freshness),
+        statuses: OrderStatus::ALL,
+        sorts: OrderSort::ALL,
+        params,
+    })
+}
