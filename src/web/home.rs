@@ -1,10 +1,11 @@
-//! `GET /`: the landing page.
+//! `GET /`: the landing page, for any signed-in staff member.
 
 use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
 use crate::error::AppError;
+use crate::web::auth::CurrentUser;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![home]
@@ -12,11 +13,13 @@ pub fn routes() -> Vec<rocket::Route> {
 
 #[derive(Template)]
 #[template(path = "home.html")]
-struct HomePage;
+struct HomePage {
+    user: CurrentUser,
+}
 
 #[get("/")]
-fn home() -> Result<RawHtml<String>, AppError> {
-    HomePage
+fn home(user: CurrentUser) -> Result<RawHtml<String>, AppError> {
+    HomePage { user }
         .render()
         .map(RawHtml)
         .map_err(|e| AppError::Internal(e.to_string()))
