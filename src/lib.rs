@@ -4,6 +4,7 @@
 //! the read side (`queries`, over materialized views) renders pages. They meet
 //! only in the database and in the web layer ([`web`]).
 
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;

@@ -1,5 +1,5 @@
-//! The `orderdesk` command: serve the web app, run migrations, and (as the
-//! read side and operations arrive) refresh, verify, seed and manage users.
+//! The `orderdesk` command: serve the web app, run migrations, manage staff
+//! accounts, and (as the read side and operations arrive) refresh, verify and seed.
 
 use std::process::ExitCode;
 
@@ -20,6 +20,31 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// If there are no staff accounts, create `admin` with a random password
+    /// and print it once.
+    EnsureAdmin,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from the terminal or stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, clerk or viewer
+        #[arg(long)]
+        role: String,
+    },
+    /// Set a new password (read from the terminal or stdin); ends the user's sessions.
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
+    /// List every account.
+    List,
 }
 
 #[rocket::main]
@@ -57,6 +82,17 @@ async fn run(command: Command) -> Result<(), String> {
             println!("applied {n} migration(s); {} in total", migrations::count());
             Ok(())
         }
+        Command::User(command) => user(command, &settings.database_url).await,
+        Command::EnsureAdmin => {
+            match orderdesk::cli::ensure_admin(&settings.database_url).await? {
+                Some(password) => println!(
+                    "created user admin with password {password}\n\
+                     (shown only this once; change it with `orderdesk user passwd --username admin`)"
+                ),
+                None => println!("staff accounts exist; nothing to do"),
+            }
+            Ok(())
+        }
         Command::Serve => {
             migrations::run_pending(&settings.database_url)
                 .await
@@ -69,4 +105,26 @@ async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("server failed: {e}"))
         }
     }
+}
+
+async fn user(command: UserCommand, url: &str) -> Result<(), String> {
+    use orderdesk::cli;
+    match command {
+        UserCommand::Add { username, role } => {
+            let password = cli::read_password("Password for the new account: ")?;
+            let id = cli::add_user(url, &username, &role, &password).await?;
+            println!("created user {} (id {id})", username.trim().to_lowercase());
+        }
+        UserCommand::Passwd { username } => {
+            let password = cli::read_password("New password: ")?;
+            cli::set_password(url, &username, &password).await?;
+            println!("password changed; every session of {username} has ended");
+        }
+        UserCommand::List => {
+            for line in cli::list_users(url).await? {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
 }
