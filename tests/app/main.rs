@@ -11,3 +11,11 @@ mod orders;
 mod products;
 mod stock;
 mod web;
+
+mod http;
+
+mod auth_csrf;
+mod auth_headers;
+mod auth_login;
+mod auth_roles;
+mod auth_users;
