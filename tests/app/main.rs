@@ -18,4 +18,5 @@ mod auth_csrf;
 mod auth_headers;
 mod auth_login;
 mod auth_roles;
+mod auth_throttle;
 mod auth_users;
