@@ -16,7 +16,13 @@ async fn every_page_without_a_session_redirects_to_the_sign_in_form() {
         let response = client.get(page).dispatch().await;
 
         assert_eq!(response.status(), Status::SeeOther, "{page}");
-        assert!(location(&response).starts_with("/login?next="), "{page}");
+        let to = location(&response);
+        assert!(to.starts_with("/login?next="), "{page}");
+        let form = client.get(to).dispatch().await.into_string().await.unwrap();
+        assert!(
+            form.contains(&format!(r#"name="next" value="{page}""#)),
+            "{form}"
+        );
     }
 }
 
