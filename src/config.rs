@@ -26,6 +26,13 @@ pub struct Settings {
     pub refresh_debounce_ms: u64,
     /// Also refresh every view on this schedule (seconds; 0 = off).
     pub refresh_interval_secs: u64,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: u64,
+    /// A session ends this many hours after sign-in, however busy.
+    pub session_absolute_hours: u64,
+    /// Mark cookies `Secure` and name the session cookie `__Host-…`; turn on
+    /// whenever the app is reached over HTTPS (TLS here or at a proxy).
+    pub secure_cookies: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +45,9 @@ impl Default for Settings {
             refresher_enabled: true,
             refresh_debounce_ms: 1_000,
             refresh_interval_secs: 0,
+            session_idle_minutes: 30,
+            session_absolute_hours: 8,
+            secure_cookies: false,
         }
     }
 }
@@ -73,6 +83,28 @@ impl Settings {
         self.read_database_url
             .as_deref()
             .unwrap_or(&self.database_url)
+    }
+
+    /// How long a session may sit unused.
+    pub fn session_idle(&self) -> chrono::TimeDelta {
+        let minutes = i64::try_from(self.session_idle_minutes.clamp(1, 24 * 60)).unwrap_or(30);
+        chrono::TimeDelta::minutes(minutes)
+    }
+
+    /// How long a session lives at most.
+    pub fn session_absolute(&self) -> chrono::TimeDelta {
+        let hours = i64::try_from(self.session_absolute_hours.clamp(1, 24 * 30)).unwrap_or(8);
+        chrono::TimeDelta::hours(hours)
+    }
+
+    /// The session cookie's name: `__Host-` prefixed when cookies are secure,
+    /// so the browser insists on Secure, Path=/ and no Domain.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-orderdesk_session"
+        } else {
+            "orderdesk_session"
+        }
     }
 
     pub fn pool_options(&self) -> PoolOptions {

@@ -4,6 +4,7 @@
 //! the read side (`queries`, over materialized views) renders pages. They meet
 //! only in the database and in the web layer ([`web`]).
 
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod queries;
 pub mod read_models;
+pub mod security;
 pub mod web;
 
 pub use web::build_rocket;

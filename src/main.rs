@@ -1,13 +1,11 @@
-//! The `orderdesk` command: serve the web app, run migrations, and (as the
-//! read side and operations arrive) refresh, verify, seed and manage users.
+//! The `orderdesk` command: serve the web app, run migrations, manage staff
+//! accounts, and (as the read side and operations arrive) refresh, verify and seed.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use orderdesk::config::Settings;
 use orderdesk::db::migrations;
-
-mod cli;
 
 #[derive(Parser)]
 #[command(name = "orderdesk", version, about = "OrderDesk: a shop's back office")]
@@ -34,6 +32,31 @@ enum Command {
     /// Refresh every read model, then compare each with the same figures
     /// computed from the write tables; exit 1 on any difference.
     Verify,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// If there are no staff accounts, create `admin` with a random password
+    /// and print it once.
+    EnsureAdmin,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from the terminal or stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, clerk or viewer
+        #[arg(long)]
+        role: String,
+    },
+    /// Set a new password (read from the terminal or stdin); ends the user's sessions.
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
+    /// List every account.
+    List,
 }
 
 #[rocket::main]
@@ -71,8 +94,21 @@ async fn run(command: Command) -> Result<(), String> {
             println!("applied {n} migration(s); {} in total", migrations::count());
             Ok(())
         }
-        Command::Refresh { views, all: _ } => cli::refresh(&settings.database_url, &views).await,
-        Command::Verify => cli::verify(&settings.database_url).await,
+        Command::Refresh { views, all: _ } => {
+            orderdesk::cli::refresh(&settings.database_url, &views).await
+        }
+        Command::Verify => orderdesk::cli::verify(&settings.database_url).await,
+        Command::User(command) => user(command, &settings.database_url).await,
+        Command::EnsureAdmin => {
+            match orderdesk::cli::ensure_admin(&settings.database_url).await? {
+                Some(password) => println!(
+                    "created user admin with password {password}\n\
+                     (shown only this once; change it with `orderdesk user passwd --username admin`)"
+                ),
+                None => println!("staff accounts exist; nothing to do"),
+            }
+            Ok(())
+        }
         Command::Serve => {
             migrations::run_pending(&settings.database_url)
                 .await
@@ -85,4 +121,26 @@ async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("server failed: {e}"))
         }
     }
+}
+
+async fn user(command: UserCommand, url: &str) -> Result<(), String> {
+    use orderdesk::cli;
+    match command {
+        UserCommand::Add { username, role } => {
+            let password = cli::read_password("Password for the new account: ")?;
+            let id = cli::add_user(url, &username, &role, &password).await?;
+            println!("created user {} (id {id})", username.trim().to_lowercase());
+        }
+        UserCommand::Passwd { username } => {
+            let password = cli::read_password("New password: ")?;
+            cli::set_password(url, &username, &password).await?;
+            println!("password changed; every session of {username} has ended");
+        }
+        UserCommand::List => {
+            for line in cli::list_users(url).await? {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
 }

@@ -13,6 +13,8 @@ pub(crate) enum Aggregate {
     Customer,
     Product,
     Order,
+    /// A staff account.
+    User,
 }
 
 impl Aggregate {
@@ -21,6 +23,7 @@ impl Aggregate {
             Self::Customer => "customer",
             Self::Product => "product",
             Self::Order => "order",
+            Self::User => "user",
         }
     }
 }
@@ -41,6 +44,7 @@ pub(crate) async fn append(
             events::event_type.eq(event_type),
             events::payload.eq(payload),
             events::actor.eq(&ctx.actor.name),
+            events::actor_user_id.eq(ctx.actor.user_id),
             events::request_id.eq(ctx.request_id.as_deref()),
         ))
         .returning(events::id)

@@ -8,7 +8,11 @@ mod order_lifecycle;
 
 pub mod adjust_stock;
 pub mod cancel_order;
+pub mod change_password;
+pub mod change_role;
 pub mod create_product;
+pub mod create_user;
+pub mod deactivate_user;
 pub mod mark_delivered;
 pub mod mark_paid;
 pub mod place_order;

@@ -36,6 +36,7 @@ diesel::table! {
         request_id -> Nullable<Text>,
         txid -> Xid8,
         occurred_at -> Timestamptz,
+        actor_user_id -> Nullable<Int8>,
     }
 }
 
@@ -46,6 +47,16 @@ diesel::table! {
         reserved -> Int4,
         low_stock_threshold -> Int4,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Int8,
+        username -> Text,
+        ip -> Nullable<Text>,
+        succeeded -> Bool,
+        at -> Timestamptz,
     }
 }
 
@@ -112,6 +123,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Int8,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    staff_users (id) {
+        id -> Int8,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        last_login_at -> Nullable<Timestamptz>,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
     stock_movements (id) {
         id -> Int8,
         product_id -> Int8,
@@ -124,19 +161,24 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(events -> staff_users (actor_user_id));
 diesel::joinable!(inventory -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(stock_movements -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     customers,
     events,
     inventory,
+    login_attempts,
     order_lines,
     orders,
     products,
     read_model_refreshes,
+    sessions,
+    staff_users,
     stock_movements,
 );

@@ -6,6 +6,7 @@ mod field_errors;
 mod money;
 mod order_status;
 mod quantity;
+mod staff;
 mod text;
 
 pub use actor::Actor;
@@ -14,4 +15,5 @@ pub use money::Money;
 pub use money::format_cents;
 pub use order_status::OrderStatus;
 pub use quantity::{MAX_QUANTITY, Quantity, StockDelta};
+pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
 pub use text::{Address, Email, IdempotencyKey, Name, Phone, Reason, Sku, parse_description};

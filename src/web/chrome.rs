@@ -3,6 +3,8 @@
 
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 
+use super::auth::CurrentUser;
+
 /// The signed-in user as the layout shows them.
 #[derive(Debug, Clone)]
 pub struct UserBadge {
@@ -27,6 +29,18 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The chrome of a signed-in user's page, without a flash.
+    pub fn for_user(user: &CurrentUser) -> Self {
+        Self {
+            user: Some(UserBadge {
+                username: user.username.clone(),
+                role: user.role.as_str().to_owned(),
+            }),
+            csrf_token: user.csrf_token().to_owned(),
+            flash: None,
+        }
+    }
+
     /// May the user run commands on orders, customers, products and stock?
     pub fn can_write(&self) -> bool {
         self.user
@@ -39,11 +53,13 @@ impl Chrome {
     }
 }
 
+/// Requires a signed-in user (401 otherwise: pages go to the sign-in form).
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Chrome {
-    type Error = std::convert::Infallible;
+    type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let user = rocket::outcome::try_outcome!(req.guard::<CurrentUser>().await);
         let flash = req
             .guard::<Option<FlashMessage<'_>>>()
             .await
@@ -54,9 +70,8 @@ impl<'r> FromRequest<'r> for Chrome {
                 message: f.message().to_owned(),
             });
         Outcome::Success(Chrome {
-            user: None,
-            csrf_token: String::new(),
             flash,
+            ..Chrome::for_user(&user)
         })
     }
 }

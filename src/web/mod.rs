@@ -2,19 +2,25 @@
 //! where the write side and the read side meet (a handler calls a command or a
 //! query, never both for the same purpose).
 
+pub mod auth;
 mod await_change;
 mod charts;
 mod chrome;
 mod dashboard;
 mod db_guard;
 pub mod filters;
+mod flash;
 mod freshness_note;
 mod health;
 mod orders;
 mod refresher;
 mod staff;
+mod users;
 
 use rocket::fs::FileServer;
+use rocket::http::Method;
+use rocket::response::Redirect;
+use rocket::response::content::RawHtml;
 use rocket::{Build, Rocket, catchers};
 
 use crate::config::Settings;
@@ -39,13 +45,23 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .attach(refresher::fairing())
         .manage(settings)
         .manage(pools)
+        .attach(auth::SecurityHeaders)
         .mount("/", dashboard::routes())
         .mount("/", health::routes())
         .mount("/", orders::routes())
+        .mount("/", auth::routes())
+        .mount("/", users::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",
-            catchers![not_found, unprocessable, unavailable, internal],
+            catchers![
+                unauthorized,
+                forbidden,
+                not_found,
+                unprocessable,
+                unavailable,
+                internal
+            ],
         ))
 }
 
@@ -69,6 +85,33 @@ fn catcher_page(
     message: &str,
 ) -> rocket::response::content::RawHtml<String> {
     rocket::response::content::RawHtml(ErrorPage::new(status, message).html())
+}
+
+/// No session: a page (GET) is sent to the sign-in form with a way back;
+/// an action gets a 401 page (its form data cannot survive a redirect).
+#[rocket::catch(401)]
+fn unauthorized(req: &rocket::Request<'_>) -> Result<Redirect, RawHtml<String>> {
+    if req.method() == Method::Get || req.method() == Method::Head {
+        let next = req.uri().to_string();
+        Ok(Redirect::to(format!(
+            "/login?next={}",
+            rocket::http::RawStr::new(&next).percent_encode()
+        )))
+    } else {
+        Err(catcher_page(
+            rocket::http::Status::Unauthorized,
+            "Your session has ended or you are not signed in, so nothing was saved. \
+             Sign in and try again.",
+        ))
+    }
+}
+
+/// A role or CSRF refusal, with the reason the guard left.
+#[rocket::catch(403)]
+fn forbidden(req: &rocket::Request<'_>) -> RawHtml<String> {
+    let reason =
+        req.local_cache(|| auth::Refusal("You may not do this. Nothing was changed.".into()));
+    catcher_page(rocket::http::Status::Forbidden, &reason.0)
 }
 
 #[rocket::catch(404)]

@@ -1,31 +1,29 @@
-//! `Staff`: the person acting, as a request guard, and the command context
-//! built from them (actor and request id go on every event).
+//! `Staff`: a signed-in user whose role may change business data (clerk or
+//! admin), and the command context built from them: the actor (and, once the
+//! request id arrives, the request) goes on every event.
 
 use rocket::request::{FromRequest, Outcome, Request};
 
+use super::auth::Clerk;
 use crate::commands::CommandContext;
-use crate::domain::Actor;
 
-/// The signed-in staff member.
+/// The staff member running a command on this request.
 #[derive(Debug, Clone)]
-pub struct Staff {
-    pub actor: Actor,
-}
+pub struct Staff(pub Clerk);
 
 impl Staff {
     /// The context for a command run on this request.
     pub fn ctx(&self) -> CommandContext {
-        CommandContext::new(self.actor.clone())
+        self.0.0.context()
     }
 }
 
+/// 401 without a session, 403 (with the reason) for a read-only role.
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Staff {
-    type Error = std::convert::Infallible;
+    type Error = ();
 
-    async fn from_request(_req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        Outcome::Success(Staff {
-            actor: Actor::system("web"),
-        })
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        req.guard::<Clerk>().await.map(Staff)
     }
 }

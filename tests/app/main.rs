@@ -14,3 +14,12 @@ mod queries;
 mod read_models;
 mod stock;
 mod web;
+
+mod http;
+
+mod auth_csrf;
+mod auth_headers;
+mod auth_login;
+mod auth_roles;
+mod auth_throttle;
+mod auth_users;

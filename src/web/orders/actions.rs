@@ -3,7 +3,6 @@
 //! the status no longer allows (a double click, a colleague first) comes back
 //! as an error flash rather than a dead end.
 
-use rocket::form::Form;
 use rocket::response::{Flash, Redirect};
 use rocket::{post, routes};
 
@@ -13,17 +12,11 @@ use crate::commands::mark_paid::mark_paid;
 use crate::commands::ship_order::ship_order;
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
+use crate::web::auth::{CsrfForm, TokenOnly};
 use crate::web::{Staff, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![pay, ship, deliver, cancel]
-}
-
-/// A hidden-field-only form: the CSRF token is all it carries.
-#[derive(Debug, rocket::FromForm)]
-pub struct ActionForm {
-    #[field(default = String::new())]
-    pub csrf_token: String,
 }
 
 fn outcome(
@@ -61,7 +54,7 @@ async fn pay(
     staff: Staff,
     mut conn: WriteConn,
     id: i64,
-    _form: Form<ActionForm>,
+    _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = known(id)?;
     outcome(
@@ -76,7 +69,7 @@ async fn ship(
     staff: Staff,
     mut conn: WriteConn,
     id: i64,
-    _form: Form<ActionForm>,
+    _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = known(id)?;
     outcome(
@@ -91,7 +84,7 @@ async fn deliver(
     staff: Staff,
     mut conn: WriteConn,
     id: i64,
-    _form: Form<ActionForm>,
+    _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = known(id)?;
     outcome(
@@ -106,10 +99,10 @@ async fn cancel(
     staff: Staff,
     mut conn: WriteConn,
     id: i64,
-    form: Form<CancelForm>,
+    form: CsrfForm<CancelForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = known(id)?;
-    let input = match CancelOrder::parse(id, &form) {
+    let input = match CancelOrder::parse(id, &form.form) {
         Ok(input) => input,
         Err(errors) => return outcome(id, "cancelled", Err(CommandError::Invalid(errors))),
     };

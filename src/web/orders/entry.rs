@@ -4,7 +4,6 @@
 //! command; the rest re-render the form with every value kept.
 
 use askama::Template;
-use rocket::form::Form;
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
@@ -17,6 +16,7 @@ use crate::commands::register_customer::{CustomerDetails, CustomerForm, register
 use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::error::AppError;
 use crate::queries::order_entry;
+use crate::web::auth::CsrfForm;
 use crate::web::{Chrome, ReadConn, Staff, WriteConn, filters, render};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -34,11 +34,15 @@ struct EntryPage {
 #[derive(rocket::Responder)]
 pub enum EntryResponse {
     Page((Status, RawHtml<String>)),
-    Placed(Flash<Redirect>),
+    Placed(Box<Flash<Redirect>>),
 }
 
 #[get("/orders/new")]
-async fn new(chrome: Chrome, mut read: ReadConn) -> Result<RawHtml<String>, AppError> {
+async fn new(
+    chrome: Chrome,
+    _staff: Staff,
+    mut read: ReadConn,
+) -> Result<RawHtml<String>, AppError> {
     let view = build_view(&mut read, EntryForm::blank(), FieldErrors::new()).await?;
     render(&EntryPage { chrome, v: view })
 }
@@ -49,9 +53,9 @@ async fn submit(
     staff: Staff,
     mut read: ReadConn,
     mut write: WriteConn,
-    form: Form<EntryForm>,
+    form: CsrfForm<EntryForm>,
 ) -> Result<EntryResponse, AppError> {
-    let mut form = form.into_inner();
+    let mut form = form.form;
     if form.idempotency_key.trim().is_empty() {
         form.idempotency_key = IdempotencyKey::generate().to_string();
     }
@@ -71,10 +75,10 @@ async fn submit(
                     } else {
                         format!("Order #{} placed", ack.id)
                     };
-                    return Ok(EntryResponse::Placed(Flash::success(
+                    return Ok(EntryResponse::Placed(Box::new(Flash::success(
                         Redirect::to(format!("/orders/{}?after={}", ack.id, ack.event_id)),
                         message,
-                    )));
+                    ))));
                 }
                 Err(e) => refused(&mut read, form, e).await?,
             },

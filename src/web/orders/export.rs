@@ -11,6 +11,7 @@ use super::list::ListParams;
 use crate::error::AppError;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
+use crate::web::auth::CurrentUser;
 use crate::web::filters::format_money;
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -69,6 +70,7 @@ fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
 
 #[get("/orders/export.csv?<params..>")]
 async fn export(
+    _user: CurrentUser,
     mut conn: ReadConn,
     params: ListParams,
 ) -> Result<CsvDownload<impl futures_util::Stream<Item = Vec<u8>>>, AppError> {

@@ -65,10 +65,9 @@ impl ListParams {
     }
 
     pub fn page_size(&self) -> i64 {
-        match self.size {
-            Some(n @ (25 | 50 | 100 | 200)) => n,
-            _ => 50,
-        }
+        self.size
+            .filter(|n| [25, 50, 100, 200].contains(n))
+            .unwrap_or(50)
     }
 
     /// The query string for the same filter, without the cursor.
@@ -112,21 +111,22 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn selected_status(&self, s: &OrderStatus) -> bool {
-        self.params.status.as_deref() == Some(s.as_str())
+    fn selected_status(&self, s: &str) -> bool {
+        self.params.status.as_deref() == Some(s)
     }
 
-    fn selected_sort(&self, s: &OrderSort) -> bool {
+    fn selected_sort(&self, s: &str) -> bool {
         self.params
             .sort
             .as_deref()
             .and_then(OrderSort::parse)
             .unwrap_or_default()
-            == *s
+            .as_str()
+            == s
     }
 
-    fn text(v: &Option<String>) -> &str {
-        v.as_deref().unwrap_or("")
+    fn text(v: Option<&String>) -> &str {
+        v.map_or("", String::as_str)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The operator commands `orderdesk refresh` and `orderdesk verify`.
 
+use crate::read_models::refresh::refresh_all;
+use crate::read_models::{READ_MODELS, ReadModel, Trigger, catalog, verify};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use orderdesk::read_models::refresh::refresh_all;
-use orderdesk::read_models::{READ_MODELS, ReadModel, Trigger, catalog, verify};
 
 async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
     AsyncPgConnection::establish(url)

@@ -1,0 +1,5 @@
+DROP INDEX events_actor_user_idx;
+ALTER TABLE events DROP COLUMN actor_user_id;
+DROP TABLE login_attempts;
+DROP TABLE sessions;
+DROP TABLE staff_users;

@@ -1,0 +1,9 @@
+//! The command line's chores, kept in the library so they can be tested:
+//! staff accounts (`orderdesk user …`, `orderdesk ensure-admin`) and the read
+//! models (`orderdesk refresh`, `orderdesk verify`).
+
+mod read_models;
+mod users;
+
+pub use read_models::{refresh, verify};
+pub use users::{add_user, ensure_admin, list_users, read_password, set_password};

@@ -1,0 +1,98 @@
+//! ChangeRole: give a staff account another role. The last active admin
+//! cannot be demoted, so the shop can never lock itself out of user management.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::events::{self, Aggregate};
+use super::{Ack, CommandContext, CommandError};
+use crate::db::schema::staff_users;
+use crate::domain::Role;
+
+/// The role form as submitted.
+#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
+pub struct RoleForm {
+    pub role: String,
+}
+
+/// Which account, and its new role.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeRole {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+impl ChangeRole {
+    pub fn parse(user_id: i64, form: &RoleForm) -> Result<Self, CommandError> {
+        let role = Role::parse(&form.role).map_err(|m| CommandError::field("role", m))?;
+        Ok(Self { user_id, role })
+    }
+}
+
+/// Refuses when `user_id` is the only active admin (locks the admins' rows,
+/// so two concurrent demotions cannot both pass).
+pub(super) async fn keep_one_admin(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> Result<(), CommandError> {
+    let admins: Vec<i64> = staff_users::table
+        .filter(staff_users::role.eq(Role::Admin.as_str()))
+        .filter(staff_users::active.eq(true))
+        .select(staff_users::id)
+        .for_update()
+        .load(conn)
+        .await?;
+    if admins.contains(&user_id) && admins.len() == 1 {
+        return Err(CommandError::field(
+            "role",
+            "this is the only active admin; make someone else admin first",
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the role. The change applies to the account's very next request.
+pub async fn change_role(
+    conn: &mut AsyncPgConnection,
+    input: ChangeRole,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    conn.transaction(async move |conn| {
+        if input.role != Role::Admin {
+            keep_one_admin(conn, input.user_id).await?;
+        }
+        let version: Option<i32> = diesel::update(staff_users::table.find(input.user_id))
+            .set((
+                staff_users::role.eq(input.role.as_str()),
+                staff_users::version.eq(staff_users::version + 1),
+            ))
+            .returning(staff_users::version)
+            .get_result(conn)
+            .await
+            .optional()?;
+        let Some(version) = version else {
+            return Err(CommandError::NotFound {
+                what: "user",
+                id: input.user_id,
+            });
+        };
+        let event_id = events::append(
+            conn,
+            ctx,
+            Aggregate::User,
+            input.user_id,
+            "user_role_changed",
+            json!({ "role": input.role.as_str(), "version": version }),
+        )
+        .await?;
+        Ok(Ack {
+            id: input.user_id,
+            version: Some(version),
+            event_id,
+            replayed: false,
+        })
+    })
+    .await
+}

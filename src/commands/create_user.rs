@@ -1,0 +1,98 @@
+//! CreateUser: a new staff account with a unique username, a role and an
+//! argon2id password hash (the password itself is never stored or logged).
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::events::{self, Aggregate};
+use super::{Ack, CommandContext, CommandError};
+use crate::db::schema::staff_users;
+use crate::domain::{FieldErrors, Password, Role, Username};
+use crate::security::hash_password;
+
+/// The new-user form as submitted.
+#[derive(Clone, Default, Deserialize, rocket::FromForm)]
+pub struct UserForm {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+}
+
+/// The new account, parsed.
+#[derive(Debug, Clone)]
+pub struct CreateUser {
+    pub username: Username,
+    pub password: Password,
+    pub role: Role,
+}
+
+impl TryFrom<&UserForm> for CreateUser {
+    type Error = FieldErrors;
+
+    fn try_from(form: &UserForm) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let username = errors.check("username", Username::parse(&form.username));
+        let role = errors.check("role", Role::parse(&form.role));
+        let password = username
+            .as_ref()
+            .and_then(|u| errors.check("password", Password::parse(&form.password, u)));
+        match (username, password, role) {
+            (Some(username), Some(password), Some(role)) if errors.is_empty() => Ok(Self {
+                username,
+                password,
+                role,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The message for a username that is already taken.
+pub const DUPLICATE_USERNAME: &str = "this username is already taken";
+
+/// Creates an active staff account. A taken username is a field error.
+pub async fn create_user(
+    conn: &mut AsyncPgConnection,
+    input: CreateUser,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    // Hash before the transaction: it is slow on purpose and needs no lock.
+    let hash = hash_password(&input.password)
+        .await
+        .map_err(|e| CommandError::field("password", e.to_string()))?;
+    conn.transaction(async move |conn| {
+        let id: Option<i64> = diesel::insert_into(staff_users::table)
+            .values((
+                staff_users::username.eq(input.username.as_str()),
+                staff_users::password_hash.eq(&hash),
+                staff_users::role.eq(input.role.as_str()),
+            ))
+            .on_conflict(staff_users::username)
+            .do_nothing()
+            .returning(staff_users::id)
+            .get_result(conn)
+            .await
+            .optional()?;
+        let Some(id) = id else {
+            return Err(CommandError::field("username", DUPLICATE_USERNAME));
+        };
+        let event_id = events::append(
+            conn,
+            ctx,
+            Aggregate::User,
+            id,
+            "user_created",
+            json!({ "username": input.username.as_str(), "role": input.role.as_str() }),
+        )
+        .await?;
+        Ok(Ack {
+            id,
+            version: Some(1),
+            event_id,
+            replayed: false,
+        })
+    })
+    .await
+}

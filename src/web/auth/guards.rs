@@ -1,0 +1,178 @@
+//! Request guards: [`CurrentUser`] (a live session), and the role guards
+//! [`Clerk`] and [`Admin`]. Without a session a guard fails with 401 (the
+//! catcher sends pages to the sign-in form); with too small a role it fails
+//! with 403 and leaves a [`Refusal`] saying why, for the error page.
+
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+
+use super::session;
+use crate::commands::CommandContext;
+use crate::config::Settings;
+use crate::db::Pools;
+use crate::domain::{Actor, Permission, Role};
+use crate::error::AppError;
+use crate::security::constant_time_eq;
+
+/// The signed-in staff member of this request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    session_id: String,
+    csrf_token: String,
+}
+
+impl CurrentUser {
+    /// The actor commands record for this user.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.id, &self.username)
+    }
+
+    /// A command context acting as this user.
+    pub fn context(&self) -> CommandContext {
+        CommandContext::new(self.actor())
+    }
+
+    /// The session's CSRF token, for hidden form fields.
+    pub fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    /// The stored id (hash) of this user's session.
+    pub(super) fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// Whether `submitted` is this session's CSRF token (constant time).
+    pub fn csrf_matches(&self, submitted: &str) -> bool {
+        constant_time_eq(submitted, &self.csrf_token)
+    }
+
+    /// Forbidden unless this user's role allows `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.role.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(refusal_message(self.role, permission)))
+        }
+    }
+}
+
+/// Why a request was refused with 403, for the error page.
+#[derive(Debug, Clone)]
+pub struct Refusal(pub String);
+
+/// Records why this request is refused (the first reason wins).
+pub(super) fn refuse(req: &Request<'_>, message: String) {
+    req.local_cache(|| Refusal(message));
+}
+
+fn refusal_message(role: Role, permission: Permission) -> String {
+    let what = match permission {
+        Permission::ViewPages => "see this page",
+        Permission::EditBusinessData => "change orders, customers, products or stock",
+        Permission::ManageUsers => "manage staff accounts",
+        Permission::RefreshReadModels => "refresh the read models",
+    };
+    format!(
+        "Your role ({role}) may not {what}. Nothing was changed; ask an admin if you need this."
+    )
+}
+
+/// The session lookup of this request, done once however many guards ask.
+struct Lookup(Result<Option<CurrentUser>, Status>);
+
+async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
+    let (Some(settings), Some(pools)) = (
+        req.rocket().state::<Settings>(),
+        req.rocket().state::<Pools>(),
+    ) else {
+        return Err(Status::InternalServerError);
+    };
+    let Some(token) = req
+        .cookies()
+        .get(settings.session_cookie_name())
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    let mut conn = pools.write.get().await.map_err(|e| {
+        tracing::warn!(uri = %req.uri(), error = %e, "no database connection for the session");
+        Status::ServiceUnavailable
+    })?;
+    let found = session::lookup(&mut conn, &token, settings)
+        .await
+        .map_err(|e| {
+            tracing::error!(uri = %req.uri(), error = %e, "session lookup failed");
+            Status::ServiceUnavailable
+        })?;
+    Ok(found.and_then(|s| {
+        let role = Role::parse(&s.role).ok()?;
+        Some(CurrentUser {
+            id: s.user_id,
+            username: s.username,
+            role,
+            session_id: s.session_id,
+            csrf_token: s.csrf_token,
+        })
+    }))
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CurrentUser {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let cached = req
+            .local_cache_async(async { Lookup(lookup(req).await) })
+            .await;
+        match &cached.0 {
+            Ok(Some(user)) => Outcome::Success(user.clone()),
+            Ok(None) => Outcome::Error((Status::Unauthorized, ())),
+            Err(status) => Outcome::Error((*status, ())),
+        }
+    }
+}
+
+async fn with_permission(req: &Request<'_>, permission: Permission) -> Outcome<CurrentUser, ()> {
+    let user = rocket::outcome::try_outcome!(req.guard::<CurrentUser>().await);
+    if user.role.can(permission) {
+        Outcome::Success(user)
+    } else {
+        tracing::warn!(user = %user.username, role = %user.role, uri = %req.uri(), "forbidden");
+        refuse(req, refusal_message(user.role, permission));
+        Outcome::Error((Status::Forbidden, ()))
+    }
+}
+
+/// A signed-in user whose role may change business data (clerk or admin).
+#[derive(Debug, Clone)]
+pub struct Clerk(pub CurrentUser);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Clerk {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        with_permission(req, Permission::EditBusinessData)
+            .await
+            .map(Clerk)
+    }
+}
+
+/// A signed-in admin.
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentUser);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Admin {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        with_permission(req, Permission::ManageUsers)
+            .await
+            .map(Admin)
+    }
+}

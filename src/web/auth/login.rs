@@ -1,0 +1,187 @@
+//! `GET /login`, `POST /login`, `POST /logout`. Every sign-in starts a new
+//! session (and ends the one the browser presented), so a session id planted
+//! before sign-in is worthless. Unknown user, wrong password and inactive
+//! account all get the same answer, after the same argon2 work.
+
+use askama::Template;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use rocket::form::{Form, FromForm};
+use rocket::http::{CookieJar, Status};
+use rocket::response::content::RawHtml;
+use rocket::response::{Flash, Redirect};
+use rocket::{Responder, State, get, post, routes};
+
+use super::csrf::{self, CsrfForm, TokenOnly};
+use super::{ClientInfo, session, throttle};
+use crate::config::Settings;
+use crate::db::schema::staff_users;
+use crate::error::AppError;
+use crate::security::verify_password;
+use crate::web::WriteConn;
+use crate::web::flash::FlashView;
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![login_page, login, logout]
+}
+
+/// The sign-in form.
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    chrome: crate::web::Chrome,
+    csrf_token: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+    flash: Option<FlashView>,
+}
+
+/// The sign-in form as submitted. No `Debug`: it holds a password.
+#[derive(FromForm)]
+struct LoginForm {
+    #[field(default = String::new())]
+    username: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    next: String,
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+const BAD_CREDENTIALS: &str = "The username or password is not right.";
+const THROTTLED: &str = "Too many failed sign-ins. Wait a few minutes, then try again.";
+
+#[derive(Responder)]
+#[expect(clippy::large_enum_variant, reason = "one per request, never stored")]
+enum LoginReply {
+    Done(Redirect),
+    Again((Status, RawHtml<String>)),
+}
+
+/// Only a local path may be a `next` target (no `//host`, no scheme).
+fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.starts_with("/login")
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if ok { next.to_owned() } else { "/".into() }
+}
+
+fn render(page: &LoginPage) -> Result<String, AppError> {
+    page.render().map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[get("/login?<next>")]
+fn login_page(
+    next: Option<&str>,
+    cookies: &CookieJar<'_>,
+    settings: &State<Settings>,
+    flash: Option<rocket::request::FlashMessage<'_>>,
+) -> Result<RawHtml<String>, AppError> {
+    render(&LoginPage {
+        chrome: crate::web::Chrome::default(),
+        csrf_token: csrf::login_token(cookies, settings),
+        next: safe_next(next.unwrap_or("/")),
+        username: String::new(),
+        error: None,
+        flash: flash.map(FlashView::from),
+    })
+    .map(RawHtml)
+}
+
+#[post("/login", data = "<form>")]
+async fn login(
+    form: Form<LoginForm>,
+    mut db: WriteConn,
+    cookies: &CookieJar<'_>,
+    settings: &State<Settings>,
+    client: ClientInfo,
+) -> Result<LoginReply, AppError> {
+    if !csrf::login_token_matches(cookies, &form.csrf_token) {
+        return Err(AppError::Forbidden(csrf::refused_message().into()));
+    }
+    let username: String = form
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(200)
+        .collect();
+    let ip = client.ip.as_deref();
+    let again = |status: Status, message: &str| -> Result<LoginReply, AppError> {
+        let page = render(&LoginPage {
+            chrome: crate::web::Chrome::default(),
+            csrf_token: csrf::login_token(cookies, settings),
+            next: safe_next(&form.next),
+            username: username.clone(),
+            error: Some(message.into()),
+            flash: None,
+        })?;
+        Ok(LoginReply::Again((status, RawHtml(page))))
+    };
+    if throttle::is_throttled(&mut db.0, &username, ip).await? {
+        tracing::warn!(username = %username, ip = ?ip, outcome = "throttled", "login attempt");
+        return again(Status::TooManyRequests, THROTTLED);
+    }
+    let account: Option<(i64, String)> = staff_users::table
+        .filter(staff_users::username.eq(&username))
+        .filter(staff_users::active.eq(true))
+        .select((staff_users::id, staff_users::password_hash))
+        .first(&mut db.0)
+        .await
+        .optional()?;
+    let (user_id, stored) = account.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
+    let verified = verify_password(form.password.clone(), stored).await;
+    throttle::record(&mut db.0, &username, ip, verified).await?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        tracing::info!(username = %username, ip = ?ip, outcome = "failed", "login attempt");
+        return again(Status::Unauthorized, BAD_CREDENTIALS);
+    };
+    tracing::info!(username = %username, ip = ?ip, outcome = "succeeded", "login attempt");
+    if let Some(old) = cookies.get(settings.session_cookie_name()) {
+        session::end_token(&mut db.0, old.value()).await?;
+    }
+    session::purge_expired(&mut db.0, settings).await?;
+    let new = session::start(&mut db.0, user_id, &client, settings).await?;
+    cookies.add(session::cookie(new.token, settings));
+    Ok(LoginReply::Done(Redirect::to(safe_next(&form.next))))
+}
+
+#[post("/logout", data = "<form>")]
+async fn logout(
+    form: CsrfForm<TokenOnly>,
+    mut db: WriteConn,
+    cookies: &CookieJar<'_>,
+    settings: &State<Settings>,
+) -> Result<Flash<Redirect>, AppError> {
+    session::end(&mut db.0, form.user.session_id()).await?;
+    cookies.remove(session::removal(settings));
+    tracing::info!(username = %form.user.username, "signed out");
+    Ok(Flash::success(
+        Redirect::to("/login"),
+        "You are signed out.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_only_ever_a_local_path() {
+        assert_eq!(safe_next("/users?x=1"), "/users?x=1");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "",
+            "users",
+            "/login",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Server-side sessions. The cookie carries a random 256-bit token; the
+//! database keeps only its SHA-256, so a leaked table holds no usable session.
+//! A session ends when idle too long, at its absolute expiry, at sign-out,
+//! and when its user is deactivated or changes password.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rocket::http::{Cookie, SameSite};
+
+use super::ClientInfo;
+use crate::config::Settings;
+use crate::db::schema::{sessions, staff_users};
+use crate::security::{random_token, sha256_hex};
+
+/// What a new session hands back: the token for the cookie (never stored).
+pub struct NewSession {
+    pub token: String,
+}
+
+/// A live session and its user, as found by [`lookup`].
+#[derive(QueryableByName)]
+pub struct LiveSession {
+    #[diesel(sql_type = Text)]
+    pub session_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub user_id: i64,
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    #[diesel(sql_type = Text)]
+    pub role: String,
+    #[diesel(sql_type = Text)]
+    pub csrf_token: String,
+}
+
+/// Starts a session for `user_id` with a fresh token and CSRF token.
+pub async fn start(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    client: &ClientInfo,
+    settings: &Settings,
+) -> QueryResult<NewSession> {
+    let token = random_token();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(sha256_hex(&token)),
+            sessions::user_id.eq(user_id),
+            sessions::csrf_token.eq(random_token()),
+            sessions::expires_at.eq(Utc::now() + settings.session_absolute()),
+            sessions::ip.eq(client.ip.as_deref()),
+            sessions::user_agent.eq(client.user_agent.as_deref()),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(staff_users::table.find(user_id))
+        .set(staff_users::last_login_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    Ok(NewSession { token })
+}
+
+/// The live session for a cookie `token`, touching its `last_seen_at`.
+/// Expired or idle sessions, and those of inactive users, are not found.
+pub async fn lookup(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    settings: &Settings,
+) -> QueryResult<Option<LiveSession>> {
+    #[expect(clippy::cast_precision_loss, reason = "seconds in a day fit exactly")]
+    let idle_secs = settings.session_idle().num_seconds() as f64;
+    diesel::sql_query(
+        "UPDATE sessions s SET last_seen_at = now() \
+         FROM staff_users u \
+         WHERE s.id = $1 AND u.id = s.user_id AND u.active \
+           AND s.expires_at > now() \
+           AND s.last_seen_at > now() - make_interval(secs => $2) \
+         RETURNING s.id AS session_id, u.id AS user_id, u.username, u.role, s.csrf_token",
+    )
+    .bind::<Text, _>(sha256_hex(token))
+    .bind::<Double, _>(idle_secs)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Ends the session whose cookie carries `token` (no-op when unknown).
+pub async fn end_token(conn: &mut AsyncPgConnection, token: &str) -> QueryResult<()> {
+    end(conn, &sha256_hex(token)).await
+}
+
+/// Ends the session with this stored id.
+pub async fn end(conn: &mut AsyncPgConnection, session_id: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(session_id))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Deletes every expired or idle session (run at each sign-in; cheap, indexed).
+pub async fn purge_expired(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+) -> QueryResult<usize> {
+    let now = Utc::now();
+    diesel::delete(
+        sessions::table.filter(
+            sessions::expires_at
+                .le(now)
+                .or(sessions::last_seen_at.le(now - settings.session_idle())),
+        ),
+    )
+    .execute(conn)
+    .await
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure (and
+/// `__Host-` named) when `secure_cookies` is on. No Max-Age: it dies with the
+/// browser, and the server enforces both expiries anyway.
+pub fn cookie(token: String, settings: &Settings) -> Cookie<'static> {
+    Cookie::build((settings.session_cookie_name(), token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .secure(settings.secure_cookies)
+        .build()
+}
+
+/// A cookie that removes the session cookie.
+pub fn removal(settings: &Settings) -> Cookie<'static> {
+    Cookie::build(settings.session_cookie_name())
+        .path("/")
+        .build()
+}

@@ -1,0 +1,118 @@
+//! HTTP helpers: a Rocket client on the test's database, staff accounts made
+//! with the real command, and signing in through the real form.
+
+use orderdesk::commands::create_user::{self, CreateUser, UserForm};
+use orderdesk::config::Settings;
+use rocket::http::{ContentType, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+
+use crate::helpers::{TestApp, ctx};
+
+/// The password every test account gets (no characters that need encoding).
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+
+/// The value of the first `name="csrf_token"` hidden field in a page.
+pub fn csrf_in(body: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = body.find(marker).expect("a csrf_token field") + marker.len();
+    body[start..start + body[start..].find('"').unwrap()].to_owned()
+}
+
+/// A form body from pairs (values must not need encoding).
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl TestApp {
+    /// A client of the whole app on this test's database.
+    pub async fn client(&self) -> Client {
+        let figment = Settings::figment()
+            .merge(("database_url", &self.db.url))
+            .merge(("read_database_url", &self.db.url))
+            .merge(("pool_size", 4));
+        Client::tracked(orderdesk::build_rocket(figment).unwrap())
+            .await
+            .unwrap()
+    }
+
+    /// A staff account with [`PASSWORD`]; returns its id.
+    pub async fn user(&self, username: &str, role: &str) -> i64 {
+        let input = CreateUser::try_from(&UserForm {
+            username: username.into(),
+            password: PASSWORD.into(),
+            role: role.into(),
+        })
+        .unwrap();
+        create_user::create_user(&mut *self.conn().await, input, &ctx())
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A client signed in as a new account named after `role`; returns it and the user's id.
+    pub async fn signed_in(&self, role: &str) -> (Client, i64) {
+        let id = self.user(role, role).await;
+        let client = self.client().await;
+        let status = sign_in(&client, role, PASSWORD).await.status();
+        assert_eq!(status, Status::SeeOther, "sign-in as {role}");
+        (client, id)
+    }
+}
+
+/// Signs in through the form (fetching it first for its CSRF cookie and token).
+pub async fn sign_in<'c>(client: &'c Client, username: &str, password: &str) -> LocalResponse<'c> {
+    let page = client
+        .get("/login")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    let token = csrf_in(&page);
+    client
+        .post("/login")
+        .header(ContentType::Form)
+        .body(form(&[
+            ("username", username),
+            ("password", password),
+            ("csrf_token", &token),
+            ("next", "/"),
+        ]))
+        .dispatch()
+        .await
+}
+
+/// The session's CSRF token, read from the sign-out form on the home page.
+pub async fn session_csrf(client: &Client) -> String {
+    let page = client
+        .get("/")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    csrf_in(&page)
+}
+
+/// POSTs a form as the client's session.
+pub async fn post<'c>(client: &'c Client, uri: &str, pairs: &[(&str, &str)]) -> LocalResponse<'c> {
+    client
+        .post(uri.to_owned())
+        .header(ContentType::Form)
+        .body(form(pairs))
+        .dispatch()
+        .await
+}
+
+/// The `Location` of a redirect.
+pub fn location(response: &LocalResponse<'_>) -> String {
+    response
+        .headers()
+        .get_one("Location")
+        .unwrap_or_default()
+        .to_owned()
+}
