@@ -13,6 +13,8 @@ mod flash;
 mod freshness_note;
 mod health;
 mod orders;
+mod path_id;
+mod read_models;
 mod refresher;
 mod staff;
 mod users;
@@ -31,6 +33,7 @@ pub use await_change::{AfterParams, AwaitChange};
 pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
 pub use freshness_note::FreshnessNote;
+pub use path_id::PathId;
 pub use staff::Staff;
 
 /// Builds the application from a figment (see [`Settings::figment`]).
@@ -49,6 +52,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", dashboard::routes())
         .mount("/", health::routes())
         .mount("/", orders::routes())
+        .mount("/", read_models::routes())
         .mount("/", auth::routes())
         .mount("/", users::routes())
         .mount("/static", FileServer::from(static_dir()))

@@ -18,11 +18,12 @@ pub fn csrf_in(body: &str) -> String {
     body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
-/// A form body from pairs (values must not need encoding).
+/// A form body from pairs, percent-encoded.
 pub fn form(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| rocket::http::RawStr::new(s).percent_encode().to_string();
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -33,7 +34,9 @@ impl TestApp {
         let figment = Settings::figment()
             .merge(("database_url", &self.db.url))
             .merge(("read_database_url", &self.db.url))
-            .merge(("pool_size", 4));
+            .merge(("pool_size", 4))
+            // Tests refresh read models explicitly, so pending counts are theirs to control.
+            .merge(("refresher_enabled", false));
         Client::tracked(orderdesk::build_rocket(figment).unwrap())
             .await
             .unwrap()

@@ -9,6 +9,7 @@ mod customers;
 mod events;
 mod migrations;
 mod orders;
+mod pages_orders;
 mod products;
 mod queries;
 mod read_models;

@@ -13,7 +13,7 @@ use crate::commands::ship_order::ship_order;
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
 use crate::web::auth::{CsrfForm, TokenOnly};
-use crate::web::{Staff, WriteConn};
+use crate::web::{PathId, Staff, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![pay, ship, deliver, cancel]
@@ -41,22 +41,14 @@ fn outcome(
     }
 }
 
-fn known(id: i64) -> Result<i64, AppError> {
-    if id > 0 {
-        Ok(id)
-    } else {
-        Err(AppError::NotFound(format!("There is no order #{id}.")))
-    }
-}
-
 #[post("/orders/<id>/pay", data = "<_form>")]
 async fn pay(
     staff: Staff,
     mut conn: WriteConn,
-    id: i64,
+    id: PathId,
     _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let id = known(id)?;
+    let id = id.or_404("order")?;
     outcome(
         id,
         "marked paid",
@@ -68,10 +60,10 @@ async fn pay(
 async fn ship(
     staff: Staff,
     mut conn: WriteConn,
-    id: i64,
+    id: PathId,
     _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let id = known(id)?;
+    let id = id.or_404("order")?;
     outcome(
         id,
         "shipped",
@@ -83,10 +75,10 @@ async fn ship(
 async fn deliver(
     staff: Staff,
     mut conn: WriteConn,
-    id: i64,
+    id: PathId,
     _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let id = known(id)?;
+    let id = id.or_404("order")?;
     outcome(
         id,
         "marked delivered",
@@ -98,10 +90,10 @@ async fn deliver(
 async fn cancel(
     staff: Staff,
     mut conn: WriteConn,
-    id: i64,
+    id: PathId,
     form: CsrfForm<CancelForm>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let id = known(id)?;
+    let id = id.or_404("order")?;
     let input = match CancelOrder::parse(id, &form.form) {
         Ok(input) => input,
         Err(errors) => return outcome(id, "cancelled", Err(CommandError::Invalid(errors))),

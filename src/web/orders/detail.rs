@@ -10,7 +10,9 @@ use crate::domain::OrderStatus;
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
-use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{
+    AfterParams, AwaitChange, Chrome, FreshnessNote, PathId, ReadConn, filters, render,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
@@ -41,12 +43,10 @@ impl DetailPage {
 async fn show(
     chrome: Chrome,
     mut conn: ReadConn,
-    id: i64,
+    id: PathId,
     params: AfterParams,
 ) -> Result<RawHtml<String>, AppError> {
-    if id <= 0 {
-        return Err(AppError::NotFound(format!("There is no order #{id}.")));
-    }
+    let id = id.or_404("order")?;
     let page = order_detail::get(&mut conn.0, id).await?;
     let await_change = AwaitChange::check(
         &mut conn.0,

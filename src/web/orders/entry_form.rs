@@ -14,13 +14,21 @@ pub const BLANK_LINES: usize = 5;
 /// Everything the order-entry form posts. `action` says which button.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct EntryForm {
+    #[field(default = String::new())]
     pub action: String,
+    #[field(default = String::new())]
     pub customer_id: String,
+    #[field(default = String::new())]
     pub customer_q: String,
+    #[field(default = String::new())]
     pub product_q: String,
+    #[field(default = String::new())]
     pub new_customer_email: String,
+    #[field(default = String::new())]
     pub new_customer_name: String,
+    #[field(default = String::new())]
     pub shipping_address: String,
+    #[field(default = String::new())]
     pub idempotency_key: String,
     pub lines: Vec<LineForm>,
 }
