@@ -20,6 +20,8 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Fill an empty database with a realistic, deterministic demo shop.
+    Seed(orderdesk::seed::SeedOptions),
 }
 
 #[rocket::main]
@@ -57,6 +59,7 @@ async fn run(command: Command) -> Result<(), String> {
             println!("applied {n} migration(s); {} in total", migrations::count());
             Ok(())
         }
+        Command::Seed(options) => seed(&settings.database_url, &options).await,
         Command::Serve => {
             migrations::run_pending(&settings.database_url)
                 .await
@@ -69,4 +72,14 @@ async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("server failed: {e}"))
         }
     }
+}
+
+async fn seed(url: &str, options: &orderdesk::seed::SeedOptions) -> Result<(), String> {
+    match orderdesk::seed::run(url, options).await? {
+        orderdesk::seed::Outcome::Skipped => {
+            println!("the database already holds data; not seeding");
+        }
+        orderdesk::seed::Outcome::Seeded(summary) => println!("seeded:\n{summary}"),
+    }
+    Ok(())
 }
