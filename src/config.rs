@@ -8,6 +8,7 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::db::pools::PoolOptions;
+use crate::observability::LogFormat;
 
 /// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -20,6 +21,10 @@ pub struct Settings {
     pub pool_size: usize,
     /// How long a request waits for a connection before it is answered 503.
     pub pool_timeout_ms: u64,
+    /// Bearer token that `GET /metrics` requires; unset, `/metrics` is 404.
+    pub metrics_token: Option<String>,
+    /// `text` (default) or `json`: one JSON object per log line.
+    pub log_format: LogFormat,
 }
 
 impl Default for Settings {
@@ -29,6 +34,8 @@ impl Default for Settings {
             read_database_url: None,
             pool_size: 8,
             pool_timeout_ms: 2_000,
+            metrics_token: None,
+            log_format: LogFormat::Text,
         }
     }
 }

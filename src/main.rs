@@ -26,12 +26,6 @@ enum Command {
 
 #[rocket::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,rocket=warn,orderdesk=info".into()),
-        )
-        .init();
     let cli = Cli::parse();
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,6 +39,7 @@ async fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), String> {
     let figment = Settings::figment();
     let settings = Settings::from_figment(&figment)?;
+    orderdesk::observability::init_tracing(settings.log_format);
     match command {
         Command::Migrate => {
             if orderdesk::db::admin::create_database_if_missing(&settings.database_url).await? {

@@ -3,6 +3,16 @@
 //! popularity, orders with their lines and lifecycle, and the timeline of
 //! commands in business-time order (the order events and movements are written in).
 
+// Counts are u32 by construction (the flags are u32) and word lists are tiny,
+// so the index and float conversions below cannot lose anything that matters.
+#![expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "bounded sizes, see above"
+)]
+
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 use rand::seq::SliceRandom;

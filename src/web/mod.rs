@@ -5,6 +5,9 @@
 mod db_guard;
 mod health;
 mod home;
+mod metrics;
+pub mod request_id;
+mod telemetry;
 
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket, catchers};
@@ -14,6 +17,7 @@ use crate::db::Pools;
 use crate::error::ErrorPage;
 
 pub use db_guard::{ReadConn, WriteConn};
+pub use request_id::RequestId;
 
 /// Builds the application from a figment (see [`Settings::figment`]).
 pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
@@ -23,11 +27,14 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         settings.read_url(),
         settings.pool_options(),
     )?;
+    crate::observability::install();
     Ok(rocket::custom(figment)
+        .attach(telemetry::Telemetry)
         .manage(settings)
         .manage(pools)
         .mount("/", home::routes())
         .mount("/", health::routes())
+        .mount("/", metrics::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",
