@@ -8,6 +8,7 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::db::pools::PoolOptions;
+use crate::observability::LogFormat;
 
 /// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -33,6 +34,10 @@ pub struct Settings {
     /// Mark cookies `Secure` and name the session cookie `__Host-…`; turn on
     /// whenever the app is reached over HTTPS (TLS here or at a proxy).
     pub secure_cookies: bool,
+    /// Bearer token that `GET /metrics` requires; unset, `/metrics` is 404.
+    pub metrics_token: Option<String>,
+    /// `text` (default) or `json`: one JSON object per log line.
+    pub log_format: LogFormat,
 }
 
 impl Default for Settings {
@@ -48,6 +53,8 @@ impl Default for Settings {
             session_idle_minutes: 30,
             session_absolute_hours: 8,
             secure_cookies: false,
+            metrics_token: None,
+            log_format: LogFormat::Text,
         }
     }
 }

@@ -10,9 +10,11 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod observability;
 pub mod queries;
 pub mod read_models;
 pub mod security;
+pub mod seed;
 pub mod web;
 
 pub use web::build_rocket;

@@ -38,6 +38,8 @@ enum Command {
     /// If there are no staff accounts, create `admin` with a random password
     /// and print it once.
     EnsureAdmin,
+    /// Fill an empty database with a realistic, deterministic demo shop.
+    Seed(orderdesk::seed::SeedOptions),
 }
 
 #[derive(Subcommand)]
@@ -61,12 +63,6 @@ enum UserCommand {
 
 #[rocket::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,rocket=warn,orderdesk=info".into()),
-        )
-        .init();
     let cli = Cli::parse();
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -80,6 +76,7 @@ async fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), String> {
     let figment = Settings::figment();
     let settings = Settings::from_figment(&figment)?;
+    orderdesk::observability::init_tracing(settings.log_format);
     match command {
         Command::Migrate => {
             if orderdesk::db::admin::create_database_if_missing(&settings.database_url).await? {
@@ -109,6 +106,7 @@ async fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Seed(options) => seed(&settings.database_url, &options).await,
         Command::Serve => {
             migrations::run_pending(&settings.database_url)
                 .await
@@ -141,6 +139,16 @@ async fn user(command: UserCommand, url: &str) -> Result<(), String> {
                 println!("{line}");
             }
         }
+    }
+    Ok(())
+}
+
+async fn seed(url: &str, options: &orderdesk::seed::SeedOptions) -> Result<(), String> {
+    match orderdesk::seed::run(url, options).await? {
+        orderdesk::seed::Outcome::Skipped => {
+            println!("the database already holds data; not seeding");
+        }
+        orderdesk::seed::Outcome::Seeded(summary) => println!("seeded:\n{summary}"),
     }
     Ok(())
 }

@@ -170,6 +170,15 @@ pub async fn refresh(
         }
     }
     match &outcome {
+        RefreshOutcome::Refreshed { rows, duration, .. } => {
+            crate::observability::record_refresh(name, *duration, *rows, true);
+        }
+        RefreshOutcome::Failed(_) => {
+            crate::observability::record_refresh(name, clock.elapsed(), 0, false);
+        }
+        RefreshOutcome::Skipped => {}
+    }
+    match &outcome {
         RefreshOutcome::Failed(e) => {
             tracing::error!(view = name, trigger = trigger.as_str(), error = %e, "refresh failed");
         }

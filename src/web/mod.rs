@@ -12,11 +12,14 @@ pub mod filters;
 mod flash;
 mod freshness_note;
 mod health;
+mod metrics;
 mod orders;
 mod path_id;
 mod read_models;
 mod refresher;
+pub mod request_id;
 mod staff;
+mod telemetry;
 mod users;
 
 use rocket::fs::FileServer;
@@ -34,6 +37,7 @@ pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
 pub use freshness_note::FreshnessNote;
 pub use path_id::PathId;
+pub use request_id::RequestId;
 pub use staff::Staff;
 
 /// Builds the application from a figment (see [`Settings::figment`]).
@@ -44,8 +48,10 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         settings.read_url(),
         settings.pool_options(),
     )?;
+    crate::observability::install();
     Ok(rocket::custom(figment)
         .attach(refresher::fairing())
+        .attach(telemetry::Telemetry)
         .manage(settings)
         .manage(pools)
         .attach(auth::SecurityHeaders)
@@ -55,6 +61,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", read_models::routes())
         .mount("/", auth::routes())
         .mount("/", users::routes())
+        .mount("/", metrics::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",

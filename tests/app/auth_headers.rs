@@ -49,12 +49,7 @@ async fn markup_typed_into_the_sign_in_form_comes_back_escaped() {
     let app = TestApp::spawn().await;
     let client = app.client().await;
 
-    let response = sign_in(
-        &client,
-        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-        "whatever-it-is-wrong",
-    )
-    .await;
+    let response = sign_in(&client, "<script>alert(1)</script>", "whatever-it-is-wrong").await;
 
     let body = response.into_string().await.unwrap();
     assert!(!body.contains("<script>alert(1)</script>"), "{body}");

@@ -8,11 +8,13 @@ mod concurrency;
 mod customers;
 mod events;
 mod migrations;
+mod observability;
 mod orders;
 mod pages_orders;
 mod products;
 mod queries;
 mod read_models;
+mod seed;
 mod stock;
 mod web;
 

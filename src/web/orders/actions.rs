@@ -12,6 +12,7 @@ use crate::commands::mark_paid::mark_paid;
 use crate::commands::ship_order::ship_order;
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::web::auth::{CsrfForm, TokenOnly};
 use crate::web::{PathId, Staff, WriteConn};
 
@@ -52,7 +53,7 @@ async fn pay(
     outcome(
         id,
         "marked paid",
-        mark_paid(&mut conn.0, id, &staff.ctx()).await,
+        instrument_command("mark_paid", mark_paid(&mut conn.0, id, &staff.ctx())).await,
     )
 }
 
@@ -67,7 +68,7 @@ async fn ship(
     outcome(
         id,
         "shipped",
-        ship_order(&mut conn.0, id, &staff.ctx()).await,
+        instrument_command("ship_order", ship_order(&mut conn.0, id, &staff.ctx())).await,
     )
 }
 
@@ -82,7 +83,11 @@ async fn deliver(
     outcome(
         id,
         "marked delivered",
-        mark_delivered(&mut conn.0, id, &staff.ctx()).await,
+        instrument_command(
+            "mark_delivered",
+            mark_delivered(&mut conn.0, id, &staff.ctx()),
+        )
+        .await,
     )
 }
 
@@ -101,6 +106,10 @@ async fn cancel(
     outcome(
         id,
         "cancelled",
-        cancel_order(&mut conn.0, input, &staff.ctx()).await,
+        instrument_command(
+            "cancel_order",
+            cancel_order(&mut conn.0, input, &staff.ctx()),
+        )
+        .await,
     )
 }

@@ -15,6 +15,7 @@ use crate::commands::place_order::{PlaceOrder, place_order};
 use crate::commands::register_customer::{CustomerDetails, CustomerForm, register_customer};
 use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::queries::order_entry;
 use crate::web::auth::CsrfForm;
 use crate::web::{Chrome, ReadConn, Staff, WriteConn, filters, render};
@@ -65,7 +66,12 @@ async fn submit(
                 Status::UnprocessableEntity,
                 build_view(&mut read, form, errors).await?,
             ),
-            Ok(input) => match place_order(&mut write.0, input, &staff.ctx()).await {
+            Ok(input) => match instrument_command(
+                "place_order",
+                place_order(&mut write.0, input, &staff.ctx()),
+            )
+            .await
+            {
                 Ok(ack) => {
                     let message = if ack.replayed {
                         format!(
@@ -209,7 +215,12 @@ async fn register_inline(
         }
     };
     let (name, email) = (details.name.to_string(), details.email.to_string());
-    match register_customer(&mut write.0, details, &staff.ctx()).await {
+    match instrument_command(
+        "register_customer",
+        register_customer(&mut write.0, details, &staff.ctx()),
+    )
+    .await
+    {
         Ok(ack) => {
             form.customer_id = ack.id.to_string();
             form.new_customer_email.clear();

@@ -1,0 +1,29 @@
+//! The log format: human-readable text for a terminal, or one JSON object per
+//! line for a log collector (`log_format` in Rocket.toml).
+
+use serde::{Deserialize, Serialize};
+
+/// How log lines are written to stdout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Installs the global tracing subscriber (once; later calls do nothing).
+/// `RUST_LOG` overrides the default filter.
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,rocket=warn,orderdesk=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+    };
+}

@@ -1,0 +1,186 @@
+//! Bulk loading: every table is streamed with COPY inside one transaction, so
+//! a failed seed leaves nothing behind. Rows are generated on a blocking
+//! thread while PostgreSQL parses the previous chunk.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::SinkExt;
+use tokio::sync::mpsc;
+use tokio_postgres::Client;
+
+use super::plan::Plan;
+use super::progress::Progress;
+use super::rows::{Context, Table};
+
+/// Chunks of about this many bytes go to the server.
+const CHUNK: usize = 1 << 20;
+
+/// Rows loaded into one table.
+#[derive(Debug, Clone, Copy)]
+pub struct Loaded {
+    pub table: Table,
+    pub rows: u64,
+}
+
+/// Ids already used in the write tables, so seeded rows come after them.
+pub async fn context(client: &Client, seed: u64) -> Result<Context, String> {
+    let row = client
+        .query_one(
+            "SELECT (SELECT coalesce(max(id), 0) FROM customers), \
+                    (SELECT coalesce(max(id), 0) FROM products), \
+                    (SELECT coalesce(max(id), 0) FROM orders)",
+            &[],
+        )
+        .await
+        .map_err(|e| format!("cannot read existing ids: {e}"))?;
+    Ok(Context {
+        customer_offset: row.get(0),
+        product_offset: row.get(1),
+        order_offset: row.get(2),
+        seed,
+    })
+}
+
+/// Loads the plan in one transaction and moves the id sequences past it.
+pub async fn load(
+    client: &mut Client,
+    plan: Arc<Plan>,
+    cx: Context,
+    progress: &Progress,
+) -> Result<Vec<Loaded>, String> {
+    let db = |what: &'static str| move |e: tokio_postgres::Error| format!("{what}: {e}");
+    client
+        .batch_execute("SET synchronous_commit = off")
+        .await
+        .map_err(db("session setup"))?;
+    let tx = client.transaction().await.map_err(db("begin"))?;
+    progress.note("dropping indexes");
+    let rebuild = set_aside(&tx).await?;
+    let mut loaded = Vec::new();
+    for table in Table::ALL {
+        progress.table(table.name());
+        let rows = copy(&tx, table, Arc::clone(&plan), cx, progress).await?;
+        loaded.push(Loaded { table, rows });
+    }
+    progress.note("indexes, keys");
+    for statement in rebuild {
+        tx.batch_execute(&statement)
+            .await
+            .map_err(|e| format!("{statement}: {e}"))?;
+    }
+    progress.note("sequences");
+    tx.batch_execute(
+        "SELECT setval(pg_get_serial_sequence('customers', 'id'), max(id)) FROM customers; \
+         SELECT setval(pg_get_serial_sequence('products', 'id'), max(id)) FROM products; \
+         SELECT setval(pg_get_serial_sequence('orders', 'id'), max(id)) FROM orders;",
+    )
+    .await
+    .map_err(db("moving id sequences"))?;
+    progress.note("commit");
+    tx.commit().await.map_err(db("commit"))?;
+    progress.note("analyze");
+    client
+        .batch_execute(
+            "ANALYZE customers, products, inventory, orders, order_lines, stock_movements, events",
+        )
+        .await
+        .map_err(db("analyze"))?;
+    Ok(loaded)
+}
+
+/// Drops the secondary indexes and foreign keys of the seeded tables (inside
+/// the load's transaction, so nobody sees them missing) and returns the
+/// statements that recreate them. Building an index once from sorted rows and
+/// checking a key with one join are much faster than doing both row by row;
+/// the definitions come from the catalogue, so the migrations stay the truth.
+async fn set_aside(tx: &tokio_postgres::Transaction<'_>) -> Result<Vec<String>, String> {
+    let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+    let found = tx
+        .query(
+            "SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', c.conrelid::regclass::text, c.conname),
+                    format('ALTER TABLE %I ADD CONSTRAINT %I %s', c.conrelid::regclass::text,
+                           c.conname, pg_get_constraintdef(c.oid)),
+                    1 AS phase
+               FROM pg_constraint c
+              WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY($1)
+             UNION ALL
+             SELECT format('DROP INDEX %I.%I', i.schemaname, i.indexname), i.indexdef, 0
+               FROM pg_indexes i
+              WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+              ORDER BY 3, 1",
+            &[&tables],
+        )
+        .await
+        .map_err(|e| format!("reading index definitions: {e}"))?;
+    let mut rebuild = Vec::new();
+    for row in &found {
+        let (drop, create): (String, String) = (row.get(0), row.get(1));
+        tx.batch_execute(&drop)
+            .await
+            .map_err(|e| format!("{drop}: {e}"))?;
+        rebuild.push(create);
+    }
+    tx.batch_execute("SET LOCAL maintenance_work_mem = '512MB'")
+        .await
+        .map_err(|e| format!("session setup: {e}"))?;
+    Ok(rebuild)
+}
+
+/// Streams one table: a blocking thread renders chunks, this task sends them.
+async fn copy(
+    tx: &tokio_postgres::Transaction<'_>,
+    table: Table,
+    plan: Arc<Plan>,
+    cx: Context,
+    progress: &Progress,
+) -> Result<u64, String> {
+    let (send, mut receive) = mpsc::channel::<(Bytes, u64)>(4);
+    let render = tokio::task::spawn_blocking(move || {
+        let mut rows = 0;
+        let mut units = 0;
+        let mut buf = String::with_capacity(CHUNK + 4096);
+        for i in 0..table.units(&plan) {
+            rows += table.write(&plan, &cx, i, &mut buf);
+            units += 1;
+            if buf.len() >= CHUNK {
+                let chunk = Bytes::from(std::mem::replace(
+                    &mut buf,
+                    String::with_capacity(CHUNK + 4096),
+                ));
+                if send
+                    .blocking_send((chunk, std::mem::take(&mut units)))
+                    .is_err()
+                {
+                    return rows; // the sender side gave up; its error is reported
+                }
+            }
+        }
+        if !buf.is_empty() || units > 0 {
+            let _ = send.blocking_send((Bytes::from(buf), units));
+        }
+        rows
+    });
+    let error = |e: tokio_postgres::Error| format!("loading {}: {e}", table.name());
+    let sink = tx
+        .copy_in::<_, Bytes>(table.copy_sql())
+        .await
+        .map_err(error)?;
+    futures_util::pin_mut!(sink);
+    while let Some((chunk, units)) = receive.recv().await {
+        sink.send(chunk).await.map_err(error)?;
+        progress.advance(units);
+    }
+    let copied = sink.as_mut().finish().await.map_err(error)?;
+    let rendered = render
+        .await
+        .map_err(|e| format!("generating {}: {e}", table.name()))?;
+    if copied != rendered {
+        return Err(format!(
+            "{}: rendered {rendered} rows but the server took {copied}",
+            table.name()
+        ));
+    }
+    Ok(copied)
+}

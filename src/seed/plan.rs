@@ -1,0 +1,338 @@
+//! The deterministic plan of a seeded shop, generated in memory from one RNG
+//! seed before anything is written: customers, products with skewed
+//! popularity, orders with their lines and lifecycle, and the timeline of
+//! commands in business-time order (the order events and movements are written in).
+
+// Counts are u32 by construction (the flags are u32) and word lists are tiny,
+// so the index and float conversions below cannot lose anything that matters.
+#![expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    reason = "bounded sizes, see above"
+)]
+
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::calendar::{Calendar, DAY, secs};
+use super::names;
+use crate::domain::OrderStatus;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub customers: u32,
+    pub products: u32,
+    pub orders: u32,
+    pub days: u32,
+    pub seed: u64,
+    /// The end of the history (a UTC midnight, Unix seconds).
+    pub end: i64,
+}
+
+/// A customer: indexes into the word lists and the join time.
+pub struct Customer {
+    pub first: u16,
+    pub last: u16,
+    pub phone: Option<u32>,
+    pub house: u16,
+    pub street: u16,
+    pub town: u16,
+    pub registered_at: i64,
+}
+
+/// A product and the stock figures its history leaves.
+pub struct Product {
+    pub kind: u16,
+    pub adjective: u16,
+    pub price_cents: i64,
+    pub active: bool,
+    pub created_at: i64,
+    /// The opening receipt: enough for every order, plus what is left.
+    pub received: i32,
+    pub shipped: i32,
+    pub reserved: i32,
+    pub updated_at: i64,
+}
+
+/// An order: who, when each step happened, and its lines (`lines[first..first+count]`).
+pub struct Order {
+    pub customer: u32,
+    pub status: OrderStatus,
+    pub placed_at: i64,
+    pub paid_at: Option<i64>,
+    pub shipped_at: Option<i64>,
+    pub delivered_at: Option<i64>,
+    pub cancelled_at: Option<i64>,
+    pub reason: Option<u16>,
+    pub first_line: u32,
+    pub line_count: u32,
+}
+
+impl Order {
+    /// The version after all its steps (1 when placed, +1 per step).
+    pub fn version(&self) -> i32 {
+        1 + [
+            self.paid_at,
+            self.shipped_at,
+            self.delivered_at,
+            self.cancelled_at,
+        ]
+        .iter()
+        .filter(|t| t.is_some())
+        .count() as i32
+    }
+
+    /// When the order last changed.
+    pub fn updated_at(&self) -> i64 {
+        [
+            self.paid_at,
+            self.shipped_at,
+            self.delivered_at,
+            self.cancelled_at,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.placed_at, i64::max)
+    }
+}
+
+/// One order line; lines of an order are in ascending product order.
+#[derive(Clone, Copy)]
+pub struct Line {
+    pub product: u32,
+    pub quantity: i32,
+}
+
+/// One command in the shop's history, by index into the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    Product(u32),
+    Customer(u32),
+    Placed(u32),
+    Paid(u32),
+    Shipped(u32),
+    Delivered(u32),
+    Cancelled(u32),
+}
+
+/// Everything to write.
+pub struct Plan {
+    pub customers: Vec<Customer>,
+    pub products: Vec<Product>,
+    pub orders: Vec<Order>,
+    pub lines: Vec<Line>,
+    /// Every command, sorted by business time.
+    pub timeline: Vec<(i64, Step)>,
+}
+
+impl Plan {
+    /// The same shape always gives the same plan.
+    pub fn generate(shape: Shape) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
+        let calendar = Calendar::new(shape.end, shape.days, &mut rng);
+        let customers = customers(&calendar, shape.customers, &mut rng);
+        let mut products = products(&calendar, shape.products, &mut rng);
+        let mut plan = Plan {
+            customers,
+            products: Vec::new(),
+            orders: Vec::with_capacity(shape.orders as usize),
+            lines: Vec::with_capacity(shape.orders as usize * 3),
+            timeline: Vec::new(),
+        };
+        plan.place_orders(&calendar, shape.orders, &mut products, &mut rng);
+        for p in &mut products {
+            let left = if rng.random_bool(0.12) {
+                rng.random_range(0..=12)
+            } else {
+                rng.random_range(15..=400)
+            };
+            p.received = (p.shipped + p.reserved + left).max(1);
+        }
+        plan.products = products;
+        plan.timeline = plan.timeline();
+        plan
+    }
+
+    fn place_orders(
+        &mut self,
+        calendar: &Calendar,
+        total: u32,
+        products: &mut [Product],
+        rng: &mut ChaCha8Rng,
+    ) {
+        let mut popular: Vec<u32> = (0..products.len() as u32)
+            .filter(|&i| products[i as usize].active)
+            .collect();
+        popular.shuffle(rng);
+        let weights = (0..popular.len()).map(|r| 1.0 / ((r + 1) as f64).powf(1.1));
+        let Ok(pick) = WeightedIndex::new(weights) else {
+            return; // no product for sale: no orders
+        };
+        let sizes = WeightedIndex::new([15, 25, 25, 17, 10, 8])
+            .unwrap_or_else(|_| unreachable!("positive weights"));
+        let registered: Vec<i64> = self.customers.iter().map(|c| c.registered_at).collect();
+        for (day, count) in calendar.spread(total).into_iter().enumerate() {
+            for placed_at in calendar.times_on(day, count, rng) {
+                let known = registered.partition_point(|&t| t <= placed_at).max(1);
+                let customer = ((known as f64) * rng.random::<f64>().powf(1.6)) as u32;
+                let size = (sizes.sample(rng) + 1).min(popular.len());
+                let first_line = self.lines.len() as u32;
+                let mut chosen: Vec<u32> = Vec::with_capacity(size);
+                for _ in 0..size * 4 {
+                    let p = popular[pick.sample(rng)];
+                    if !chosen.contains(&p) {
+                        chosen.push(p);
+                    }
+                    if chosen.len() == size {
+                        break;
+                    }
+                }
+                chosen.sort_unstable();
+                let mut order = lifecycle(calendar.end, placed_at, rng);
+                order.customer = customer.min(known as u32 - 1);
+                order.first_line = first_line;
+                order.line_count = chosen.len() as u32;
+                for product in chosen {
+                    let quantity = match rng.random::<f64>() {
+                        u if u < 0.7 => 1,
+                        u if u < 0.9 => 2,
+                        _ => rng.random_range(3..=5),
+                    };
+                    let p = &mut products[product as usize];
+                    match order.status {
+                        OrderStatus::Placed | OrderStatus::Paid => p.reserved += quantity,
+                        OrderStatus::Shipped | OrderStatus::Delivered => p.shipped += quantity,
+                        OrderStatus::Cancelled => {}
+                    }
+                    p.updated_at = p.updated_at.max(match order.status {
+                        OrderStatus::Placed | OrderStatus::Paid => placed_at,
+                        OrderStatus::Shipped | OrderStatus::Delivered => {
+                            order.shipped_at.unwrap_or(placed_at)
+                        }
+                        OrderStatus::Cancelled => order.cancelled_at.unwrap_or(placed_at),
+                    });
+                    self.lines.push(Line { product, quantity });
+                }
+                self.orders.push(order);
+            }
+        }
+    }
+
+    /// Every command with its time, sorted (ties broken by kind, then index).
+    fn timeline(&self) -> Vec<(i64, Step)> {
+        let mut steps =
+            Vec::with_capacity(self.products.len() + self.customers.len() + self.orders.len() * 4);
+        for (i, p) in (0u32..).zip(&self.products) {
+            steps.push((p.created_at, Step::Product(i)));
+        }
+        for (i, c) in (0u32..).zip(&self.customers) {
+            steps.push((c.registered_at, Step::Customer(i)));
+        }
+        for (i, o) in (0u32..).zip(&self.orders) {
+            steps.push((o.placed_at, Step::Placed(i)));
+            let later = [
+                (o.paid_at, Step::Paid(i)),
+                (o.shipped_at, Step::Shipped(i)),
+                (o.delivered_at, Step::Delivered(i)),
+                (o.cancelled_at, Step::Cancelled(i)),
+            ];
+            steps.extend(later.into_iter().filter_map(|(t, s)| Some((t?, s))));
+        }
+        steps.sort_unstable();
+        steps
+    }
+}
+
+/// Customers with names, addresses and join times.
+fn customers(calendar: &Calendar, n: u32, rng: &mut ChaCha8Rng) -> Vec<Customer> {
+    calendar
+        .registrations(n, rng)
+        .into_iter()
+        .map(|registered_at| Customer {
+            first: rng.random_range(0..names::FIRST.len() as u16),
+            last: rng.random_range(0..names::LAST.len() as u16),
+            phone: rng
+                .random_bool(0.6)
+                .then(|| rng.random_range(1_000_000..9_999_999)),
+            house: rng.random_range(1..300),
+            street: rng.random_range(0..names::STREETS.len() as u16),
+            town: rng.random_range(0..names::TOWNS.len() as u16),
+            registered_at,
+        })
+        .collect()
+}
+
+/// The catalogue, created over the 60 days before the history; 3% not for sale.
+fn products(calendar: &Calendar, n: u32, rng: &mut ChaCha8Rng) -> Vec<Product> {
+    let spacing = (30 * DAY / i64::from(n.max(1))).clamp(1, 600);
+    (0..n)
+        .map(|i| {
+            let created_at = calendar.start - 60 * DAY + i64::from(i) * spacing;
+            // Log-uniform between about 3 and 199, ending in .99.
+            let price = (rng.random_range(3f64.ln()..199f64.ln())).exp();
+            Product {
+                kind: rng.random_range(0..names::KINDS.len() as u16),
+                adjective: rng.random_range(0..names::ADJECTIVES.len() as u16),
+                price_cents: (price.round() as i64).max(1) * 100 - 1,
+                active: i == 0 || rng.random_bool(0.97),
+                created_at,
+                received: 0,
+                shipped: 0,
+                reserved: 0,
+                updated_at: created_at,
+            }
+        })
+        .collect()
+}
+
+/// An order placed at `placed_at` and how far it got by `end`: most are paid
+/// within hours, shipped within days and delivered days later; 4% are
+/// cancelled before shipping (half of those after paying).
+fn lifecycle(end: i64, placed_at: i64, rng: &mut ChaCha8Rng) -> Order {
+    let paid = secs(placed_at + 600, 2 * DAY, rng.random::<f64>().powi(3));
+    let shipped = secs(paid + 4 * 3600, 3 * DAY, rng.random::<f64>().powi(2));
+    let delivered = secs(shipped + DAY, 4 * DAY, rng.random::<f64>());
+    let cancelled = secs(placed_at + 1800, 3 * DAY, rng.random::<f64>().powi(2));
+    let cancels = rng.random_bool(0.04);
+    let paid_first = rng.random_bool(0.5);
+    let reason = rng.random_range(0..names::CANCEL_REASONS.len() as u16);
+    let before_end = |t: i64| (t < end).then_some(t);
+    let mut order = Order {
+        customer: 0,
+        status: OrderStatus::Placed,
+        placed_at,
+        paid_at: None,
+        shipped_at: None,
+        delivered_at: None,
+        cancelled_at: None,
+        reason: None,
+        first_line: 0,
+        line_count: 0,
+    };
+    if cancels && cancelled < end {
+        order.paid_at = (paid_first && paid < cancelled).then_some(paid);
+        order.cancelled_at = Some(cancelled);
+        order.reason = Some(reason);
+        order.status = OrderStatus::Cancelled;
+        return order;
+    }
+    order.paid_at = before_end(paid);
+    if !cancels {
+        // An order still to be cancelled never ships.
+        order.shipped_at = order.paid_at.and(before_end(shipped));
+        order.delivered_at = order.shipped_at.and(before_end(delivered));
+    }
+    order.status = match (order.paid_at, order.shipped_at, order.delivered_at) {
+        (_, _, Some(_)) => OrderStatus::Delivered,
+        (_, Some(_), None) => OrderStatus::Shipped,
+        (Some(_), None, None) => OrderStatus::Paid,
+        (None, _, _) => OrderStatus::Placed,
+    };
+    order
+}

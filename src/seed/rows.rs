@@ -1,0 +1,415 @@
+//! The plan as rows in PostgreSQL's COPY text format, one table at a time.
+//! Rows are written exactly as the commands would have left them (see
+//! `src/commands/`), with business times instead of `now()`.
+
+use std::fmt::Write;
+
+use super::names;
+use super::plan::{Order, Plan, Step};
+use crate::domain::OrderStatus;
+
+/// Who the seeded history is attributed to.
+pub const ACTOR: &str = "system:seed";
+
+/// Ids already taken in the database (0 when it is empty) and the RNG seed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    pub customer_offset: i64,
+    pub product_offset: i64,
+    pub order_offset: i64,
+    pub seed: u64,
+}
+
+impl Context {
+    fn customer_id(&self, i: u32) -> i64 {
+        self.customer_offset + i64::from(i) + 1
+    }
+    fn product_id(&self, i: u32) -> i64 {
+        self.product_offset + i64::from(i) + 1
+    }
+    fn order_id(&self, i: u32) -> i64 {
+        self.order_offset + i64::from(i) + 1
+    }
+}
+
+/// The tables the seeder fills, in loading order (parents before children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Customers,
+    Products,
+    Inventory,
+    Orders,
+    OrderLines,
+    StockMovements,
+    Events,
+}
+
+impl Table {
+    pub const ALL: [Table; 7] = [
+        Table::Customers,
+        Table::Products,
+        Table::Inventory,
+        Table::Orders,
+        Table::OrderLines,
+        Table::StockMovements,
+        Table::Events,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Customers => "customers",
+            Table::Products => "products",
+            Table::Inventory => "inventory",
+            Table::Orders => "orders",
+            Table::OrderLines => "order_lines",
+            Table::StockMovements => "stock_movements",
+            Table::Events => "events",
+        }
+    }
+
+    /// The COPY statement. Ids are given where other rows refer to them; the
+    /// ledger and the events take theirs from the identity, in stream order.
+    pub fn copy_sql(self) -> &'static str {
+        match self {
+            Table::Customers => {
+                "COPY customers (id, email, name, phone, version, created_at, updated_at) FROM STDIN"
+            }
+            Table::Products => {
+                "COPY products (id, sku, name, description, price_cents, active, version, created_at, updated_at) FROM STDIN"
+            }
+            Table::Inventory => {
+                "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
+            }
+            Table::Orders => {
+                "COPY orders (id, customer_id, status, shipping_address, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at) FROM STDIN"
+            }
+            Table::OrderLines => {
+                "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents) FROM STDIN"
+            }
+            Table::StockMovements => {
+                "COPY stock_movements (product_id, kind, quantity, reason, order_id, actor, occurred_at) FROM STDIN"
+            }
+            Table::Events => {
+                "COPY events (aggregate_type, aggregate_id, event_type, payload, actor, occurred_at) FROM STDIN"
+            }
+        }
+    }
+
+    /// How many units [`Table::write`] is called for.
+    pub fn units(self, plan: &Plan) -> usize {
+        match self {
+            Table::Customers => plan.customers.len(),
+            Table::Products | Table::Inventory => plan.products.len(),
+            Table::Orders | Table::OrderLines => plan.orders.len(),
+            Table::StockMovements | Table::Events => plan.timeline.len(),
+        }
+    }
+
+    /// Writes the rows of unit `i` (one row, or an order's lines, or a step's
+    /// movements or events); returns how many rows it wrote.
+    pub fn write(self, plan: &Plan, cx: &Context, i: usize, out: &mut String) -> u64 {
+        let w = Rows { plan, cx, out };
+        match self {
+            Table::Customers => w.customer(i),
+            Table::Products => w.product(i),
+            Table::Inventory => w.inventory(i),
+            Table::Orders => w.order(i),
+            Table::OrderLines => w.order_lines(i),
+            Table::StockMovements => w.movements(plan.timeline[i]),
+            Table::Events => w.events(plan.timeline[i]),
+        }
+    }
+}
+
+struct Rows<'a> {
+    plan: &'a Plan,
+    cx: &'a Context,
+    out: &'a mut String,
+}
+
+impl Rows<'_> {
+    fn customer(self, i: usize) -> u64 {
+        let c = &self.plan.customers[i];
+        let id = self.cx.customer_id(idx(i));
+        let (first, last) = (names::FIRST[c.first as usize], names::LAST[c.last as usize]);
+        let email = format!(
+            "{}.{}{id}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        let phone = c
+            .phone
+            .map_or_else(|| "\\N".to_owned(), |p| format!("0770 {p:07}"));
+        let at = ts(c.registered_at);
+        let _ = writeln!(
+            self.out,
+            "{id}\t{email}\t{first} {last}\t{phone}\t1\t{at}\t{at}"
+        );
+        1
+    }
+
+    fn product(self, i: usize) -> u64 {
+        let p = &self.plan.products[i];
+        let id = self.cx.product_id(idx(i));
+        let at = ts(p.created_at);
+        let _ = writeln!(
+            self.out,
+            "{id}\t{}\t{}\t{}\t{}\t{}\t1\t{at}\t{at}",
+            sku(self.plan, self.cx, idx(i)),
+            product_name(self.plan, idx(i)),
+            format_args!(
+                "{} from the seeded catalogue.",
+                product_name(self.plan, idx(i))
+            ),
+            p.price_cents,
+            if p.active { 't' } else { 'f' },
+        );
+        1
+    }
+
+    fn inventory(self, i: usize) -> u64 {
+        let p = &self.plan.products[i];
+        let _ = writeln!(
+            self.out,
+            "{}\t{}\t{}\t10\t{}",
+            self.cx.product_id(idx(i)),
+            p.received - p.shipped,
+            p.reserved,
+            ts(p.updated_at)
+        );
+        1
+    }
+
+    fn order(self, i: usize) -> u64 {
+        let o = &self.plan.orders[i];
+        let id = self.cx.order_id(idx(i));
+        let opt = |t: Option<i64>| t.map_or_else(|| "\\N".to_owned(), ts);
+        let _ = writeln!(
+            self.out,
+            "{id}\t{}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            self.cx.customer_id(o.customer),
+            o.status.as_str(),
+            address(self.plan, o.customer).replace('\n', "\\n"),
+            self.cx.seed,
+            mix(self.cx.seed ^ id.unsigned_abs()),
+            mix(id.unsigned_abs()),
+            ts(o.placed_at),
+            opt(o.paid_at),
+            opt(o.shipped_at),
+            opt(o.delivered_at),
+            opt(o.cancelled_at),
+            o.reason
+                .map_or("\\N", |r| names::CANCEL_REASONS[r as usize]),
+            o.version(),
+            ts(o.updated_at()),
+        );
+        1
+    }
+
+    fn order_lines(self, i: usize) -> u64 {
+        let o = &self.plan.orders[i];
+        let id = self.cx.order_id(idx(i));
+        for (n, line) in (1..).zip(lines(self.plan, o)) {
+            let price = self.plan.products[line.product as usize].price_cents;
+            let product = self.cx.product_id(line.product);
+            let _ = writeln!(self.out, "{id}\t{n}\t{product}\t{}\t{price}", line.quantity);
+        }
+        u64::from(o.line_count)
+    }
+
+    fn movements(self, (at, step): (i64, Step)) -> u64 {
+        let (order, kind, sign) = match step {
+            Step::Product(p) => {
+                let q = self.plan.products[p as usize].received;
+                let product = self.cx.product_id(p);
+                let _ = writeln!(
+                    self.out,
+                    "{product}\treceipt\t{q}\topening stock\t\\N\t{ACTOR}\t{}",
+                    ts(at)
+                );
+                return 1;
+            }
+            Step::Placed(o) => (o, "reservation", 1),
+            Step::Shipped(o) => (o, "shipment", -1),
+            Step::Cancelled(o) => (o, "release", -1),
+            Step::Customer(_) | Step::Paid(_) | Step::Delivered(_) => return 0,
+        };
+        let o = &self.plan.orders[order as usize];
+        let (id, at) = (self.cx.order_id(order), ts(at));
+        for line in lines(self.plan, o) {
+            let product = self.cx.product_id(line.product);
+            let q = sign * line.quantity;
+            let _ = writeln!(self.out, "{product}\t{kind}\t{q}\t\t{id}\t{ACTOR}\t{at}");
+        }
+        u64::from(o.line_count)
+    }
+
+    fn events(self, (at, step): (i64, Step)) -> u64 {
+        let at = ts(at);
+        let mut event = |aggregate: &str, id: i64, kind: &str, payload: &str| {
+            let payload = payload.replace('\\', "\\\\");
+            let _ = writeln!(
+                self.out,
+                "{aggregate}\t{id}\t{kind}\t{payload}\t{ACTOR}\t{at}"
+            );
+        };
+        match step {
+            Step::Product(p) => {
+                let product = &self.plan.products[p as usize];
+                let id = self.cx.product_id(p);
+                let created = format!(
+                    r#"{{"sku":"{}","name":"{}","price_cents":{},"active":{}}}"#,
+                    sku(self.plan, self.cx, p),
+                    product_name(self.plan, p),
+                    product.price_cents,
+                    product.active
+                );
+                event("product", id, "product_created", &created);
+                let q = product.received;
+                let received =
+                    format!(r#"{{"quantity":{q},"note":"opening stock","on_hand":{q}}}"#);
+                event("product", id, "stock_received", &received);
+                return 2;
+            }
+            Step::Customer(c) => {
+                let customer = &self.plan.customers[c as usize];
+                let id = self.cx.customer_id(c);
+                let (first, last) = (
+                    names::FIRST[customer.first as usize],
+                    names::LAST[customer.last as usize],
+                );
+                let phone = customer
+                    .phone
+                    .map_or_else(|| "null".to_owned(), |p| format!("\"0770 {p:07}\""));
+                let payload = format!(
+                    r#"{{"email":"{}.{}{id}@example.com","name":"{first} {last}","phone":{phone}}}"#,
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                );
+                event("customer", id, "customer_registered", &payload);
+            }
+            Step::Placed(o) => {
+                let payload = order_placed(self.plan, self.cx, o);
+                event("order", self.cx.order_id(o), "order_placed", &payload);
+            }
+            Step::Paid(o) | Step::Shipped(o) | Step::Delivered(o) | Step::Cancelled(o) => {
+                let order = &self.plan.orders[o as usize];
+                let (status, version) = match step {
+                    Step::Paid(_) => (OrderStatus::Paid, 2),
+                    Step::Shipped(_) => (OrderStatus::Shipped, 3),
+                    Step::Delivered(_) => (OrderStatus::Delivered, 4),
+                    _ => (OrderStatus::Cancelled, order.version()),
+                };
+                let reason = order
+                    .reason
+                    .filter(|_| status == OrderStatus::Cancelled)
+                    .map_or_else(
+                        || "null".to_owned(),
+                        |r| format!("\"{}\"", names::CANCEL_REASONS[r as usize]),
+                    );
+                let payload =
+                    format!(r#"{{"status":"{status}","reason":{reason},"version":{version}}}"#);
+                event(
+                    "order",
+                    self.cx.order_id(o),
+                    &format!("order_{status}"),
+                    &payload,
+                );
+            }
+        }
+        1
+    }
+}
+
+/// The `order_placed` payload, as PlaceOrder writes it.
+fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
+    let o = &plan.orders[i as usize];
+    let mut lines = String::new();
+    let mut total = 0i64;
+    for line in self::lines(plan, o) {
+        let price = plan.products[line.product as usize].price_cents;
+        total += price * i64::from(line.quantity);
+        let _ = write!(
+            lines,
+            r#"{}{{"product_id":{},"sku":"{}","name":"{}","quantity":{},"unit_price_cents":{price}}}"#,
+            if lines.is_empty() { "" } else { "," },
+            cx.product_id(line.product),
+            sku(plan, cx, line.product),
+            product_name(plan, line.product),
+            line.quantity,
+        );
+    }
+    format!(
+        r#"{{"customer_id":{},"shipping_address":{},"lines":[{lines}],"total_cents":{total}}}"#,
+        cx.customer_id(o.customer),
+        serde_json::Value::from(address(plan, o.customer)),
+    )
+}
+
+fn lines<'a>(plan: &'a Plan, o: &Order) -> &'a [super::plan::Line] {
+    &plan.lines[o.first_line as usize..(o.first_line + o.line_count) as usize]
+}
+
+fn sku(plan: &Plan, cx: &Context, p: u32) -> String {
+    let prefix = names::KINDS[plan.products[p as usize].kind as usize].0;
+    format!("{prefix}-{:05}", cx.product_id(p))
+}
+
+fn product_name(plan: &Plan, p: u32) -> String {
+    let product = &plan.products[p as usize];
+    let kind = names::KINDS[product.kind as usize].1;
+    format!("{} {kind}", names::ADJECTIVES[product.adjective as usize])
+}
+
+fn address(plan: &Plan, c: u32) -> String {
+    let c = &plan.customers[c as usize];
+    format!(
+        "{} {}\n{}",
+        c.house,
+        names::STREETS[c.street as usize],
+        names::TOWNS[c.town as usize]
+    )
+}
+
+fn idx(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// A 64-bit mix (SplitMix64's finaliser), for fingerprints that look like digests.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A UTC timestamp in COPY's text form, from Unix seconds.
+fn ts(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}+00",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_are_utc_text() {
+        assert_eq!(super::ts(0), "1970-01-01 00:00:00+00");
+        assert_eq!(super::ts(1_772_323_199), "2026-02-28 23:59:59+00");
+        assert_eq!(super::ts(951_782_400), "2000-02-29 00:00:00+00");
+    }
+}

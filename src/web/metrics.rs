@@ -1,0 +1,78 @@
+//! `GET /metrics`: the Prometheus exposition, behind a bearer token
+//! (`metrics_token`). Without a configured token the endpoint does not exist (404).
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::{Responder, State, get, routes};
+
+use crate::config::Settings;
+use crate::db::Pools;
+use crate::observability;
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![metrics]
+}
+
+/// A request that carries the configured metrics token.
+struct Scraper;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Scraper {
+    type Error = &'static str;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let expected = req
+            .rocket()
+            .state::<Settings>()
+            .and_then(|s| s.metrics_token.as_deref())
+            .filter(|t| !t.is_empty());
+        let Some(expected) = expected else {
+            return Outcome::Error((Status::NotFound, "metrics are disabled"));
+        };
+        let given = req
+            .headers()
+            .get_one("Authorization")
+            .and_then(|h| h.strip_prefix("Bearer "));
+        match given {
+            Some(given) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
+                Outcome::Success(Scraper)
+            }
+            Some(_) => Outcome::Error((Status::Forbidden, "wrong metrics token")),
+            None => Outcome::Error((Status::Unauthorized, "metrics token required")),
+        }
+    }
+}
+
+#[derive(Responder)]
+enum MetricsResponse {
+    Exposition(String, ContentType),
+    #[response(status = 401)]
+    Unauthorized(&'static str, Header<'static>),
+    Refused(Status),
+}
+
+/// 200 with the exposition; 401 without a token, 403 with a wrong one, 404
+/// when no token is configured.
+#[get("/metrics")]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Rocket hands guards over by value"
+)]
+fn metrics(scraper: Outcome<Scraper, &'static str>, pools: &State<Pools>) -> MetricsResponse {
+    match scraper {
+        Outcome::Success(Scraper) => MetricsResponse::Exposition(
+            observability::render(Some(pools)),
+            ContentType::new("text", "plain").with_params(("version", "0.0.4")),
+        ),
+        Outcome::Error((Status::Unauthorized, message)) => MetricsResponse::Unauthorized(
+            message,
+            Header::new("WWW-Authenticate", "Bearer realm=\"metrics\""),
+        ),
+        Outcome::Error((status, _)) | Outcome::Forward(status) => MetricsResponse::Refused(status),
+    }
+}
+
+/// Compares without an early exit, so timing does not reveal the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
