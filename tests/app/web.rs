@@ -1,56 +1,105 @@
-//! The HTTP skeleton: health, error pages, 503 when the database is away.
+//! The HTTP skeleton: liveness and readiness, error pages, 503 rather than a
+//! hang when the database is away, recovery after connections die.
 
+use diesel_async::RunQueryDsl;
 use orderdesk::config::Settings;
+use orderdesk::db::Pools;
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 
 use crate::helpers::TestApp;
 
-async fn client(database_url: &str) -> Client {
+async fn client(database_url: &str, pool_size: usize) -> Client {
     let figment = Settings::figment()
         .merge(("database_url", database_url))
         .merge(("read_database_url", database_url))
-        .merge(("pool_timeout_ms", 500));
+        .merge(("pool_size", pool_size))
+        .merge(("pool_timeout_ms", 300))
+        .merge(("refresher_enabled", false));
     Client::tracked(orderdesk::build_rocket(figment).unwrap())
         .await
         .unwrap()
 }
 
-#[tokio::test]
-async fn healthz_answers_ok_when_the_database_answers() {
-    let app = TestApp::spawn().await;
-    let client = client(&app.db.url).await;
-
-    let response = client.get("/healthz").dispatch().await;
-
-    assert_eq!(response.status(), Status::Ok);
-    assert!(
-        response
-            .into_string()
-            .await
-            .unwrap()
-            .contains(r#""database":"ok""#)
-    );
+async fn get(client: &Client, uri: &'static str) -> (Status, String) {
+    let r = client.get(uri).dispatch().await;
+    (r.status(), r.into_string().await.unwrap_or_default())
 }
 
 #[tokio::test]
-async fn healthz_is_503_not_a_hang_when_the_database_is_unreachable() {
-    let client = client("postgres://postgres@127.0.0.1:1/nowhere").await;
+async fn readyz_waits_for_the_first_refresh_then_reports_ready() {
+    let app = TestApp::spawn().await;
+    let client = client(&app.db.url, 4).await;
 
-    let response = client.get("/healthz").dispatch().await;
+    let (before, body) = get(&client, "/readyz").await;
+    app.refresh().await;
+    let (after, ready) = get(&client, "/readyz").await;
 
-    assert_eq!(response.status(), Status::ServiceUnavailable);
+    assert_eq!(before, Status::ServiceUnavailable);
+    assert!(
+        body.contains("order_summaries") && body.contains(r#""migrations":"ok""#),
+        "{body}"
+    );
+    assert_eq!(after, Status::Ok, "{ready}");
+    assert!(ready.contains(r#""status":"ready""#));
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_not_ready_but_the_process_stays_alive() {
+    let client = client("postgres://postgres@127.0.0.1:1/nowhere", 2).await;
+
+    let (health, _) = get(&client, "/healthz").await;
+    let (ready, body) = get(&client, "/readyz").await;
+
+    assert_eq!(health, Status::Ok);
+    assert_eq!(ready, Status::ServiceUnavailable);
+    assert!(body.contains(r#""status":"unavailable""#), "{body}");
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_instead_of_hanging() {
+    let app = TestApp::spawn().await;
+    app.refresh().await;
+    let client = client(&app.db.url, 1).await;
+    let pools = client.rocket().state::<Pools>().unwrap();
+    let held = pools.write.get().await.unwrap();
+
+    let (busy, body) = get(&client, "/readyz").await;
+    drop(held);
+    let (free, _) = get(&client, "/readyz").await;
+
+    assert_eq!(busy, Status::ServiceUnavailable, "{body}");
+    assert_eq!(free, Status::Ok);
+}
+
+#[tokio::test]
+async fn the_pools_recover_by_themselves_when_their_connections_are_killed() {
+    let app = TestApp::spawn().await;
+    app.refresh().await;
+    let client = client(&app.db.url, 2).await;
+    assert_eq!(get(&client, "/readyz").await.0, Status::Ok);
+
+    // What a database restart does to pooled connections.
+    let killed = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+        app.db.name
+    );
+    diesel::sql_query(killed)
+        .execute(&mut *app.conn().await)
+        .await
+        .unwrap();
+
+    assert_eq!(get(&client, "/readyz").await.0, Status::Ok);
 }
 
 #[tokio::test]
 async fn unknown_pages_get_the_404_page_in_the_layout() {
     let app = TestApp::spawn().await;
-    let client = client(&app.db.url).await;
+    let client = client(&app.db.url, 2).await;
 
-    let response = client.get("/no/such/page").dispatch().await;
+    let (status, body) = get(&client, "/no/such/page").await;
 
-    assert_eq!(response.status(), Status::NotFound);
-    let body = response.into_string().await.unwrap();
+    assert_eq!(status, Status::NotFound);
     assert!(
         body.contains("404 · Not Found") && body.contains("/static/app.css"),
         "{body}"
