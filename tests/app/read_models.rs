@@ -388,3 +388,67 @@ async fn a_read_pool_connection_cannot_write_or_see_write_tables() {
     assert!(allowed.is_ok());
     assert_eq!(app.scalar("SELECT count(*) FROM customers").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutting_the_refresher_down_closes_its_listen_connection_and_leaves_no_open_transaction() {
+    let app = TestApp::spawn().await;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let refresher = tokio::spawn(listener::run(
+        app.db.url.clone(),
+        app.pools.write.clone(),
+        Duration::from_millis(50),
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    let customer = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 10).await;
+    let ack = app.place(customer, &[("TEE", 1)]).await.unwrap();
+    let mut read = app.read_conn().await;
+    for _ in 0..300 {
+        if freshness::has_caught_up(&mut read, "order_summaries", ack.event_id)
+            .await
+            .unwrap()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let listening = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND query ILIKE 'LISTEN%'",
+        app.db.name
+    );
+    assert_eq!(
+        app.scalar(&listening).await,
+        1,
+        "the listener holds one connection"
+    );
+
+    let _ = stop_tx.send(());
+    tokio::time::timeout(Duration::from_secs(10), refresher)
+        .await
+        .expect("the refresher stops")
+        .unwrap();
+
+    let mut closed = false;
+    for _ in 0..50 {
+        if app.scalar(&listening).await == 0 {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(closed, "the LISTEN connection was closed");
+    let open_tx = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND state LIKE 'idle in transaction%'",
+        app.db.name
+    );
+    assert_eq!(app.scalar(&open_tx).await, 0);
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM read_model_refreshes WHERE outcome = 'ok' AND snapshot IS NULL"
+        )
+        .await,
+        0
+    );
+}
