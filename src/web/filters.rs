@@ -1,5 +1,9 @@
 //! Askama filters for the templates: money, times, freshness wording.
 //! Templates bring them in with `use crate::web::filters;` beside the struct.
+#![expect(
+    clippy::inline_always,
+    reason = "askama::filter_fn expands to #[inline(always)]"
+)]
 
 use askama::Values;
 use chrono::{DateTime, Utc};

@@ -8,8 +8,11 @@ mod chrome;
 mod dashboard;
 mod db_guard;
 pub mod filters;
+mod form_answer;
 mod freshness_note;
 mod health;
+mod params;
+mod products;
 mod refresher;
 mod staff;
 
@@ -23,6 +26,7 @@ use crate::error::ErrorPage;
 pub use await_change::{AfterParams, AwaitChange};
 pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
+pub use form_answer::FormAnswer;
 pub use freshness_note::FreshnessNote;
 pub use staff::Staff;
 
@@ -40,6 +44,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .manage(pools)
         .mount("/", dashboard::routes())
         .mount("/", health::routes())
+        .mount("/", products::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",
