@@ -5,6 +5,7 @@
 mod await_change;
 mod charts;
 mod chrome;
+mod customers;
 mod dashboard;
 mod db_guard;
 pub mod filters;
@@ -45,6 +46,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", dashboard::routes())
         .mount("/", health::routes())
         .mount("/", products::routes())
+        .mount("/", customers::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",
