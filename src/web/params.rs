@@ -22,14 +22,14 @@ pub fn page_size(raw: Option<&str>) -> i64 {
     }
 }
 
-/// A path id that can name a record: positive. Anything else is a 404.
-pub fn record_id(id: i64, what: &str) -> Result<i64, crate::error::AppError> {
-    if id > 0 {
-        Ok(id)
-    } else {
-        Err(crate::error::AppError::NotFound(format!(
-            "There is no {what} {id}."
-        )))
+/// A path id that can name a record: a positive integer. Anything else is a
+/// 404 (Rocket would answer 422 for an `i64` segment that does not parse).
+pub fn record_id(raw: &str, what: &str) -> Result<i64, crate::error::AppError> {
+    match raw.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(crate::error::AppError::NotFound(format!(
+            "There is no {what} with id {raw:?}."
+        ))),
     }
 }
 
@@ -43,6 +43,14 @@ mod tests {
             query_string(&[("q", "a&b =c"), ("low", ""), ("size", "25")]),
             "q=a%26b%20%3Dc&size=25"
         );
+    }
+
+    #[test]
+    fn only_positive_integers_are_record_ids() {
+        assert_eq!(record_id("42", "product").ok(), Some(42));
+        for raw in ["0", "-1", "abc", "99999999999999999999", ""] {
+            assert!(record_id(raw, "product").is_err(), "{raw}");
+        }
     }
 
     #[test]

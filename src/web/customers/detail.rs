@@ -75,7 +75,7 @@ pub async fn page(
 async fn show(
     chrome: Chrome,
     mut conn: ReadConn,
-    id: i64,
+    id: &str,
     params: AfterParams,
 ) -> Result<RawHtml<String>, AppError> {
     let id = record_id(id, "customer")?;

@@ -71,7 +71,7 @@ async fn update(
     staff: Staff,
     mut conn: WriteConn,
     mut read: ReadConn,
-    id: i64,
+    id: &str,
     form: Form<EditForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = record_id(id, "customer")?;

@@ -55,7 +55,7 @@ async fn receive(
     staff: Staff,
     mut conn: WriteConn,
     mut read: ReadConn,
-    id: i64,
+    id: &str,
     form: Form<ReceiptForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = record_id(id, "product")?;
@@ -80,7 +80,7 @@ async fn adjust(
     staff: Staff,
     mut conn: WriteConn,
     mut read: ReadConn,
-    id: i64,
+    id: &str,
     form: Form<AdjustmentForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = record_id(id, "product")?;
