@@ -12,6 +12,7 @@ mod orders;
 mod pages_customers;
 mod pages_http;
 mod pages_products;
+mod pages_stock;
 mod products;
 mod queries;
 mod read_models;
