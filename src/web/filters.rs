@@ -1,6 +1,5 @@
 //! Askama filters for the templates: money, times, freshness wording.
 //! Templates bring them in with `use crate::web::filters;` beside the struct.
-
 #![allow(
     clippy::inline_always,
     reason = "askama's filter_fn macro inlines its glue"

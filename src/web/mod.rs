@@ -6,15 +6,19 @@ pub mod auth;
 mod await_change;
 mod charts;
 mod chrome;
+mod customers;
 mod dashboard;
 mod db_guard;
 pub mod filters;
 mod flash;
+mod form_answer;
 mod freshness_note;
 mod health;
 mod metrics;
 mod orders;
+mod params;
 mod path_id;
+mod products;
 mod read_models;
 mod refresher;
 pub mod request_id;
@@ -35,6 +39,7 @@ use crate::error::ErrorPage;
 pub use await_change::{AfterParams, AwaitChange};
 pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
+pub use form_answer::FormAnswer;
 pub use freshness_note::FreshnessNote;
 pub use path_id::PathId;
 pub use request_id::RequestId;
@@ -62,6 +67,8 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", auth::routes())
         .mount("/", users::routes())
         .mount("/", metrics::routes())
+        .mount("/", products::routes())
+        .mount("/", customers::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",

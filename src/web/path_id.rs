@@ -25,3 +25,22 @@ impl<'a> FromParam<'a> for PathId {
         Ok(Self(param.parse::<i64>().ok().filter(|id| *id > 0)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_positive_integers_are_record_ids() {
+        assert_eq!(
+            PathId::from_param("42").unwrap().or_404("product").ok(),
+            Some(42)
+        );
+        for raw in ["0", "-1", "abc", "99999999999999999999", ""] {
+            assert!(
+                PathId::from_param(raw).unwrap().or_404("product").is_err(),
+                "{raw}"
+            );
+        }
+    }
+}

@@ -27,6 +27,21 @@ pub struct CsrfForm<T> {
     pub form: T,
 }
 
+impl<T> CsrfForm<T> {
+    /// The parsed form.
+    pub fn into_inner(self) -> T {
+        self.form
+    }
+}
+
+impl<T> std::ops::Deref for CsrfForm<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.form
+    }
+}
+
 /// A form with nothing but its CSRF token (sign-out, deactivate).
 #[derive(Debug, FromForm)]
 pub struct TokenOnly {

@@ -1,0 +1,89 @@
+//! `GET /customers/<id>`: the customer's statistics, orders, edit form and
+//! history; "processing" while the read model catches up with a change. The
+//! page is also what a refused edit re-renders.
+
+use askama::Template;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes};
+
+use super::edit::EditForm;
+use crate::commands::Conflict;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::queries::customers::{self, CustomerDetail};
+use crate::queries::history::{self, HistoryEntry};
+use crate::web::PathId;
+use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![show]
+}
+
+/// What the edit form shows: the stored values, or the submitted ones with
+/// their errors or the conflict they met.
+#[derive(Debug, Clone, Default)]
+pub struct EditState {
+    /// `None`: the customer's stored values.
+    pub form: Option<EditForm>,
+    pub errors: FieldErrors,
+    pub conflict: Option<Conflict>,
+}
+
+/// The customer page, ready to render.
+#[derive(Template)]
+#[template(path = "customers/detail.html")]
+pub struct DetailPage {
+    chrome: Chrome,
+    id: i64,
+    detail: CustomerDetail,
+    freshness: FreshnessNote,
+    await_change: AwaitChange,
+    history: Vec<HistoryEntry>,
+    edit: EditForm,
+    errors: FieldErrors,
+    conflict: Option<Conflict>,
+}
+
+/// Reads the customer, their orders and history, and fills the page.
+pub async fn page(
+    conn: &mut diesel_async::AsyncPgConnection,
+    chrome: Chrome,
+    id: i64,
+    await_change: AwaitChange,
+    state: EditState,
+) -> Result<DetailPage, AppError> {
+    let detail = customers::get(conn, id).await?;
+    let history = history::of(conn, "customer", id).await?;
+    let edit = state
+        .form
+        .or_else(|| detail.customer.as_ref().map(EditForm::of))
+        .unwrap_or_default();
+    Ok(DetailPage {
+        chrome,
+        id,
+        freshness: FreshnessNote::of(&detail.freshness),
+        detail,
+        await_change,
+        history,
+        edit,
+        errors: state.errors,
+        conflict: state.conflict,
+    })
+}
+
+#[get("/customers/<id>?<params..>")]
+async fn show(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    id: PathId,
+    params: AfterParams,
+) -> Result<RawHtml<String>, AppError> {
+    let id = id.or_404("customer")?;
+    let path = format!("/customers/{id}");
+    let await_change = AwaitChange::check(&mut conn.0, "customer_stats", &params, &path).await?;
+    let page = page(&mut conn.0, chrome, id, await_change, EditState::default()).await?;
+    if page.detail.customer.is_none() && !page.await_change.waiting {
+        return Err(AppError::NotFound(format!("There is no customer {id}.")));
+    }
+    render(&page)
+}

@@ -1,0 +1,93 @@
+//! `GET /products/<id>`: the product's figures, its edit and stock forms, and
+//! its history; "processing" while the read model catches up with a change.
+//! The page is also what a refused edit or stock form re-renders.
+
+use askama::Template;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes};
+
+use super::edit::EditForm;
+use crate::commands::Conflict;
+use crate::commands::adjust_stock::AdjustmentForm;
+use crate::commands::receive_stock::ReceiptForm;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::queries::history::{self, HistoryEntry};
+use crate::queries::products::{self, ProductRow};
+use crate::web::PathId;
+use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![show]
+}
+
+/// What the page's forms show: blank (from the product) or as submitted, with errors.
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    /// `None`: the product's stored values.
+    pub edit: Option<EditForm>,
+    pub edit_errors: FieldErrors,
+    pub conflict: Option<Conflict>,
+    pub receipt: ReceiptForm,
+    pub receipt_errors: FieldErrors,
+    pub adjustment: AdjustmentForm,
+    pub adjustment_errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "products/detail.html")]
+/// The product page, ready to render.
+pub struct DetailPage {
+    chrome: Chrome,
+    id: i64,
+    product: Option<ProductRow>,
+    freshness: FreshnessNote,
+    await_change: AwaitChange,
+    history: Vec<HistoryEntry>,
+    edit: EditForm,
+    forms: Forms,
+}
+
+/// Reads the product and its history and fills the page.
+pub async fn page(
+    conn: &mut diesel_async::AsyncPgConnection,
+    chrome: Chrome,
+    id: i64,
+    await_change: AwaitChange,
+    forms: Forms,
+) -> Result<DetailPage, AppError> {
+    let (product, freshness) = products::get(conn, id).await?;
+    let history = history::of(conn, "product", id).await?;
+    let edit = forms
+        .edit
+        .clone()
+        .or_else(|| product.as_ref().map(EditForm::of))
+        .unwrap_or_default();
+    Ok(DetailPage {
+        chrome,
+        id,
+        product,
+        freshness: FreshnessNote::one(&freshness),
+        await_change,
+        history,
+        edit,
+        forms,
+    })
+}
+
+#[get("/products/<id>?<params..>")]
+async fn show(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    id: PathId,
+    params: AfterParams,
+) -> Result<RawHtml<String>, AppError> {
+    let id = id.or_404("product")?;
+    let path = format!("/products/{id}");
+    let await_change = AwaitChange::check(&mut conn.0, "inventory_status", &params, &path).await?;
+    let page = page(&mut conn.0, chrome, id, await_change, Forms::default()).await?;
+    if page.product.is_none() && !page.await_change.waiting {
+        return Err(AppError::NotFound(format!("There is no product {id}.")));
+    }
+    render(&page)
+}

@@ -1,0 +1,75 @@
+//! `GET /products`: search, "low stock only", keyset pages by SKU.
+
+use askama::Template;
+use chrono::Utc;
+use rocket::form::FromForm;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes};
+
+use crate::error::AppError;
+use crate::queries::products::{self, ProductFilter, ProductListRow};
+use crate::web::params::{page_size, query_string};
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, render};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![index]
+}
+
+/// The list's query string as typed; anything unexpected falls back to a default.
+#[derive(Debug, Clone, Default, FromForm)]
+struct ListParams {
+    q: Option<String>,
+    low: Option<String>,
+    after: Option<String>,
+    size: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "products/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<ProductListRow>,
+    q: String,
+    low_only: bool,
+    size: i64,
+    next_url: Option<String>,
+    freshness: FreshnessNote,
+}
+
+#[get("/products?<params..>")]
+async fn index(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    params: ListParams,
+) -> Result<RawHtml<String>, AppError> {
+    let q = params.q.unwrap_or_default().trim().to_owned();
+    let low_only = params.low.as_deref() == Some("true");
+    let size = page_size(params.size.as_deref());
+    let filter = ProductFilter {
+        search: Some(q.clone()).filter(|q| !q.is_empty()),
+        low_only,
+        after_sku: params.after.filter(|a| !a.is_empty()),
+        page_size: size,
+    };
+    let page = products::list(&mut conn.0, &filter, Utc::now().date_naive()).await?;
+    let next_url = page.next_sku.map(|sku| {
+        let size = size.to_string();
+        let low = if low_only { "true" } else { "" };
+        let query = [
+            ("q", q.as_str()),
+            ("low", low),
+            ("size", &size),
+            ("after", &sku),
+        ];
+        format!("/products?{}", query_string(&query))
+    });
+    render(&ListPage {
+        freshness: FreshnessNote::of(&page.freshness),
+        rows: page.rows,
+        chrome,
+        q,
+        low_only,
+        size,
+        next_url,
+    })
+}
