@@ -14,6 +14,7 @@ use crate::commands::register_customer::{CustomerDetails, CustomerForm};
 use crate::commands::update_customer::{UpdateCustomer, update_customer};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::queries::customers::CustomerRow;
 use crate::web::PathId;
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render};
@@ -78,7 +79,13 @@ async fn update(
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("customer")?;
     let result = match form.parse(id) {
-        Ok(input) => update_customer(&mut conn.0, input, &staff.ctx()).await,
+        Ok(input) => {
+            instrument_command(
+                "update_customer",
+                update_customer(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     let mut edit = form.into_inner();

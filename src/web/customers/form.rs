@@ -12,6 +12,7 @@ use crate::commands::CommandError;
 use crate::commands::register_customer::{CustomerDetails, CustomerForm, register_customer};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -43,7 +44,13 @@ async fn create(
     form: CsrfForm<CustomerForm>,
 ) -> Result<FormAnswer, AppError> {
     let result = match CustomerDetails::try_from(&*form) {
-        Ok(input) => register_customer(&mut conn.0, input, &staff.ctx()).await,
+        Ok(input) => {
+            instrument_command(
+                "register_customer",
+                register_customer(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     match result {

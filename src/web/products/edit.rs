@@ -14,6 +14,7 @@ use crate::commands::create_product::{ProductDetails, ProductForm};
 use crate::commands::update_product::{UpdateProduct, update_product};
 use crate::domain::{FieldErrors, format_cents};
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::queries::products::ProductRow;
 use crate::web::PathId;
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render};
@@ -86,7 +87,13 @@ async fn update(
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
     let result = match form.parse(id) {
-        Ok(input) => update_product(&mut conn.0, input, &staff.ctx()).await,
+        Ok(input) => {
+            instrument_command(
+                "update_product",
+                update_product(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     let mut edit = form.into_inner();

@@ -12,6 +12,7 @@ use crate::commands::CommandError;
 use crate::commands::create_product::{CreateProduct, ProductForm, create_product};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -46,7 +47,13 @@ async fn create(
     form: CsrfForm<ProductForm>,
 ) -> Result<FormAnswer, AppError> {
     let result = match CreateProduct::try_from(&*form) {
-        Ok(input) => create_product(&mut conn.0, input, &staff.ctx()).await,
+        Ok(input) => {
+            instrument_command(
+                "create_product",
+                create_product(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     match result {

@@ -11,6 +11,7 @@ use crate::commands::adjust_stock::{AdjustStock, AdjustmentForm, adjust_stock};
 use crate::commands::receive_stock::{ReceiptForm, ReceiveStock, receive_stock};
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
+use crate::observability::instrument_command;
 use crate::web::PathId;
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render};
 
@@ -60,7 +61,13 @@ async fn receive(
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
     let result = match ReceiveStock::parse(id, &form) {
-        Ok(input) => receive_stock(&mut conn.0, input, &staff.ctx()).await,
+        Ok(input) => {
+            instrument_command(
+                "receive_stock",
+                receive_stock(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     let done = format!("Received {} units", form.quantity.trim());
@@ -85,7 +92,13 @@ async fn adjust(
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
     let result = match AdjustStock::parse(id, &form) {
-        Ok(input) => adjust_stock(&mut conn.0, input, &staff.ctx()).await,
+        Ok(input) => {
+            instrument_command(
+                "adjust_stock",
+                adjust_stock(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     let done = format!("Stock adjusted by {}", form.quantity.trim());
