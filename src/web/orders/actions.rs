@@ -17,7 +17,7 @@ use crate::web::auth::{CsrfForm, TokenOnly};
 use crate::web::{PathId, Staff, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![pay, ship, deliver, cancel]
+    routes![advance, cancel]
 }
 
 fn outcome(
@@ -42,53 +42,54 @@ fn outcome(
     }
 }
 
-#[post("/orders/<id>/pay", data = "<_form>")]
-async fn pay(
-    staff: Staff,
-    mut conn: WriteConn,
-    id: PathId,
-    _form: CsrfForm<TokenOnly>,
-) -> Result<Flash<Redirect>, AppError> {
-    let id = id.or_404("order")?;
-    outcome(
-        id,
-        "marked paid",
-        instrument_command("mark_paid", mark_paid(&mut conn.0, id, &staff.ctx())).await,
-    )
+/// A status step without input: `pay`, `ship` or `deliver` (anything else is a 404).
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Pay,
+    Ship,
+    Deliver,
+    Unknown,
 }
 
-#[post("/orders/<id>/ship", data = "<_form>")]
-async fn ship(
-    staff: Staff,
-    mut conn: WriteConn,
-    id: PathId,
-    _form: CsrfForm<TokenOnly>,
-) -> Result<Flash<Redirect>, AppError> {
-    let id = id.or_404("order")?;
-    outcome(
-        id,
-        "shipped",
-        instrument_command("ship_order", ship_order(&mut conn.0, id, &staff.ctx())).await,
-    )
+impl<'a> rocket::request::FromParam<'a> for Step {
+    type Error = std::convert::Infallible;
+
+    fn from_param(param: &'a str) -> Result<Self, Self::Error> {
+        Ok(match param {
+            "pay" => Self::Pay,
+            "ship" => Self::Ship,
+            "deliver" => Self::Deliver,
+            _ => Self::Unknown,
+        })
+    }
 }
 
-#[post("/orders/<id>/deliver", data = "<_form>")]
-async fn deliver(
+#[post("/orders/<id>/<step>", data = "<_form>", rank = 2)]
+async fn advance(
     staff: Staff,
     mut conn: WriteConn,
     id: PathId,
+    step: Step,
     _form: CsrfForm<TokenOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = id.or_404("order")?;
-    outcome(
-        id,
-        "marked delivered",
-        instrument_command(
-            "mark_delivered",
-            mark_delivered(&mut conn.0, id, &staff.ctx()),
-        )
-        .await,
-    )
+    let (conn, ctx) = (&mut conn.0, staff.ctx());
+    let (done, result) = match step {
+        Step::Unknown => return Err(AppError::NotFound("There is no such order action.".into())),
+        Step::Pay => (
+            "marked paid",
+            instrument_command("mark_paid", mark_paid(conn, id, &ctx)).await,
+        ),
+        Step::Ship => (
+            "shipped",
+            instrument_command("ship_order", ship_order(conn, id, &ctx)).await,
+        ),
+        Step::Deliver => (
+            "marked delivered",
+            instrument_command("mark_delivered", mark_delivered(conn, id, &ctx)).await,
+        ),
+    };
+    outcome(id, done, result)
 }
 
 #[post("/orders/<id>/cancel", data = "<form>")]
