@@ -41,8 +41,10 @@ SELECT o.id,
        coalesce(l.lines, '[]'::jsonb) AS lines
 FROM orders o
 JOIN customers c ON c.id = o.customer_id
-LEFT JOIN LATERAL (
-    SELECT sum(ol.quantity) AS item_count,
+LEFT JOIN (
+    -- One pass over all lines, grouped (a per-order subquery would rescan products per order).
+    SELECT ol.order_id,
+           sum(ol.quantity) AS item_count,
            count(*) AS line_count,
            sum(ol.quantity * ol.unit_price_cents) AS total_cents,
            jsonb_agg(jsonb_build_object(
@@ -51,8 +53,8 @@ LEFT JOIN LATERAL (
                'line_total_cents', ol.quantity * ol.unit_price_cents) ORDER BY ol.line_no) AS lines
     FROM order_lines ol
     JOIN products p ON p.id = ol.product_id
-    WHERE ol.order_id = o.id
-) l ON true
+    GROUP BY ol.order_id
+) l ON l.order_id = o.id
 WITH DATA;
 CREATE UNIQUE INDEX order_summaries_id ON read.order_summaries (id);
 CREATE INDEX order_summaries_placed ON read.order_summaries (placed_at DESC, id DESC);
