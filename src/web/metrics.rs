@@ -34,7 +34,7 @@ impl<'r> FromRequest<'r> for Scraper {
             .get_one("Authorization")
             .and_then(|h| h.strip_prefix("Bearer "));
         match given {
-            Some(given) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => {
+            Some(given) if crate::security::constant_time_eq(given, expected) => {
                 Outcome::Success(Scraper)
             }
             Some(_) => Outcome::Error((Status::Forbidden, "wrong metrics token")),
@@ -54,16 +54,15 @@ enum MetricsResponse {
 /// 200 with the exposition; 401 without a token, 403 with a wrong one, 404
 /// when no token is configured.
 #[get("/metrics")]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "Rocket hands guards over by value"
-)]
-fn metrics(scraper: Outcome<Scraper, &'static str>, pools: &State<Pools>) -> MetricsResponse {
+async fn metrics(scraper: Outcome<Scraper, &'static str>, pools: &State<Pools>) -> MetricsResponse {
     match scraper {
-        Outcome::Success(Scraper) => MetricsResponse::Exposition(
-            observability::render(Some(pools)),
-            ContentType::new("text", "plain").with_params(("version", "0.0.4")),
-        ),
+        Outcome::Success(Scraper) => {
+            record_pending(pools).await;
+            MetricsResponse::Exposition(
+                observability::render(Some(pools)),
+                ContentType::new("text", "plain").with_params(("version", "0.0.4")),
+            )
+        }
         Outcome::Error((Status::Unauthorized, message)) => MetricsResponse::Unauthorized(
             message,
             Header::new("WWW-Authenticate", "Bearer realm=\"metrics\""),
@@ -72,7 +71,20 @@ fn metrics(scraper: Outcome<Scraper, &'static str>, pools: &State<Pools>) -> Met
     }
 }
 
-/// Compares without an early exit, so timing does not reveal the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Each read model's pending events, read at scrape time (the read side's own
+/// answer, so the gauge and the pages agree). A database that does not answer
+/// leaves the gauges as they were.
+async fn record_pending(pools: &Pools) {
+    let Ok(mut conn) = pools.read.get().await else {
+        return;
+    };
+    let names: Vec<&'static str> = crate::read_models::READ_MODELS
+        .iter()
+        .map(|m| m.name)
+        .collect();
+    if let Ok(all) = crate::queries::freshness::of(&mut conn, &names).await {
+        for f in all {
+            observability::set_pending(f.view, f.pending);
+        }
+    }
 }
