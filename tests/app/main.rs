@@ -5,6 +5,8 @@ mod helpers;
 
 mod cli;
 mod concurrency;
+mod e2e;
+mod e2e_support;
 mod customers;
 mod events;
 mod migrations;
