@@ -10,7 +10,7 @@ use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 
 use crate::e2e_support::{
-    Driver, Server, browser, fetch_text, fill, follow, press, screenshot, wait_for,
+    Driver, Server, browser, fetch_text, fill, follow, press, profile_dir, screenshot, wait_for,
 };
 use crate::helpers::TestApp;
 use crate::http::PASSWORD;
@@ -37,6 +37,7 @@ async fn a_clerk_places_pays_ships_and_exports_an_order_in_a_browser() {
     let _ = client.close().await;
     server.stop().await;
     drop(driver);
+    let _ = std::fs::remove_dir_all(profile_dir());
     match outcome {
         Ok(id) => eprintln!(
             "e2e: order #{id} placed, paid, shipped and exported in {:.1} s",
@@ -48,22 +49,40 @@ async fn a_clerk_places_pays_ships_and_exports_an_order_in_a_browser() {
 
 /// The clerk's visit; returns the order's id.
 async fn scenario(c: &Client, base: &str) -> i64 {
-    // Sign in.
+    sign_in(c, base).await;
+    enter_order(c).await;
+    let id = place_order(c).await;
+    pay_and_ship(c).await;
+    dashboard(c, id).await;
+    list_and_export(c, id).await;
+    id
+}
+
+async fn sign_in(c: &Client, base: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     fill(c, "Username", "clara").await;
     fill(c, "Password", PASSWORD).await;
     press(c, "Sign in").await;
-    wait_for(c, "//*[contains(normalize-space(), 'Signed in as clara')]", "the signed-in header").await;
+    wait_for(
+        c,
+        "//*[contains(normalize-space(), 'Signed in as clara')]",
+        "the signed-in header",
+    )
+    .await;
+}
 
-    // New order: register the customer inline.
+/// New order: register the customer inline, fill two lines and the address.
+async fn enter_order(c: &Client) {
     follow(c, "New order").await;
     wait_for(c, "//h1[normalize-space()='New order']", "the order form").await;
-    c.find(Locator::XPath("//summary[normalize-space()='Register a new customer']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::XPath(
+        "//summary[normalize-space()='Register a new customer']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     fill(c, "Name", "Grace Hopper").await;
     fill(c, "Email", "grace@example.com").await;
     press(c, "Register and select").await;
@@ -82,10 +101,17 @@ async fn scenario(c: &Client, base: &str) -> i64 {
     fill(c, "Shipping address", "1 Navy Way\nArlington").await;
     press(c, "Update totals").await;
     // 2 × 19.90 + 3 × 7.50
-    wait_for(c, "//td[@id='order-total' and normalize-space()='62.30']", "the order total").await;
+    wait_for(
+        c,
+        "//td[@id='order-total' and normalize-space()='62.30']",
+        "the order total",
+    )
+    .await;
     screenshot(c, "order-form.png").await;
+}
 
-    // Place it: "Processing…" until the refresher catches up, then the order.
+/// Place it: "Processing…" until the refresher catches up, then the order; its id.
+async fn place_order(c: &Client) -> i64 {
     press(c, "Place order").await;
     let landed = wait_for(
         c,
@@ -102,7 +128,12 @@ async fn scenario(c: &Client, base: &str) -> i64 {
         .strip_prefix("/orders/")
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("placing redirects to the order page, not {url}"));
-    wait_for(c, "//h2[normalize-space()='Lines']", "the order page after the refresh").await;
+    wait_for(
+        c,
+        "//h2[normalize-space()='Lines']",
+        "the order page after the refresh",
+    )
+    .await;
     for (sku, quantity, total) in [("TEE", "2", "39.80"), ("MUG", "3", "22.50")] {
         let row = format!(
             "//tr[td[normalize-space()='{sku}'] and td[normalize-space()='{quantity}'] \
@@ -110,17 +141,27 @@ async fn scenario(c: &Client, base: &str) -> i64 {
         );
         wait_for(c, &row, &format!("the {sku} line")).await;
     }
-    wait_for(c, "//tfoot//strong[normalize-space()='62.30']", "the order total").await;
+    wait_for(
+        c,
+        "//tfoot//strong[normalize-space()='62.30']",
+        "the order total",
+    )
+    .await;
     status_is(c, "placed").await;
+    id
+}
 
-    // Pay, then ship (each button appears once the read model shows the step before).
+/// Pay, then ship (each button appears once the read model shows the step before).
+async fn pay_and_ship(c: &Client) {
     press(c, "Mark paid").await;
     wait_for(c, "//button[normalize-space()='Ship']", "the Ship button").await;
     status_is(c, "paid").await;
     press(c, "Ship").await;
     status_is(c, "shipped").await;
+}
 
-    // The dashboard's recent orders.
+/// The dashboard's recent orders.
+async fn dashboard(c: &Client, id: i64) {
     follow(c, "Dashboard").await;
     let recent = format!(
         "//section[h2[normalize-space()='Recent orders']]//tr[td/a[normalize-space()='#{id}'] \
@@ -128,10 +169,17 @@ async fn scenario(c: &Client, base: &str) -> i64 {
     );
     wait_for(c, &recent, "the order among recent orders").await;
     screenshot(c, "dashboard.png").await;
+}
 
-    // The orders list and its CSV export, fetched with the session.
+/// The orders list and its CSV export, fetched with the session.
+async fn list_and_export(c: &Client, id: i64) {
     follow(c, "Orders").await;
-    wait_for(c, &format!("//table[@class='orders']//a[normalize-space()='#{id}']"), "the order in the list").await;
+    wait_for(
+        c,
+        &format!("//table[@class='orders']//a[normalize-space()='#{id}']"),
+        "the order in the list",
+    )
+    .await;
     let href = c
         .find(Locator::LinkText("Export CSV"))
         .await
@@ -152,7 +200,6 @@ async fn scenario(c: &Client, base: &str) -> i64 {
             && line.ends_with(",shipped,5,62.30"),
         "{line}"
     );
-    id
 }
 
 /// Waits until the order page shows `status`.

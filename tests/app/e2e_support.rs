@@ -47,7 +47,6 @@ impl Server {
             .merge(("refresher_enabled", true))
             .merge(("refresh_debounce_ms", 200))
             .merge(("refresh_interval_secs", 0))
-            .merge(("log_level", "critical"))
             .merge(("shutdown.ctrlc", false))
             .merge(("shutdown.signals", Vec::<String>::new()))
             .merge(("shutdown.grace", 1))
@@ -127,7 +126,10 @@ impl Driver {
             .await
             .is_err()
         {
-            assert!(Instant::now() < deadline, "e2e: chromedriver did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "e2e: chromedriver did not listen on {port}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         driver
@@ -143,11 +145,16 @@ impl Drop for Driver {
     }
 }
 
+/// The session's throwaway Chromium profile, under `target/e2e/`.
+pub fn profile_dir() -> PathBuf {
+    target_dir()
+        .join("e2e")
+        .join(format!("chrome-profile-{}", std::process::id()))
+}
+
 /// A headless Chromium session: no network beyond localhost, a fresh profile.
 pub async fn browser(driver: &Driver) -> Client {
-    let profile = target_dir()
-        .join("e2e")
-        .join(format!("chrome-profile-{}", std::process::id()));
+    let profile = profile_dir();
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).unwrap();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -158,7 +165,7 @@ pub async fn browser(driver: &Driver) -> Client {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,1100",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,1400",
                 format!("--user-data-dir={}", profile.display()),
             ],
         },
@@ -170,7 +177,13 @@ pub async fn browser(driver: &Driver) -> Client {
         .capabilities(caps)
         .connect(&driver.url)
         .await
-        .unwrap_or_else(|e| panic!("e2e: no WebDriver session at {}: {e}", driver.url))
+        .unwrap_or_else(|e| {
+            panic!(
+                "e2e: no Chromium session through {} ({e}); is Debian's `chromium` \
+                 package installed (script/test installs it as root)?",
+                driver.url
+            )
+        })
 }
 
 /// The form control a `<label>` with this text names (by `for`, or nested in it).
@@ -182,7 +195,11 @@ pub async fn field(c: &Client, label: &str) -> Element {
         .unwrap_or_else(|e| panic!("no label {label:?}: {e}"));
     match found.attr("for").await.unwrap() {
         Some(id) => c.find(Locator::Id(&id)).await,
-        None => found.find(Locator::XPath(".//input|.//textarea|.//select")).await,
+        None => {
+            found
+                .find(Locator::XPath(".//input|.//textarea|.//select"))
+                .await
+        }
     }
     .unwrap_or_else(|e| panic!("no control for label {label:?}: {e}"))
 }
@@ -222,9 +239,7 @@ pub async fn wait_for(c: &Client, xpath: &str, what: &str) -> Element {
         .every(Duration::from_millis(100))
         .for_element(Locator::XPath(xpath))
         .await
-        .unwrap_or_else(|e| {
-            panic!("e2e: waited {STEP:?} for {what} ({xpath}): {e}")
-        })
+        .unwrap_or_else(|e| panic!("e2e: waited {STEP:?} for {what} ({xpath}): {e}"))
 }
 
 /// Saves a PNG of the viewport under `target/e2e/`; returns its path.

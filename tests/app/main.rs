@@ -5,9 +5,9 @@ mod helpers;
 
 mod cli;
 mod concurrency;
+mod customers;
 mod e2e;
 mod e2e_support;
-mod customers;
 mod events;
 mod migrations;
 mod observability;
