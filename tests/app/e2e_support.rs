@@ -13,6 +13,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use orderdesk::config::Settings;
 use rocket::Shutdown;
 use rocket::fairing::AdHoc;
+use rocket::figment::providers::Serialized;
 use tokio::sync::oneshot;
 
 use crate::helpers::TestApp;
@@ -38,19 +39,18 @@ pub struct Server {
 impl Server {
     /// Launches the whole app on `app`'s database, with the NOTIFY refresher on.
     pub async fn start(app: &TestApp) -> Self {
-        let figment = Settings::figment()
-            .merge(("database_url", &app.db.url))
-            .merge(("read_database_url", &app.db.url))
-            .merge(("address", "127.0.0.1"))
-            .merge(("port", 0))
-            .merge(("pool_size", 4))
-            .merge(("refresher_enabled", true))
-            .merge(("refresh_debounce_ms", 200))
-            .merge(("refresh_interval_secs", 0))
-            .merge(("shutdown.ctrlc", false))
-            .merge(("shutdown.signals", Vec::<String>::new()))
-            .merge(("shutdown.grace", 1))
-            .merge(("shutdown.mercy", 1));
+        // Global, so no ROCKET_* variable in the environment can override them.
+        let figment = Settings::figment().merge(Serialized::globals(serde_json::json!({
+            "database_url": app.db.url,
+            "read_database_url": app.db.url,
+            "address": "127.0.0.1",
+            "port": 0,
+            "pool_size": 4,
+            "refresher_enabled": true,
+            "refresh_debounce_ms": 200,
+            "refresh_interval_secs": 0,
+            "shutdown": { "ctrlc": false, "signals": [], "grace": 1, "mercy": 1 },
+        })));
         let (tx, rx) = oneshot::channel();
         let tx = std::sync::Mutex::new(Some(tx));
         let rocket = orderdesk::build_rocket(figment)
