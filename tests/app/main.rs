@@ -6,6 +6,8 @@ mod helpers;
 mod cli;
 mod concurrency;
 mod customers;
+mod e2e;
+mod e2e_support;
 mod events;
 mod migrations;
 mod observability;
