@@ -65,7 +65,8 @@ pub fn daily_revenue(days: &[DayRow]) -> String {
             format_money(d.revenue_cents),
             d.orders
         );
-        if i % 7 == 0 || i + 1 == days.len() {
+        // Every seventh day counted back from today, so labels never crowd.
+        if (days.len() - 1 - i) % 7 == 0 {
             let _ = write!(
                 svg,
                 r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{}</text>"#,
