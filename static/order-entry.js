@@ -60,4 +60,7 @@
     row.querySelector("input").focus();
   });
   table.parentNode.insertBefore(add, table.nextSibling);
+  // The round-trip fallback is not needed when lines can be added here.
+  var more = document.querySelector("button[value='more_lines']");
+  if (more) { more.hidden = true; }
 })();
