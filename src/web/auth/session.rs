@@ -60,7 +60,7 @@ pub async fn start(
     Ok(NewSession { token })
 }
 
-/// The live session for a cookie `token`, touching its `last_seen_at`.
+/// The live session for a cookie `token`, touching its `last_seen_at` (at most once a minute).
 /// Expired or idle sessions, and those of inactive users, are not found.
 pub async fn lookup(
     conn: &mut AsyncPgConnection,
@@ -69,13 +69,20 @@ pub async fn lookup(
 ) -> QueryResult<Option<LiveSession>> {
     #[expect(clippy::cast_precision_loss, reason = "seconds in a day fit exactly")]
     let idle_secs = settings.session_idle().num_seconds() as f64;
+    // The touch writes at most once a minute per session: a write (and its
+    // WAL flush) on every page view would serialise a busy user's requests on
+    // one row. Idle expiry is therefore exact to within that minute.
     diesel::sql_query(
-        "UPDATE sessions s SET last_seen_at = now() \
-         FROM staff_users u \
-         WHERE s.id = $1 AND u.id = s.user_id AND u.active \
-           AND s.expires_at > now() \
-           AND s.last_seen_at > now() - make_interval(secs => $2) \
-         RETURNING s.id AS session_id, u.id AS user_id, u.username, u.role, s.csrf_token",
+        "WITH live AS ( \
+             SELECT s.id AS session_id, u.id AS user_id, u.username, u.role, s.csrf_token \
+             FROM sessions s JOIN staff_users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND u.active AND s.expires_at > now() \
+               AND s.last_seen_at > now() - make_interval(secs => $2)), \
+         touched AS ( \
+             UPDATE sessions SET last_seen_at = now() \
+             WHERE id = $1 AND last_seen_at < now() - interval '60 seconds' \
+               AND EXISTS (SELECT 1 FROM live)) \
+         SELECT * FROM live",
     )
     .bind::<Text, _>(sha256_hex(token))
     .bind::<Double, _>(idle_secs)
