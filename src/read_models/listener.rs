@@ -1,42 +1,52 @@
 //! The NOTIFY path: a trigger on `events` notifies `orderdesk_events` with the
-//! event type; this listener marks the affected views dirty, and a worker
-//! refreshes dirty views, debounced: it waits `debounce` after the first
-//! event so a burst becomes one refresh per view. A view is therefore stale
-//! for at most about `debounce` plus the time its refresh takes.
+//! event type; this listener marks the affected views dirty, and one worker
+//! per view refreshes it, debounced: it waits `debounce` after the first
+//! event so a burst becomes one refresh. Workers are independent, so a small
+//! view (daily sales, milliseconds) is never queued behind a big one (order
+//! summaries, seconds at a million orders): each view is stale for at most
+//! about `debounce` plus its own refresh time (plus one refresh in flight).
 //!
 //! The listener reconnects when its connection drops and then marks every
 //! view dirty, since notifications sent meanwhile were lost.
 
-use std::collections::BTreeSet;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::sync::{Notify, watch};
 use tokio_postgres::{AsyncMessage, NoTls};
 
-use super::catalog::{READ_MODELS, affected_by, find};
+use super::catalog::{READ_MODELS, ReadModel, affected_by};
 use super::refresh::{Trigger, refresh};
 use crate::db::PgPool;
 
 /// The channel the `events_notify` trigger notifies.
 pub const CHANNEL: &str = "orderdesk_events";
 
-/// Views waiting for a refresh, and a wake-up for the worker.
-#[derive(Default)]
+/// One wake-up per view. A `Notify` keeps a single permit while its worker
+/// is busy, so any number of events during a refresh cause exactly one more.
 pub struct DirtySet {
-    views: Mutex<BTreeSet<&'static str>>,
-    wake: Notify,
+    views: Vec<(&'static str, Notify)>,
+}
+
+impl Default for DirtySet {
+    fn default() -> Self {
+        Self {
+            views: READ_MODELS
+                .iter()
+                .map(|m| (m.name, Notify::new()))
+                .collect(),
+        }
+    }
 }
 
 impl DirtySet {
     pub fn mark(&self, names: impl IntoIterator<Item = &'static str>) {
-        let mut views = self.views.lock().unwrap_or_else(PoisonError::into_inner);
-        let before = views.len();
-        views.extend(names);
-        if views.len() > before {
-            self.wake.notify_one();
+        for name in names {
+            if let Some((_, wake)) = self.views.iter().find(|(n, _)| *n == name) {
+                wake.notify_one();
+            }
         }
     }
 
@@ -44,14 +54,14 @@ impl DirtySet {
         self.mark(READ_MODELS.iter().map(|m| m.name));
     }
 
-    fn take(&self) -> BTreeSet<&'static str> {
-        std::mem::take(&mut *self.views.lock().unwrap_or_else(PoisonError::into_inner))
+    fn wake(&self, name: &str) -> Option<&Notify> {
+        self.views.iter().find(|(n, _)| *n == name).map(|(_, w)| w)
     }
 }
 
-/// Runs the listener and the refresh worker until `shutdown` resolves. On
-/// shutdown the worker finishes the view it is refreshing and stops before the
-/// next one; the LISTEN connection is closed.
+/// Runs the listener and one refresh worker per view until `shutdown`
+/// resolves. On shutdown each worker finishes the refresh it is running and
+/// stops; the LISTEN connection is closed.
 /// `url` is the write database (LISTEN needs a connection of its own); the
 /// refreshes use connections from `pool`.
 pub async fn run(
@@ -63,16 +73,23 @@ pub async fn run(
     let dirty = Arc::new(DirtySet::default());
     let (stop_tx, stop_rx) = watch::channel(false);
     let listener = tokio::spawn(listen_forever(url, Arc::clone(&dirty)));
-    let worker = work_until_stopped(pool, dirty, debounce, stop_rx);
-    tokio::pin!(worker);
-    tokio::select! {
-        () = &mut worker => {}
-        () = shutdown => {
-            tracing::info!("refresher stopping");
-            let _ = stop_tx.send(true);
-            worker.await;
-        }
-    }
+    let workers: Vec<_> = READ_MODELS
+        .iter()
+        .map(|model| {
+            tokio::spawn(work_until_stopped(
+                pool.clone(),
+                Arc::clone(&dirty),
+                model,
+                debounce,
+                stop_rx.clone(),
+            ))
+        })
+        .collect();
+    shutdown.await;
+    tracing::info!("refresher stopping");
+    let _ = stop_tx.send(true);
+    // Each worker finishes the refresh it is running (a transaction of its own) and stops.
+    futures_util::future::join_all(workers).await;
     listener.abort();
 }
 
@@ -121,48 +138,35 @@ async fn listen_once(url: &str, dirty: &DirtySet) -> Result<(), tokio_postgres::
     Ok(())
 }
 
+/// One view's worker: wait for its wake-up, let the burst settle for
+/// `debounce`, refresh, repeat. A failure is recorded by `refresh` and retried
+/// on the next event (or by the schedule/cron), not in a tight loop.
 async fn work_until_stopped(
     pool: PgPool,
     dirty: Arc<DirtySet>,
+    model: &'static ReadModel,
     debounce: Duration,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Some(wake) = dirty.wake(model.name) else {
+        return;
+    };
     loop {
         tokio::select! {
-            () = dirty.wake.notified() => {}
+            () = wake.notified() => {}
             _ = stop.changed() => return,
         }
         tokio::select! {
             () = tokio::time::sleep(debounce) => {}
             _ = stop.changed() => return,
         }
-        let views = dirty.take();
-        if views.is_empty() {
-            continue;
-        }
-        let mut conn = match pool.get().await {
-            Ok(conn) => conn,
+        match pool.get().await {
+            Ok(mut conn) => {
+                refresh(&mut conn, model, Trigger::Notify).await;
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "refresher has no database connection; will retry");
-                dirty.mark(views);
-                continue;
-            }
-        };
-        for name in views {
-            if *stop.borrow() {
-                return;
-            }
-            if let Some(model) = find(name) {
-                if refresh(&mut conn, model, Trigger::Notify)
-                    .await
-                    .is_failure()
-                {
-                    // Try again on the next wake-up rather than spinning.
-                    tracing::debug!(
-                        view = name,
-                        "refresh failed; left for the next event or schedule"
-                    );
-                }
+                tracing::warn!(view = model.name, error = %e, "refresher has no database connection; will retry");
+                wake.notify_one();
             }
         }
     }
