@@ -76,21 +76,54 @@ pub async fn status(
         .await
 }
 
-/// The freshness of each named view.
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    ord: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    as_of: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    pending: i64,
+}
+
+/// The freshness of each named view, in one round trip.
 pub async fn of(
     conn: &mut AsyncPgConnection,
     views: &[&'static str],
 ) -> Result<Vec<Freshness>, diesel::result::Error> {
-    let mut out = Vec::with_capacity(views.len());
-    for &view in views {
-        let s = status(conn, view).await?;
-        out.push(Freshness {
-            view,
-            as_of: s.as_of,
-            pending: s.pending,
-        });
+    if views.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    // One `read_model_status` call per view, glued with UNION ALL; the view
+    // names and event types are bound, never spliced into the SQL.
+    let sql = (0..views.len())
+        .map(|i| {
+            format!(
+                "SELECT {i}::bigint AS ord, as_of, pending FROM read.read_model_status(${}, ${})",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    for &view in views {
+        let types: Vec<&str> = find(view)
+            .map(|m| m.event_types.to_vec())
+            .unwrap_or_default();
+        query = query.bind::<Text, _>(view).bind::<Array<Text>, _>(types);
+    }
+    let mut rows: Vec<Row> = query.load(conn).await?;
+    rows.sort_by_key(|r| r.ord);
+    Ok(rows
+        .into_iter()
+        .zip(views)
+        .map(|(r, &view)| Freshness {
+            view,
+            as_of: r.as_of,
+            pending: r.pending,
+        })
+        .collect())
 }
 
 #[derive(QueryableByName)]
