@@ -17,6 +17,9 @@ function init(args)
     table.insert(skus, s)
   end
   run = args[4]
+  -- wrk.format's own headers argument would replace wrk.headers (and with
+  -- them the session cookie given with -H), so add the content type here.
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   counter = 0
   placed = 0
   other = 0
@@ -32,8 +35,7 @@ function request()
     .. "&shipping_address=1+Bench+Street%0D%0ATestville"
     .. "&lines[0].sku=" .. skus[n % #skus + 1]
     .. "&lines[0].quantity=1"
-  return wrk.format("POST", "/orders",
-    { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+  return wrk.format("POST", "/orders", nil, body)
 end
 
 -- 303 to the new order is success; anything else (a re-rendered form) is not.
