@@ -134,7 +134,7 @@ pub async fn get(
         .first(conn)
         .await
         .optional()?;
-    let page = orders::list(
+    let (orders, _) = orders::rows(
         conn,
         &OrderFilter {
             customer_id: Some(customer_id),
@@ -144,11 +144,10 @@ pub async fn get(
         },
     )
     .await?;
-    let mut freshness = freshness::of(conn, &["customer_stats"]).await?;
-    freshness.push(page.freshness);
+    let freshness = freshness::of(conn, &["customer_stats", "order_summaries"]).await?;
     Ok(CustomerDetail {
         customer,
-        orders: page.rows,
+        orders,
         freshness,
     })
 }

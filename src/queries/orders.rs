@@ -144,6 +144,21 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &OrderFilter,
 ) -> Result<OrderPage, diesel::result::Error> {
+    let (rows, next) = rows(conn, filter).await?;
+    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
+    Ok(OrderPage {
+        rows,
+        next,
+        freshness,
+    })
+}
+
+/// The rows of one page and the cursor of the next, without the freshness
+/// look-up (for callers that read it once for many pages, or with other views).
+pub async fn rows(
+    conn: &mut AsyncPgConnection,
+    filter: &OrderFilter,
+) -> Result<(Vec<OrderRow>, Option<Cursor>), diesel::result::Error> {
     let limit = filter.page_size.clamp(1, MAX_PAGE_SIZE);
     let mut q = os::table.select(COLUMNS).into_boxed();
     if let Some(status) = filter.status {
@@ -201,12 +216,7 @@ pub async fn list(
     } else {
         None
     };
-    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
-    Ok(OrderPage {
-        rows,
-        next,
-        freshness,
-    })
+    Ok((rows, next))
 }
 
 fn keyset(

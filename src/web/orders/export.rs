@@ -89,10 +89,10 @@ async fn export(
         let mut next = first.next;
         while let Some(cursor) = next {
             filter.after = Some(cursor);
-            match orders::list(&mut conn.0, &filter).await {
-                Ok(page) => {
-                    yield csv_bytes(&page.rows, false);
-                    next = page.next;
+            match orders::rows(&mut conn.0, &filter).await {
+                Ok((rows, cursor)) => {
+                    yield csv_bytes(&rows, false);
+                    next = cursor;
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "CSV export stopped early");

@@ -9,6 +9,7 @@ use rocket::{get, routes};
 use crate::domain::OrderStatus;
 use crate::error::AppError;
 use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
+use crate::web::params::query_string;
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, render};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -72,27 +73,17 @@ impl ListParams {
 
     /// The query string for the same filter, without the cursor.
     pub fn query_without_cursor(&self) -> String {
-        let mut parts = Vec::new();
-        let mut push = |k: &str, v: &Option<String>| {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                parts.push(format!("{k}={}", urlencode(v)));
-            }
-        };
-        push("status", &self.status);
-        push("q", &self.q);
-        push("from", &self.from);
-        push("to", &self.to);
-        push("sort", &self.sort);
-        parts.push(format!("size={}", self.page_size()));
-        parts.join("&")
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let size = self.page_size().to_string();
+        query_string(&[
+            ("status", &text(&self.status)),
+            ("q", &text(&self.q)),
+            ("from", &text(&self.from)),
+            ("to", &text(&self.to)),
+            ("sort", &text(&self.sort)),
+            ("size", &size),
+        ])
     }
-}
-
-/// Percent-encodes a query value.
-pub fn urlencode(value: &str) -> String {
-    rocket::http::RawStr::new(value)
-        .percent_encode()
-        .to_string()
 }
 
 #[derive(Template)]
