@@ -65,10 +65,7 @@ impl<'r> FromRequest<'r> for Chrome {
             .await
             .succeeded()
             .flatten()
-            .map(|f| Flash {
-                kind: f.kind().to_owned(),
-                message: f.message().to_owned(),
-            });
+            .map(Flash::from);
         Outcome::Success(Chrome {
             flash,
             ..Chrome::for_user(&user)

@@ -3,15 +3,10 @@
 
 use rocket::request::FlashMessage;
 
-/// A flash message ready for a template.
-#[derive(Debug, Clone)]
-pub struct FlashView {
-    /// `success` or `error` (used as a CSS class).
-    pub kind: String,
-    pub message: String,
-}
+use super::Flash;
 
-impl From<FlashMessage<'_>> for FlashView {
+/// Normalises the kind to `success` or `error` (it becomes a CSS class).
+impl From<FlashMessage<'_>> for Flash {
     fn from(flash: FlashMessage<'_>) -> Self {
         let kind = if flash.kind() == "success" {
             "success"

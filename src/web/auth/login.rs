@@ -18,8 +18,8 @@ use crate::config::Settings;
 use crate::db::schema::staff_users;
 use crate::error::AppError;
 use crate::security::verify_password;
+use crate::web::Flash as FlashNote;
 use crate::web::WriteConn;
-use crate::web::flash::FlashView;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![login_page, login, logout]
@@ -34,7 +34,7 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
-    flash: Option<FlashView>,
+    flash: Option<FlashNote>,
 }
 
 /// The sign-in form as submitted. No `Debug`: it holds a password.
@@ -87,7 +87,7 @@ fn login_page(
         next: safe_next(next.unwrap_or("/")),
         username: String::new(),
         error: None,
-        flash: flash.map(FlashView::from),
+        flash: flash.map(FlashNote::from),
     })
     .map(RawHtml)
 }

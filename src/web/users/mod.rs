@@ -19,9 +19,9 @@ use crate::commands::create_user::UserForm;
 use crate::db::schema::staff_users;
 use crate::domain::{FieldErrors, Role};
 use crate::error::AppError;
+use crate::web::Flash;
 use crate::web::WriteConn;
 use crate::web::auth::{Admin, CurrentUser};
-use crate::web::flash::FlashView;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = routes![index];
@@ -61,7 +61,7 @@ struct UsersPage {
     user: CurrentUser,
     rows: Vec<StaffRow>,
     roles: Vec<&'static str>,
-    flash: Option<FlashView>,
+    flash: Option<Flash>,
     new_username: String,
     new_role: String,
     errors: FieldErrors,
@@ -92,7 +92,7 @@ async fn load_rows(conn: &mut AsyncPgConnection) -> QueryResult<Vec<StaffRow>> {
 async fn render(
     conn: &mut AsyncPgConnection,
     user: CurrentUser,
-    flash: Option<FlashView>,
+    flash: Option<Flash>,
     form: Option<&UserForm>,
     errors: FieldErrors,
 ) -> Result<String, AppError> {
@@ -115,7 +115,7 @@ async fn index(
     mut db: WriteConn,
     flash: Option<FlashMessage<'_>>,
 ) -> Result<RawHtml<String>, AppError> {
-    let flash = flash.map(FlashView::from);
+    let flash = flash.map(Flash::from);
     render(&mut db.0, admin.0, flash, None, FieldErrors::new())
         .await
         .map(RawHtml)
