@@ -228,3 +228,25 @@ async fn commands_work_after_seeding_with_fresh_ids() {
     assert_eq!(order.id, 401);
     assert_eq!(app.stock(product).await, (3, 2));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_seeding_and_a_refresh_verify_finds_every_read_model_in_agreement() {
+    let app = seeded(&small(7)).await;
+
+    app.refresh().await;
+    let results = orderdesk::read_models::verify::verify(
+        &mut *app.conn().await,
+        &orderdesk::read_models::verify::checks(),
+    )
+    .await
+    .unwrap();
+
+    for r in &results {
+        assert!(r.ok(), "{} differs after seeding: {:?}", r.name, r.samples);
+    }
+    assert!(
+        app.scalar("SELECT count(*) FROM read.order_summaries")
+            .await
+            >= 400
+    );
+}
