@@ -21,12 +21,21 @@ pub struct Settings {
     pub pool_size: usize,
     /// How long a request waits for a connection before it is answered 503.
     pub pool_timeout_ms: u64,
-    /// Run the NOTIFY listener that refreshes read models after events.
-    pub refresher_enabled: bool,
-    /// The listener's debounce: at most one refresh per view per this interval.
-    pub refresh_debounce_ms: u64,
-    /// Also refresh every view on this schedule (seconds; 0 = off).
-    pub refresh_interval_secs: u64,
+    /// Run the read-model maintainer in the server (keeps the live models).
+    pub maintainer_enabled: bool,
+    /// The maintainer runs a batch at least this often, woken or not.
+    pub maintainer_poll_ms: u64,
+    /// Keys (orders, customers, products) recomputed per batch at most.
+    pub maintainer_batch_keys: u64,
+    /// Also wake the maintainer on the `events` trigger's NOTIFY (writes from
+    /// other processes); the server wakes it itself after its own commands.
+    pub maintainer_listen: bool,
+    /// After a command, how long the next page waits for the live models to
+    /// include the user's change before it shows "Processing…".
+    pub read_your_writes_wait_ms: u64,
+    /// Refresh the report views daily at this hour (UTC, 0–23); any other
+    /// value turns the in-process schedule off (cron can do it instead).
+    pub reports_refresh_hour: i64,
     /// A session ends after this many minutes without a request.
     pub session_idle_minutes: u64,
     /// A session ends this many hours after sign-in, however busy.
@@ -47,9 +56,12 @@ impl Default for Settings {
             read_database_url: None,
             pool_size: 8,
             pool_timeout_ms: 2_000,
-            refresher_enabled: true,
-            refresh_debounce_ms: 1_000,
-            refresh_interval_secs: 0,
+            maintainer_enabled: true,
+            maintainer_poll_ms: 1_000,
+            maintainer_batch_keys: 2_000,
+            maintainer_listen: true,
+            read_your_writes_wait_ms: 500,
+            reports_refresh_hour: 3,
             session_idle_minutes: 30,
             session_absolute_hours: 8,
             secure_cookies: false,
@@ -112,6 +124,13 @@ impl Settings {
         } else {
             "orderdesk_session"
         }
+    }
+
+    /// The hour of the nightly report refresh, if the schedule is on.
+    pub fn reports_hour(&self) -> Option<u32> {
+        u32::try_from(self.reports_refresh_hour)
+            .ok()
+            .filter(|h| *h < 24)
     }
 
     pub fn pool_options(&self) -> PoolOptions {

@@ -20,18 +20,29 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
-    /// Refresh read models (for cron): one line per view; exit 1 if any failed.
+    /// Bring read models up to date (for cron): by default apply every pending
+    /// change to the live models; exit 1 if anything failed.
     Refresh {
-        /// A read model to refresh (repeatable). Without --view, all of them.
+        /// Limit to this read model (repeatable).
         #[arg(long = "view", value_name = "NAME")]
         views: Vec<String>,
-        /// Refresh every read model (the default when no --view is given).
-        #[arg(long, conflicts_with = "views")]
-        all: bool,
+        /// Refresh the report views (monthly sales, cohorts…) whole (nightly).
+        #[arg(long, conflicts_with = "rebuild")]
+        reports: bool,
+        /// Rebuild live models from their definitions without blocking readers.
+        #[arg(long)]
+        rebuild: bool,
     },
-    /// Refresh every read model, then compare each with the same figures
-    /// computed from the write tables; exit 1 on any difference.
-    Verify,
+    /// Compare every live model with its definition, exactly, and the stock
+    /// ledger with the inventory; exit 1 on any difference.
+    Verify {
+        /// Limit to this live model (repeatable).
+        #[arg(long = "view", value_name = "NAME")]
+        views: Vec<String>,
+        /// Replace exactly the differing rows with the definition's.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -91,10 +102,22 @@ async fn run(command: Command) -> Result<(), String> {
             println!("applied {n} migration(s); {} in total", migrations::count());
             Ok(())
         }
-        Command::Refresh { views, all: _ } => {
-            orderdesk::cli::refresh(&settings.database_url, &views).await
+        Command::Refresh {
+            views,
+            reports,
+            rebuild,
+        } => {
+            let request = orderdesk::cli::RefreshRequest {
+                views,
+                reports,
+                rebuild,
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            orderdesk::cli::refresh(&settings.database_url, &request).await
         }
-        Command::Verify => orderdesk::cli::verify(&settings.database_url).await,
+        Command::Verify { views, repair } => {
+            orderdesk::cli::verify(&settings.database_url, &views, repair).await
+        }
         Command::User(command) => user(command, &settings.database_url).await,
         Command::EnsureAdmin => {
             match orderdesk::cli::ensure_admin(&settings.database_url).await? {
@@ -148,7 +171,11 @@ async fn seed(url: &str, options: &orderdesk::seed::SeedOptions) -> Result<(), S
         orderdesk::seed::Outcome::Skipped => {
             println!("the database already holds data; not seeding");
         }
-        orderdesk::seed::Outcome::Seeded(summary) => println!("seeded:\n{summary}"),
+        orderdesk::seed::Outcome::Seeded(summary) => {
+            println!("seeded:\n{summary}");
+            // A bulk load is faster to rebuild than to apply change by change.
+            orderdesk::cli::rebuild_all(url, !options.quiet).await?;
+        }
     }
     Ok(())
 }

@@ -5,5 +5,5 @@
 mod read_models;
 mod users;
 
-pub use read_models::{refresh, verify};
+pub use read_models::{RefreshRequest, rebuild_all, refresh, verify};
 pub use users::{add_user, ensure_admin, list_users, read_password, set_password};

@@ -1,8 +1,26 @@
 //! The operator commands `orderdesk refresh` and `orderdesk verify`.
 
-use crate::read_models::refresh::refresh_all;
-use crate::read_models::{READ_MODELS, ReadModel, Trigger, catalog, verify};
+use std::time::Duration;
+
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::read_models::maintainer::{self, BatchOutcome};
+use crate::read_models::refresh::refresh_all;
+use crate::read_models::{READ_MODELS, ReadModel, Trigger, catalog, rebuild, verify};
+
+/// What `orderdesk refresh` should do.
+#[derive(Debug, Clone, Default)]
+pub struct RefreshRequest {
+    /// Models named with `--view` (none: all of the kind asked for).
+    pub views: Vec<String>,
+    /// Refresh the report views (`--reports`).
+    pub reports: bool,
+    /// Rebuild live models from their definitions (`--rebuild`).
+    pub rebuild: bool,
+    /// Show a progress bar (a terminal, not cron).
+    pub progress: bool,
+}
 
 async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
     AsyncPgConnection::establish(url)
@@ -11,9 +29,6 @@ async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
 }
 
 fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, String> {
-    if names.is_empty() {
-        return Ok(READ_MODELS.iter().collect());
-    }
     names
         .iter()
         .map(|n| {
@@ -25,51 +40,161 @@ fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, String> {
         .collect()
 }
 
-/// Refreshes the named views (all when none is named), one line per view.
-pub async fn refresh(url: &str, names: &[String]) -> Result<(), String> {
-    let models = select(names)?;
+/// `orderdesk refresh`: by default the cron safety net — apply every pending
+/// change to the live models. `--reports` refreshes the report views,
+/// `--rebuild` rebuilds live models from their definitions; `--view` narrows
+/// either. One line per model; an error if anything failed.
+pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), String> {
+    let named = select(&request.views)?;
     let mut conn = connect(url).await?;
-    let results = refresh_all(&mut conn, &models, Trigger::Cron).await;
+    if request.rebuild {
+        let models: Vec<_> = if named.is_empty() {
+            catalog::live().collect()
+        } else {
+            named.iter().copied().filter(|m| m.is_live()).collect()
+        };
+        return rebuild_models(&mut conn, &models, request.progress).await;
+    }
+    let reports: Vec<_> = if request.reports {
+        if named.is_empty() {
+            catalog::reports().collect()
+        } else {
+            named.iter().copied().filter(|m| !m.is_live()).collect()
+        }
+    } else {
+        named.iter().copied().filter(|m| !m.is_live()).collect()
+    };
     let mut failed = 0;
-    for (model, outcome) in &results {
+    if !request.reports || named.iter().any(|m| m.is_live()) {
+        match maintainer::catch_up(&mut conn, Trigger::Cron).await {
+            BatchOutcome::Applied { applied, duration } => println!(
+                "{:<22} caught up: {} events, {} orders, {} rows changed in {} ms",
+                "live models",
+                applied.events,
+                applied.orders,
+                applied.total_rows_changed(),
+                duration.as_millis()
+            ),
+            BatchOutcome::Busy => println!(
+                "{:<22} skipped: another maintainer is running (the server keeps them)",
+                "live models"
+            ),
+            BatchOutcome::Failed(e) => {
+                failed += 1;
+                println!("{:<22} FAILED: {e}", "live models");
+            }
+        }
+    }
+    for (model, outcome) in refresh_all(&mut conn, &reports, Trigger::Cron).await {
         println!("{:<22} {outcome}", model.name);
         failed += usize::from(outcome.is_failure());
     }
     if failed > 0 {
-        return Err(format!("{failed} read model(s) failed to refresh"));
+        return Err(format!("{failed} read model refresh(es) failed"));
     }
     Ok(())
 }
 
-/// Refreshes everything, then checks every view against the write tables.
-pub async fn verify(url: &str) -> Result<(), String> {
+/// Rebuilds every live model from its definition (after a bulk load, or to
+/// repair wholesale); used by `refresh --rebuild` and the seeder.
+pub async fn rebuild_all(url: &str, progress: bool) -> Result<(), String> {
     let mut conn = connect(url).await?;
-    let models: Vec<_> = READ_MODELS.iter().collect();
-    for (model, outcome) in refresh_all(&mut conn, &models, Trigger::Manual).await {
-        if outcome.is_failure() {
-            return Err(format!("refresh of {} failed: {outcome}", model.name));
-        }
+    let models: Vec<_> = catalog::live().collect();
+    rebuild_models(&mut conn, &models, progress).await
+}
+
+async fn rebuild_models(
+    conn: &mut AsyncPgConnection,
+    models: &[&'static ReadModel],
+    progress: bool,
+) -> Result<(), String> {
+    let bar = if progress {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let rebuilt = rebuild::rebuild(conn, models, &mut |step| bar.set_message(step))
+        .await
+        .map_err(|e| format!("rebuild failed (nothing was changed): {e}"))?;
+    bar.finish_and_clear();
+    for r in rebuilt {
+        println!(
+            "{:<22} rebuilt: {} rows in {} ms",
+            r.name,
+            r.rows,
+            r.duration.as_millis()
+        );
     }
-    let results = verify::verify(&mut conn, &verify::checks())
+    Ok(())
+}
+
+/// `orderdesk verify [--repair] [--view NAME]…`: every live model against its
+/// definition, and the stock ledger against the inventory; an error on any
+/// difference (after `--repair`, the differences it fixed are listed).
+pub async fn verify(url: &str, views: &[String], repair: bool) -> Result<(), String> {
+    let named = select(views)?;
+    let models: Vec<_> = if named.is_empty() {
+        catalog::live().collect()
+    } else {
+        named
+    };
+    let mut conn = connect(url).await?;
+    let drifts = verify::verify(&mut conn, &models, repair)
         .await
         .map_err(|e| format!("verify failed to run: {e}"))?;
     let mut drifted = 0;
-    for result in &results {
-        if result.ok() {
-            println!("{:<22} OK", result.name);
-        } else {
-            drifted += 1;
-            println!(
-                "{:<22} DIFFERS in {} row(s)",
-                result.name, result.differences
-            );
-            for (side, row) in &result.samples {
-                println!("    {side:<10} {row}");
-            }
+    for drift in &drifts {
+        if drift.ok() {
+            println!("{:<22} OK", drift.name);
+            continue;
+        }
+        drifted += usize::from(!drift.repaired);
+        println!(
+            "{:<22} {} {} row(s) missing, {} unexpected; keys:",
+            drift.name,
+            if drift.repaired {
+                "REPAIRED"
+            } else {
+                "DIFFERS"
+            },
+            drift.missing,
+            drift.unexpected
+        );
+        for key in &drift.keys {
+            println!("    {key}");
+        }
+    }
+    let ledger = verify::stock_ledger(&mut conn)
+        .await
+        .map_err(|e| format!("stock ledger check failed to run: {e}"))?;
+    if ledger.is_empty() {
+        println!("{:<22} OK", "stock_ledger");
+    } else {
+        drifted += 1;
+        println!(
+            "{:<22} DIFFERS for {} product(s):",
+            "stock_ledger",
+            ledger.len()
+        );
+        for row in &ledger {
+            println!("    {row}");
         }
     }
     if drifted > 0 {
-        return Err(format!("{drifted} check(s) differ from the write tables"));
+        return Err(format!(
+            "{drifted} check(s) differ from their definitions{}",
+            if repair {
+                ""
+            } else {
+                "; `orderdesk verify --repair` fixes exactly those rows"
+            }
+        ));
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::db::Pools;
 
 pub use commands::{instrument_command, record_command};
 pub use logging::{LogFormat, init_tracing};
-pub use refresh::{record_refresh, set_pending};
+pub use refresh::{record_batch, record_refresh, set_pending, set_snapshot_age};
 
 /// Histogram buckets for latencies, in seconds.
 const LATENCY_BUCKETS: &[f64] = &[

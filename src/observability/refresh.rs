@@ -1,5 +1,6 @@
-//! Read-model refresh metrics, for the refresher and `orderdesk refresh` to
-//! report: runs, failures, duration, rows and the events still pending.
+//! Read-model metrics: the maintainer's batches (events, keys, rows changed,
+//! carried over, duration), report-view refreshes, and the events still
+//! pending per model (read at scrape time).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,6 +21,44 @@ pub fn record_refresh(view: &str, duration: Duration, rows: i64, ok: bool) {
         metrics::gauge!("orderdesk_refresh_last_success_timestamp_seconds", "view" => view)
             .set(now);
     }
+}
+
+/// Records one maintainer batch.
+pub fn record_batch(outcome: &crate::read_models::maintainer::BatchOutcome) {
+    use crate::read_models::maintainer::BatchOutcome;
+    match outcome {
+        BatchOutcome::Applied { applied, duration } => {
+            metrics::counter!("orderdesk_maintainer_batches_total", "outcome" => "ok").increment(1);
+            metrics::gauge!("orderdesk_maintainer_carried_keys").set(lossy(applied.carried));
+            if !applied.did_work() {
+                return;
+            }
+            metrics::histogram!("orderdesk_maintainer_batch_duration_seconds")
+                .record(duration.as_secs_f64());
+            metrics::counter!("orderdesk_maintainer_events_total")
+                .increment(u64::try_from(applied.events).unwrap_or(0));
+            metrics::counter!("orderdesk_maintainer_orders_total")
+                .increment(u64::try_from(applied.orders).unwrap_or(0));
+            for (model, rows) in &applied.rows_changed {
+                metrics::counter!("orderdesk_maintainer_rows_changed_total", "model" => *model)
+                    .increment(u64::try_from(*rows).unwrap_or(0));
+            }
+        }
+        BatchOutcome::Busy => {
+            metrics::counter!("orderdesk_maintainer_batches_total", "outcome" => "busy")
+                .increment(1);
+        }
+        BatchOutcome::Failed(_) => {
+            metrics::counter!("orderdesk_maintainer_batches_total", "outcome" => "failed")
+                .increment(1);
+        }
+    }
+}
+
+/// Sets how old a live model's snapshot is.
+pub fn set_snapshot_age(view: &str, seconds: f64) {
+    metrics::gauge!("orderdesk_read_model_snapshot_age_seconds", "view" => view.to_owned())
+        .set(seconds);
 }
 
 /// Sets how many committed events `view` has not yet taken in.
@@ -51,6 +90,35 @@ pub(super) fn describe() {
     describe_gauge!(
         "orderdesk_refresh_pending_events",
         "Committed events the view has not taken in"
+    );
+    describe_counter!(
+        "orderdesk_maintainer_batches_total",
+        "Maintainer batches, by outcome (ok, busy: another maintainer ran, failed)"
+    );
+    describe_histogram!(
+        "orderdesk_maintainer_batch_duration_seconds",
+        Unit::Seconds,
+        "Duration of maintainer batches that changed something"
+    );
+    describe_counter!(
+        "orderdesk_maintainer_events_total",
+        "Events taken in by the maintainer"
+    );
+    describe_counter!(
+        "orderdesk_maintainer_orders_total",
+        "Orders recomputed by the maintainer"
+    );
+    describe_counter!(
+        "orderdesk_maintainer_rows_changed_total",
+        "Rows written or removed in live models, by model"
+    );
+    describe_gauge!(
+        "orderdesk_maintainer_carried_keys",
+        "Keys left queued for the next batch after the last one"
+    );
+    describe_gauge!(
+        "orderdesk_read_model_snapshot_age_seconds",
+        "Age of the snapshot each read model is maintained (or refreshed) to"
     );
 }
 

@@ -25,7 +25,8 @@ impl Freshness {
     }
 
     /// The stalest of several (oldest `as_of`, most pending), for a page that
-    /// reads more than one view.
+    /// reads more than one view. Live models share one snapshot, so their
+    /// pending changes overlap: the largest count is the honest one.
     pub fn worst(all: &[Self]) -> Option<Self> {
         let mut it = all.iter();
         let first = it.next()?.clone();
@@ -35,7 +36,7 @@ impl Freshness {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 _ => None,
             },
-            pending: acc.pending + f.pending,
+            pending: acc.pending.max(f.pending),
         }))
     }
 }

@@ -1,13 +1,14 @@
-//! The read models: the one list of materialized views ([`catalog`]), the one
-//! refresh mechanism every path uses ([`refresh`]), and the paths into it: the
-//! NOTIFY listener ([`listener`]), the in-process schedule ([`schedule`]) and
-//! `orderdesk refresh`. [`verify`] checks each view against the write tables.
+//! The read models, in one catalog ([`catalog`]): live models kept by the
+//! [`maintainer`] from the events, batch by batch, rebuilt ([`rebuild`]) and
+//! checked ([`verify`]) against the same definitions; and report views
+//! refreshed whole ([`refresh`]) by cron and the nightly [`schedule`].
 
 pub mod catalog;
-pub mod listener;
+pub mod maintainer;
+pub mod rebuild;
 pub mod refresh;
 pub mod schedule;
 pub mod verify;
 
-pub use catalog::{READ_MODELS, ReadModel};
+pub use catalog::{Kind, READ_MODELS, ReadModel};
 pub use refresh::{RefreshOutcome, Trigger, refresh};

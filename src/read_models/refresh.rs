@@ -1,6 +1,8 @@
-//! The one refresh mechanism: `REFRESH MATERIALIZED VIEW CONCURRENTLY` in a
-//! REPEATABLE READ transaction of its own (never inside a write transaction),
-//! under a per-view advisory lock, recorded in `read_model_refreshes`.
+//! Report views: `REFRESH MATERIALIZED VIEW CONCURRENTLY` in a REPEATABLE
+//! READ transaction of its own (never inside a write transaction), under a
+//! per-view advisory lock, recorded in `read_model_refreshes`. Readers keep
+//! reading the old rows while it runs. (Live models are never refreshed
+//! whole: the maintainer keeps them, see `maintainer`.)
 //!
 //! The transaction's snapshot is taken before the refresh reads anything, and
 //! the refresh reads with that same snapshot, so the stored snapshot says
@@ -26,9 +28,9 @@ pub enum Trigger {
     Cron,
     /// The in-process schedule.
     Schedule,
-    /// The NOTIFY listener, after events.
+    /// The maintainer in the server, woken by a command, a NOTIFY or its poll.
     Notify,
-    /// A person pressed "Refresh now", or `orderdesk verify`.
+    /// A person pressed a button, or `orderdesk verify`/`--rebuild`.
     Manual,
 }
 
@@ -113,7 +115,7 @@ impl From<diesel::result::Error> for Stop {
     }
 }
 
-/// Refreshes one view and records the run. Never panics and never returns an
+/// Refreshes one report view and records the run. Never panics and never returns an
 /// error: a failure is an outcome (logged and recorded), and readers keep the
 /// last good data.
 pub async fn refresh(
@@ -124,6 +126,11 @@ pub async fn refresh(
     let started_at = Utc::now();
     let clock = Instant::now();
     let name = model.name;
+    if model.is_live() {
+        return RefreshOutcome::Failed(format!(
+            "{name} is a live model: the maintainer keeps it (rebuild it with --rebuild)"
+        ));
+    }
     let result = conn
         .build_transaction()
         .repeatable_read()

@@ -1,167 +1,267 @@
-//! `orderdesk verify`: recompute each read model's figures from the write
-//! tables, independently of the view's own SQL, and compare.
+//! `orderdesk verify [--repair]`: every live model compared with its
+//! definition, exactly and in both directions (`EXCEPT ALL`), at a snapshot
+//! where the maintainer has applied every committed event, so a write made
+//! meanwhile cannot show up as drift. The same definition the maintainer uses
+//! is the reference: there is no second copy to drift from.
 //!
-//! Run it after a refresh on a quiet database: a write committed after the
-//! refresh would show as drift until the next refresh.
+//! Without `--repair` the comparison runs lock-free: the maintainer's lock is
+//! held only to catch up and take the snapshot, then released, and the
+//! maintainer goes on while the comparison reads. With `--repair` the lock is
+//! held throughout and exactly the differing keys are replaced by their rows
+//! from the definition, in the same transaction.
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-/// One comparison: rows the write tables say should exist (`expected`) and
-/// the rows the view has (`actual`), both as SQL with the same columns.
-#[derive(Debug, Clone)]
-pub struct Check {
-    pub name: &'static str,
-    pub expected: String,
-    pub actual: String,
-}
+use super::maintainer::{self, lock};
+use super::{ReadModel, Trigger};
 
-/// A check's result: the differing rows (as JSON), at most a few per side.
+/// Rows of differing keys reported (and repaired) per model at most.
+const MAX_DIFFERENCES: i64 = 10_000;
+
+/// How a model compares with its definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckResult {
+pub struct Drift {
     pub name: &'static str,
-    /// Total number of rows that differ (both sides).
-    pub differences: i64,
-    /// `("missing" | "unexpected", row as JSON)`: expected but not in the
-    /// view, or in the view but not expected.
-    pub samples: Vec<(String, String)>,
+    /// Rows the definition has that the model lacks (or has otherwise).
+    pub missing: i64,
+    /// Rows the model has that the definition does not.
+    pub unexpected: i64,
+    /// The keys of the differing rows, as JSON objects, sorted.
+    pub keys: Vec<String>,
+    /// Whether those keys were replaced by the definition's rows.
+    pub repaired: bool,
 }
 
-impl CheckResult {
+impl Drift {
     pub fn ok(&self) -> bool {
-        self.differences == 0
+        self.missing == 0 && self.unexpected == 0
     }
 }
 
-const NOT_CANCELLED: &str = "o.status <> 'cancelled'";
-
-/// The checks for every read model, plus the stock ledger of the write model.
-pub fn checks() -> Vec<Check> {
-    let order_totals = "SELECT order_id, sum(quantity)::bigint AS units, \
-                        sum(quantity::bigint * unit_price_cents)::bigint AS total FROM order_lines GROUP BY order_id";
-    vec![
-        Check {
-            name: "order_summaries",
-            expected: format!(
-                "SELECT o.id, o.customer_id, c.name, c.email, o.status, coalesce(t.units, 0), coalesce(t.total, 0), o.placed_at \
-                 FROM orders o JOIN customers c ON c.id = o.customer_id LEFT JOIN ({order_totals}) t ON t.order_id = o.id"
-            ),
-            actual: "SELECT id, customer_id, customer_name, customer_email, status, item_count, \
-                     (SELECT coalesce(sum((l->>'line_total_cents')::bigint), 0) FROM jsonb_array_elements(lines) l), placed_at \
-                     FROM read.order_summaries"
-                .into(),
-        },
-        Check {
-            name: "order_status_counts",
-            expected: "SELECT status, count(*)::bigint FROM orders GROUP BY status".into(),
-            actual: "SELECT status, orders FROM read.order_status_counts WHERE orders > 0".into(),
-        },
-        Check {
-            name: "daily_sales",
-            expected: format!(
-                "SELECT (o.placed_at AT TIME ZONE 'UTC')::date, \
-                        count(*) FILTER (WHERE {NOT_CANCELLED})::bigint, \
-                        coalesce(sum(t.total) FILTER (WHERE {NOT_CANCELLED}), 0)::bigint, \
-                        coalesce(sum(t.units) FILTER (WHERE {NOT_CANCELLED}), 0)::bigint, \
-                        count(*) FILTER (WHERE o.status = 'cancelled')::bigint \
-                 FROM orders o JOIN ({order_totals}) t ON t.order_id = o.id GROUP BY 1"
-            ),
-            actual: "SELECT day, orders, revenue_cents, units, cancellations FROM read.daily_sales".into(),
-        },
-        Check {
-            name: "product_sales_daily",
-            expected: format!(
-                "SELECT ol.product_id, (o.placed_at AT TIME ZONE 'UTC')::date, sum(ol.quantity)::bigint, \
-                        sum(ol.quantity::bigint * ol.unit_price_cents)::bigint \
-                 FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE {NOT_CANCELLED} GROUP BY 1, 2"
-            ),
-            actual: "SELECT product_id, day, units, revenue_cents FROM read.product_sales_daily".into(),
-        },
-        Check {
-            name: "inventory_status",
-            expected: format!(
-                "SELECT p.id, p.sku, p.price_cents, p.active, i.on_hand, i.reserved, i.on_hand - i.reserved, \
-                        (SELECT coalesce(sum(ol.quantity), 0)::bigint FROM order_lines ol JOIN orders o ON o.id = ol.order_id \
-                          WHERE ol.product_id = p.id AND {NOT_CANCELLED}) \
-                 FROM products p JOIN inventory i ON i.product_id = p.id"
-            ),
-            actual: "SELECT product_id, sku, price_cents, active, on_hand, reserved, available, units_sold FROM read.inventory_status"
-                .into(),
-        },
-        Check {
-            name: "customer_stats",
-            expected: format!(
-                "SELECT c.id, c.email, count(o.id) FILTER (WHERE {NOT_CANCELLED})::bigint, \
-                        coalesce(sum(t.total) FILTER (WHERE {NOT_CANCELLED}), 0)::bigint \
-                 FROM customers c LEFT JOIN orders o ON o.customer_id = c.id LEFT JOIN ({order_totals}) t ON t.order_id = o.id \
-                 GROUP BY c.id, c.email"
-            ),
-            actual: "SELECT customer_id, email, order_count, lifetime_value_cents FROM read.customer_stats".into(),
-        },
-        Check {
-            // The write model against its own ledger: on_hand is the sum of
-            // receipts, adjustments and shipments; reserved of reservations,
-            // releases and shipments.
-            name: "stock_ledger",
-            expected: "SELECT i.product_id, i.on_hand::bigint, i.reserved::bigint FROM inventory i".into(),
-            actual: "SELECT p.id, \
-                       coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('receipt', 'adjustment', 'shipment')), 0)::bigint, \
-                       coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('reservation', 'release', 'shipment')), 0)::bigint \
-                     FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id GROUP BY p.id"
-                .into(),
-        },
-    ]
-}
-
 #[derive(QueryableByName)]
-struct Diff {
+struct Difference {
     #[diesel(sql_type = Text)]
     side: String,
-    #[diesel(sql_type = Text)]
-    content: String,
+    #[diesel(sql_type = Jsonb)]
+    key: serde_json::Value,
     #[diesel(sql_type = BigInt)]
     total: i64,
 }
 
-/// Runs the checks in one REPEATABLE READ, read-only transaction, so all of
-/// them see the same state.
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Compares each live model in `models` with its definition; with `repair`,
+/// replaces exactly the differing keys.
 pub async fn verify(
     conn: &mut AsyncPgConnection,
-    checks: &[Check],
-) -> Result<Vec<CheckResult>, diesel::result::Error> {
+    models: &[&'static ReadModel],
+    repair: bool,
+) -> Result<Vec<Drift>, diesel::result::Error> {
+    let live: Vec<_> = models.iter().copied().filter(|m| m.is_live()).collect();
+    lock::lock(conn).await?;
+    let result = if repair {
+        compare_and_repair(conn, &live).await
+    } else {
+        compare_at_clean_snapshot(conn, &live).await
+    };
+    // The lock may already be gone (released once the snapshot was taken).
+    let _ = lock::unlock(conn).await;
+    let drifts = result?;
+    record(conn, &drifts).await?;
+    Ok(drifts)
+}
+
+/// Repair: one transaction under the lock, caught up to its own snapshot.
+async fn compare_and_repair(
+    conn: &mut AsyncPgConnection,
+    models: &[&'static ReadModel],
+) -> Result<Vec<Drift>, diesel::result::Error> {
+    let started_at = chrono::Utc::now();
+    let clock = std::time::Instant::now();
     conn.build_transaction()
         .repeatable_read()
-        .read_only()
         .run(async |conn| {
-            let mut results = Vec::with_capacity(checks.len());
-            for check in checks {
-                results.push(run_check(conn, check).await?);
+            let applied = maintainer::apply_in_transaction(conn, i64::MAX).await?;
+            let mut drifts = Vec::with_capacity(models.len());
+            for &model in models {
+                let mut drift = compare(conn, model).await?;
+                if !drift.ok() {
+                    replace_keys(conn, model, &drift.keys).await?;
+                    drift.repaired = true;
+                }
+                drifts.push(drift);
             }
-            Ok(results)
+            maintainer::finish(conn, &applied, Trigger::Manual, started_at, clock.elapsed())
+                .await?;
+            Ok(drifts)
         })
         .await
 }
 
-async fn run_check(
+/// Verify only: catch up under the lock, take a snapshot at which nothing is
+/// pending, release the lock, compare.
+async fn compare_at_clean_snapshot(
     conn: &mut AsyncPgConnection,
-    check: &Check,
-) -> Result<CheckResult, diesel::result::Error> {
+    models: &[&'static ReadModel],
+) -> Result<Vec<Drift>, diesel::result::Error> {
+    for _attempt in 0..50 {
+        if let maintainer::BatchOutcome::Failed(e) =
+            maintainer::batch_locked(conn, Trigger::Manual, i64::MAX).await
+        {
+            return Err(diesel::result::Error::QueryBuilderError(e.into()));
+        }
+        let compared = conn
+            .build_transaction()
+            .repeatable_read()
+            .run(async |conn| {
+                let pending: Count = diesel::sql_query(
+                    "SELECT (SELECT count(*) FROM events e, read_model_state s
+                              WHERE e.txid >= pg_snapshot_xmin(s.snapshot)
+                                AND NOT pg_visible_in_snapshot(e.txid, s.snapshot))
+                          + (SELECT count(*) FROM read_model_queue) AS n",
+                )
+                .get_result(conn)
+                .await?;
+                if pending.n > 0 {
+                    return Ok(None);
+                }
+                lock::unlock(conn).await?;
+                let mut drifts = Vec::with_capacity(models.len());
+                for &model in models {
+                    drifts.push(compare(conn, model).await?);
+                }
+                Ok::<_, diesel::result::Error>(Some(drifts))
+            })
+            .await?;
+        if let Some(drifts) = compared {
+            return Ok(drifts);
+        }
+    }
+    Err(diesel::result::Error::QueryBuilderError(
+        "writes never paused long enough to take a clean snapshot; try --repair (which holds the lock)".into(),
+    ))
+}
+
+/// The differing rows' keys, both ways.
+async fn compare(
+    conn: &mut AsyncPgConnection,
+    model: &'static ReadModel,
+) -> Result<Drift, diesel::result::Error> {
+    let key = key_object(model, "x");
     let sql = format!(
-        "WITH expected AS ({e}), actual AS ({a}),
+        "WITH expected AS MATERIALIZED ({definition}),
+              actual AS MATERIALIZED (SELECT * FROM read.{name}),
               missing AS (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual),
               unexpected AS (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected),
-              total AS (SELECT (SELECT count(*) FROM missing) + (SELECT count(*) FROM unexpected) AS n)
-         (SELECT 'missing' AS side, row_to_json(m)::text AS content, (SELECT n FROM total) AS total FROM missing m LIMIT 5)
-         UNION ALL
-         (SELECT 'unexpected', row_to_json(u)::text, (SELECT n FROM total) FROM unexpected u LIMIT 5)",
-        e = check.expected,
-        a = check.actual
+              diff AS (SELECT 'missing' AS side, {key} AS key FROM missing x
+                       UNION ALL SELECT 'unexpected', {key} FROM unexpected x)
+         SELECT side, key, count(*) OVER () AS total FROM diff ORDER BY key::text, side LIMIT $1",
+        definition = model.definition,
+        name = model.name,
     );
-    let rows: Vec<Diff> = diesel::sql_query(sql).load(conn).await?;
-    Ok(CheckResult {
-        name: check.name,
-        differences: <[Diff]>::first(&rows).map_or(0, |r| r.total),
-        samples: rows.into_iter().map(|r| (r.side, r.content)).collect(),
+    let rows: Vec<Difference> = diesel::sql_query(sql)
+        .bind::<BigInt, _>(MAX_DIFFERENCES)
+        .load(conn)
+        .await?;
+    let mut keys: Vec<String> = rows.iter().map(|r| r.key.to_string()).collect();
+    keys.dedup();
+    let total = <[Difference]>::first(&rows).map_or(0, |r| r.total);
+    let missing =
+        i64::try_from(rows.iter().filter(|r| r.side == "missing").count()).unwrap_or(i64::MAX);
+    Ok(Drift {
+        name: model.name,
+        missing,
+        unexpected: total - missing,
+        keys,
+        repaired: false,
     })
+}
+
+/// Deletes the rows of `keys` and inserts the definition's rows for them.
+async fn replace_keys(
+    conn: &mut AsyncPgConnection,
+    model: &'static ReadModel,
+    keys: &[String],
+) -> Result<(), diesel::result::Error> {
+    let keys: Vec<serde_json::Value> = keys
+        .iter()
+        .filter_map(|k| serde_json::from_str(k).ok())
+        .collect();
+    let name = model.name;
+    diesel::sql_query(format!(
+        "DELETE FROM read.{name} x WHERE {key} = ANY ($1)",
+        key = key_object(model, "x")
+    ))
+    .bind::<Array<Jsonb>, _>(&keys)
+    .execute(conn)
+    .await?;
+    diesel::sql_query(format!(
+        "INSERT INTO read.{name} SELECT x.* FROM ({definition}) x WHERE {key} = ANY ($1)",
+        definition = model.definition,
+        key = key_object(model, "x")
+    ))
+    .bind::<Array<Jsonb>, _>(&keys)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `jsonb_build_object('id', x.id, …)` over the model's key columns.
+fn key_object(model: &ReadModel, alias: &str) -> String {
+    let fields: Vec<String> = model
+        .key
+        .iter()
+        .map(|k| format!("'{k}', {alias}.{k}"))
+        .collect();
+    format!("jsonb_build_object({})", fields.join(", "))
+}
+
+async fn record(
+    conn: &mut AsyncPgConnection,
+    drifts: &[Drift],
+) -> Result<(), diesel::result::Error> {
+    for drift in drifts {
+        diesel::sql_query(
+            "UPDATE read_model_live SET last_verify_at = now(), last_verify_diffs = $2 WHERE name = $1",
+        )
+        .bind::<Text, _>(drift.name)
+        .bind::<BigInt, _>(drift.missing + drift.unexpected)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The write model against its own stock ledger: `on_hand` is the sum of
+/// receipts, adjustments and shipments, `reserved` of reservations, releases
+/// and shipments. Returns the products whose figures disagree (at most 20).
+pub async fn stock_ledger(
+    conn: &mut AsyncPgConnection,
+) -> Result<Vec<String>, diesel::result::Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        row: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "WITH ledger AS (
+             SELECT p.id AS product_id,
+                    coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('receipt', 'adjustment', 'shipment')), 0)::bigint AS on_hand,
+                    coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('reservation', 'release', 'shipment')), 0)::bigint AS reserved
+             FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id GROUP BY p.id)
+         SELECT row_to_json(d)::text AS row FROM (
+             SELECT i.product_id, i.on_hand, l.on_hand AS ledger_on_hand, i.reserved, l.reserved AS ledger_reserved
+             FROM inventory i JOIN ledger l USING (product_id)
+             WHERE i.on_hand <> l.on_hand OR i.reserved <> l.reserved
+             ORDER BY i.product_id LIMIT 20) d",
+    )
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.row).collect())
 }

@@ -14,13 +14,13 @@ mod flash;
 mod form_answer;
 mod freshness_note;
 mod health;
+mod maintainer;
 mod metrics;
 mod orders;
 mod params;
 mod path_id;
 mod products;
 mod read_models;
-mod refresher;
 pub mod request_id;
 mod staff;
 mod telemetry;
@@ -36,7 +36,7 @@ use crate::config::Settings;
 use crate::db::Pools;
 use crate::error::ErrorPage;
 
-pub use await_change::{AfterParams, AwaitChange};
+pub use await_change::{AfterParams, AwaitChange, ChangeWaiter};
 pub use chrome::{Chrome, Flash, UserBadge};
 pub use db_guard::{ReadConn, WriteConn};
 pub use form_answer::FormAnswer;
@@ -54,8 +54,11 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         settings.pool_options(),
     )?;
     crate::observability::install();
+    let maintainer = maintainer::Maintainer::new();
+    let signal = maintainer.signal();
     Ok(rocket::custom(figment)
-        .attach(refresher::fairing())
+        .manage(signal)
+        .attach(maintainer)
         .attach(telemetry::Telemetry)
         .manage(settings)
         .manage(pools)

@@ -1,7 +1,8 @@
-//! `GET /read-models`: every read model's last refresh, duration, rows,
-//! pending changes and last error; `POST /read-models/refresh` (admin) runs a
-//! refresh now. Refreshes are single-flight: pressing the button while one
-//! runs says "skipped" instead of queueing a second.
+//! `GET /read-models`: the live models (snapshot age, pending changes, last
+//! batch, rows changed, last rebuild and verify) and the report views (last
+//! refresh). `POST /read-models/refresh` (admin): "Catch up now" runs the
+//! maintainer until nothing is queued; for a report view, refreshes it now.
+//! Both are single-flight: a second press while one runs says "busy".
 
 use askama::Template;
 use rocket::form::FromForm;
@@ -12,9 +13,10 @@ use rocket::{get, post, routes};
 use super::auth::{Admin, CsrfForm};
 use super::{Chrome, ReadConn, WriteConn, filters, render};
 use crate::error::AppError;
-use crate::queries::read_model_status::{self, ReadModelStatus};
+use crate::queries::read_model_status::{self, LiveStatus, ReportStatus};
+use crate::read_models::maintainer::{self, BatchOutcome};
 use crate::read_models::refresh::{RefreshOutcome, refresh_all};
-use crate::read_models::{READ_MODELS, Trigger, catalog};
+use crate::read_models::{Trigger, catalog};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![index, refresh]
@@ -24,16 +26,21 @@ pub fn routes() -> Vec<rocket::Route> {
 #[template(path = "read_models/index.html")]
 struct StatusPage {
     chrome: Chrome,
-    views: Vec<ReadModelStatus>,
+    live: Vec<LiveStatus>,
+    reports: Vec<ReportStatus>,
 }
 
 #[get("/read-models")]
 async fn index(chrome: Chrome, mut conn: ReadConn) -> Result<RawHtml<String>, AppError> {
-    let views = read_model_status::all(&mut conn.0).await?;
-    render(&StatusPage { chrome, views })
+    let overview = read_model_status::all(&mut conn.0).await?;
+    render(&StatusPage {
+        chrome,
+        live: overview.live,
+        reports: overview.reports,
+    })
 }
 
-/// Which view to refresh; empty means all.
+/// Which model to bring up to date; empty means the live models.
 #[derive(Debug, FromForm)]
 struct RefreshForm {
     #[field(default = String::new())]
@@ -46,34 +53,54 @@ async fn refresh(
     mut conn: WriteConn,
     form: CsrfForm<RefreshForm>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let models: Vec<_> = match form.form.view.as_str() {
-        "" => READ_MODELS.iter().collect(),
-        name => match catalog::find(name) {
-            Some(model) => vec![model],
-            None => {
-                return Err(AppError::NotFound(format!(
-                    "There is no read model {name:?}."
-                )));
-            }
-        },
-    };
-    let results = refresh_all(&mut conn.0, &models, Trigger::Manual).await;
-    let summary: Vec<String> = results
-        .iter()
-        .map(|(m, outcome)| match outcome {
-            RefreshOutcome::Refreshed { rows, duration, .. } => {
-                format!("{}: {rows} rows in {} ms", m.name, duration.as_millis())
-            }
-            RefreshOutcome::Skipped => {
-                format!("{}: skipped, a refresh was already running", m.name)
-            }
-            RefreshOutcome::Failed(e) => format!("{}: failed ({e})", m.name),
-        })
-        .collect();
     let redirect = Redirect::to("/read-models");
-    Ok(if results.iter().any(|(_, o)| o.is_failure()) {
-        Flash::error(redirect, summary.join("; "))
-    } else {
-        Flash::success(redirect, summary.join("; "))
-    })
+    let model = match form.form.view.as_str() {
+        "" => None,
+        name => Some(
+            catalog::find(name)
+                .ok_or_else(|| AppError::NotFound(format!("There is no read model {name:?}.")))?,
+        ),
+    };
+    if let Some(report) = model.filter(|m| !m.is_live()) {
+        let results = refresh_all(&mut conn.0, &[report], Trigger::Manual).await;
+        let (message, failed) = match &results[..] {
+            [(_, RefreshOutcome::Refreshed { rows, duration, .. })] => (
+                format!(
+                    "{}: {rows} rows in {} ms",
+                    report.name,
+                    duration.as_millis()
+                ),
+                false,
+            ),
+            [(_, RefreshOutcome::Skipped)] => (
+                format!("{}: busy, a refresh was already running", report.name),
+                false,
+            ),
+            [(_, RefreshOutcome::Failed(e))] => (format!("{}: failed ({e})", report.name), true),
+            _ => (String::new(), false),
+        };
+        return Ok(if failed {
+            Flash::error(redirect, message)
+        } else {
+            Flash::success(redirect, message)
+        });
+    }
+    Ok(
+        match maintainer::catch_up(&mut conn.0, Trigger::Manual).await {
+            BatchOutcome::Applied { applied, duration } => Flash::success(
+                redirect,
+                format!(
+                    "Live models caught up: {} events, {} rows changed in {} ms.",
+                    applied.events,
+                    applied.total_rows_changed(),
+                    duration.as_millis()
+                ),
+            ),
+            BatchOutcome::Busy => Flash::success(
+                redirect,
+                "The maintainer is running a batch right now; the live models are being kept.",
+            ),
+            BatchOutcome::Failed(e) => Flash::error(redirect, format!("Catching up failed: {e}")),
+        },
+    )
 }

@@ -13,7 +13,9 @@ use crate::error::AppError;
 use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::{self, HistoryEntry};
 use crate::web::PathId;
-use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, render,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
@@ -77,10 +79,12 @@ async fn show(
     mut conn: ReadConn,
     id: PathId,
     params: AfterParams,
+    waiter: ChangeWaiter,
 ) -> Result<RawHtml<String>, AppError> {
     let id = id.or_404("customer")?;
     let path = format!("/customers/{id}");
-    let await_change = AwaitChange::check(&mut conn.0, "customer_stats", &params, &path).await?;
+    let await_change =
+        AwaitChange::check(&mut conn.0, "customer_stats", &params, &path, &waiter).await?;
     let page = page(&mut conn.0, chrome, id, await_change, EditState::default()).await?;
     if page.detail.customer.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no customer {id}.")));

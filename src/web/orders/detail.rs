@@ -11,7 +11,8 @@ use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
 use crate::web::{
-    AfterParams, AwaitChange, Chrome, FreshnessNote, PathId, ReadConn, filters, render,
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters,
+    render,
 };
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -45,16 +46,13 @@ async fn show(
     mut conn: ReadConn,
     id: PathId,
     params: AfterParams,
+    waiter: ChangeWaiter,
 ) -> Result<RawHtml<String>, AppError> {
     let id = id.or_404("order")?;
+    let path = format!("/orders/{id}");
+    let await_change =
+        AwaitChange::check(&mut conn.0, "order_summaries", &params, &path, &waiter).await?;
     let page = order_detail::get(&mut conn.0, id).await?;
-    let await_change = AwaitChange::check(
-        &mut conn.0,
-        "order_summaries",
-        &params,
-        &format!("/orders/{id}"),
-    )
-    .await?;
     if page.order.is_none() && page.history.is_empty() {
         return Err(AppError::NotFound(format!("There is no order #{id}.")));
     }

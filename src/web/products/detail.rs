@@ -15,7 +15,9 @@ use crate::error::AppError;
 use crate::queries::history::{self, HistoryEntry};
 use crate::queries::products::{self, ProductRow};
 use crate::web::PathId;
-use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, render,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
@@ -81,10 +83,12 @@ async fn show(
     mut conn: ReadConn,
     id: PathId,
     params: AfterParams,
+    waiter: ChangeWaiter,
 ) -> Result<RawHtml<String>, AppError> {
     let id = id.or_404("product")?;
     let path = format!("/products/{id}");
-    let await_change = AwaitChange::check(&mut conn.0, "inventory_status", &params, &path).await?;
+    let await_change =
+        AwaitChange::check(&mut conn.0, "inventory_status", &params, &path, &waiter).await?;
     let page = page(&mut conn.0, chrome, id, await_change, Forms::default()).await?;
     if page.product.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no product {id}.")));

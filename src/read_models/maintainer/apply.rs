@@ -1,0 +1,207 @@
+//! One batch's work inside its transaction: new events → keys → the rows of
+//! those keys recomputed from the definitions, and the additive models moved
+//! by the signed difference of the order rows that changed.
+
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Bool, Date, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+type Result<T> = std::result::Result<T, diesel::result::Error>;
+
+/// What one batch found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Events committed since the stored snapshot.
+    pub events: i64,
+    pub orders: i64,
+    pub customers: i64,
+    pub products: i64,
+    /// Queue entries left for the next batch.
+    pub carried: i64,
+    /// Rows written or removed per live model, in catalog order.
+    pub rows_changed: Vec<(&'static str, i64)>,
+}
+
+impl Applied {
+    pub fn total_rows_changed(&self) -> i64 {
+        self.rows_changed.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether the batch found anything to do.
+    pub fn did_work(&self) -> bool {
+        self.events > 0 || self.orders + self.customers + self.products > 0
+    }
+}
+
+#[derive(QueryableByName)]
+struct Enqueued {
+    #[diesel(sql_type = BigInt)]
+    events: i64,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Taken {
+    #[diesel(sql_type = Array<BigInt>)]
+    orders: Vec<i64>,
+    #[diesel(sql_type = Array<BigInt>)]
+    customers: Vec<i64>,
+    #[diesel(sql_type = Array<BigInt>)]
+    products: Vec<i64>,
+}
+
+#[derive(QueryableByName)]
+struct Related {
+    #[diesel(sql_type = Array<BigInt>)]
+    customers: Vec<i64>,
+    #[diesel(sql_type = Array<BigInt>)]
+    products: Vec<i64>,
+}
+
+#[derive(QueryableByName)]
+struct DayRow {
+    #[diesel(sql_type = Date)]
+    day: chrono::NaiveDate,
+    #[diesel(sql_type = Bool)]
+    empty: bool,
+}
+
+#[derive(QueryableByName)]
+struct ProductDayRow {
+    #[diesel(sql_type = BigInt)]
+    product_id: i64,
+    #[diesel(sql_type = Date)]
+    day: chrono::NaiveDate,
+    #[diesel(sql_type = Bool)]
+    empty: bool,
+}
+
+/// Applies the events committed since `stored` (a `pg_snapshot` as text),
+/// recomputing at most `max_keys` queued keys. Runs inside the batch's
+/// REPEATABLE READ transaction, under the maintainer's lock.
+pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) -> Result<Applied> {
+    let enqueued: Enqueued = diesel::sql_query(include_str!("sql/enqueue_events.sql"))
+        .bind::<Text, _>(stored)
+        .get_result(conn)
+        .await?;
+    diesel::sql_query(include_str!("sql/fan_out.sql"))
+        .execute(conn)
+        .await?;
+    let taken: Taken = diesel::sql_query(include_str!("sql/take_keys.sql"))
+        .bind::<BigInt, _>(max_keys.max(1))
+        .get_result(conn)
+        .await?;
+    let carried: Count = diesel::sql_query("SELECT count(*) AS n FROM read_model_queue")
+        .get_result(conn)
+        .await?;
+    let mut applied = Applied {
+        events: enqueued.events,
+        carried: carried.n,
+        ..Applied::default()
+    };
+    if taken.orders.is_empty() && taken.customers.is_empty() && taken.products.is_empty() {
+        return Ok(applied);
+    }
+    let related: Related = diesel::sql_query(include_str!("sql/related_keys.sql"))
+        .bind::<Array<BigInt>, _>(&taken.orders)
+        .get_result(conn)
+        .await?;
+    let customers = union(taken.customers, related.customers);
+    let products = union(taken.products, related.products);
+    applied.orders = len(&taken.orders);
+    applied.customers = len(&customers);
+    applied.products = len(&products);
+
+    let orders = keyed(conn, include_str!("sql/order_summaries.sql"), &taken.orders).await?;
+    // Base columns first: a product new in this batch needs its row before
+    // its first sales are added to it.
+    let inventory = keyed(conn, include_str!("sql/inventory_status.sql"), &products).await?;
+    let customers = keyed(conn, include_str!("sql/customer_stats.sql"), &customers).await?;
+    let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
+    let daily = daily_sales(conn).await?;
+    let product_daily = product_sales_daily(conn).await?;
+    let sales_totals = count(conn, include_str!("sql/sales_totals.sql")).await?;
+    diesel::sql_query("DELETE FROM read_model_changes")
+        .execute(conn)
+        .await?;
+    applied.rows_changed = vec![
+        ("order_summaries", orders),
+        ("order_status_counts", status_counts),
+        ("daily_sales", daily),
+        ("product_sales_daily", product_daily),
+        ("inventory_status", inventory + sales_totals),
+        ("customer_stats", customers),
+    ];
+    Ok(applied)
+}
+
+async fn keyed(conn: &mut AsyncPgConnection, sql: &str, keys: &[i64]) -> Result<i64> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let c: Count = diesel::sql_query(sql)
+        .bind::<Array<BigInt>, _>(keys)
+        .get_result(conn)
+        .await?;
+    Ok(c.n)
+}
+
+async fn count(conn: &mut AsyncPgConnection, sql: &str) -> Result<i64> {
+    let c: Count = diesel::sql_query(sql).get_result(conn).await?;
+    Ok(c.n)
+}
+
+async fn daily_sales(conn: &mut AsyncPgConnection) -> Result<i64> {
+    let rows: Vec<DayRow> = diesel::sql_query(include_str!("sql/daily_sales.sql"))
+        .load(conn)
+        .await?;
+    let empty: Vec<_> = rows.iter().filter(|r| r.empty).map(|r| r.day).collect();
+    if !empty.is_empty() {
+        diesel::sql_query(
+            "DELETE FROM read.daily_sales WHERE day = ANY ($1) AND orders = 0 AND cancellations = 0",
+        )
+        .bind::<Array<Date>, _>(&empty)
+        .execute(conn)
+        .await?;
+    }
+    Ok(len(&rows))
+}
+
+async fn product_sales_daily(conn: &mut AsyncPgConnection) -> Result<i64> {
+    let rows: Vec<ProductDayRow> = diesel::sql_query(include_str!("sql/product_sales_daily.sql"))
+        .load(conn)
+        .await?;
+    let (products, days): (Vec<i64>, Vec<chrono::NaiveDate>) = rows
+        .iter()
+        .filter(|r| r.empty)
+        .map(|r| (r.product_id, r.day))
+        .unzip();
+    if !products.is_empty() {
+        diesel::sql_query(
+            "DELETE FROM read.product_sales_daily t
+             USING unnest($1::bigint[], $2::date[]) AS e (product_id, day)
+             WHERE t.product_id = e.product_id AND t.day = e.day AND t.units = 0 AND t.revenue_cents = 0",
+        )
+        .bind::<Array<BigInt>, _>(&products)
+        .bind::<Array<Date>, _>(&days)
+        .execute(conn)
+        .await?;
+    }
+    Ok(len(&rows))
+}
+
+fn union(mut a: Vec<i64>, b: Vec<i64>) -> Vec<i64> {
+    a.extend(b);
+    a.sort_unstable();
+    a.dedup();
+    a
+}
+
+fn len<T>(v: &[T]) -> i64 {
+    i64::try_from(v.len()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,19 @@
+-- A renamed customer or product shows in its orders: queue each of them
+-- (under the rename's transaction), so they are recomputed in bounded batches.
+WITH renamed AS (
+    DELETE FROM read_model_queue
+    WHERE kind IN ('customer_orders', 'product_orders')
+    RETURNING kind, key, txid
+), fanned AS (
+    INSERT INTO read_model_queue (kind, key, txid)
+    SELECT 'order', o.id, r.txid
+    FROM renamed r JOIN orders o ON o.customer_id = r.key
+    WHERE r.kind = 'customer_orders'
+    UNION ALL
+    SELECT 'order', ol.order_id, r.txid
+    FROM renamed r JOIN order_lines ol ON ol.product_id = r.key
+    WHERE r.kind = 'product_orders'
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+)
+SELECT count(*) AS n FROM fanned
