@@ -9,6 +9,7 @@
 //! exactly what the definition produced. While it runs, pages keep reading the
 //! old table and show the changes as pending.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use diesel::QueryableByName;
@@ -209,15 +210,17 @@ async fn swap(
     );
     for index in &indexes {
         let index = &index.name;
-        sql.push_str(&format!(
+        let _ = write!(
+            sql,
             "ALTER INDEX read.{index} RENAME TO {index}__old;
              ALTER INDEX read.{index}__rebuild RENAME TO {index};"
-        ));
+        );
     }
-    sql.push_str(&format!(
+    let _ = write!(
+        sql,
         "GRANT SELECT ON read.{name} TO orderdesk_reader;
          DROP TABLE read.{name}__old;"
-    ));
+    );
     conn.batch_execute(&sql).await
 }
 

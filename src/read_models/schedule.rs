@@ -41,7 +41,7 @@ pub async fn run(url: String, hour: u32, shutdown: impl Future<Output = ()>) {
                     refresh_all(&mut conn, &reports, Trigger::Schedule).await;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "nightly report refresh has no database connection")
+                    tracing::warn!(error = %e, "nightly report refresh has no database connection");
                 }
             }
         }

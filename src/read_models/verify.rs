@@ -11,7 +11,7 @@
 //! from the definition, in the same transaction.
 
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Jsonb, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::maintainer::{self, lock};
@@ -44,8 +44,8 @@ impl Drift {
 struct Difference {
     #[diesel(sql_type = Text)]
     side: String,
-    #[diesel(sql_type = Jsonb)]
-    key: serde_json::Value,
+    #[diesel(sql_type = Text)]
+    key: String,
     #[diesel(sql_type = BigInt)]
     total: i64,
 }
@@ -161,7 +161,7 @@ async fn compare(
               unexpected AS (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected),
               diff AS (SELECT 'missing' AS side, {key} AS key FROM missing x
                        UNION ALL SELECT 'unexpected', {key} FROM unexpected x)
-         SELECT side, key, count(*) OVER () AS total FROM diff ORDER BY key::text, side LIMIT $1",
+         SELECT side, key::text AS key, count(*) OVER () AS total FROM diff ORDER BY key::text, side LIMIT $1",
         definition = model.definition,
         name = model.name,
     );
@@ -169,7 +169,7 @@ async fn compare(
         .bind::<BigInt, _>(MAX_DIFFERENCES)
         .load(conn)
         .await?;
-    let mut keys: Vec<String> = rows.iter().map(|r| r.key.to_string()).collect();
+    let mut keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
     keys.dedup();
     let total = <[Difference]>::first(&rows).map_or(0, |r| r.total);
     let missing =
@@ -189,24 +189,20 @@ async fn replace_keys(
     model: &'static ReadModel,
     keys: &[String],
 ) -> Result<(), diesel::result::Error> {
-    let keys: Vec<serde_json::Value> = keys
-        .iter()
-        .filter_map(|k| serde_json::from_str(k).ok())
-        .collect();
     let name = model.name;
     diesel::sql_query(format!(
-        "DELETE FROM read.{name} x WHERE {key} = ANY ($1)",
+        "DELETE FROM read.{name} x WHERE {key} = ANY ($1::jsonb[])",
         key = key_object(model, "x")
     ))
-    .bind::<Array<Jsonb>, _>(&keys)
+    .bind::<Array<Text>, _>(keys)
     .execute(conn)
     .await?;
     diesel::sql_query(format!(
-        "INSERT INTO read.{name} SELECT x.* FROM ({definition}) x WHERE {key} = ANY ($1)",
+        "INSERT INTO read.{name} SELECT x.* FROM ({definition}) x WHERE {key} = ANY ($1::jsonb[])",
         definition = model.definition,
         key = key_object(model, "x")
     ))
-    .bind::<Array<Jsonb>, _>(&keys)
+    .bind::<Array<Text>, _>(keys)
     .execute(conn)
     .await?;
     Ok(())

@@ -22,26 +22,33 @@ fn orderdesk(database_url: &str, args: &[&str]) -> (bool, String) {
 }
 
 #[tokio::test]
-async fn refresh_prints_a_line_per_view_and_verify_passes_on_a_consistent_shop() {
+async fn refresh_catches_up_reports_refresh_rebuild_rebuilds_and_verify_passes() {
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;
     app.product("TEE", "10", 5).await;
     app.place(ada, &[("TEE", 2)]).await.unwrap();
 
-    let (refreshed, out) = orderdesk(
-        &app.db.url,
-        &[
-            "refresh",
-            "--view",
-            "daily_sales",
-            "--view",
-            "order_summaries",
-        ],
+    let (caught_up, out) = orderdesk(&app.db.url, &["refresh"]);
+    assert!(caught_up, "{out}");
+    assert!(
+        out.contains("live models            caught up: 4 events, 1 orders"),
+        "{out}"
     );
-    assert!(refreshed, "{out}");
+    let (reports, out) = orderdesk(&app.db.url, &["refresh", "--reports"]);
+    assert!(reports, "{out}");
     assert_eq!(
         out.lines().filter(|l| l.contains(" ok, ")).count(),
-        2,
+        3,
+        "{out}"
+    );
+    assert_eq!(app.scalar("SELECT orders FROM read.monthly_sales").await, 1);
+    let (rebuilt, out) = orderdesk(
+        &app.db.url,
+        &["refresh", "--rebuild", "--view", "daily_sales"],
+    );
+    assert!(rebuilt, "{out}");
+    assert!(
+        out.contains("daily_sales            rebuilt: 1 rows"),
         "{out}"
     );
 
@@ -49,8 +56,34 @@ async fn refresh_prints_a_line_per_view_and_verify_passes_on_a_consistent_shop()
     assert!(verified, "{out}");
     assert_eq!(
         out.lines().filter(|l| l.ends_with(" OK")).count(),
-        orderdesk::read_models::verify::checks().len(),
+        7,
         "{out}"
+    );
+}
+
+#[tokio::test]
+async fn verify_repair_fixes_a_corrupted_row_and_says_which() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.catch_up().await;
+    app.exec(&format!(
+        "UPDATE read.customer_stats SET order_count = 7 WHERE customer_id = {ada}"
+    ))
+    .await;
+
+    let (found, out) = orderdesk(&app.db.url, &["verify"]);
+    assert!(!found);
+    assert!(
+        out.contains(&format!("customer_stats         DIFFERS 1 row(s) missing, 1 unexpected; keys:\n    {{\"customer_id\": {ada}}}")),
+        "{out}"
+    );
+    let (repaired, out) = orderdesk(&app.db.url, &["verify", "--repair"]);
+    assert!(repaired, "{out}");
+    assert!(out.contains("customer_stats         REPAIRED"), "{out}");
+    assert_eq!(
+        app.scalar("SELECT order_count FROM read.customer_stats")
+            .await,
+        0
     );
 }
 
@@ -67,7 +100,7 @@ async fn verify_fails_with_the_differing_rows_when_the_write_model_is_inconsiste
 
     assert!(!ok);
     assert!(
-        out.contains("stock_ledger") && out.contains("DIFFERS in 2 row(s)"),
+        out.contains("stock_ledger           DIFFERS for 1 product(s)"),
         "{out}"
     );
 }

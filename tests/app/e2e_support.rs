@@ -37,7 +37,7 @@ pub struct Server {
 }
 
 impl Server {
-    /// Launches the whole app on `app`'s database, with the NOTIFY refresher on.
+    /// Launches the whole app on `app`'s database, with the maintainer on.
     pub async fn start(app: &TestApp) -> Self {
         // Global, so no ROCKET_* variable in the environment can override them.
         let figment = Settings::figment().merge(Serialized::globals(serde_json::json!({
@@ -46,9 +46,7 @@ impl Server {
             "address": "127.0.0.1",
             "port": 0,
             "pool_size": 4,
-            "refresher_enabled": true,
-            "refresh_debounce_ms": 200,
-            "refresh_interval_secs": 0,
+            "maintainer_enabled": true,
             "shutdown": { "ctrlc": false, "signals": [], "grace": 1, "mercy": 1 },
         })));
         let (tx, rx) = oneshot::channel();

@@ -190,12 +190,15 @@ impl TestApp {
         self.pools.read.get().await.expect("read connection")
     }
 
-    /// Refreshes every read model, as cron would; panics unless all succeed.
+    /// Brings every read model up to date, as cron would: the maintainer
+    /// applies every pending change to the live models, and the report views
+    /// are refreshed; panics unless all succeed.
     pub async fn refresh(&self) {
-        let models: Vec<_> = orderdesk::read_models::READ_MODELS.iter().collect();
+        self.catch_up().await;
+        let reports: Vec<_> = orderdesk::read_models::catalog::reports().collect();
         let results = orderdesk::read_models::refresh::refresh_all(
             &mut *self.conn().await,
-            &models,
+            &reports,
             orderdesk::read_models::Trigger::Manual,
         )
         .await;
@@ -209,6 +212,27 @@ impl TestApp {
                 model.name
             );
         }
+    }
+
+    /// Runs maintainer batches until nothing is queued; returns what they did.
+    pub async fn catch_up(&self) -> orderdesk::read_models::maintainer::Applied {
+        use orderdesk::read_models::maintainer::{self, BatchOutcome};
+        // Busy: a maintainer in a server under test holds the lock; wait for it.
+        for _ in 0..400 {
+            match maintainer::catch_up(
+                &mut *self.conn().await,
+                orderdesk::read_models::Trigger::Manual,
+            )
+            .await
+            {
+                BatchOutcome::Applied { applied, .. } => return applied,
+                BatchOutcome::Busy => {
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                BatchOutcome::Failed(e) => panic!("catch-up failed: {e}"),
+            }
+        }
+        panic!("the maintainer's lock stayed busy")
     }
 
     /// A single integer from SQL, e.g. a count.

@@ -35,8 +35,26 @@ impl TestApp {
             .merge(("database_url", &self.db.url))
             .merge(("read_database_url", &self.db.url))
             .merge(("pool_size", 4))
-            // Tests refresh read models explicitly, so pending counts are theirs to control.
-            .merge(("refresher_enabled", false));
+            // Tests bring read models up to date explicitly, so pending counts
+            // are theirs to control, and a page does not wait for a maintainer
+            // that is not running.
+            .merge(("maintainer_enabled", false))
+            .merge(("read_your_writes_wait_ms", 0));
+        Client::tracked(orderdesk::build_rocket(figment).unwrap())
+            .await
+            .unwrap()
+    }
+
+    /// A client of the whole app with its maintainer running, as in
+    /// production: pages wait (bounded, generously for a loaded test machine)
+    /// for the user's own change.
+    pub async fn client_with_maintainer(&self) -> Client {
+        let figment = Settings::figment()
+            .merge(("database_url", &self.db.url))
+            .merge(("read_database_url", &self.db.url))
+            .merge(("pool_size", 4))
+            .merge(("maintainer_enabled", true))
+            .merge(("read_your_writes_wait_ms", 5_000));
         Client::tracked(orderdesk::build_rocket(figment).unwrap())
             .await
             .unwrap()

@@ -9,6 +9,7 @@ mod customers;
 mod e2e;
 mod e2e_support;
 mod events;
+mod maintainer;
 mod migrations;
 mod observability;
 mod orders;

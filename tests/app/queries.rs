@@ -275,9 +275,26 @@ async fn customers_and_products_carry_their_statistics() {
         ),
         (2, 3, 3, 3000)
     );
-    assert_eq!(status.len(), orderdesk::read_models::READ_MODELS.len());
+    assert_eq!(
+        status
+            .live
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        orderdesk::read_models::catalog::live()
+            .map(|m| m.name)
+            .collect::<Vec<_>>()
+    );
     assert!(
         status
+            .live
+            .iter()
+            .all(|s| s.pending == 0 && s.as_of.is_some())
+    );
+    assert_eq!(status.reports.len(), 3);
+    assert!(
+        status
+            .reports
             .iter()
             .all(|s| s.status.last_outcome.as_deref() == Some("ok"))
     );

@@ -1,14 +1,17 @@
-//! Refreshing the read models: exactness, isolation, single flight, the NOTIFY path.
+//! Read models: live models exact after commands, the maintainer loop in the
+//! server (woken by commands and by NOTIFY, stopped cleanly), a failed batch
+//! kept harmless; report views refreshed whole without blocking readers.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use diesel_async::RunQueryDsl;
 use orderdesk::queries::freshness;
-use orderdesk::read_models::catalog::find;
+use orderdesk::read_models::catalog::{self, find};
+use orderdesk::read_models::maintainer::run::{self, Options, Signal};
+use orderdesk::read_models::maintainer::{self, BatchOutcome};
 use orderdesk::read_models::refresh::refresh;
-use orderdesk::read_models::verify::{self, Check};
-use orderdesk::read_models::{RefreshOutcome, Trigger, listener};
+use orderdesk::read_models::{RefreshOutcome, Trigger, verify};
 
 use crate::helpers::TestApp;
 
@@ -43,19 +46,20 @@ async fn small_shop(app: &TestApp) -> Vec<i64> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn after_commands_and_a_refresh_every_view_matches_the_write_tables() {
+async fn after_commands_and_a_catch_up_every_live_model_equals_its_definition() {
     let app = TestApp::spawn().await;
     small_shop(&app).await;
 
     app.refresh().await;
-    let results = verify::verify(&mut *app.conn().await, &verify::checks())
+    let models: Vec<_> = catalog::live().collect();
+    let drifts = verify::verify(&mut *app.conn().await, &models, false)
         .await
         .unwrap();
 
-    for r in &results {
-        assert!(r.ok(), "{} differs: {:?}", r.name, r.samples);
+    assert_eq!(drifts.len(), 6);
+    for d in &drifts {
+        assert!(d.ok(), "{} differs at {:?}", d.name, d.keys);
     }
-    assert_eq!(results.len(), verify::checks().len());
     assert_eq!(
         app.scalar("SELECT revenue_cents FROM read.daily_sales")
             .await,
@@ -66,55 +70,29 @@ async fn after_commands_and_a_refresh_every_view_matches_the_write_tables() {
             .await,
         1
     );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn verify_reports_drift_and_a_corrupted_expectation() {
-    let app = TestApp::spawn().await;
-    small_shop(&app).await;
-    app.refresh().await;
-
-    // A change the view has not seen yet is drift.
-    app.place(app.customer("cy@example.com").await, &[("TEE", 1)])
-        .await
-        .unwrap();
-    let drift = verify::verify(&mut *app.conn().await, &verify::checks())
-        .await
-        .unwrap();
-    let failing: Vec<_> = drift.iter().filter(|r| !r.ok()).map(|r| r.name).collect();
-    assert!(
-        failing.contains(&"order_summaries") && failing.contains(&"daily_sales"),
-        "{failing:?}"
+    assert_eq!(
+        app.scalar("SELECT revenue_cents FROM read.monthly_sales")
+            .await,
+        3750
     );
-
-    // A wrong expectation is caught even on fresh data.
-    app.refresh().await;
-    let corrupted = Check {
-        name: "daily_sales",
-        expected:
-            "SELECT day, orders + 1, revenue_cents, units, cancellations FROM read.daily_sales"
-                .into(),
-        actual: "SELECT day, orders, revenue_cents, units, cancellations FROM read.daily_sales"
-            .into(),
-    };
-    let result = verify::verify(&mut *app.conn().await, &[corrupted])
-        .await
-        .unwrap();
-    assert_eq!(result[0].differences, 2);
-    assert!(result[0].samples.iter().any(|(side, _)| side == "missing"));
+    assert_eq!(
+        app.scalar("SELECT cancellations FROM read.monthly_sales")
+            .await,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_reader_in_a_long_transaction_neither_blocks_nor_is_blocked_by_a_refresh() {
+async fn a_report_view_refreshes_concurrently_while_a_reader_holds_a_transaction_open_on_it() {
     let app = TestApp::spawn().await;
     small_shop(&app).await;
     app.refresh().await;
     let mut reader = app.read_conn().await;
-    diesel::sql_query("BEGIN")
+    diesel::sql_query("BEGIN ISOLATION LEVEL REPEATABLE READ")
         .execute(&mut *reader)
         .await
         .unwrap();
-    diesel::sql_query("SELECT count(*) FROM order_summaries")
+    let before = diesel::sql_query("SELECT * FROM monthly_sales")
         .execute(&mut *reader)
         .await
         .unwrap();
@@ -126,18 +104,13 @@ async fn a_reader_in_a_long_transaction_neither_blocks_nor_is_blocked_by_a_refre
         Duration::from_secs(30),
         refresh(
             &mut *app.conn().await,
-            find("order_summaries").unwrap(),
+            find("monthly_sales").unwrap(),
             Trigger::Manual,
         ),
     )
     .await
     .expect("the refresh was blocked by the reader");
-
-    assert!(
-        matches!(outcome, RefreshOutcome::Refreshed { rows: 4, .. }),
-        "{outcome:?}"
-    );
-    diesel::sql_query("SELECT count(*) FROM order_summaries")
+    let during = diesel::sql_query("SELECT * FROM monthly_sales")
         .execute(&mut *reader)
         .await
         .unwrap();
@@ -145,26 +118,37 @@ async fn a_reader_in_a_long_transaction_neither_blocks_nor_is_blocked_by_a_refre
         .execute(&mut *reader)
         .await
         .unwrap();
+
+    assert!(
+        matches!(outcome, RefreshOutcome::Refreshed { rows: 1, .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        (before, during),
+        (1, 1),
+        "the reader kept its view of the rows"
+    );
+    assert_eq!(app.scalar("SELECT orders FROM read.monthly_sales").await, 3);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_second_refresher_of_the_same_view_skips_and_says_so() {
+async fn a_second_refresher_of_the_same_report_skips_and_says_so() {
     let app = TestApp::spawn().await;
     let mut holder = app.conn().await;
-    diesel::sql_query("SELECT pg_advisory_lock(hashtext('orderdesk:refresh:daily_sales'))")
+    diesel::sql_query("SELECT pg_advisory_lock(hashtext('orderdesk:refresh:monthly_sales'))")
         .execute(&mut *holder)
         .await
         .unwrap();
 
     let busy = refresh(
         &mut *app.conn().await,
-        find("daily_sales").unwrap(),
+        find("monthly_sales").unwrap(),
         Trigger::Cron,
     )
     .await;
     let other = refresh(
         &mut *app.conn().await,
-        find("customer_stats").unwrap(),
+        find("customer_cohorts").unwrap(),
         Trigger::Cron,
     )
     .await;
@@ -174,7 +158,7 @@ async fn a_second_refresher_of_the_same_view_skips_and_says_so() {
         .unwrap();
     let after = refresh(
         &mut *app.conn().await,
-        find("daily_sales").unwrap(),
+        find("monthly_sales").unwrap(),
         Trigger::Cron,
     )
     .await;
@@ -183,77 +167,112 @@ async fn a_second_refresher_of_the_same_view_skips_and_says_so() {
     assert!(matches!(other, RefreshOutcome::Refreshed { .. }));
     assert!(matches!(after, RefreshOutcome::Refreshed { .. }));
     assert_eq!(
-        app.scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'daily_sales' AND outcome = 'skipped' AND trigger = 'cron'").await,
+        app.scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'monthly_sales' AND outcome = 'skipped' AND trigger = 'cron'").await,
         1
     );
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn two_refreshes_started_together_never_both_refresh_at_once() {
-    let app = Arc::new(TestApp::spawn().await);
-    small_shop(&app).await;
-    let tasks: Vec<_> = (0..4)
-        .map(|_| {
-            let app = Arc::clone(&app);
-            tokio::spawn(async move {
-                refresh(
-                    &mut *app.conn().await,
-                    find("order_summaries").unwrap(),
-                    Trigger::Manual,
-                )
-                .await
-            })
-        })
-        .collect();
-    let outcomes: Vec<_> = futures_util::future::join_all(tasks)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+async fn a_live_model_is_never_refreshed_whole() {
+    let app = TestApp::spawn().await;
+
+    let outcome = refresh(
+        &mut *app.conn().await,
+        find("order_summaries").unwrap(),
+        Trigger::Manual,
+    )
+    .await;
+
     assert!(
-        outcomes.iter().all(|o| matches!(
-            o,
-            RefreshOutcome::Refreshed { .. } | RefreshOutcome::Skipped
-        )),
-        "{outcomes:?}"
+        matches!(&outcome, RefreshOutcome::Failed(e) if e.contains("live model")),
+        "{outcome:?}"
     );
-    assert!(
-        outcomes
-            .iter()
-            .any(|o| matches!(o, RefreshOutcome::Refreshed { .. }))
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'order_summaries'")
+            .await,
+        0
     );
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_failed_refresh_keeps_the_last_good_data_is_recorded_and_does_not_affect_writes() {
+async fn a_failed_report_refresh_keeps_the_last_good_data_and_is_recorded() {
     let app = TestApp::spawn().await;
-    let ids = small_shop(&app).await;
+    small_shop(&app).await;
     app.refresh().await;
-    app.exec("DROP INDEX read.daily_sales_day").await; // CONCURRENTLY needs it
+    app.exec("DROP INDEX read.monthly_sales_month").await; // CONCURRENTLY needs it
+    app.place(app.customer("cy@example.com").await, &[("TEE", 1)])
+        .await
+        .unwrap();
 
     let outcome = refresh(
         &mut *app.conn().await,
-        find("daily_sales").unwrap(),
+        find("monthly_sales").unwrap(),
         Trigger::Manual,
     )
     .await;
-    let customer = app.customer("cy@example.com").await;
-    let placed = app.place(customer, &[("TEE", 1)]).await;
 
     assert!(
         matches!(&outcome, RefreshOutcome::Failed(e) if e.contains("concurrently")),
         "{outcome:?}"
     );
     assert_eq!(
-        app.scalar("SELECT sum(orders) FROM read.daily_sales").await,
+        app.scalar("SELECT orders FROM read.monthly_sales").await,
         2,
         "last good data is served"
     );
     assert_eq!(
-        app.scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'daily_sales' AND outcome = 'failed' AND error <> ''").await,
+        app.scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'monthly_sales' AND outcome = 'failed' AND error <> ''").await,
         1
     );
-    assert!(placed.is_ok() && ids.len() == 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_batch_keeps_the_last_good_rows_is_recorded_and_the_next_batch_applies_it() {
+    let app = TestApp::spawn().await;
+    small_shop(&app).await;
+    app.catch_up().await;
+    app.exec(
+        "ALTER TABLE read.order_summaries ADD CONSTRAINT no_big_orders CHECK (item_count < 5)",
+    )
+    .await;
+    let big = app
+        .place(app.customer("cy@example.com").await, &[("TEE", 5)])
+        .await
+        .unwrap();
+
+    let failed = maintainer::batch(&mut *app.conn().await, Trigger::Manual, 100).await;
+    let rows_after_failure = app
+        .scalar("SELECT count(*) FROM read.order_summaries")
+        .await;
+    let customers_after_failure = app.scalar("SELECT count(*) FROM read.customer_stats").await;
+    app.exec("ALTER TABLE read.order_summaries DROP CONSTRAINT no_big_orders")
+        .await;
+    let applied = app.catch_up().await;
+
+    assert!(
+        matches!(&failed, BatchOutcome::Failed(e) if e.contains("no_big_orders")),
+        "{failed:?}"
+    );
+    assert_eq!(
+        (rows_after_failure, customers_after_failure),
+        (3, 2),
+        "nothing of the failed batch"
+    );
+    assert_eq!(app.scalar("SELECT count(*) FROM read_model_batches WHERE outcome = 'failed' AND error LIKE '%no_big_orders%'").await, 1);
+    assert_eq!(applied.events, 2);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT item_count FROM read.order_summaries WHERE id = {}",
+            big.id
+        ))
+        .await,
+        5
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read_model_live WHERE last_error IS NOT NULL")
+            .await,
+        0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -299,36 +318,52 @@ async fn pending_changes_are_counted_exactly_per_view_and_cleared_by_a_refresh()
     assert!(!caught_up_before && caught_up_after);
 }
 
+async fn wait_until_seen(app: &TestApp, view: &str, event_id: i64) -> bool {
+    let mut read = app.read_conn().await;
+    for _ in 0..400 {
+        if freshness::has_caught_up(&mut read, view, event_id)
+            .await
+            .unwrap()
+        {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    false
+}
+
+fn options(app: &TestApp, listen: bool, poll: Duration) -> Options {
+    Options {
+        url: app.db.url.clone(),
+        poll,
+        max_keys: 100,
+        listen,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_command_reaches_the_read_model_through_notify_without_an_explicit_refresh() {
+async fn the_server_loop_applies_a_command_when_woken_without_notify_or_poll() {
     let app = TestApp::spawn().await;
+    let signal = Arc::new(Signal::default());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let refresher = tokio::spawn(listener::run(
-        app.db.url.clone(),
-        app.pools.write.clone(),
-        Duration::from_millis(100),
+    let mut batches = signal.subscribe();
+    let loop_task = tokio::spawn(run::run(
+        Arc::clone(&signal),
+        options(&app, false, Duration::from_secs(3600)),
         async {
             let _ = stop_rx.await;
         },
     ));
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 10).await;
-
     let ack = app.place(customer, &[("TEE", 3)]).await.unwrap();
-    let mut read = app.read_conn().await;
-    let mut seen = false;
-    for _ in 0..300 {
-        if freshness::has_caught_up(&mut read, "order_summaries", ack.event_id)
-            .await
-            .unwrap()
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The first batch ran at start; this one happens only because of the wake.
+    batches.changed().await.unwrap();
+    signal.wake();
+
+    let seen = wait_until_seen(&app, "order_summaries", ack.event_id).await;
     let _ = stop_tx.send(());
-    refresher.await.unwrap();
+    loop_task.await.unwrap();
 
     assert!(seen, "the order never reached read.order_summaries");
     assert_eq!(
@@ -341,10 +376,69 @@ async fn a_command_reaches_the_read_model_through_notify_without_an_explicit_ref
     );
     assert!(
         app.scalar(
-            "SELECT count(*) FROM read_model_refreshes WHERE trigger = 'notify' AND outcome = 'ok'"
+            "SELECT count(*) FROM read_model_batches WHERE trigger = 'notify' AND outcome = 'ok'"
         )
         .await
             > 0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_loop_wakes_on_notify_and_stops_cleanly() {
+    let app = TestApp::spawn().await;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let loop_task = tokio::spawn(run::run(
+        Arc::new(Signal::default()),
+        options(&app, true, Duration::from_secs(3600)),
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    let listening = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND query ILIKE 'LISTEN%'",
+        app.db.name
+    );
+    for _ in 0..200 {
+        if app.scalar(&listening).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let customer = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 10).await;
+    let ack = app.place(customer, &[("TEE", 1)]).await.unwrap();
+
+    let seen = wait_until_seen(&app, "order_summaries", ack.event_id).await;
+    assert!(seen, "NOTIFY never woke the maintainer");
+    assert_eq!(
+        app.scalar(&listening).await,
+        1,
+        "the listener holds one connection"
+    );
+    let _ = stop_tx.send(());
+    tokio::time::timeout(Duration::from_secs(10), loop_task)
+        .await
+        .expect("the maintainer stops")
+        .unwrap();
+
+    let mut closed = false;
+    for _ in 0..50 {
+        if app.scalar(&listening).await == 0 {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(closed, "the LISTEN connection was closed");
+    let open_tx = format!(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND state LIKE 'idle in transaction%'",
+        app.db.name
+    );
+    assert_eq!(app.scalar(&open_tx).await, 0);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+            .await,
+        0
     );
 }
 
@@ -387,68 +481,4 @@ async fn a_read_pool_connection_cannot_write_or_see_write_tables() {
     assert!(create.unwrap_err().to_string().contains("read-only"));
     assert!(allowed.is_ok());
     assert_eq!(app.scalar("SELECT count(*) FROM customers").await, 1);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn shutting_the_refresher_down_closes_its_listen_connection_and_leaves_no_open_transaction() {
-    let app = TestApp::spawn().await;
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let refresher = tokio::spawn(listener::run(
-        app.db.url.clone(),
-        app.pools.write.clone(),
-        Duration::from_millis(50),
-        async {
-            let _ = stop_rx.await;
-        },
-    ));
-    let customer = app.customer("ada@example.com").await;
-    app.product("TEE", "10", 10).await;
-    let ack = app.place(customer, &[("TEE", 1)]).await.unwrap();
-    let mut read = app.read_conn().await;
-    for _ in 0..300 {
-        if freshness::has_caught_up(&mut read, "order_summaries", ack.event_id)
-            .await
-            .unwrap()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let listening = format!(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND query ILIKE 'LISTEN%'",
-        app.db.name
-    );
-    assert_eq!(
-        app.scalar(&listening).await,
-        1,
-        "the listener holds one connection"
-    );
-
-    let _ = stop_tx.send(());
-    tokio::time::timeout(Duration::from_secs(10), refresher)
-        .await
-        .expect("the refresher stops")
-        .unwrap();
-
-    let mut closed = false;
-    for _ in 0..50 {
-        if app.scalar(&listening).await == 0 {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(closed, "the LISTEN connection was closed");
-    let open_tx = format!(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = '{}' AND state LIKE 'idle in transaction%'",
-        app.db.name
-    );
-    assert_eq!(app.scalar(&open_tx).await, 0);
-    assert_eq!(
-        app.scalar(
-            "SELECT count(*) FROM read_model_refreshes WHERE outcome = 'ok' AND snapshot IS NULL"
-        )
-        .await,
-        0
-    );
 }
