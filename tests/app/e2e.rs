@@ -1,5 +1,5 @@
 //! The browser end-to-end test: a clerk drives headless Chromium through the
-//! real server (NOTIFY refresher on) from sign-in to a shipped order, the
+//! real server (read-model maintainer on) from sign-in to a shipped order, the
 //! dashboard, the orders list and its CSV export. Screenshots land in
 //! `target/e2e/`.
 
@@ -110,7 +110,9 @@ async fn enter_order(c: &Client) {
     screenshot(c, "order-form.png").await;
 }
 
-/// Place it: "Processing…" until the refresher catches up, then the order; its id.
+/// Place it: the page it lands on already shows the order (the server waits,
+/// bounded, for the maintainer to apply the user's own change), never
+/// "Processing…"; returns its id.
 async fn place_order(c: &Client) -> i64 {
     press(c, "Place order").await;
     let landed = wait_for(
@@ -119,21 +121,17 @@ async fn place_order(c: &Client) -> i64 {
         "the processing note or the order's lines",
     )
     .await;
-    // The page may reload itself under us (meta refresh), so the text is best effort.
-    let shown = landed.text().await.unwrap_or_else(|_| "(reloading)".into());
-    eprintln!("e2e: after placing, the page showed {shown:?}");
+    let shown = landed.text().await.unwrap();
+    assert_eq!(
+        shown, "Lines",
+        "the placed order shows at once, without Processing…"
+    );
     let url = c.current_url().await.unwrap();
     let id: i64 = url
         .path()
         .strip_prefix("/orders/")
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("placing redirects to the order page, not {url}"));
-    wait_for(
-        c,
-        "//h2[normalize-space()='Lines']",
-        "the order page after the refresh",
-    )
-    .await;
     for (sku, quantity, total) in [("TEE", "2", "39.80"), ("MUG", "3", "22.50")] {
         let row = format!(
             "//tr[td[normalize-space()='{sku}'] and td[normalize-space()='{quantity}'] \

@@ -47,6 +47,8 @@ impl Server {
             "port": 0,
             "pool_size": 4,
             "maintainer_enabled": true,
+            // A bound, not a target: generous for a loaded test machine.
+            "read_your_writes_wait_ms": 5000,
             "shutdown": { "ctrlc": false, "signals": [], "grace": 1, "mercy": 1 },
         })));
         let (tx, rx) = oneshot::channel();
