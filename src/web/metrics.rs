@@ -71,9 +71,9 @@ async fn metrics(scraper: Outcome<Scraper, &'static str>, pools: &State<Pools>) 
     }
 }
 
-/// Each read model's pending events, read at scrape time (the read side's own
-/// answer, so the gauge and the pages agree). A database that does not answer
-/// leaves the gauges as they were.
+/// Each read model's pending events and snapshot age, read at scrape time
+/// (the read side's own answer, so the gauges and the pages agree). A
+/// database that does not answer leaves the gauges as they were.
 async fn record_pending(pools: &Pools) {
     let Ok(mut conn) = pools.read.get().await else {
         return;
@@ -83,8 +83,19 @@ async fn record_pending(pools: &Pools) {
         .map(|m| m.name)
         .collect();
     if let Ok(all) = crate::queries::freshness::of(&mut conn, &names).await {
+        let now = chrono::Utc::now();
         for f in all {
             observability::set_pending(f.view, f.pending);
+            if let Some(as_of) = f.as_of {
+                let age = (now - as_of).num_milliseconds().max(0);
+                observability::set_snapshot_age(f.view, seconds(age));
+            }
         }
     }
+}
+
+/// Milliseconds as fractional seconds for a gauge.
+#[expect(clippy::cast_precision_loss, reason = "ages fit an f64 closely enough")]
+fn seconds(ms: i64) -> f64 {
+    ms as f64 / 1000.0
 }

@@ -156,6 +156,39 @@ async fn refresh_metrics_can_be_reported_by_the_read_side() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn maintainer_batches_and_each_models_snapshot_age_and_pending_are_exposed() {
+    let app = TestApp::spawn().await;
+    let client = client(&app, Some(TOKEN)).await;
+    let before = scrape(&client).await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 5).await;
+    app.place(ada, &[("TEE", 1)]).await.unwrap();
+
+    let pending = scrape(&client).await;
+    app.catch_up().await;
+    let after = scrape(&client).await;
+
+    let orders = "orderdesk_maintainer_orders_total";
+    let rows = r#"orderdesk_maintainer_rows_changed_total{model="order_summaries"}"#;
+    assert!(
+        sample(&after, orders) >= sample(&before, orders) + 1.0,
+        "{after}"
+    );
+    assert!(sample(&after, rows) >= 1.0, "{after}");
+    let pending_summaries = r#"orderdesk_refresh_pending_events{view="order_summaries"}"#;
+    assert!(
+        (sample(&pending, pending_summaries) - 1.0).abs() < 1e-9,
+        "{pending}"
+    );
+    assert!(sample(&after, pending_summaries).abs() < 1e-9, "{after}");
+    let age = sample(
+        &after,
+        r#"orderdesk_read_model_snapshot_age_seconds{view="daily_sales"}"#,
+    );
+    assert!((0.0..60.0).contains(&age), "{age}");
+}
+
 #[tokio::test]
 async fn a_sane_request_id_is_echoed_and_recorded_on_the_events_it_caused() {
     let app = TestApp::spawn().await;
