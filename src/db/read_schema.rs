@@ -1,6 +1,7 @@
-//! Diesel tables for the read models (materialized views in schema `read`).
-//! Hand-written: `diesel print-schema` does not see views. Keep in step with
-//! migrations/*_read_models/up.sql.
+//! Diesel tables for the read models in schema `read`: the live models
+//! (tables only the maintainer writes) and the report views (materialized
+//! views). Hand-written, as the write side's schema.rs is generated from the
+//! write tables only. Keep in step with migrations/*_live_read_models/up.sql.
 
 diesel::table! {
     read.order_summaries (id) {
@@ -97,3 +98,39 @@ diesel::allow_tables_to_appear_in_same_query!(
     inventory_status,
     customer_stats,
 );
+
+// Report views (materialized views, refreshed nightly).
+
+diesel::table! {
+    read.monthly_sales (month) {
+        month -> Date,
+        orders -> Int8,
+        revenue_cents -> Int8,
+        units -> Int8,
+        cancellations -> Int8,
+        customers -> Int8,
+    }
+}
+
+diesel::table! {
+    read.product_sales_monthly (month, product_id) {
+        product_id -> Int8,
+        month -> Date,
+        sku -> Text,
+        name -> Text,
+        units -> Int8,
+        revenue_cents -> Int8,
+        orders -> Int8,
+    }
+}
+
+diesel::table! {
+    read.customer_cohorts (cohort, months_after) {
+        cohort -> Date,
+        months_after -> Int4,
+        cohort_size -> Int8,
+        active_customers -> Int8,
+        orders -> Int8,
+        revenue_cents -> Int8,
+    }
+}

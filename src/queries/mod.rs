@@ -13,6 +13,7 @@ pub mod order_entry;
 pub mod orders;
 pub mod products;
 pub mod read_model_status;
+pub mod reports;
 
 pub use freshness::Freshness;
 

@@ -21,6 +21,7 @@ mod pages_stock;
 mod products;
 mod queries;
 mod read_models;
+mod reports;
 mod seed;
 mod stock;
 mod web;

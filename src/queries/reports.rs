@@ -1,0 +1,143 @@
+//! The report views: monthly revenue and orders, top products per month, and
+//! customer cohorts by month of first order — long-range history refreshed
+//! nightly, so each comes with how old it is.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{Freshness, freshness};
+use crate::db::read_schema::{
+    customer_cohorts as cc, monthly_sales as ms, product_sales_monthly as psm,
+};
+
+/// Revenue and orders in one month (cancelled orders excluded from revenue).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MonthRow {
+    pub month: NaiveDate,
+    pub orders: i64,
+    pub revenue_cents: i64,
+    pub units: i64,
+    pub cancellations: i64,
+    pub customers: i64,
+}
+
+/// One product's sales in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ProductMonthRow {
+    pub month: NaiveDate,
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub units: i64,
+    pub revenue_cents: i64,
+    pub orders: i64,
+}
+
+/// A cohort's activity `months_after` its first month.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct CohortRow {
+    pub cohort: NaiveDate,
+    pub months_after: i32,
+    pub cohort_size: i64,
+    pub active_customers: i64,
+    pub orders: i64,
+    pub revenue_cents: i64,
+}
+
+/// A report's rows and how old they are.
+#[derive(Debug, Clone)]
+pub struct Report<T> {
+    pub rows: Vec<T>,
+    pub freshness: Freshness,
+}
+
+async fn freshness_of(
+    conn: &mut AsyncPgConnection,
+    view: &'static str,
+) -> Result<Freshness, diesel::result::Error> {
+    Ok(freshness::of(conn, &[view]).await?.remove(0))
+}
+
+/// Every month since `from` (inclusive), oldest first.
+pub async fn monthly(
+    conn: &mut AsyncPgConnection,
+    from: NaiveDate,
+) -> Result<Report<MonthRow>, diesel::result::Error> {
+    let rows = ms::table
+        .filter(ms::month.ge(from))
+        .order(ms::month.asc())
+        .select((
+            ms::month,
+            ms::orders,
+            ms::revenue_cents,
+            ms::units,
+            ms::cancellations,
+            ms::customers,
+        ))
+        .load(conn)
+        .await?;
+    let freshness = freshness_of(conn, "monthly_sales").await?;
+    Ok(Report { rows, freshness })
+}
+
+/// The `per_month` best sellers by revenue of each month since `from`,
+/// newest month first.
+pub async fn top_products(
+    conn: &mut AsyncPgConnection,
+    from: NaiveDate,
+    per_month: i64,
+) -> Result<Report<ProductMonthRow>, diesel::result::Error> {
+    let mut rows: Vec<ProductMonthRow> = psm::table
+        .filter(psm::month.ge(from))
+        .order((
+            psm::month.desc(),
+            psm::revenue_cents.desc(),
+            psm::product_id.asc(),
+        ))
+        .select((
+            psm::month,
+            psm::product_id,
+            psm::sku,
+            psm::name,
+            psm::units,
+            psm::revenue_cents,
+            psm::orders,
+        ))
+        .load(conn)
+        .await?;
+    let keep = usize::try_from(per_month.max(1)).unwrap_or(usize::MAX);
+    let mut seen: Option<(NaiveDate, usize)> = None;
+    rows.retain(|r| {
+        let n = match seen {
+            Some((month, n)) if month == r.month => n + 1,
+            _ => 1,
+        };
+        seen = Some((r.month, n));
+        n <= keep
+    });
+    let freshness = freshness_of(conn, "product_sales_monthly").await?;
+    Ok(Report { rows, freshness })
+}
+
+/// Every cohort since `from`, by cohort then months after.
+pub async fn cohorts(
+    conn: &mut AsyncPgConnection,
+    from: NaiveDate,
+) -> Result<Report<CohortRow>, diesel::result::Error> {
+    let rows = cc::table
+        .filter(cc::cohort.ge(from))
+        .order((cc::cohort.asc(), cc::months_after.asc()))
+        .select((
+            cc::cohort,
+            cc::months_after,
+            cc::cohort_size,
+            cc::active_customers,
+            cc::orders,
+            cc::revenue_cents,
+        ))
+        .load(conn)
+        .await?;
+    let freshness = freshness_of(conn, "customer_cohorts").await?;
+    Ok(Report { rows, freshness })
+}
