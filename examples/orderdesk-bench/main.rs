@@ -90,7 +90,7 @@ enum Command {
         rate: u64,
         #[arg(long, default_value_t = 120.0)]
         secs: f64,
-        /// Connections placing orders, each at rate / writers (default: one per 100 orders/s).
+        /// Connections placing orders, each at rate / writers (default: one per 25 orders/s, at most 32).
         #[arg(long)]
         writers: Option<usize>,
         #[arg(long, value_delimiter = ',')]
@@ -142,7 +142,7 @@ async fn main() -> Result<(), String> {
             views,
             server_pid,
         } => {
-            let writers = writers.unwrap_or_else(|| rate.div_ceil(100).max(1) as usize);
+            let writers = writers.unwrap_or_else(|| rate.div_ceil(25).clamp(1, 32) as usize);
             staleness(
                 &url, rate, secs, writers, &skus, customers, &views, server_pid,
             )
