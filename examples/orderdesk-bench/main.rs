@@ -5,7 +5,8 @@
 //! - `reads`: read models vs the same answers computed live from the write tables
 //! - `prepare`: stock for the load; prints the SKUs and the customer id range
 //! - `place`: orders/s through `commands::place_order` at N concurrent clients
-//! - `staleness`: a steady order rate; how long until each order is in the views
+//! - `staleness`: a steady order rate; how long until each order is in each live
+//!   read model, and what the maintainer spent on it (batches, CPU)
 //! - `floor`: a trivial Rocket route, the framework's ceiling on this machine
 
 #![allow(
@@ -25,14 +26,14 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use orderdesk::commands::place_order::{LineForm, OrderForm, PlaceOrder, place_order};
 use orderdesk::commands::receive_stock::{ReceiptForm, ReceiveStock, receive_stock};
 use orderdesk::commands::{CommandContext, CommandError};
 use orderdesk::db::pools::READ_SESSION_SETUP;
 use orderdesk::domain::Actor;
-use orderdesk::queries::{dashboard, freshness, orders};
+use orderdesk::queries::{dashboard, orders};
 use tokio::sync::Mutex;
 
 #[derive(Parser)]
@@ -89,16 +90,19 @@ enum Command {
         rate: u64,
         #[arg(long, default_value_t = 120.0)]
         secs: f64,
+        /// Connections placing orders, each at rate / writers (default: one per 25 orders/s, at most 32).
+        #[arg(long)]
+        writers: Option<usize>,
         #[arg(long, value_delimiter = ',')]
         skus: Vec<String>,
         #[arg(long)]
         customers: i64,
-        #[arg(
-            long,
-            value_delimiter = ',',
-            default_value = "order_summaries,daily_sales"
-        )]
+        /// Live read models to watch (default: all six).
+        #[arg(long, value_delimiter = ',', default_value = LIVE_MODELS)]
         views: Vec<String>,
+        /// The server's process id, to report its CPU over the run.
+        #[arg(long)]
+        server_pid: Option<i32>,
     },
     /// A trivial Rocket route: no database, no template.
     Floor {
@@ -132,10 +136,18 @@ async fn main() -> Result<(), String> {
             url,
             rate,
             secs,
+            writers,
             skus,
             customers,
             views,
-        } => staleness(&url, rate, secs, &skus, customers, &views).await,
+            server_pid,
+        } => {
+            let writers = writers.unwrap_or_else(|| rate.div_ceil(25).clamp(1, 32) as usize);
+            staleness(
+                &url, rate, secs, writers, &skus, customers, &views, server_pid,
+            )
+            .await
+        }
         Command::Floor { port } => floor(port).await,
     }
 }
@@ -528,36 +540,341 @@ async fn place(
     Ok(())
 }
 
+/// The live read models whose staleness is measured by default: all six.
+const LIVE_MODELS: &str = "order_summaries,order_status_counts,daily_sales,product_sales_daily,inventory_status,customer_stats";
+
+/// Pending orders checked first per model per poll (the oldest).
+const POLL_PROBE: usize = 64;
+/// At most this many more when some of those have caught up.
+const POLL_BATCH: usize = 20_000;
+
 #[derive(QueryableByName)]
-struct Flag {
+struct CaughtUp {
+    #[diesel(sql_type = BigInt)]
+    i: i64,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     flag: bool,
 }
 
+#[derive(QueryableByName)]
+struct Now {
+    #[diesel(sql_type = Timestamptz)]
+    at: chrono::DateTime<Utc>,
+}
+
+#[derive(QueryableByName)]
+struct Pid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pid: i32,
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+/// User plus system CPU seconds of a process so far (`/proc/<pid>/stat`),
+/// `None` when it is gone or unreadable.
+fn cpu_secs(pid: i32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after it.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / clock_ticks())
+}
+
+/// Clock ticks per second of `/proc` CPU times (`getconf CLK_TCK`, 100 on Linux).
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// PostgreSQL backends of the read-model maintainer (`application_name`
+/// `orderdesk-maintainer`) in this database.
+async fn maintainer_pids(conn: &mut AsyncPgConnection) -> Result<Vec<i32>, String> {
+    let rows: Vec<Pid> = diesel::sql_query(
+        "SELECT pid FROM pg_stat_activity
+         WHERE application_name = 'orderdesk-maintainer' AND datname = current_database()
+         ORDER BY pid",
+    )
+    .load(conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(rows.into_iter().map(|r| r.pid).collect())
+}
+
+/// `name` if a relation of that name exists (`to_regclass`), else `None`.
+async fn relation(conn: &mut AsyncPgConnection, names: &[&str]) -> Result<Option<String>, String> {
+    for name in names {
+        let found: Vec<Name> =
+            diesel::sql_query("SELECT $1 AS name WHERE to_regclass($1) IS NOT NULL")
+                .bind::<Text, _>(*name)
+                .load(conn)
+                .await
+                .map_err(|e| e.to_string())?;
+        if let Some(n) = found.into_iter().next() {
+            return Ok(Some(n.name));
+        }
+    }
+    Ok(None)
+}
+
+/// The columns of `table` (as `to_regclass` resolves it).
+async fn columns(conn: &mut AsyncPgConnection, table: &str) -> Result<Vec<String>, String> {
+    let rows: Vec<Name> = diesel::sql_query(
+        "SELECT attname::text AS name FROM pg_attribute
+         WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+    )
+    .bind::<Text, _>(table)
+    .load(conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(rows.into_iter().map(|r| r.name).collect())
+}
+
+#[derive(QueryableByName)]
+struct BatchFigures {
+    #[diesel(sql_type = BigInt)]
+    batches: i64,
+    #[diesel(sql_type = BigInt)]
+    failed: i64,
+    #[diesel(sql_type = BigInt)]
+    events: i64,
+    #[diesel(sql_type = BigInt)]
+    orders_changed: i64,
+    #[diesel(sql_type = BigInt)]
+    rows_changed: i64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    busy_ms: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    p50_ms: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    p99_ms: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    max_ms: f64,
+}
+
+/// One `BATCHES …` line: the maintainer's batches that started in the run
+/// (`read_model_batches`), or why there is no such figure.
+async fn batch_report(
+    conn: &mut AsyncPgConnection,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> Result<String, String> {
+    let Some(table) = relation(conn, &["read_model_batches", "read.read_model_batches"]).await?
+    else {
+        return Ok("BATCHES n/a reason=no_read_model_batches_table".into());
+    };
+    let cols = columns(conn, &table).await?;
+    let has = |c: &str| cols.iter().any(|x| x == c);
+    for needed in ["started_at", "duration_ms"] {
+        if !has(needed) {
+            return Ok(format!("BATCHES n/a reason=no_{needed}_column"));
+        }
+    }
+    // Columns that may not exist (yet) count as zero.
+    let sum = |c: &str| {
+        if has(c) {
+            format!("coalesce(sum({c}), 0)::bigint")
+        } else {
+            "0::bigint".into()
+        }
+    };
+    let failed = if has("outcome") {
+        "count(*) FILTER (WHERE outcome IS DISTINCT FROM 'ok')"
+    } else {
+        "0::bigint"
+    };
+    let sql = format!(
+        "SELECT count(*) AS batches, {failed} AS failed, {} AS events, {} AS orders_changed,
+                {} AS rows_changed,
+                coalesce(sum(duration_ms), 0)::float8 AS busy_ms,
+                coalesce((percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms))::float8, 'NaN') AS p50_ms,
+                coalesce((percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_ms))::float8, 'NaN') AS p99_ms,
+                coalesce(max(duration_ms)::float8, 'NaN') AS max_ms
+         FROM {table} WHERE started_at >= $1 AND started_at < $2",
+        sum("events"),
+        sum("orders_changed"),
+        sum("rows_changed"),
+    );
+    let b: BatchFigures = diesel::sql_query(sql)
+        .bind::<Timestamptz, _>(from)
+        .bind::<Timestamptz, _>(to)
+        .get_result(conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    let wall_ms = (to - from).num_milliseconds().max(1) as f64;
+    let per_order = if has("orders_changed") && b.orders_changed > 0 {
+        format!("{:.3}", b.busy_ms / b.orders_changed as f64)
+    } else {
+        "n/a".into()
+    };
+    let per_batch_orders = if has("orders_changed") && b.batches > 0 {
+        format!("{:.1}", b.orders_changed as f64 / b.batches as f64)
+    } else {
+        "n/a".into()
+    };
+    Ok(format!(
+        "BATCHES table={table} n={} failed={} events={} orders_changed={} rows_changed={} orders_per_batch={per_batch_orders} \
+         busy_ms={:.0} wall_s={:.1} busy_share={:.3} ms_per_order={per_order} p50_ms={:.0} p99_ms={:.0} max_ms={:.0}",
+        b.batches,
+        b.failed,
+        b.events,
+        b.orders_changed,
+        b.rows_changed,
+        b.busy_ms,
+        wall_ms / 1000.0,
+        b.busy_ms / wall_ms,
+        b.p50_ms,
+        b.p99_ms,
+        b.max_ms,
+    ))
+}
+
+#[derive(QueryableByName)]
+struct RefreshFigures {
+    #[diesel(sql_type = Text)]
+    view_name: String,
+    #[diesel(sql_type = BigInt)]
+    runs: i64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    mean_ms: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    max_ms: f64,
+}
+
+/// `REFRESHES …` lines: whole-view refreshes logged in `read_model_refreshes`
+/// during the run (the read side before issue 10), if that log exists.
+async fn refresh_report(
+    conn: &mut AsyncPgConnection,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> Result<Vec<String>, String> {
+    let Some(table) = relation(conn, &["read_model_refreshes"]).await? else {
+        return Ok(Vec::new());
+    };
+    let cols = columns(conn, &table).await?;
+    if !["view_name", "started_at", "duration_ms", "outcome"]
+        .iter()
+        .all(|c| cols.iter().any(|x| x == c))
+    {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<RefreshFigures> = diesel::sql_query(format!(
+        "SELECT view_name::text, count(*) AS runs, avg(duration_ms)::float8 AS mean_ms,
+                max(duration_ms)::float8 AS max_ms
+         FROM {table} WHERE outcome = 'ok' AND started_at >= $1 AND started_at < $2
+         GROUP BY view_name ORDER BY view_name"
+    ))
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
+    .load(conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            format!(
+                "REFRESHES view={} runs={} mean_ms={:.0} max_ms={:.0}",
+                r.view_name, r.runs, r.mean_ms, r.max_ms
+            )
+        })
+        .collect())
+}
+
+/// Whether each of the orders `batch` (indexes into `acks`) is in `view`.
+async fn caught_up(
+    poller: &mut AsyncPgConnection,
+    view: &str,
+    batch: &[usize],
+    acks: &[(i64, Instant)],
+) -> Result<Vec<bool>, String> {
+    let ids: Vec<i64> = batch.iter().map(|&i| acks[i].0).collect();
+    let rows: Vec<CaughtUp> = diesel::sql_query(
+        "SELECT t.i AS i, coalesce(read.has_caught_up($1, t.e), false) AS flag
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS t(e, i) ORDER BY t.i",
+    )
+    .bind::<Text, _>(view)
+    .bind::<diesel::sql_types::Array<BigInt>, _>(&ids)
+    .load(poller)
+    .await
+    .map_err(|e| format!("read.has_caught_up({view}, …): {e}"))?;
+    let mut flags = vec![false; ids.len()];
+    for r in rows {
+        if let Some(f) = usize::try_from(r.i - 1).ok().and_then(|k| flags.get_mut(k)) {
+            *f = r.flag;
+        }
+    }
+    Ok(flags)
+}
+
+async fn server_now(conn: &mut AsyncPgConnection) -> Result<chrono::DateTime<Utc>, String> {
+    let n: Now = diesel::sql_query("SELECT clock_timestamp() AS at")
+        .get_result(conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(n.at)
+}
+
+/// Places `rate` orders/s for `secs` from `writers` connections (each at
+/// `rate / writers`), and measures per view how long after each order's
+/// commit `read.has_caught_up(view, event_id)` turns true; then the
+/// maintainer's batches and CPU over the same interval.
+#[allow(clippy::too_many_arguments)]
 async fn staleness(
     url: &str,
     rate: u64,
     secs: f64,
+    writers: usize,
     skus: &[String],
     customers: i64,
     views: &[String],
+    server_pid: Option<i32>,
 ) -> Result<(), String> {
     let run = format!("bs{}", Utc::now().timestamp_micros());
-    // (event id, commit time) of every placed order, in commit order.
+    let writers = writers.max(1);
+    let rate = rate.max(1);
+    // (event id, commit time) of every placed order, in ack order.
     let acks: Arc<std::sync::Mutex<Vec<(i64, Instant)>>> = Arc::default();
-    let mut writer = connect(url).await?;
-    let sender = {
+    let mut conns = Vec::new();
+    for _ in 0..writers {
+        conns.push(connect(url).await?);
+    }
+    let mut poller = connect(url).await?;
+    let mut probe = connect(url).await?;
+    let pids = maintainer_pids(&mut probe).await?;
+    let cpu_before: Vec<Option<f64>> = pids.iter().map(|&p| cpu_secs(p)).collect();
+    let server_before = server_pid.and_then(cpu_secs);
+    let from = server_now(&mut probe).await?;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(secs);
+    let period = Duration::from_secs_f64(writers as f64 / rate as f64);
+    let mut senders = Vec::new();
+    for (w, mut writer) in conns.into_iter().enumerate() {
         let acks = Arc::clone(&acks);
         let skus = skus.to_vec();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
-            let deadline = Instant::now() + Duration::from_secs_f64(secs);
+        let run = run.clone();
+        senders.push(tokio::spawn(async move {
+            // Writers start spread over one period, so the load is even.
+            let offset = period.mul_f64(w as f64 / writers as f64);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
             let mut failed = 0u64;
             let mut n = 0u64;
-            while Instant::now() < deadline {
+            loop {
                 tick.tick().await;
+                if Instant::now() >= deadline {
+                    break;
+                }
                 n += 1;
-                let form = order_form(&run, 0, n, &skus, customers);
+                let form = order_form(&run, w, n, &skus, customers);
                 let Ok(input) = PlaceOrder::try_from(&form) else {
                     failed += 1;
                     continue;
@@ -568,42 +885,64 @@ async fn staleness(
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .push((ack.event_id, Instant::now())),
                     Err(e) => {
+                        if failed < 3 {
+                            eprintln!("place failed: {e}");
+                        }
                         failed += 1;
-                        eprintln!("place failed: {e}");
                     }
                 }
             }
             failed
-        })
-    };
-    let mut poller = connect(url).await?;
-    let mut next = vec![0usize; views.len()];
+        }));
+    }
+    // Per view: the orders not yet seen (indexes into `acks`), and the lags.
+    let mut pending: Vec<Vec<usize>> = vec![Vec::new(); views.len()];
+    let mut seen = 0usize;
     let mut lags: Vec<Vec<Duration>> = vec![Vec::new(); views.len()];
     let mut give_up: Option<Instant> = None;
     loop {
-        let sending = !sender.is_finished();
+        let sending = senders.iter().any(|s| !s.is_finished());
         let snapshot: Vec<(i64, Instant)> = acks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        for (v, view) in views.iter().enumerate() {
-            while let Some(&(event_id, committed)) = snapshot.get(next[v]) {
-                let f: Flag = diesel::sql_query("SELECT read.has_caught_up($1, $2) AS flag")
-                    .bind::<Text, _>(view)
-                    .bind::<BigInt, _>(event_id)
-                    .get_result(&mut poller)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if !f.flag {
-                    break;
-                }
-                lags[v].push(committed.elapsed());
-                next[v] += 1;
-            }
+        for p in &mut pending {
+            p.extend(seen..snapshot.len());
         }
-        let done = next.iter().all(|&i| i >= snapshot.len());
+        seen = snapshot.len();
+        for (v, view) in views.iter().enumerate() {
+            if pending[v].is_empty() {
+                continue;
+            }
+            // The oldest few first; the rest only when some of those are in
+            // (orders commit in about ack order), so a model far behind costs
+            // one small query per poll, not thousands of look-ups.
+            let mut batch: Vec<usize> = pending[v].iter().copied().take(POLL_PROBE).collect();
+            let mut flags = caught_up(&mut poller, view, &batch, &snapshot).await?;
+            if flags.iter().any(|&f| f) && pending[v].len() > batch.len() {
+                let rest: Vec<usize> = pending[v][batch.len()..]
+                    .iter()
+                    .copied()
+                    .take(POLL_BATCH)
+                    .collect();
+                flags.extend(caught_up(&mut poller, view, &rest, &snapshot).await?);
+                batch.extend(rest);
+            }
+            let now = Instant::now();
+            for (k, &idx) in batch.iter().enumerate() {
+                if flags[k] {
+                    lags[v].push(now.saturating_duration_since(snapshot[idx].1));
+                }
+            }
+            let mut k = 0;
+            pending[v].retain(|_| {
+                let keep = k >= flags.len() || !flags[k];
+                k += 1;
+                keep
+            });
+        }
         if !sending {
-            if done {
+            if pending.iter().all(Vec::is_empty) {
                 break;
             }
             let limit = *give_up.get_or_insert_with(|| Instant::now() + Duration::from_secs(120));
@@ -613,12 +952,22 @@ async fn staleness(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let failed = sender.await.map_err(|e| e.to_string())?;
+    let wall = started.elapsed().as_secs_f64();
+    let to = server_now(&mut probe).await?;
+    let cpu_after: Vec<Option<f64>> = pids.iter().map(|&p| cpu_secs(p)).collect();
+    let server_after = server_pid.and_then(cpu_secs);
+    let mut failed = 0;
+    for s in senders {
+        failed += s.await.map_err(|e| e.to_string())?;
+    }
     let total = acks
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .len();
-    println!("STALENESS rate={rate}/s secs={secs} placed={total} failed={failed}");
+    println!(
+        "STALENESS rate={rate}/s secs={secs} writers={writers} placed={total} failed={failed} achieved_per_s={:.1} wall_s={wall:.1}",
+        total as f64 / secs
+    );
     for (v, view) in views.iter().enumerate() {
         let l = &mut lags[v];
         l.sort();
@@ -631,15 +980,40 @@ async fn staleness(
             l.last().map_or(f64::NAN, Duration::as_secs_f64),
         );
     }
-    let mut conn = connect(url).await?;
-    for view in views {
-        let s = freshness::status(&mut conn, view)
-            .await
-            .map_err(|e| e.to_string())?;
+    match batch_report(&mut probe, from, to).await {
+        Ok(line) => println!("{line}"),
+        Err(e) => println!("BATCHES n/a reason=query_failed error={e:?}"),
+    }
+    match refresh_report(&mut probe, from, to).await {
+        Ok(lines) => lines.iter().for_each(|l| println!("{l}")),
+        Err(e) => eprintln!("read_model_refreshes: {e}"),
+    }
+    let wall_db = (to - from).num_milliseconds().max(1) as f64 / 1000.0;
+    let measured: Vec<f64> = cpu_before
+        .iter()
+        .zip(&cpu_after)
+        .filter_map(|(b, a)| Some(a.as_ref()? - b.as_ref()?))
+        .collect();
+    if pids.is_empty() {
+        println!("MAINTAINER_CPU n/a reason=no_backend_named_orderdesk-maintainer");
+    } else if measured.is_empty() {
+        println!("MAINTAINER_CPU n/a reason=backends_gone_or_unreadable pids={pids:?}");
+    } else {
+        let cpu: f64 = measured.iter().sum();
         println!(
-            "REFRESH view={view} last_duration_ms={:?} rows={:?}",
-            s.last_duration_ms, s.last_rows
+            "MAINTAINER_CPU backends={} cpu_s={cpu:.2} wall_s={wall_db:.1} share={:.3}",
+            measured.len(),
+            cpu / wall_db
         );
+    }
+    if let (Some(b), Some(a)) = (server_before, server_after) {
+        println!(
+            "SERVER_CPU cpu_s={:.2} wall_s={wall_db:.1} share={:.3}",
+            a - b,
+            (a - b) / wall_db
+        );
+    } else if server_pid.is_some() {
+        println!("SERVER_CPU n/a reason=process_gone_or_unreadable");
     }
     Ok(())
 }
