@@ -23,13 +23,12 @@ pub struct Settings {
     pub pool_timeout_ms: u64,
     /// Run the read-model maintainer in the server (keeps the live models).
     pub maintainer_enabled: bool,
-    /// The maintainer runs a batch at least this often, woken or not.
+    /// The maintainer runs a batch at least this often, woken or not: how
+    /// soon it sees writes made by other processes (the server wakes it
+    /// itself after its own commands).
     pub maintainer_poll_ms: u64,
     /// Keys (orders, customers, products) recomputed per batch at most.
     pub maintainer_batch_keys: u64,
-    /// Also wake the maintainer on the `events` trigger's NOTIFY (writes from
-    /// other processes); the server wakes it itself after its own commands.
-    pub maintainer_listen: bool,
     /// After a command, how long the next page waits for the live models to
     /// include the user's change before it shows "Processing…".
     pub read_your_writes_wait_ms: u64,
@@ -57,9 +56,8 @@ impl Default for Settings {
             pool_size: 8,
             pool_timeout_ms: 2_000,
             maintainer_enabled: true,
-            maintainer_poll_ms: 1_000,
+            maintainer_poll_ms: 250,
             maintainer_batch_keys: 2_000,
-            maintainer_listen: true,
             read_your_writes_wait_ms: 500,
             reports_refresh_hour: 3,
             session_idle_minutes: 30,

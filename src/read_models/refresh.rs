@@ -28,7 +28,7 @@ pub enum Trigger {
     Cron,
     /// The in-process schedule.
     Schedule,
-    /// The maintainer in the server, woken by a command, a NOTIFY or its poll.
+    /// The maintainer in the server, woken by a command or its poll.
     Notify,
     /// A person pressed a button, or `orderdesk verify`/`--rebuild`.
     Manual,

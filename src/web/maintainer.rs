@@ -2,7 +2,7 @@
 //! server's shutdown; starts the nightly report refresh; and wakes the
 //! maintainer after every command the server commits (a `POST` answered with
 //! a redirect), so the user's own change is applied at once, without waiting
-//! for a NOTIFY or the poll.
+//! for the poll.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,7 +50,6 @@ impl Fairing for Maintainer {
                 url: settings.database_url.clone(),
                 poll: Duration::from_millis(settings.maintainer_poll_ms.max(10)),
                 max_keys: i64::try_from(settings.maintainer_batch_keys.max(1)).unwrap_or(i64::MAX),
-                listen: settings.maintainer_listen,
             };
             tokio::spawn(run::run(self.signal(), options, rocket.shutdown()));
         }

@@ -1,23 +1,23 @@
 //! The maintainer loop in the server: one task, one connection of its own.
-//! It runs a batch whenever it is woken — by the server itself after a
-//! command (free), by a NOTIFY from the `events` trigger (writes made by
-//! other processes), or by its poll interval (a lost notification delays
-//! nothing for long) — and again straight away while keys are carried over.
+//! It runs a batch whenever it is woken by the server itself after a command
+//! (free: no NOTIFY, whose commit-time lock measurably slowed every writer),
+//! and at least every poll interval, which picks up writes made by other
+//! processes (the CLI, other servers); again straight away while keys are
+//! carried over, and again shortly when another maintainer held the lock.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-use futures_util::StreamExt;
 use tokio::sync::{Notify, watch};
-use tokio_postgres::{AsyncMessage, NoTls};
 
 use super::{BatchOutcome, batch};
 use crate::read_models::Trigger;
 
-/// The channel the `events_notify` trigger notifies.
-pub const CHANNEL: &str = "orderdesk_events";
+/// How soon to try again when another maintainer held the lock (its batch
+/// may have started before the change that woke this one).
+const BUSY_RETRY: Duration = Duration::from_millis(20);
 
 /// Shared between the maintainer and the web layer: wake it up, and learn
 /// when a batch has committed.
@@ -62,25 +62,17 @@ pub struct Options {
     pub poll: Duration,
     /// Keys recomputed per batch at most.
     pub max_keys: i64,
-    /// Also LISTEN for the `events` trigger's notifications.
-    pub listen: bool,
 }
 
 /// Runs until `shutdown` resolves; a batch in flight finishes first (it is
 /// one transaction either way).
 pub async fn run(signal: Arc<Signal>, options: Options, shutdown: impl Future<Output = ()>) {
-    let listener = options
-        .listen
-        .then(|| tokio::spawn(listen_forever(options.url.clone(), Arc::clone(&signal))));
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(work(Arc::clone(&signal), options, stop_rx));
+    let worker = tokio::spawn(work(signal, options, stop_rx));
     shutdown.await;
     tracing::info!("maintainer stopping");
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    if let Some(listener) = listener {
-        listener.abort();
-    }
 }
 
 async fn work(signal: Arc<Signal>, options: Options, mut stop: watch::Receiver<bool>) {
@@ -108,7 +100,12 @@ async fn work(signal: Arc<Signal>, options: Options, mut stop: watch::Receiver<b
                         continue;
                     }
                 }
-                BatchOutcome::Busy => {}
+                BatchOutcome::Busy => {
+                    if sleep_or_stop(BUSY_RETRY, &mut stop).await {
+                        return;
+                    }
+                    continue;
+                }
                 BatchOutcome::Failed(_) => {
                     // Recorded by the batch. A broken connection is replaced;
                     // anything else is retried after a pause, not in a tight loop.
@@ -147,48 +144,4 @@ async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(conn)
-}
-
-async fn listen_forever(url: String, signal: Arc<Signal>) {
-    let mut backoff = Duration::from_millis(250);
-    loop {
-        match listen_once(&url, &signal).await {
-            Ok(()) => tracing::warn!("maintainer lost its LISTEN connection; reconnecting"),
-            Err(e) => tracing::warn!(error = %e, "maintainer cannot LISTEN; retrying"),
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(10));
-    }
-}
-
-/// One connection's life: LISTEN, wake the maintainer (notifications sent
-/// while nobody listened are lost), then wake it on every notification.
-async fn listen_once(url: &str, signal: &Signal) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = tokio_postgres::connect(url, NoTls).await?;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let driver = tokio::spawn(async move {
-        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-        while let Some(message) = messages.next().await {
-            match message {
-                Ok(AsyncMessage::Notification(_)) => {
-                    if tx.send(()).is_err() {
-                        break;
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "LISTEN connection failed");
-                    break;
-                }
-            }
-        }
-    });
-    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
-    tracing::info!(channel = CHANNEL, "maintainer listening");
-    signal.wake();
-    while rx.recv().await.is_some() {
-        signal.wake();
-    }
-    driver.abort();
-    Ok(())
 }
