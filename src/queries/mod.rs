@@ -8,9 +8,11 @@ pub mod customers;
 pub mod dashboard;
 pub mod freshness;
 pub mod history;
+pub mod lookup;
 pub mod order_detail;
 pub mod order_entry;
 pub mod orders;
+pub mod printables;
 pub mod products;
 pub mod read_model_status;
 

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::{self, HistoryEntry};
 use crate::web::PathId;
-use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
@@ -43,6 +43,8 @@ pub struct DetailPage {
     errors: FieldErrors,
     conflict: Option<Conflict>,
 }
+
+page!(DetailPage);
 
 /// Reads the customer, their orders and history, and fills the page.
 pub async fn page(
@@ -85,5 +87,5 @@ async fn show(
     if page.detail.customer.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no customer {id}.")));
     }
-    render(&page)
+    render_page(&page)
 }

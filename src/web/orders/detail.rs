@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
 use crate::web::{
-    AfterParams, AwaitChange, Chrome, FreshnessNote, PathId, ReadConn, filters, render,
+    AfterParams, AwaitChange, Chrome, FreshnessNote, PathId, ReadConn, filters, page, render_page,
 };
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -28,6 +28,8 @@ struct DetailPage {
     await_change: AwaitChange,
     freshness: FreshnessNote,
 }
+
+page!(DetailPage);
 
 impl DetailPage {
     fn can(&self, next: &str) -> bool {
@@ -58,7 +60,7 @@ async fn show(
     if page.order.is_none() && page.history.is_empty() {
         return Err(AppError::NotFound(format!("There is no order #{id}.")));
     }
-    render(&DetailPage {
+    render_page(&DetailPage {
         chrome,
         id,
         order: page.order,

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::queries::history::{self, HistoryEntry};
 use crate::queries::products::{self, ProductRow};
 use crate::web::PathId;
-use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
@@ -47,6 +47,8 @@ pub struct DetailPage {
     edit: EditForm,
     forms: Forms,
 }
+
+page!(DetailPage);
 
 /// Reads the product and its history and fills the page.
 pub async fn page(
@@ -89,5 +91,5 @@ async fn show(
     if page.product.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no product {id}.")));
     }
-    render(&page)
+    render_page(&page)
 }
