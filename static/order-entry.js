@@ -204,9 +204,11 @@
         close();
       }
     } else if (e.key === "Enter" && input.name && /^lines\[\d+\]\.quantity$/.test(input.name)) {
-      // Enter in a quantity: on to a new line rather than submitting the order.
+      // Enter in a quantity: on to the next line (a new one after the last)
+      // rather than submitting the order.
       e.preventDefault();
-      addLine();
+      var next = input.closest("tr").nextElementSibling;
+      if (next) { next.querySelector("input").focus(); } else { addLine(); }
     }
   });
 

@@ -18,9 +18,9 @@ impl Currency {
     /// Parses an ISO 4217 alphabetic code such as `EUR` (case-insensitive).
     pub fn parse(code: &str) -> Result<Self, String> {
         let upper = code.trim().to_ascii_uppercase();
-        iso::find(&upper)
-            .map(Self)
-            .ok_or_else(|| format!("{code:?} is not an ISO 4217 currency code (e.g. USD, EUR, JPY)"))
+        iso::find(&upper).map(Self).ok_or_else(|| {
+            format!("{code:?} is not an ISO 4217 currency code (e.g. USD, EUR, JPY)")
+        })
     }
 
     /// `USD`, `JPY` …

@@ -93,15 +93,30 @@ async fn bulk(
         "slips" => return Ok(slips(chrome, form.selected())?),
         other => {
             let problem = format!("{other:?} is not a bulk action; nothing was done.");
-            return answer(chrome, Status::UnprocessableEntity, "Bulk action", None, 0, Some(problem));
+            return answer(
+                chrome,
+                Status::UnprocessableEntity,
+                "Bulk action",
+                None,
+                0,
+                Some(problem),
+            );
         }
     };
     let title = format!("Bulk action: {}", step.done());
     let input = match BulkAdvanceOrders::parse(&form.idempotency_key, step, form.selected()) {
         Ok(input) => input,
         Err(errors) => {
-            let problem = format!("Nothing was done: {errors}.");
-            return answer(chrome, Status::UnprocessableEntity, &title, None, 0, Some(problem));
+            let reasons: Vec<&str> = errors.iter().map(|(_, message)| message).collect();
+            let problem = format!("Nothing was done: {}.", reasons.join("; "));
+            return answer(
+                chrome,
+                Status::UnprocessableEntity,
+                &title,
+                None,
+                0,
+                Some(problem),
+            );
         }
     };
     let asked = input.order_ids.len();
@@ -109,9 +124,14 @@ async fn bulk(
     let run = bulk_advance_orders(&mut write.0, input, &ctx);
     match instrument_command("bulk_advance_orders", run).await {
         Ok(outcome) => answer(chrome, Status::Ok, &title, Some(outcome), asked, None),
-        Err(CommandError::Conflict(c)) => {
-            answer(chrome, Status::Conflict, &title, None, asked, Some(c.message))
-        }
+        Err(CommandError::Conflict(c)) => answer(
+            chrome,
+            Status::Conflict,
+            &title,
+            None,
+            asked,
+            Some(c.message),
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -123,7 +143,9 @@ fn slips(chrome: Chrome, selected: &[String]) -> Result<BulkResponse, AppError> 
         .map(|s| s.trim().parse::<i64>().map_err(|_| s.clone()))
         .collect();
     let problem = match ids {
-        Ok(ids) if !ids.is_empty() && ids.len() <= MAX_BULK_ORDERS && ids.iter().all(|i| *i > 0) => {
+        Ok(ids)
+            if !ids.is_empty() && ids.len() <= MAX_BULK_ORDERS && ids.iter().all(|i| *i > 0) =>
+        {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
             return Ok(BulkResponse::Slips(Redirect::to(format!(
                 "/orders/slips?ids={}",
@@ -134,7 +156,14 @@ fn slips(chrome: Chrome, selected: &[String]) -> Result<BulkResponse, AppError> 
         Ok(_) => format!("Select between 1 and {MAX_BULK_ORDERS} orders to print."),
         Err(bad) => format!("{bad:?} is not an order number."),
     };
-    answer(chrome, Status::UnprocessableEntity, "Print packing slips", None, 0, Some(problem))
+    answer(
+        chrome,
+        Status::UnprocessableEntity,
+        "Print packing slips",
+        None,
+        0,
+        Some(problem),
+    )
 }
 
 fn answer(

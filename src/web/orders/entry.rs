@@ -157,7 +157,10 @@ async fn build_view(
 
 /// A found product's "Add" button (no JavaScript): one more of it on the
 /// order, the same search results again, and focus on that line's quantity.
-async fn add_found_product(read: &mut ReadConn, mut form: EntryForm) -> Result<EntryView, AppError> {
+async fn add_found_product(
+    read: &mut ReadConn,
+    mut form: EntryForm,
+) -> Result<EntryView, AppError> {
     let sku = std::mem::take(&mut form.add_sku).trim().to_uppercase();
     form.add_product(&sku);
     let mut view = build_view(read, form, FieldErrors::new()).await?;

@@ -81,7 +81,11 @@ impl EntryForm {
             .iter_mut()
             .find(|l| l.sku.trim().eq_ignore_ascii_case(&sku))
         {
-            let more = line.quantity.trim().parse::<u32>().map_or(1, |q| q.saturating_add(1));
+            let more = line
+                .quantity
+                .trim()
+                .parse::<u32>()
+                .map_or(1, |q| q.saturating_add(1));
             line.quantity = more.to_string();
             return;
         }

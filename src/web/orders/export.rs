@@ -8,12 +8,12 @@ use rocket::response::{self, Responder};
 use rocket::{Request, Response, get, routes};
 
 use super::list::ListParams;
+use crate::config::Settings;
+use crate::domain::Currency;
 use crate::error::AppError;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
 use crate::web::auth::CurrentUser;
-use crate::config::Settings;
-use crate::domain::Currency;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![export]

@@ -75,8 +75,7 @@ impl From<CustomerChoice> for CustomerHit {
 /// JSON whose strings cannot close a `<script>` or open a tag: `<`, `>` and
 /// `&` only ever occur inside JSON strings, where `\u003c` means the same.
 fn json_body(value: &impl Serialize) -> Result<(ContentType, String), AppError> {
-    let raw =
-        serde_json::to_string(value).map_err(|e| AppError::Internal(format!("json: {e}")))?;
+    let raw = serde_json::to_string(value).map_err(|e| AppError::Internal(format!("json: {e}")))?;
     let safe = raw
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
@@ -94,7 +93,10 @@ async fn products(
 ) -> Result<(ContentType, String), AppError> {
     let limit = limit.unwrap_or(lookup::MAX_RESULTS);
     let rows = lookup::products(&mut read.0, q.unwrap_or(""), limit).await?;
-    let hits: Vec<ProductHit> = rows.into_iter().map(|p| ProductHit::new(p, &chrome)).collect();
+    let hits: Vec<ProductHit> = rows
+        .into_iter()
+        .map(|p| ProductHit::new(p, &chrome))
+        .collect();
     json_body(&hits)
 }
 

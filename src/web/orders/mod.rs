@@ -9,8 +9,8 @@ mod entry;
 mod entry_form;
 mod export;
 mod list;
-mod print;
 mod lookup;
+mod print;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();

@@ -100,7 +100,9 @@ async fn slips_of(
 ) -> Result<RawHtml<String>, AppError> {
     let (orders, freshness) = printables::orders(&mut read.0, ids).await?;
     if orders.is_empty() {
-        return Err(AppError::NotFound("There is no such order to print.".into()));
+        return Err(AppError::NotFound(
+            "There is no such order to print.".into(),
+        ));
     }
     let missing = ids
         .iter()

@@ -15,7 +15,9 @@ use crate::error::AppError;
 use crate::queries::history::{self, HistoryEntry};
 use crate::queries::products::{self, ProductRow};
 use crate::web::PathId;
-use crate::web::{AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, page, render_page};
+use crate::web::{
+    AfterParams, AwaitChange, Chrome, FreshnessNote, ReadConn, filters, page, render_page,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
