@@ -9,6 +9,8 @@ mod concurrency;
 mod currency;
 mod customers;
 mod e2e;
+mod e2e_checks;
+mod e2e_flows;
 mod e2e_support;
 mod events;
 mod lookup;
