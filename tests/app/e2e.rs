@@ -14,7 +14,7 @@ use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 use orderdesk::commands::register_customer::{self, CustomerDetails, CustomerForm};
 
-use crate::e2e_checks::check_page;
+use crate::e2e_checks::{check_page, phone_menu_opens};
 use crate::e2e_flows::{Shop, bulk_pay_and_ship, enter_order_without_javascript, pick_list};
 use crate::e2e_support::{
     Driver, Server, browser, fetch_text, field, fill, follow, press, profile_dir, screenshot,
@@ -76,6 +76,7 @@ async fn scenario(c: &Client, no_js: &Client, base: &str, shop: &Shop) -> i64 {
     c.goto(&format!("{base}/login")).await.unwrap();
     problems.extend(check_page(c, "login").await);
     sign_in(c, base).await;
+    phone_menu_opens(c).await;
     enter_order_by_typing(c).await;
     problems.extend(check_page(c, "order-form").await);
     let id = place_order(c).await;
@@ -129,6 +130,20 @@ async fn type_and_pick(c: &Client, text: &str, pick: &str) {
 async fn enter_order_by_typing(c: &Client) {
     follow(c, "New order").await;
     wait_for(c, "//h1[normalize-space()='New order']", "the order form").await;
+    let more = c
+        .find(Locator::XPath("//button[@value='more_lines']"))
+        .await
+        .unwrap();
+    assert!(
+        !more.is_displayed().await.unwrap(),
+        "'More lines' hides when the script adds lines"
+    );
+    wait_for(
+        c,
+        "//button[normalize-space()='Add a line']",
+        "the script's Add a line",
+    )
+    .await;
     field(c, "Find by name, email or number")
         .await
         .click()

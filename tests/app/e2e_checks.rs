@@ -3,7 +3,7 @@
 //! no serious or critical violation, and no horizontal page scroll, at
 //! desktop (1280 px) and phone (390 px) width. Screenshots of both widths.
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 
 use crate::e2e_support::{STEP, screenshot};
 
@@ -95,4 +95,25 @@ pub async fn check_page(c: &Client, name: &str) -> Vec<String> {
     }
     c.set_window_size(1280, 1400).await.expect("window size");
     problems
+}
+
+/// At phone width the main navigation folds behind "Menu", which opens it.
+pub async fn phone_menu_opens(c: &Client) {
+    c.set_window_size(390, 1000).await.expect("window size");
+    let nav = c.find(Locator::Id("main-nav")).await.expect("the main nav");
+    assert!(
+        !nav.is_displayed().await.unwrap(),
+        "the nav is folded at 390 px"
+    );
+    let toggle = c
+        .find(Locator::XPath("//button[normalize-space()='Menu']"))
+        .await
+        .expect("the Menu button");
+    toggle.click().await.unwrap();
+    assert!(nav.is_displayed().await.unwrap(), "Menu opens the nav");
+    assert_eq!(
+        toggle.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+    c.set_window_size(1280, 1400).await.expect("window size");
 }

@@ -146,6 +146,14 @@ pub async fn enter_order_without_javascript(c: &Client) {
         .await
         .unwrap();
     wait_for(c, "//h1[normalize-space()='New order']", "the order form").await;
+    let more = c
+        .find(Locator::XPath("//button[@value='more_lines']"))
+        .await
+        .unwrap();
+    assert!(
+        more.is_displayed().await.unwrap(),
+        "'More lines' shows without script"
+    );
     fill(c, "Find by name, email or number", "grace").await;
     press(c, "Find customer").await;
     let pick = "//input[@type='radio' and @name='customer_pick']";
