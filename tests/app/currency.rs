@@ -107,3 +107,63 @@ fn an_unknown_currency_stops_the_app_from_starting_with_the_reason() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_yen_shop_enters_whole_yen_and_is_told_so_when_it_types_decimals() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.signed_in_with("clerk", &[("currency", "JPY")]).await;
+    let csrf = crate::http::session_csrf(&client).await;
+    let form = page(&client, "/products/new").await;
+    assert!(form.contains(r#"<label for="price">Price (JPY)</label>"#));
+    let before = app.snapshot().await;
+
+    let decimals = crate::http::post(
+        &client,
+        "/products",
+        &[
+            ("csrf_token", &csrf),
+            ("sku", "BOWL"),
+            ("name", "Bowl"),
+            ("description", ""),
+            ("price", "15.00"),
+            ("active", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(decimals.status(), Status::UnprocessableEntity);
+    assert!(
+        decimals
+            .into_string()
+            .await
+            .unwrap()
+            .contains("enter a whole amount without decimals, e.g. 1500")
+    );
+    assert_eq!(app.snapshot().await, before);
+
+    let created = crate::http::post(
+        &client,
+        "/products",
+        &[
+            ("csrf_token", &csrf),
+            ("sku", "BOWL"),
+            ("name", "Bowl"),
+            ("description", ""),
+            ("price", "1500"),
+            ("active", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), Status::SeeOther);
+    assert_eq!(
+        app.scalar("SELECT price_cents FROM products WHERE sku = 'BOWL'")
+            .await,
+        1500
+    );
+    app.refresh().await;
+    let id = app
+        .scalar("SELECT id FROM products WHERE sku = 'BOWL'")
+        .await;
+    let detail = page(&client, &format!("/products/{id}")).await;
+    assert!(detail.contains("<dt>Price</dt><dd>¥1,500</dd>"), "{detail}");
+    assert!(detail.contains(r#"<input id="price" name="price" value="1500""#));
+}

@@ -65,7 +65,7 @@ pub async fn page(
     let edit = forms
         .edit
         .clone()
-        .or_else(|| product.as_ref().map(EditForm::of))
+        .or_else(|| product.as_ref().map(|p| EditForm::of(p, chrome.currency)))
         .unwrap_or_default();
     Ok(DetailPage {
         chrome,
