@@ -100,7 +100,7 @@ async fn euros_use_their_symbol_and_separators_and_the_form_knows_them() {
 fn an_unknown_currency_stops_the_app_from_starting_with_the_reason() {
     let figment = orderdesk::config::Settings::figment().merge(("currency", "XYZ"));
 
-    let error = orderdesk::build_rocket(figment).err().expect("an error");
+    let error = orderdesk::build_rocket(figment).expect_err("an error");
 
     assert!(
         error.contains(r#""XYZ" is not an ISO 4217 currency code"#),

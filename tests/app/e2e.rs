@@ -120,6 +120,7 @@ async fn type_and_pick(c: &Client, text: &str, pick: &str) {
         "//ul[@id='lookup-list']/li[@role='option' and contains(normalize-space(), '{pick}')]"
     );
     wait_for(c, &option, &format!("the suggestion {pick:?}")).await;
+    screenshot(c, &format!("type-ahead-{text}.png")).await;
     let active = c.active_element().await.unwrap();
     // The first suggestion is the one: Enter picks it (arrow keys choose others).
     active.send_keys(&Key::Down.to_string()).await.unwrap();

@@ -72,7 +72,7 @@ async fn a_packing_slip_has_the_shop_the_address_and_the_lines_without_prices() 
         slip.contains(r#"<td><code>TEE</code></td><td>Product TEE</td><td class="num">2</td>"#)
     );
     assert!(slip.contains(r#"<th scope="row" colspan="3">Items</th><td class="num">3</td>"#));
-    assert!(!slip.contains("$"), "a packing slip shows no prices");
+    assert!(!slip.contains('$'), "a packing slip shows no prices");
 }
 
 #[tokio::test]

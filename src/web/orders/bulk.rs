@@ -76,7 +76,7 @@ impl BulkPage {
 #[derive(rocket::Responder)]
 pub enum BulkResponse {
     Page((Status, RawHtml<String>)),
-    Slips(Redirect),
+    Slips(Box<Redirect>),
 }
 
 #[post("/orders/bulk", data = "<form>")]
@@ -90,7 +90,7 @@ async fn bulk(
     let step = match form.action.as_str() {
         "pay" => BulkStep::Pay,
         "ship" => BulkStep::Ship,
-        "slips" => return Ok(slips(chrome, form.selected())?),
+        "slips" => return slips(chrome, form.selected()),
         other => {
             let problem = format!("{other:?} is not a bulk action; nothing was done.");
             return answer(
@@ -147,10 +147,10 @@ fn slips(chrome: Chrome, selected: &[String]) -> Result<BulkResponse, AppError> 
             if !ids.is_empty() && ids.len() <= MAX_BULK_ORDERS && ids.iter().all(|i| *i > 0) =>
         {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            return Ok(BulkResponse::Slips(Redirect::to(format!(
+            return Ok(BulkResponse::Slips(Box::new(Redirect::to(format!(
                 "/orders/slips?ids={}",
                 list.join(",")
-            ))));
+            )))));
         }
         Ok(ids) if ids.is_empty() => "Select at least one order to print.".to_owned(),
         Ok(_) => format!("Select between 1 and {MAX_BULK_ORDERS} orders to print."),
