@@ -8,6 +8,7 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::db::pools::PoolOptions;
+use crate::domain::Currency;
 use crate::observability::LogFormat;
 
 /// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
@@ -46,6 +47,13 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// `text` (default) or `json`: one JSON object per log line.
     pub log_format: LogFormat,
+    /// The shop's ISO 4217 currency: how amounts are written and in which minor
+    /// unit they are stored (cents for USD, yen for JPY). An unknown code stops start-up.
+    pub currency: Currency,
+    /// The shop's name, printed on packing slips and invoices.
+    pub shop_name: String,
+    /// The shop's postal address (lines separated by newlines), printed on slips and invoices.
+    pub shop_address: String,
 }
 
 impl Default for Settings {
@@ -65,6 +73,9 @@ impl Default for Settings {
             secure_cookies: false,
             metrics_token: None,
             log_format: LogFormat::Text,
+            currency: Currency::USD,
+            shop_name: "OrderDesk Demo Shop".into(),
+            shop_address: String::new(),
         }
     }
 }

@@ -1,15 +1,27 @@
-// Order entry, progressively enhanced: "Add a line" without a round trip,
-// and live line and order totals for lines whose price the server showed.
-// Without this script the form works the same through its buttons.
+// Order entry, progressively enhanced: type-ahead for customers and products
+// (from /orders/lookup/*, JSON), "Add a line" without a round trip, Enter in a
+// quantity adds a line, and live totals in the shop's currency. Without this
+// script the form works the same through its buttons.
 (function () {
   "use strict";
+  var form = document.getElementById("order-form");
   var table = document.getElementById("lines");
-  if (!table) { return; }
+  if (!form || !table) { return; }
   var body = table.tBodies[0];
-  var money = function (cents) {
-    var s = (Math.abs(cents) / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return (cents < 0 ? "-" : "") + s;
+
+  // Money as the server writes it (symbol, grouping, minor units from the form's data-*).
+  var cur = form.dataset;
+  var exponent = parseInt(cur.exponent || "2", 10);
+  var money = function (minor) {
+    var abs = Math.abs(minor);
+    var unit = Math.pow(10, exponent);
+    var whole = String(Math.floor(abs / unit)).replace(/\B(?=(\d{3})+(?!\d))/g, cur.group || ",");
+    var frac = exponent > 0 ? (cur.decimal || ".") + String(abs % unit).padStart(exponent, "0") : "";
+    var amount = whole + frac;
+    var sign = minor < 0 ? "-" : "";
+    return cur.symbolFirst === "true" ? sign + (cur.symbol || "") + amount : sign + amount + (cur.symbol || "");
   };
+
   var recalc = function () {
     var total = 0;
     Array.prototype.forEach.call(body.rows, function (row) {
@@ -25,21 +37,188 @@
     var out = document.getElementById("order-total");
     if (out && body.querySelector("tr[data-price]")) { out.textContent = money(total); }
   };
-  body.addEventListener("input", function (e) {
-    var row = e.target.closest("tr");
-    if (row && e.target.name && /\.sku$/.test(e.target.name)) {
-      // A changed SKU has no known price until the server looks it up.
-      row.removeAttribute("data-price");
-      var cell = row.querySelector(".line-total");
-      if (cell) { cell.textContent = ""; }
+
+  // One listbox, shown under whichever combobox is in use.
+  var list = document.createElement("ul");
+  list.id = "lookup-list";
+  list.className = "lookup";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Suggestions");
+  list.hidden = true;
+  form.appendChild(list);
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  form.appendChild(live);
+
+  var state = { input: null, items: [], active: -1, timer: 0, seq: 0 };
+
+  var close = function () {
+    list.hidden = true;
+    list.textContent = "";
+    state.items = [];
+    state.active = -1;
+    if (state.input) {
+      state.input.setAttribute("aria-expanded", "false");
+      state.input.removeAttribute("aria-activedescendant");
+    }
+  };
+
+  var setActive = function (i) {
+    var options = list.querySelectorAll("[role=option]");
+    if (!options.length) { return; }
+    state.active = (i + options.length) % options.length;
+    Array.prototype.forEach.call(options, function (o, k) {
+      o.setAttribute("aria-selected", k === state.active ? "true" : "false");
+    });
+    state.input.setAttribute("aria-activedescendant", options[state.active].id);
+    options[state.active].scrollIntoView({ block: "nearest" });
+  };
+
+  var label = function (kind, item) {
+    if (kind === "customers") { return item.name + " <" + item.email + "> (#" + item.id + ")"; }
+    return item.sku + " \u2014 " + item.name + " \u00b7 " + item.price + " \u00b7 " + item.available + " available";
+  };
+
+  var show = function (kind, items) {
+    list.textContent = "";
+    state.items = items;
+    state.active = -1;
+    items.forEach(function (item, i) {
+      var li = document.createElement("li");
+      li.id = "lookup-option-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.textContent = label(kind, item);
+      if (item.note) {
+        li.className = "unavailable";
+        var note = document.createElement("strong");
+        note.textContent = " (" + item.note + ")";
+        li.appendChild(note);
+      }
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      list.appendChild(li);
+    });
+    if (!items.length) {
+      var none = document.createElement("li");
+      none.className = "none";
+      none.textContent = "Nothing matches";
+      list.appendChild(none);
+    }
+    // Fixed under the input, so no scrolling card clips it.
+    var box = state.input.getBoundingClientRect();
+    list.style.left = Math.max(0, Math.min(box.left, window.innerWidth - 260)) + "px";
+    list.style.top = box.bottom + "px";
+    list.style.width = Math.max(box.width, 240) + "px";
+    list.hidden = false;
+    state.input.setAttribute("aria-expanded", "true");
+    live.textContent = items.length + (items.length === 1 ? " suggestion" : " suggestions");
+  };
+
+  var lookup = function (input) {
+    var kind = input.getAttribute("data-lookup");
+    var q = input.value.trim();
+    if (!q) { close(); return; }
+    var seq = ++state.seq;
+    fetch("/orders/lookup/" + kind + "?q=" + encodeURIComponent(q), {
+      headers: { Accept: "application/json" }, credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (items) { if (seq === state.seq && state.input === input) { show(kind, items); } })
+      .catch(function () { close(); });
+  };
+
+  var chooseCustomer = function (input, c) {
+    document.getElementById("customer_id").value = String(c.id);
+    input.value = c.name;
+    var chosen = document.getElementById("customer-chosen");
+    chosen.textContent = "Ordering for ";
+    var strong = document.createElement("strong");
+    strong.textContent = c.name;
+    chosen.appendChild(strong);
+    chosen.appendChild(document.createTextNode(" <" + c.email + "> (#" + c.id + ")"));
+  };
+
+  var chooseProduct = function (input, p) {
+    var row = input.closest("tr");
+    input.value = p.sku;
+    row.setAttribute("data-price", String(p.price_cents));
+    row.cells[2].textContent = p.name + " (" + p.available + " available)";
+    if (p.note) {
+      var note = document.createElement("p");
+      note.className = "error";
+      note.textContent = p.sku + " is " + p.note;
+      row.cells[2].appendChild(note);
+    }
+    row.cells[3].textContent = p.price;
+    var qty = row.querySelector("input[name$='.quantity']");
+    if (!qty.value) { qty.value = "1"; }
+    recalc();
+    qty.focus();
+    qty.select();
+  };
+
+  var choose = function (i) {
+    var input = state.input, item = state.items[i];
+    if (!input || !item) { return; }
+    close();
+    if (input.getAttribute("data-lookup") === "customers") { chooseCustomer(input, item); } else { chooseProduct(input, item); }
+  };
+
+  var enhance = function (input) {
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", "lookup-list");
+  };
+  Array.prototype.forEach.call(form.querySelectorAll("input[data-lookup]"), enhance);
+
+  form.addEventListener("input", function (e) {
+    var input = e.target;
+    if (input.hasAttribute("data-lookup")) {
+      if (state.input !== input) { close(); state.input = input; }
+      if (input.getAttribute("data-lookup") === "products") {
+        // A changed product has no known price until one is picked or the server looks it up.
+        var row = input.closest("tr");
+        row.removeAttribute("data-price");
+        row.querySelector(".line-total").textContent = "";
+      }
+      clearTimeout(state.timer);
+      state.timer = setTimeout(function () { lookup(input); }, 150);
     }
     recalc();
   });
-  var add = document.createElement("button");
-  add.type = "button";
-  add.className = "secondary";
-  add.textContent = "Add a line";
-  add.addEventListener("click", function () {
+
+  form.addEventListener("keydown", function (e) {
+    var input = e.target;
+    var open = !list.hidden && state.input === input;
+    if (input.hasAttribute && input.hasAttribute("data-lookup")) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (!open) { state.input = input; lookup(input); return; }
+        e.preventDefault();
+        setActive(state.active + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Enter" && open) {
+        e.preventDefault();
+        choose(state.active >= 0 ? state.active : 0);
+      } else if (e.key === "Escape" && open) {
+        e.preventDefault();
+        close();
+      }
+    } else if (e.key === "Enter" && input.name && /^lines\[\d+\]\.quantity$/.test(input.name)) {
+      // Enter in a quantity: on to the next line (a new one after the last)
+      // rather than submitting the order.
+      e.preventDefault();
+      var next = input.closest("tr").nextElementSibling;
+      if (next) { next.querySelector("input").focus(); } else { addLine(); }
+    }
+  });
+
+  form.addEventListener("focusout", function (e) {
+    if (e.target === state.input) { setTimeout(close, 100); }
+  });
+  window.addEventListener("resize", close);
+  window.addEventListener("scroll", function (e) { if (e.target !== list) { close(); } }, true);
+
+  var addLine = function () {
     var last = body.rows[body.rows.length - 1];
     var index = body.rows.length;
     var row = last.cloneNode(true);
@@ -51,14 +230,25 @@
         if (v) { el.setAttribute(attr, v.replace(/\d+/, String(index))); }
       });
       if (el.tagName === "LABEL") { el.textContent = el.textContent.replace(/\d+/, String(index + 1)); }
-      if (el.tagName === "INPUT") { el.value = ""; }
+      if (el.tagName === "INPUT") {
+        el.value = "";
+        el.removeAttribute("autofocus");
+        el.removeAttribute("aria-activedescendant");
+        if (el.hasAttribute("data-lookup")) { el.setAttribute("aria-expanded", "false"); }
+      }
     });
     Array.prototype.forEach.call(row.querySelectorAll("td:not(:first-child):not(:nth-child(2))"), function (td) {
       td.textContent = "";
     });
     body.appendChild(row);
     row.querySelector("input").focus();
-  });
+  };
+
+  var add = document.createElement("button");
+  add.type = "button";
+  add.className = "secondary";
+  add.textContent = "Add a line";
+  add.addEventListener("click", addLine);
   table.parentNode.insertBefore(add, table.nextSibling);
   // The round-trip fallback is not needed when lines can be added here.
   var more = document.querySelector("button[value='more_lines']");

@@ -30,11 +30,18 @@ pub struct ProductDetails {
 }
 
 impl ProductDetails {
-    /// Parses the editable fields, recording errors into `errors`.
+    /// Parses the editable fields, recording errors into `errors`; the price
+    /// in a currency with two decimals.
     pub fn parse(form: &ProductForm, errors: &mut FieldErrors) -> Option<Self> {
+        Self::parse_in(form, 2, errors)
+    }
+
+    /// [`Self::parse`] with the price in a currency with `exponent` decimals
+    /// (the shop's: 0 for JPY), stored in its minor unit.
+    pub fn parse_in(form: &ProductForm, exponent: u32, errors: &mut FieldErrors) -> Option<Self> {
         let name = errors.check("name", Name::parse(&form.name));
         let description = errors.check("description", parse_description(&form.description));
-        let price = errors.check("price", Money::parse(&form.price));
+        let price = errors.check("price", Money::parse_in(&form.price, exponent));
         Some(Self {
             name: name?,
             description: description?,
@@ -55,9 +62,16 @@ impl TryFrom<&ProductForm> for CreateProduct {
     type Error = FieldErrors;
 
     fn try_from(form: &ProductForm) -> Result<Self, FieldErrors> {
+        Self::parse_in(form, 2)
+    }
+}
+
+impl CreateProduct {
+    /// Parses the form with the price in a currency with `exponent` decimals.
+    pub fn parse_in(form: &ProductForm, exponent: u32) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let sku = errors.check("sku", Sku::parse(&form.sku));
-        let details = ProductDetails::parse(form, &mut errors);
+        let details = ProductDetails::parse_in(form, exponent, &mut errors);
         match (sku, details) {
             (Some(sku), Some(details)) if errors.is_empty() => Ok(Self { sku, details }),
             _ => Err(errors),

@@ -7,6 +7,7 @@ mod events;
 mod order_lifecycle;
 
 pub mod adjust_stock;
+pub mod bulk_orders;
 pub mod cancel_order;
 pub mod change_password;
 pub mod change_role;

@@ -2,6 +2,7 @@
 //! commands only ever see values that are already valid ("parse, don't validate").
 
 mod actor;
+mod currency;
 mod field_errors;
 mod money;
 mod order_status;
@@ -10,6 +11,7 @@ mod staff;
 mod text;
 
 pub use actor::Actor;
+pub use currency::Currency;
 pub use field_errors::FieldErrors;
 pub use money::Money;
 pub use money::format_cents;

@@ -2,28 +2,51 @@
 
 use std::fmt;
 
-/// The largest price or amount a form may enter: 1,000,000.00.
-const MAX_CENTS: i64 = 100_000_000;
+/// The largest price or amount a form may enter: 1,000,000.00 (in major units).
+const MAX_MAJOR: i64 = 1_000_000;
+const MAX_CENTS: i64 = MAX_MAJOR * 100;
 
 /// A positive amount of money in cents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(i64);
 
 impl Money {
-    /// Parses `"12"`, `"12.5"` or `"12.50"` (an optional leading currency sign and
-    /// thousands separators are not accepted: staff type plain amounts).
+    /// Parses `"12"`, `"12.5"` or `"12.50"` in a currency with two decimals
+    /// (an optional leading currency sign and thousands separators are not
+    /// accepted: staff type plain amounts).
     pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::parse_in(raw, 2)
+    }
+
+    /// Parses a plain amount in a currency with `exponent` decimals into its
+    /// minor unit: `"12.50"` is 1250 with 2, `"1500"` is 1500 yen with 0.
+    pub fn parse_in(raw: &str, exponent: u32) -> Result<Self, String> {
+        // ISO 4217 has no currency with more than four decimals.
+        let exponent = exponent.min(4);
+        let example = match exponent {
+            0 => "1500".to_owned(),
+            e => format!("12.{:0<width$}", 5, width = e as usize),
+        };
         let s = raw.trim();
         if s.is_empty() {
-            return Err("enter an amount, e.g. 12.50".into());
+            return Err(format!("enter an amount, e.g. {example}"));
         }
         let (whole, frac) = match s.split_once('.') {
             Some((w, f)) => (w, f),
             None => (s, ""),
         };
         let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
-        if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 {
-            return Err("enter an amount with at most two decimals, e.g. 12.50".into());
+        let decimals = exponent as usize;
+        if whole.is_empty()
+            || !digits(whole)
+            || !digits(frac)
+            || frac.len() > decimals
+            || (decimals == 0 && s.contains('.'))
+        {
+            return Err(match exponent {
+                0 => format!("enter a whole amount without decimals, e.g. {example}"),
+                e => format!("enter an amount with at most {e} decimals, e.g. {example}"),
+            });
         }
         if whole.len() > 9 {
             return Err("amount is too large".into());
@@ -31,12 +54,21 @@ impl Money {
         let whole: i64 = whole
             .parse()
             .map_err(|_| "amount is too large".to_string())?;
-        let frac: i64 = match frac.len() {
-            0 => 0,
-            1 => frac.parse::<i64>().unwrap_or(0) * 10,
-            _ => frac.parse::<i64>().unwrap_or(0),
+        let scale = 10_i64.pow(exponent);
+        let frac: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse::<i64>().unwrap_or(0)
+                * 10_i64.pow(exponent - u32::try_from(frac.len()).unwrap_or(exponent))
         };
-        Self::from_cents(whole * 100 + frac)
+        let minor = whole * scale + frac;
+        if minor <= 0 {
+            Err("amount must be greater than zero".into())
+        } else if minor > MAX_MAJOR * scale {
+            Err(format!("amount must be at most {MAX_MAJOR}"))
+        } else {
+            Ok(Self(minor))
+        }
     }
 
     /// A positive amount up to the maximum.
@@ -98,6 +130,25 @@ mod tests {
         ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn parses_in_the_currencys_minor_unit() {
+        assert_eq!(Money::parse_in("1500", 0).unwrap().cents(), 1500);
+        assert_eq!(Money::parse_in("1.234", 3).unwrap().cents(), 1234);
+        assert_eq!(Money::parse_in("1.5", 3).unwrap().cents(), 1500);
+        assert_eq!(
+            Money::parse_in("15.00", 0),
+            Err("enter a whole amount without decimals, e.g. 1500".into())
+        );
+        assert_eq!(
+            Money::parse_in("1000001", 0),
+            Err("amount must be at most 1000000".into())
+        );
+        assert_eq!(
+            Money::parse_in("1.2345", 3),
+            Err("enter an amount with at most 3 decimals, e.g. 12.500".into())
+        );
     }
 
     #[test]

@@ -5,15 +5,16 @@ use std::fmt::Write;
 
 use crate::queries::dashboard::DayRow;
 
-use super::filters::format_money;
+use crate::domain::Currency;
 
 const W: f64 = 720.0;
 const H: f64 = 220.0;
 const PAD_LEFT: f64 = 70.0;
 const PAD_BOTTOM: f64 = 28.0;
 
-/// Daily revenue as bars, one per day, with a y-axis in money.
-pub fn daily_revenue(days: &[DayRow]) -> String {
+/// Daily revenue as bars, one per day, with a y-axis in the shop's currency
+/// (whole units: `$1,200.00`, `¥1,200`).
+pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
     let max = days
         .iter()
         .map(|d| d.revenue_cents)
@@ -28,8 +29,10 @@ pub fn daily_revenue(days: &[DayRow]) -> String {
     )]
     let bar_w = plot_w / days.len().max(1) as f64;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="Daily revenue, last {} days"><title>Daily revenue</title>"#,
-        days.len()
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="Daily revenue in {}, last {} days"><title>Daily revenue ({})</title>"#,
+        currency.code(),
+        days.len(),
+        currency.code()
     );
     for step in 0..=4 {
         let value = max * step / 4;
@@ -43,7 +46,7 @@ pub fn daily_revenue(days: &[DayRow]) -> String {
             r#"<line x1="{PAD_LEFT}" x2="{W}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="axis" text-anchor="end">{}</text>"#,
             PAD_LEFT - 6.0,
             y + 4.0,
-            format_money(value - value % 100)
+            currency.format(value - value % currency.minor_per_major())
         );
     }
     for (i, d) in days.iter().enumerate() {
@@ -62,7 +65,7 @@ pub fn daily_revenue(days: &[DayRow]) -> String {
             10.0 + plot_h - h,
             (bar_w - 2.0).max(1.0),
             d.day.format("%a %d %b"),
-            format_money(d.revenue_cents),
+            currency.format(d.revenue_cents),
             d.orders
         );
         // Every seventh day counted back from today, so labels never crowd.

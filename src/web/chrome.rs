@@ -1,9 +1,12 @@
 //! `Chrome`: what the layout needs on every page: who is signed in, the CSRF
-//! token for forms, and the flash message left by the last redirect.
+//! token for forms, the flash message left by the last redirect, and the
+//! shop's currency, which the `money` filter reads as a runtime value.
 
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 
 use super::auth::CurrentUser;
+use crate::config::Settings;
+use crate::domain::Currency;
 
 /// The signed-in user as the layout shows them.
 #[derive(Debug, Clone)]
@@ -26,6 +29,8 @@ pub struct Chrome {
     pub user: Option<UserBadge>,
     pub csrf_token: String,
     pub flash: Option<Flash>,
+    /// The `currency` setting: how every amount on the page is written.
+    pub currency: Currency,
 }
 
 impl Chrome {
@@ -38,6 +43,7 @@ impl Chrome {
             }),
             csrf_token: user.csrf_token().to_owned(),
             flash: None,
+            currency: Currency::default(),
         }
     }
 
@@ -66,9 +72,22 @@ impl<'r> FromRequest<'r> for Chrome {
             .succeeded()
             .flatten()
             .map(Flash::from);
+        let currency = req
+            .rocket()
+            .state::<Settings>()
+            .map(|s| s.currency)
+            .unwrap_or_default();
         Outcome::Success(Chrome {
             flash,
+            currency,
             ..Chrome::for_user(&user)
         })
+    }
+}
+
+/// Templates read the currency as askama's runtime value `currency`.
+impl askama::Values for Chrome {
+    fn get_value<'a>(&'a self, key: &str) -> Option<&'a dyn std::any::Any> {
+        (key == "currency").then_some(&self.currency as &dyn std::any::Any)
     }
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use super::{Chrome, FreshnessNote, ReadConn, charts, filters, render};
+use super::{Chrome, FreshnessNote, ReadConn, charts, filters, page, render_page};
 use crate::error::AppError;
 use crate::queries::dashboard::{self, Dashboard};
 
@@ -23,6 +23,8 @@ struct DashboardPage {
     freshness: FreshnessNote,
 }
 
+page!(DashboardPage);
+
 impl DashboardPage {
     fn waiting(&self, status: &str) -> i64 {
         self.d
@@ -36,8 +38,8 @@ impl DashboardPage {
 #[get("/")]
 async fn show(chrome: Chrome, mut conn: ReadConn) -> Result<RawHtml<String>, AppError> {
     let d = dashboard::load(&mut conn.0, Utc::now().date_naive()).await?;
-    render(&DashboardPage {
-        revenue_chart: charts::daily_revenue(&d.daily),
+    render_page(&DashboardPage {
+        revenue_chart: charts::daily_revenue(&d.daily, chrome.currency),
         status_chart: charts::status_bars(&d.status_counts),
         freshness: FreshnessNote::of(&d.freshness),
         chrome,

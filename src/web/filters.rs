@@ -1,4 +1,5 @@
-//! Askama filters for the templates: money, times, freshness wording.
+//! Askama filters for the templates: money (in the shop's currency), times,
+//! freshness wording.
 //! Templates bring them in with `use crate::web::filters;` beside the struct.
 #![allow(
     clippy::inline_always,
@@ -8,10 +9,14 @@
 use askama::Values;
 use chrono::{DateTime, Utc};
 
-/// Cents as `1,234.50`.
+use crate::domain::Currency;
+
+/// An amount in minor units in the shop's currency (`$1,234.50`, `¥1,500`),
+/// read from the runtime value `currency` that [`super::render_page`] passes.
 #[askama::filter_fn]
-pub fn money(cents: &i64, _: &dyn Values) -> askama::Result<String> {
-    Ok(format_money(*cents))
+pub fn money(minor: &i64, values: &dyn Values) -> askama::Result<String> {
+    let currency: &Currency = askama::get_value(values, "currency")?;
+    Ok(currency.format(*minor))
 }
 
 /// A timestamp as `2026-11-24 14:03` (UTC).
@@ -29,21 +34,6 @@ pub fn opt_datetime(at: &Option<DateTime<Utc>>, _: &dyn Values) -> askama::Resul
     ))
 }
 
-/// Thousands separators and two decimals; negative amounts keep their sign.
-pub fn format_money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let whole = (abs / 100).to_string();
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{:02}", abs % 100)
-}
-
 /// "5 s ago", "3 min ago", "2 h ago", "4 d ago".
 pub fn ago(seconds: i64) -> String {
     match seconds {
@@ -57,13 +47,6 @@ pub fn ago(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(format_money(0), "0.00");
-        assert_eq!(format_money(123_456_789), "1,234,567.89");
-        assert_eq!(format_money(-100_050), "-1,000.50");
-    }
 
     #[test]
     fn ages_read_naturally() {

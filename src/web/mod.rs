@@ -101,6 +101,35 @@ pub(crate) fn render(
         .map_err(|e| crate::error::AppError::Internal(format!("template: {e}")))
 }
 
+/// A page template: it carries the layout's [`Chrome`], whose currency the
+/// `money` filter uses. [`render_page`] needs it; [`page!`] implements it.
+pub(crate) trait Page: askama::Template {
+    fn chrome(&self) -> &Chrome;
+}
+
+/// Implements [`Page`] for page structs with a `chrome` field.
+macro_rules! page {
+    ($($page:ty),+ $(,)?) => {
+        $(impl $crate::web::Page for $page {
+            fn chrome(&self) -> &$crate::web::Chrome {
+                &self.chrome
+            }
+        })+
+    };
+}
+pub(crate) use page;
+
+/// Renders a page whose amounts are written in the shop's currency; a
+/// template error is a 500. (A template that shows money through [`render`]
+/// fails loudly: the filter finds no currency.)
+pub(crate) fn render_page(
+    page: &impl Page,
+) -> Result<rocket::response::content::RawHtml<String>, crate::error::AppError> {
+    page.render_with_values(page.chrome())
+        .map(rocket::response::content::RawHtml)
+        .map_err(|e| crate::error::AppError::Internal(format!("template: {e}")))
+}
+
 fn catcher_page(
     status: rocket::http::Status,
     message: &str,

@@ -145,16 +145,17 @@ impl Drop for Driver {
     }
 }
 
-/// The session's throwaway Chromium profile, under `target/e2e/`.
-pub fn profile_dir() -> PathBuf {
+/// A session's throwaway Chromium profile, under `target/e2e/`.
+pub fn profile_dir(name: &str) -> PathBuf {
     target_dir()
         .join("e2e")
-        .join(format!("chrome-profile-{}", std::process::id()))
+        .join(format!("chrome-profile-{}-{name}", std::process::id()))
 }
 
-/// A headless Chromium session: no network beyond localhost, a fresh profile.
-pub async fn browser(driver: &Driver) -> Client {
-    let profile = profile_dir();
+/// A headless Chromium session: no network beyond localhost, a fresh profile
+/// named `name`; with `javascript` false, pages run no script (the no-JS path).
+pub async fn browser(driver: &Driver, name: &str, javascript: bool) -> Client {
+    let profile = profile_dir(name);
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).unwrap();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -167,6 +168,7 @@ pub async fn browser(driver: &Driver) -> Client {
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,1400",
                 format!("--user-data-dir={}", profile.display()),
+                format!("--blink-settings=scriptEnabled={javascript}"),
             ],
         },
     });
@@ -240,6 +242,22 @@ pub async fn wait_for(c: &Client, xpath: &str, what: &str) -> Element {
         .for_element(Locator::XPath(xpath))
         .await
         .unwrap_or_else(|e| panic!("e2e: waited {STEP:?} for {what} ({xpath}): {e}"))
+}
+
+/// Loads `url` until `xpath` matches (the read model may need a moment), at most [`STEP`].
+pub async fn goto_until(c: &Client, url: &str, xpath: &str, what: &str) -> Element {
+    let deadline = Instant::now() + STEP;
+    loop {
+        c.goto(url).await.unwrap();
+        if let Ok(found) = c.find(Locator::XPath(xpath)).await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "e2e: waited {STEP:?} for {what} at {url} ({xpath})"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 /// Saves a PNG of the viewport under `target/e2e/`; returns its path.

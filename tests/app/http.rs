@@ -31,7 +31,12 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
 impl TestApp {
     /// A client of the whole app on this test's database.
     pub async fn client(&self) -> Client {
-        let figment = Settings::figment()
+        self.client_with(&[]).await
+    }
+
+    /// A client of the whole app with some settings overridden, e.g. `("currency", "JPY")`.
+    pub async fn client_with(&self, settings: &[(&str, &str)]) -> Client {
+        let mut figment = Settings::figment()
             .merge(("database_url", &self.db.url))
             .merge(("read_database_url", &self.db.url))
             .merge(("pool_size", 4))
@@ -40,6 +45,9 @@ impl TestApp {
             // that is not running.
             .merge(("maintainer_enabled", false))
             .merge(("read_your_writes_wait_ms", 0));
+        for (key, value) in settings {
+            figment = figment.merge((*key, *value));
+        }
         Client::tracked(orderdesk::build_rocket(figment).unwrap())
             .await
             .unwrap()
@@ -76,8 +84,13 @@ impl TestApp {
 
     /// A client signed in as a new account named after `role`; returns it and the user's id.
     pub async fn signed_in(&self, role: &str) -> (Client, i64) {
+        self.signed_in_with(role, &[]).await
+    }
+
+    /// [`Self::signed_in`] on an app with some settings overridden.
+    pub async fn signed_in_with(&self, role: &str, settings: &[(&str, &str)]) -> (Client, i64) {
         let id = self.user(role, role).await;
-        let client = self.client().await;
+        let client = self.client_with(settings).await;
         let status = sign_in(&client, role, PASSWORD).await.status();
         assert_eq!(status, Status::SeeOther, "sign-in as {role}");
         (client, id)

@@ -3,21 +3,28 @@
 
 mod helpers;
 
+mod bulk;
 mod cli;
 mod concurrency;
+mod currency;
 mod customers;
 mod e2e;
+mod e2e_checks;
+mod e2e_flows;
 mod e2e_support;
 mod events;
+mod lookup;
 mod maintainer;
 mod migrations;
 mod observability;
+mod order_entry;
 mod orders;
 mod pages_customers;
 mod pages_http;
 mod pages_orders;
 mod pages_products;
 mod pages_stock;
+mod printables;
 mod products;
 mod queries;
 mod read_models;

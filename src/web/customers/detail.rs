@@ -14,7 +14,8 @@ use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::{self, HistoryEntry};
 use crate::web::PathId;
 use crate::web::{
-    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, render,
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
+    render_page,
 };
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -45,6 +46,8 @@ pub struct DetailPage {
     errors: FieldErrors,
     conflict: Option<Conflict>,
 }
+
+page!(DetailPage);
 
 /// Reads the customer, their orders and history, and fills the page.
 pub async fn page(
@@ -89,5 +92,5 @@ async fn show(
     if page.detail.customer.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no customer {id}.")));
     }
-    render(&page)
+    render_page(&page)
 }

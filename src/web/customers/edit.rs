@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::customers::CustomerRow;
 use crate::web::PathId;
-use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render};
+use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![update]
@@ -120,5 +120,5 @@ async fn update(
         Err(e) => return Err(e.into()),
     };
     let page = page(&mut read.0, chrome, id, AwaitChange::default(), state).await?;
-    Ok(FormAnswer::refused(status, render(&page)?))
+    Ok(FormAnswer::refused(status, render_page(&page)?))
 }

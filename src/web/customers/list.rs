@@ -8,7 +8,7 @@ use rocket::{get, routes};
 use crate::error::AppError;
 use crate::queries::customers::{self, CustomerFilter, CustomerRow};
 use crate::web::params::{page_size, query_string};
-use crate::web::{Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![index]
@@ -33,6 +33,8 @@ struct ListPage {
     next_url: Option<String>,
     freshness: FreshnessNote,
 }
+
+page!(ListPage);
 
 #[get("/customers?<params..>")]
 async fn index(
@@ -59,7 +61,7 @@ async fn index(
         ];
         format!("/customers?{}", query_string(&query))
     });
-    render(&ListPage {
+    render_page(&ListPage {
         freshness: FreshnessNote::one(&page.freshness),
         rows: page.rows,
         chrome,

@@ -11,8 +11,8 @@ use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
 use crate::web::{
-    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters,
-    render,
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters, page,
+    render_page,
 };
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -29,6 +29,8 @@ struct DetailPage {
     await_change: AwaitChange,
     freshness: FreshnessNote,
 }
+
+page!(DetailPage);
 
 impl DetailPage {
     fn can(&self, next: &str) -> bool {
@@ -56,7 +58,7 @@ async fn show(
     if page.order.is_none() && page.history.is_empty() {
         return Err(AppError::NotFound(format!("There is no order #{id}.")));
     }
-    render(&DetailPage {
+    render_page(&DetailPage {
         chrome,
         id,
         order: page.order,

@@ -1,6 +1,7 @@
 //! Order entry: `GET /orders/new` and `POST /orders`. One form, several
 //! buttons: find a customer, register one inline, find products, update the
-//! totals, add lines, place the order. Only "place" and "register" run a
+//! totals, add lines (or a found product, with its "Add" button), place
+//! the order. Only "place" and "register" run a
 //! command; the rest re-render the form with every value kept.
 
 use askama::Template;
@@ -18,7 +19,7 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::order_entry;
 use crate::web::auth::CsrfForm;
-use crate::web::{Chrome, ReadConn, Staff, WriteConn, filters, render};
+use crate::web::{Chrome, ReadConn, Staff, WriteConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![new, submit]
@@ -30,6 +31,8 @@ struct EntryPage {
     chrome: Chrome,
     v: EntryView,
 }
+
+page!(EntryPage);
 
 /// A re-rendered form, or the redirect to the placed order.
 #[derive(rocket::Responder)]
@@ -45,7 +48,7 @@ async fn new(
     mut read: ReadConn,
 ) -> Result<RawHtml<String>, AppError> {
     let view = build_view(&mut read, EntryForm::blank(), FieldErrors::new()).await?;
-    render(&EntryPage { chrome, v: view })
+    render_page(&EntryPage { chrome, v: view })
 }
 
 #[post("/orders", data = "<form>")]
@@ -57,8 +60,18 @@ async fn submit(
     form: CsrfForm<EntryForm>,
 ) -> Result<EntryResponse, AppError> {
     let mut form = form.form;
+    if !form.customer_pick.trim().is_empty() {
+        form.customer_id = std::mem::take(&mut form.customer_pick);
+    }
     if form.idempotency_key.trim().is_empty() {
         form.idempotency_key = IdempotencyKey::generate().to_string();
+    }
+    if !form.add_sku.trim().is_empty() {
+        let view = add_found_product(&mut read, form).await?;
+        return Ok(EntryResponse::Page((
+            Status::Ok,
+            render_page(&EntryPage { chrome, v: view })?,
+        )));
     }
     let (status, view) = match form.action.as_str() {
         "place" => match PlaceOrder::try_from(&form.order()) {
@@ -123,7 +136,7 @@ async fn submit(
     };
     Ok(EntryResponse::Page((
         status,
-        render(&EntryPage { chrome, v: view })?,
+        render_page(&EntryPage { chrome, v: view })?,
     )))
 }
 
@@ -140,6 +153,23 @@ async fn build_view(
     };
     let products = order_entry::products_by_sku(&mut read.0, &form.skus()).await?;
     Ok(EntryView::new(form, customer, &products, errors))
+}
+
+/// A found product's "Add" button (no JavaScript): one more of it on the
+/// order, the same search results again, and focus on that line's quantity.
+async fn add_found_product(
+    read: &mut ReadConn,
+    mut form: EntryForm,
+) -> Result<EntryView, AppError> {
+    let sku = std::mem::take(&mut form.add_sku).trim().to_uppercase();
+    form.add_product(&sku);
+    let mut view = build_view(read, form, FieldErrors::new()).await?;
+    view.product_matches = order_entry::find_products(&mut read.0, &view.form.product_q).await?;
+    if let Some(line) = view.lines.iter_mut().find(|l| l.sku.trim() == sku) {
+        line.focus = true;
+        view.notice = Some(format!("Added {sku} to line {}.", line.index + 1));
+    }
+    Ok(view)
 }
 
 /// The command said no: the form again, with why, beside the right fields.

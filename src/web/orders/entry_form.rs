@@ -18,6 +18,10 @@ pub struct EntryForm {
     pub action: String,
     #[field(default = String::new())]
     pub customer_id: String,
+    /// A customer picked from the "Find customer" results (no-JS entry);
+    /// it replaces `customer_id` when set.
+    #[field(default = String::new())]
+    pub customer_pick: String,
     #[field(default = String::new())]
     pub customer_q: String,
     #[field(default = String::new())]
@@ -30,6 +34,9 @@ pub struct EntryForm {
     pub shipping_address: String,
     #[field(default = String::new())]
     pub idempotency_key: String,
+    /// The SKU of a found product whose "Add" button was pressed (no-JS entry).
+    #[field(default = String::new())]
+    pub add_sku: String,
     pub lines: Vec<LineForm>,
 }
 
@@ -62,6 +69,36 @@ impl EntryForm {
             .collect()
     }
 
+    /// Puts one of `sku` on the order: one more on the line that has it, or
+    /// quantity 1 on the first free line (a new one if none is free).
+    pub fn add_product(&mut self, sku: &str) {
+        let sku = sku.trim().to_uppercase();
+        if sku.is_empty() {
+            return;
+        }
+        if let Some(line) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.sku.trim().eq_ignore_ascii_case(&sku))
+        {
+            let more = line
+                .quantity
+                .trim()
+                .parse::<u32>()
+                .map_or(1, |q| q.saturating_add(1));
+            line.quantity = more.to_string();
+            return;
+        }
+        let line = LineForm {
+            sku,
+            quantity: "1".into(),
+        };
+        match self.lines.iter_mut().find(|l| l.sku.trim().is_empty()) {
+            Some(free) => *free = line,
+            None => self.lines.push(line),
+        }
+    }
+
     /// Keeps the filled lines and pads with blank rows.
     pub fn pad_lines(&mut self, extra: usize) {
         self.lines
@@ -83,6 +120,8 @@ pub struct LineView {
     pub product: Option<ProductChoice>,
     pub line_total_cents: Option<i64>,
     pub error: Option<String>,
+    /// The line just added: its quantity gets the focus.
+    pub focus: bool,
 }
 
 /// The whole page's state.
@@ -130,6 +169,7 @@ impl EntryView {
                     quantity: l.quantity.clone(),
                     product,
                     error,
+                    focus: false,
                 }
             })
             .collect();

@@ -8,11 +8,12 @@ use rocket::response::{self, Responder};
 use rocket::{Request, Response, get, routes};
 
 use super::list::ListParams;
+use crate::config::Settings;
+use crate::domain::Currency;
 use crate::error::AppError;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
 use crate::web::auth::CurrentUser;
-use crate::web::filters::format_money;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![export]
@@ -41,9 +42,12 @@ where
     }
 }
 
-fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
+/// Amounts are plain numbers in the shop's currency, which the header names
+/// (`total_USD`), so a spreadsheet can sum them.
+fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     if header {
+        let total = format!("total_{}", currency.code());
         let _ = w.write_record([
             "order",
             "placed_at_utc",
@@ -51,7 +55,7 @@ fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
             "email",
             "status",
             "items",
-            "total",
+            total.as_str(),
         ]);
     }
     for r in rows {
@@ -62,7 +66,7 @@ fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
             r.customer_email.clone(),
             r.status.clone(),
             r.item_count.to_string(),
-            format_money(r.total_cents).replace(',', ""),
+            currency.plain(r.total_cents),
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -71,9 +75,11 @@ fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
 #[get("/orders/export.csv?<params..>")]
 async fn export(
     _user: CurrentUser,
+    settings: &rocket::State<Settings>,
     mut conn: ReadConn,
     params: ListParams,
 ) -> Result<CsvDownload<impl futures_util::Stream<Item = Vec<u8>>>, AppError> {
+    let currency = settings.currency;
     let (mut filter, _) = params.filter();
     filter.page_size = MAX_PAGE_SIZE;
     filter.after = None;
@@ -85,13 +91,13 @@ async fn export(
     );
     let filename = format!("orders-as-of-{}.csv", as_of.replace(':', ""));
     let stream = ByteStream! {
-        yield csv_bytes(&first.rows, true);
+        yield csv_bytes(&first.rows, true, currency);
         let mut next = first.next;
         while let Some(cursor) = next {
             filter.after = Some(cursor);
             match orders::rows(&mut conn.0, &filter).await {
                 Ok((rows, cursor)) => {
-                    yield csv_bytes(&rows, false);
+                    yield csv_bytes(&rows, false, currency);
                     next = cursor;
                 }
                 Err(e) => {

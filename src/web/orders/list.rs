@@ -1,4 +1,5 @@
-//! `GET /orders`: filter by status, date range and text; sort; keyset pages.
+//! `GET /orders`: filter by status, date range and text; sort; keyset pages;
+//! check orders for the bulk actions (see `bulk.rs`).
 
 use askama::Template;
 use chrono::NaiveDate;
@@ -6,11 +7,11 @@ use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use crate::domain::OrderStatus;
+use crate::domain::{IdempotencyKey, OrderStatus};
 use crate::error::AppError;
 use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
 use crate::web::params::query_string;
-use crate::web::{Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![index]
@@ -99,7 +100,11 @@ struct ListPage {
     freshness: FreshnessNote,
     statuses: [OrderStatus; 5],
     sorts: [OrderSort; 4],
+    /// A fresh key for this page's bulk form: submitting it twice acts once.
+    bulk_key: IdempotencyKey,
 }
+
+page!(ListPage);
 
 impl ListPage {
     fn selected_status(&self, s: &str) -> bool {
@@ -134,7 +139,7 @@ async fn index(
         freshness,
     } = orders::list(&mut conn.0, &filter).await?;
     let base = params.query_without_cursor();
-    render(&ListPage {
+    render_page(&ListPage {
         chrome,
         rows,
         next_url: next.map(|c| format!("/orders?{base}&after={}", c.encode())),
@@ -144,6 +149,7 @@ async fn index(
         freshness: FreshnessNote::one(&freshness),
         statuses: OrderStatus::ALL,
         sorts: OrderSort::ALL,
+        bulk_key: IdempotencyKey::generate(),
         params,
     })
 }

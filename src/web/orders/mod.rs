@@ -1,12 +1,16 @@
 //! The orders pages: the list (with CSV export), order entry, the detail page
-//! and its status actions.
+//! and its status actions, bulk actions, printables (slips, invoices, the
+//! pick list) and the type-ahead's JSON look-ups.
 
 mod actions;
+mod bulk;
 mod detail;
 mod entry;
 mod entry_form;
 mod export;
 mod list;
+mod lookup;
+mod print;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();
@@ -14,5 +18,8 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(entry::routes());
     routes.extend(detail::routes());
     routes.extend(actions::routes());
+    routes.extend(lookup::routes());
+    routes.extend(bulk::routes());
+    routes.extend(print::routes());
     routes
 }

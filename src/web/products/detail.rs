@@ -16,7 +16,8 @@ use crate::queries::history::{self, HistoryEntry};
 use crate::queries::products::{self, ProductRow};
 use crate::web::PathId;
 use crate::web::{
-    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, render,
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
+    render_page,
 };
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -50,6 +51,8 @@ pub struct DetailPage {
     forms: Forms,
 }
 
+page!(DetailPage);
+
 /// Reads the product and its history and fills the page.
 pub async fn page(
     conn: &mut diesel_async::AsyncPgConnection,
@@ -63,7 +66,7 @@ pub async fn page(
     let edit = forms
         .edit
         .clone()
-        .or_else(|| product.as_ref().map(EditForm::of))
+        .or_else(|| product.as_ref().map(|p| EditForm::of(p, chrome.currency)))
         .unwrap_or_default();
     Ok(DetailPage {
         chrome,
@@ -93,5 +96,5 @@ async fn show(
     if page.product.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no product {id}.")));
     }
-    render(&page)
+    render_page(&page)
 }

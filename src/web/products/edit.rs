@@ -12,12 +12,12 @@ use super::detail::{Forms, page};
 use crate::commands::CommandError;
 use crate::commands::create_product::{ProductDetails, ProductForm};
 use crate::commands::update_product::{UpdateProduct, update_product};
-use crate::domain::{FieldErrors, format_cents};
+use crate::domain::{Currency, FieldErrors};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::products::ProductRow;
 use crate::web::PathId;
-use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render};
+use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![update]
@@ -35,18 +35,19 @@ pub struct EditForm {
 }
 
 impl EditForm {
-    /// The form filled with a product's stored values.
-    pub fn of(p: &ProductRow) -> Self {
+    /// The form filled with a product's stored values, the price written
+    /// plainly in the shop's currency (`12.50`, `1500`).
+    pub fn of(p: &ProductRow, currency: Currency) -> Self {
         Self {
             name: p.name.clone(),
             description: p.description.clone(),
-            price: format_cents(p.price_cents),
+            price: currency.plain(p.price_cents),
             active: p.active,
             version: p.version.to_string(),
         }
     }
 
-    fn parse(&self, product_id: i64) -> Result<UpdateProduct, FieldErrors> {
+    fn parse(&self, product_id: i64, currency: Currency) -> Result<UpdateProduct, FieldErrors> {
         let mut errors = FieldErrors::new();
         let version = errors.check(
             "version",
@@ -55,7 +56,7 @@ impl EditForm {
                 .parse::<i32>()
                 .map_err(|_| "the form lost its version; reload the page".to_owned()),
         );
-        let details = ProductDetails::parse(
+        let details = ProductDetails::parse_in(
             &ProductForm {
                 sku: String::new(),
                 name: self.name.clone(),
@@ -63,6 +64,7 @@ impl EditForm {
                 price: self.price.clone(),
                 active: self.active,
             },
+            currency.exponent(),
             &mut errors,
         );
         match (version, details) {
@@ -86,7 +88,7 @@ async fn update(
     form: CsrfForm<EditForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
-    let result = match form.parse(id) {
+    let result = match form.parse(id, chrome.currency) {
         Ok(input) => {
             instrument_command(
                 "update_product",
@@ -128,5 +130,5 @@ async fn update(
         Err(e) => return Err(e.into()),
     };
     let page = page(&mut read.0, chrome, id, AwaitChange::default(), forms).await?;
-    Ok(FormAnswer::refused(status, render(&page)?))
+    Ok(FormAnswer::refused(status, render_page(&page)?))
 }

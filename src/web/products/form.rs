@@ -46,7 +46,7 @@ async fn create(
     mut conn: WriteConn,
     form: CsrfForm<ProductForm>,
 ) -> Result<FormAnswer, AppError> {
-    let result = match CreateProduct::try_from(&*form) {
+    let result = match CreateProduct::parse_in(&form, chrome.currency.exponent()) {
         Ok(input) => {
             instrument_command(
                 "create_product",

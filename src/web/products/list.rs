@@ -9,7 +9,7 @@ use rocket::{get, routes};
 use crate::error::AppError;
 use crate::queries::products::{self, ProductFilter, ProductListRow};
 use crate::web::params::{page_size, query_string};
-use crate::web::{Chrome, FreshnessNote, ReadConn, filters, render};
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![index]
@@ -35,6 +35,8 @@ struct ListPage {
     next_url: Option<String>,
     freshness: FreshnessNote,
 }
+
+page!(ListPage);
 
 #[get("/products?<params..>")]
 async fn index(
@@ -63,7 +65,7 @@ async fn index(
         ];
         format!("/products?{}", query_string(&query))
     });
-    render(&ListPage {
+    render_page(&ListPage {
         freshness: FreshnessNote::of(&page.freshness),
         rows: page.rows,
         chrome,

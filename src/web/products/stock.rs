@@ -13,7 +13,7 @@ use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::PathId;
-use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render};
+use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![receive, adjust]
@@ -43,7 +43,7 @@ async fn respond(
             );
             Ok(FormAnswer::refused(
                 Status::UnprocessableEntity,
-                render(&page.await?)?,
+                render_page(&page.await?)?,
             ))
         }
         Err(e) => Err(e.into()),

@@ -1,0 +1,219 @@
+//! BulkAdvanceOrders: the orders list's bulk "Mark paid" / "Ship". Each order
+//! goes through its own command (MarkPaid, ShipOrder) in a savepoint, so one
+//! refusal changes nothing for the others; the submission's idempotency key
+//! is stored with the outcome in the same transaction, so the same form sent
+//! again replays that outcome and acts on nothing twice.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+
+use super::mark_paid::mark_paid;
+use super::ship_order::ship_order;
+use super::{CommandContext, CommandError, Conflict};
+use crate::domain::{FieldErrors, IdempotencyKey};
+
+/// The most orders one submission may name (the list's largest page).
+pub const MAX_BULK_ORDERS: usize = 200;
+
+/// The status step applied to every selected order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkStep {
+    Pay,
+    Ship,
+}
+
+impl BulkStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pay => "pay",
+            Self::Ship => "ship",
+        }
+    }
+
+    /// "marked paid", "shipped".
+    pub fn done(self) -> &'static str {
+        match self {
+            Self::Pay => "marked paid",
+            Self::Ship => "shipped",
+        }
+    }
+}
+
+/// A parsed bulk submission: a valid key and 1–200 distinct order ids, ascending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkAdvanceOrders {
+    pub key: IdempotencyKey,
+    pub step: BulkStep,
+    pub order_ids: Vec<i64>,
+}
+
+impl BulkAdvanceOrders {
+    /// Parses the form's key and the selected ids (each a positive integer).
+    pub fn parse(key: &str, step: BulkStep, ids: &[String]) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let key = errors.check("idempotency_key", IdempotencyKey::parse(key));
+        let mut order_ids = Vec::with_capacity(ids.len());
+        for raw in ids {
+            match raw.trim().parse::<i64>() {
+                Ok(id) if id > 0 => order_ids.push(id),
+                _ => errors.add("ids", format!("{raw:?} is not an order number")),
+            }
+        }
+        order_ids.sort_unstable();
+        order_ids.dedup();
+        if order_ids.is_empty() && errors.get("ids").is_none() {
+            errors.add("ids", "select at least one order");
+        } else if order_ids.len() > MAX_BULK_ORDERS {
+            errors.add(
+                "ids",
+                format!("select at most {MAX_BULK_ORDERS} orders at once"),
+            );
+        }
+        match key {
+            Some(key) if errors.is_empty() => Ok(Self {
+                key,
+                step,
+                order_ids,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// One order the step was not applied to, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub order_id: i64,
+    pub reason: String,
+}
+
+/// What a bulk submission did (or, replayed, had done the first time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkOutcome {
+    pub step: BulkStep,
+    pub done: Vec<i64>,
+    pub refused: Vec<Refusal>,
+    /// The last event appended (the read side has the changes once it has this).
+    pub last_event_id: Option<i64>,
+    /// True when the key had been used: nothing was done this time.
+    pub replayed: bool,
+}
+
+#[derive(QueryableByName)]
+struct Stored {
+    #[diesel(sql_type = Text)]
+    action: String,
+    #[diesel(sql_type = Array<BigInt>)]
+    order_ids: Vec<i64>,
+    #[diesel(sql_type = Array<BigInt>)]
+    done_ids: Vec<i64>,
+    #[diesel(sql_type = Jsonb)]
+    refusals: serde_json::Value,
+}
+
+/// See the module docs. A database failure rolls back every order's step.
+pub async fn bulk_advance_orders(
+    conn: &mut AsyncPgConnection,
+    input: BulkAdvanceOrders,
+    ctx: &CommandContext,
+) -> Result<BulkOutcome, CommandError> {
+    conn.transaction(async move |conn| {
+        let claimed = diesel::sql_query(
+            "INSERT INTO bulk_submissions (idempotency_key, action, order_ids, actor_user_id, actor)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind::<Text, _>(input.key.as_str())
+        .bind::<Text, _>(input.step.as_str())
+        .bind::<Array<BigInt>, _>(&input.order_ids)
+        .bind::<Nullable<BigInt>, _>(ctx.actor.user_id)
+        .bind::<Text, _>(&ctx.actor.name)
+        .execute(conn)
+        .await?;
+        if claimed == 0 {
+            return replay(conn, &input).await;
+        }
+        let mut outcome = BulkOutcome {
+            step: input.step,
+            done: Vec::new(),
+            refused: Vec::new(),
+            last_event_id: None,
+            replayed: false,
+        };
+        for &id in &input.order_ids {
+            let result = match input.step {
+                BulkStep::Pay => mark_paid(conn, id, ctx).await,
+                BulkStep::Ship => ship_order(conn, id, ctx).await,
+            };
+            match result {
+                Ok(ack) => {
+                    outcome.done.push(id);
+                    outcome.last_event_id = Some(ack.event_id);
+                }
+                Err(e) => outcome.refused.push(Refusal {
+                    order_id: id,
+                    reason: refusal_reason(input.step, e)?,
+                }),
+            }
+        }
+        let refusals = serde_json::to_value(&outcome.refused)
+            .map_err(|e| CommandError::field("ids", format!("cannot record refusals: {e}")))?;
+        diesel::sql_query(
+            "UPDATE bulk_submissions SET done_ids = $2, refusals = $3 WHERE idempotency_key = $1",
+        )
+        .bind::<Text, _>(input.key.as_str())
+        .bind::<Array<BigInt>, _>(&outcome.done)
+        .bind::<Jsonb, _>(refusals)
+        .execute(conn)
+        .await?;
+        Ok(outcome)
+    })
+    .await
+}
+
+/// Why one order was refused, in words for the result page; a database
+/// failure is not a refusal and aborts the whole submission.
+fn refusal_reason(step: BulkStep, e: CommandError) -> Result<String, CommandError> {
+    Ok(match e {
+        CommandError::InvalidTransition { from, .. } => {
+            format!("it is {from}, so it cannot be {}", step.done())
+        }
+        CommandError::NotFound { .. } => "there is no such order".to_owned(),
+        CommandError::Invalid(errors) => errors.to_string(),
+        CommandError::Conflict(c) => c.message,
+        CommandError::InsufficientStock(_) => format!("not enough stock to be {}", step.done()),
+        CommandError::Database(e) => return Err(CommandError::Database(e)),
+    })
+}
+
+/// The key was used before: the same submission gets its stored outcome,
+/// other content under the key is a conflict.
+async fn replay(
+    conn: &mut AsyncPgConnection,
+    input: &BulkAdvanceOrders,
+) -> Result<BulkOutcome, CommandError> {
+    let stored: Stored = diesel::sql_query(
+        "SELECT action, order_ids, done_ids, refusals FROM bulk_submissions WHERE idempotency_key = $1",
+    )
+    .bind::<Text, _>(input.key.as_str())
+    .get_result(conn)
+    .await?;
+    if stored.action != input.step.as_str() || stored.order_ids != input.order_ids {
+        return Err(CommandError::Conflict(Conflict {
+            message: "This form was already submitted with another selection or action; \
+                      reload the list to start a new one."
+                .into(),
+            changes: Vec::new(),
+            current_version: None,
+        }));
+    }
+    let refused: Vec<Refusal> = serde_json::from_value(stored.refusals).unwrap_or_default();
+    Ok(BulkOutcome {
+        step: input.step,
+        done: stored.done_ids,
+        refused,
+        last_event_id: None,
+        replayed: true,
+    })
+}

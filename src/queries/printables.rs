@@ -1,0 +1,149 @@
+//! What the printables read: orders with their lines (packing slips,
+//! invoices), and the pick list: every paid, not yet shipped order's lines
+//! summed per product. All from `read.order_summaries`.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Integer, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::order_detail::LineView;
+use super::{Freshness, freshness};
+use crate::db::read_schema::order_summaries as os;
+
+/// The most orders one print run covers (the orders list's largest page).
+pub const MAX_PRINT_ORDERS: usize = 200;
+
+/// An order as a slip or invoice prints it.
+#[derive(Debug, Clone)]
+pub struct PrintOrder {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub status: String,
+    pub shipping_address: String,
+    pub placed_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub item_count: i64,
+    pub total_cents: i64,
+    pub lines: Vec<LineView>,
+}
+
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    i64,
+    i64,
+    serde_json::Value,
+);
+
+/// The orders with these ids that the read model has, ascending, and its freshness.
+pub async fn orders(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> Result<(Vec<PrintOrder>, Freshness), diesel::result::Error> {
+    let ids = &ids[..ids.len().min(MAX_PRINT_ORDERS)];
+    let rows: Vec<Row> = os::table
+        .filter(os::id.eq_any(ids))
+        .select((
+            os::id,
+            os::customer_id,
+            os::customer_name,
+            os::customer_email,
+            os::status,
+            os::shipping_address,
+            os::placed_at,
+            os::paid_at,
+            os::item_count,
+            os::total_cents,
+            os::lines,
+        ))
+        .order(os::id.asc())
+        .load(conn)
+        .await?;
+    let orders = rows
+        .into_iter()
+        .map(|r| {
+            Ok(PrintOrder {
+                lines: serde_json::from_value(r.10)
+                    .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?,
+                id: r.0,
+                customer_id: r.1,
+                customer_name: r.2,
+                customer_email: r.3,
+                status: r.4,
+                shipping_address: r.5,
+                placed_at: r.6,
+                paid_at: r.7,
+                item_count: r.8,
+                total_cents: r.9,
+            })
+        })
+        .collect::<Result<Vec<_>, diesel::result::Error>>()?;
+    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
+    Ok((orders, freshness))
+}
+
+/// One product to pick: how many in all, and from which orders.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct PickRow {
+    #[diesel(sql_type = BigInt)]
+    pub product_id: i64,
+    #[diesel(sql_type = Text)]
+    pub sku: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = BigInt)]
+    pub quantity: i64,
+    #[diesel(sql_type = Array<BigInt>)]
+    pub order_ids: Vec<i64>,
+    #[diesel(sql_type = Array<Integer>)]
+    pub quantities: Vec<i32>,
+}
+
+impl PickRow {
+    /// `(order id, quantity)` for each order that needs this product.
+    pub fn per_order(&self) -> Vec<(i64, i32)> {
+        self.order_ids
+            .iter()
+            .copied()
+            .zip(self.quantities.iter().copied())
+            .collect()
+    }
+}
+
+/// The pick list: products by SKU, the orders it covers, and freshness.
+#[derive(Debug, Clone)]
+pub struct PickList {
+    pub rows: Vec<PickRow>,
+    pub order_count: i64,
+    pub unit_count: i64,
+    pub freshness: Freshness,
+}
+
+/// Every paid, not yet shipped order's lines, summed per product (by SKU).
+pub async fn pick_list(conn: &mut AsyncPgConnection) -> Result<PickList, diesel::result::Error> {
+    let rows: Vec<PickRow> = diesel::sql_query(include_str!("pick_list.sql"))
+        .load(conn)
+        .await?;
+    let order_count = os::table
+        .filter(os::status.eq("paid"))
+        .count()
+        .get_result(conn)
+        .await?;
+    let unit_count = rows.iter().map(|r| r.quantity).sum();
+    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
+    Ok(PickList {
+        rows,
+        order_count,
+        unit_count,
+        freshness,
+    })
+}
