@@ -105,7 +105,7 @@ pub const READ_MODELS: &[ReadModel] = &[
             "order_placed",
             "order_cancelled",
         ],
-        definition: "SELECT * FROM read_def.customer_stats(NULL)",
+        definition: "SELECT * FROM read_def.customer_stats(NULL, true)",
         key: &["customer_id"],
     },
     ReadModel {

@@ -111,17 +111,24 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         .bind::<Array<BigInt>, _>(&taken.orders)
         .get_result(conn)
         .await?;
-    let customers = union(taken.customers, related.customers);
     let products = union(taken.products, related.products);
     applied.orders = len(&taken.orders);
-    applied.customers = len(&customers);
+    applied.customers = len(&union(taken.customers.clone(), related.customers));
     applied.products = len(&products);
 
     let orders = keyed(conn, include_str!("sql/order_summaries.sql"), &taken.orders).await?;
     // Base columns first: a product new in this batch needs its row before
     // its first sales are added to it.
     let inventory = keyed(conn, include_str!("sql/inventory_status.sql"), &products).await?;
-    let customers = keyed(conn, include_str!("sql/customer_stats.sql"), &customers).await?;
+    // Details of registered or renamed customers; then their order figures
+    // by delta; customers who lost a counted order recomputed whole.
+    let customers = keyed(
+        conn,
+        include_str!("sql/customer_details.sql"),
+        &taken.customers,
+    )
+    .await?
+        + customer_deltas(conn).await?;
     let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
@@ -154,6 +161,27 @@ async fn keyed(conn: &mut AsyncPgConnection, sql: &str, keys: &[i64]) -> Result<
 async fn count(conn: &mut AsyncPgConnection, sql: &str) -> Result<i64> {
     let c: Count = diesel::sql_query(sql).get_result(conn).await?;
     Ok(c.n)
+}
+
+#[derive(QueryableByName)]
+struct CustomerDeltas {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Array<BigInt>)]
+    recompute: Vec<i64>,
+}
+
+async fn customer_deltas(conn: &mut AsyncPgConnection) -> Result<i64> {
+    let deltas: CustomerDeltas = diesel::sql_query(include_str!("sql/customer_deltas.sql"))
+        .get_result(conn)
+        .await?;
+    let recomputed = keyed(
+        conn,
+        include_str!("sql/customer_stats.sql"),
+        &deltas.recompute,
+    )
+    .await?;
+    Ok(deltas.n + recomputed)
 }
 
 async fn daily_sales(conn: &mut AsyncPgConnection) -> Result<i64> {

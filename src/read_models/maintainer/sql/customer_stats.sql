@@ -1,6 +1,7 @@
--- Recomputes the customers $1 from their definition; only differing rows change.
+-- Recomputes the customers $1 from their definition; only differing rows
+-- change. For customers who lost a counted order (see customer_deltas.sql).
 WITH fresh AS MATERIALIZED (
-    SELECT * FROM read_def.customer_stats($1)
+    SELECT * FROM read_def.customer_stats($1, true)
 ), gone AS (
     DELETE FROM read.customer_stats t
     WHERE t.customer_id = ANY ($1)
