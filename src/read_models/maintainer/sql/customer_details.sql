@@ -11,7 +11,7 @@ WITH fresh AS MATERIALIZED (
 ), gone AS (
     DELETE FROM read.customer_stats t
     WHERE t.customer_id = ANY ($1)
-      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
+      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.customer_id = t.customer_id AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
     RETURNING 1
 ), added AS (
     INSERT INTO read.customer_stats

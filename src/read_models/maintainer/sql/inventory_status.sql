@@ -13,7 +13,7 @@ WITH fresh AS MATERIALIZED (
 ), gone AS (
     DELETE FROM read.inventory_status t
     WHERE t.product_id = ANY ($1)
-      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
+      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.product_id = t.product_id AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
     RETURNING 1
 ), added AS (
     INSERT INTO read.inventory_status

@@ -6,7 +6,7 @@ WITH fresh AS MATERIALIZED (
 ), gone AS (
     DELETE FROM read.order_summaries t
     WHERE t.id = ANY ($1)
-      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
+      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.id = t.id AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
     RETURNING t.*
 ), added AS (
     INSERT INTO read.order_summaries
