@@ -6,6 +6,7 @@ pub mod auth;
 mod await_change;
 mod charts;
 mod chrome;
+pub mod csv;
 mod customers;
 mod dashboard;
 mod db_guard;

@@ -20,6 +20,7 @@ mod pages_stock;
 mod products;
 mod queries;
 mod read_models;
+mod security_csv;
 mod seed;
 mod stock;
 mod web;

@@ -1,6 +1,7 @@
 //! `GET /orders/export.csv`: exactly the filtered list, streamed page by page
 //! (keyset, so memory stays flat), stamped with the data's "as of" time in the
-//! file name and the `X-Data-As-Of` header.
+//! file name and the `X-Data-As-Of` header. Cells go through `web::csv`,
+//! which neutralises formulas.
 
 use rocket::http::{ContentType, Header};
 use rocket::response::stream::ByteStream;
@@ -12,6 +13,7 @@ use crate::error::AppError;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
 use crate::web::auth::CurrentUser;
+use crate::web::csv::CsvChunk;
 use crate::web::filters::format_money;
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -42,9 +44,9 @@ where
 }
 
 fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut chunk = CsvChunk::new();
     if header {
-        let _ = w.write_record([
+        chunk.row([
             "order",
             "placed_at_utc",
             "customer",
@@ -55,7 +57,7 @@ fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
         ]);
     }
     for r in rows {
-        let _ = w.write_record([
+        chunk.row([
             r.id.to_string(),
             r.placed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             r.customer_name.clone(),
@@ -65,7 +67,7 @@ fn csv_bytes(rows: &[OrderRow], header: bool) -> Vec<u8> {
             format_money(r.total_cents).replace(',', ""),
         ]);
     }
-    w.into_inner().unwrap_or_default()
+    chunk.into_bytes()
 }
 
 #[get("/orders/export.csv?<params..>")]
