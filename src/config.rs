@@ -64,8 +64,7 @@ impl Settings {
     /// chosen by `ROCKET_PROFILE`), `ROCKET_*` variables, then `DATABASE_URL`
     /// and `READ_DATABASE_URL`.
     pub fn figment() -> Figment {
-        Figment::from(rocket::Config::default())
-            .merge(Serialized::defaults(Settings::default()))
+        Self::defaults()
             .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
             .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
             .merge(
@@ -78,6 +77,17 @@ impl Settings {
                 "ROCKET_PROFILE",
                 rocket::Config::DEFAULT_PROFILE,
             ))
+    }
+
+    /// The built-in defaults alone: Rocket's, OrderDesk's, and no trusted
+    /// client-address header. Rocket's own default trusts `X-Real-IP`, which
+    /// any client can send, so it applied whenever Rocket.toml was not found
+    /// (started from another directory); a header is trusted only when
+    /// configured (`ip_header = "X-Real-IP"` behind a proxy that sets it).
+    pub fn defaults() -> Figment {
+        Figment::from(rocket::Config::default())
+            .merge(Serialized::defaults(Settings::default()))
+            .merge(("ip_header", false))
     }
 
     pub fn from_figment(figment: &Figment) -> Result<Self, String> {

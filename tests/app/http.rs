@@ -3,6 +3,8 @@
 
 use orderdesk::commands::create_user::{self, CreateUser, UserForm};
 use orderdesk::config::Settings;
+use rocket::figment::Figment;
+use rocket::figment::value::Value;
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 
@@ -31,12 +33,21 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
 impl TestApp {
     /// A client of the whole app on this test's database.
     pub async fn client(&self) -> Client {
-        let figment = Settings::figment()
+        self.client_from(Settings::figment(), &[]).await
+    }
+
+    /// A client of the app configured by `base` (e.g. `Settings::defaults()`,
+    /// without Rocket.toml) plus `settings`, on this test's database.
+    pub async fn client_from(&self, base: Figment, settings: &[(&str, Value)]) -> Client {
+        let mut figment = base
             .merge(("database_url", &self.db.url))
             .merge(("read_database_url", &self.db.url))
             .merge(("pool_size", 4))
             // Tests refresh read models explicitly, so pending counts are theirs to control.
             .merge(("refresher_enabled", false));
+        for (key, value) in settings {
+            figment = figment.merge((*key, value.clone()));
+        }
         Client::tracked(orderdesk::build_rocket(figment).unwrap())
             .await
             .unwrap()
