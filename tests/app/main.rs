@@ -23,6 +23,7 @@ mod read_models;
 mod security_client_ip;
 mod security_csv;
 mod security_headers;
+mod security_logs;
 mod seed;
 mod stock;
 mod web;

@@ -123,7 +123,7 @@ async fn login(
         Ok(LoginReply::Again((status, RawHtml(page))))
     };
     if throttle::is_throttled(&mut db.0, &username, ip).await? {
-        tracing::warn!(username = %username, ip = ?ip, outcome = "throttled", "login attempt");
+        tracing::warn!(username = ?username, ip = ?ip, outcome = "throttled", "login attempt");
         return again(Status::TooManyRequests, THROTTLED);
     }
     let account: Option<(i64, String)> = staff_users::table
@@ -137,10 +137,10 @@ async fn login(
     let verified = verify_password(form.password.clone(), stored).await;
     throttle::record(&mut db.0, &username, ip, verified).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        tracing::info!(username = %username, ip = ?ip, outcome = "failed", "login attempt");
+        tracing::info!(username = ?username, ip = ?ip, outcome = "failed", "login attempt");
         return again(Status::Unauthorized, BAD_CREDENTIALS);
     };
-    tracing::info!(username = %username, ip = ?ip, outcome = "succeeded", "login attempt");
+    tracing::info!(username = ?username, ip = ?ip, outcome = "succeeded", "login attempt");
     if let Some(old) = cookies.get(settings.session_cookie_name()) {
         session::end_token(&mut db.0, old.value()).await?;
     }
