@@ -7,7 +7,7 @@ use rocket::figment::Figment;
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use crate::db::pools::PoolOptions;
+use crate::db::pools::{PoolOptions, SessionLimits};
 use crate::observability::LogFormat;
 
 /// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
@@ -21,6 +21,18 @@ pub struct Settings {
     pub pool_size: usize,
     /// How long a request waits for a connection before it is answered 503.
     pub pool_timeout_ms: u64,
+    /// `statement_timeout` of the write pool's connections (ms; 0 = none).
+    pub write_statement_timeout_ms: u64,
+    /// `statement_timeout` of the read pool's connections (ms; 0 = none).
+    pub read_statement_timeout_ms: u64,
+    /// `lock_timeout` of the write pool's connections: a command waits this
+    /// long for a row another transaction holds, then answers 503 (ms; 0 = none).
+    pub lock_timeout_ms: u64,
+    /// CSV exports streaming at once; more are answered 503.
+    pub max_concurrent_exports: usize,
+    /// A CSV export that has not finished after this many seconds stops (its
+    /// slot is freed even if the client has stopped reading).
+    pub export_timeout_secs: u64,
     /// Run the NOTIFY listener that refreshes read models after events.
     pub refresher_enabled: bool,
     /// The listener's debounce: at most one refresh per view per this interval.
@@ -47,6 +59,11 @@ impl Default for Settings {
             read_database_url: None,
             pool_size: 8,
             pool_timeout_ms: 2_000,
+            write_statement_timeout_ms: 10_000,
+            read_statement_timeout_ms: 10_000,
+            lock_timeout_ms: 3_000,
+            max_concurrent_exports: 2,
+            export_timeout_secs: 300,
             refresher_enabled: true,
             refresh_debounce_ms: 1_000,
             refresh_interval_secs: 0,
@@ -121,6 +138,15 @@ impl Settings {
             "__Host-orderdesk_session"
         } else {
             "orderdesk_session"
+        }
+    }
+
+    /// The per-connection limits of the request pools.
+    pub fn session_limits(&self) -> SessionLimits {
+        SessionLimits {
+            write_statement_timeout: Duration::from_millis(self.write_statement_timeout_ms),
+            read_statement_timeout: Duration::from_millis(self.read_statement_timeout_ms),
+            lock_timeout: Duration::from_millis(self.lock_timeout_ms),
         }
     }
 

@@ -49,15 +49,20 @@ pub use staff::Staff;
 /// Builds the application from a figment (see [`Settings::figment`]).
 pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
     let settings = Settings::from_figment(&figment)?;
-    let pools = Pools::new(
+    let pools = Pools::with_limits(
         &settings.database_url,
         settings.read_url(),
         settings.pool_options(),
+        settings.session_limits(),
     )?;
     crate::observability::install();
     Ok(rocket::custom(figment)
         .attach(refresher::fairing())
         .attach(telemetry::Telemetry)
+        .manage(orders::ExportSlots::new(
+            settings.max_concurrent_exports,
+            std::time::Duration::from_secs(settings.export_timeout_secs),
+        ))
         .manage(settings)
         .manage(pools)
         .attach(auth::SecurityHeaders)

@@ -69,8 +69,13 @@ impl TestApp {
 
     /// A client signed in as a new account named after `role`; returns it and the user's id.
     pub async fn signed_in(&self, role: &str) -> (Client, i64) {
+        self.signed_in_with(role, &[]).await
+    }
+
+    /// [`Self::signed_in`], the app configured with `settings` on top of Rocket.toml.
+    pub async fn signed_in_with(&self, role: &str, settings: &[(&str, Value)]) -> (Client, i64) {
         let id = self.user(role, role).await;
-        let client = self.client().await;
+        let client = self.client_from(Settings::figment(), settings).await;
         let status = sign_in(&client, role, PASSWORD).await.status();
         assert_eq!(status, Status::SeeOther, "sign-in as {role}");
         (client, id)

@@ -20,6 +20,7 @@ mod pages_stock;
 mod products;
 mod queries;
 mod read_models;
+mod security_bounds;
 mod security_client_ip;
 mod security_csv;
 mod security_headers;

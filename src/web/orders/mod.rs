@@ -6,7 +6,10 @@ mod detail;
 mod entry;
 mod entry_form;
 mod export;
+mod export_slots;
 mod list;
+
+pub use export_slots::ExportSlots;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();
