@@ -28,6 +28,9 @@ pub struct Settings {
     /// `lock_timeout` of the write pool's connections: a command waits this
     /// long for a row another transaction holds, then answers 503 (ms; 0 = none).
     pub lock_timeout_ms: u64,
+    /// A form body that has not fully arrived after this many seconds is
+    /// refused with 408 (Rocket itself waits for ever).
+    pub form_read_timeout_secs: u64,
     /// CSV exports streaming at once; more are answered 503.
     pub max_concurrent_exports: usize,
     /// A CSV export that has not finished after this many seconds stops (its
@@ -62,6 +65,7 @@ impl Default for Settings {
             write_statement_timeout_ms: 10_000,
             read_statement_timeout_ms: 10_000,
             lock_timeout_ms: 3_000,
+            form_read_timeout_secs: 10,
             max_concurrent_exports: 2,
             export_timeout_secs: 300,
             refresher_enabled: true,

@@ -13,6 +13,7 @@ mod db_guard;
 pub mod filters;
 mod flash;
 mod form_answer;
+pub mod form_body;
 mod freshness_note;
 mod health;
 mod metrics;

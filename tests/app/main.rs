@@ -25,6 +25,7 @@ mod security_client_ip;
 mod security_csv;
 mod security_headers;
 mod security_logs;
+mod security_slow_clients;
 mod seed;
 mod stock;
 mod web;

@@ -8,7 +8,7 @@
 use askama::Template;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use rocket::form::{Form, FromForm};
+use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
 use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
@@ -17,11 +17,13 @@ use rocket::{Responder, State, get, post, routes};
 use super::csrf::{self, CsrfForm, TokenOnly};
 use super::{ClientInfo, device, session, throttle};
 use crate::config::Settings;
+use crate::db::Pools;
 use crate::db::schema::staff_users;
 use crate::error::AppError;
 use crate::security::verify_password;
 use crate::web::Flash as FlashNote;
 use crate::web::WriteConn;
+use crate::web::form_body::TimedForm;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![login_page, login, logout]
@@ -95,12 +97,15 @@ fn login_page(
 
 #[post("/login", data = "<form>")]
 async fn login(
-    form: Form<LoginForm>,
-    mut db: WriteConn,
+    form: TimedForm<LoginForm>,
+    pools: &State<Pools>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
     client: ClientInfo,
 ) -> Result<LoginReply, AppError> {
+    let form = form.0;
+    // Checked out only now that the body is in (see `web::form_body`).
+    let mut db = WriteConn(pools.write.get().await?);
     let username: String = form
         .username
         .trim()
@@ -179,10 +184,11 @@ fn throttled_message(wait: chrono::TimeDelta) -> String {
 #[post("/logout", data = "<form>")]
 async fn logout(
     form: CsrfForm<TokenOnly>,
-    mut db: WriteConn,
+    pools: &State<Pools>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
 ) -> Result<Flash<Redirect>, AppError> {
+    let mut db = WriteConn(pools.write.get().await?);
     session::end(&mut db.0, form.user.session_id()).await?;
     cookies.remove(session::removal(settings));
     tracing::info!(username = %form.user.username, "signed out");
