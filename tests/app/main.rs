@@ -23,6 +23,7 @@ mod read_models;
 mod security_bounds;
 mod security_client_ip;
 mod security_csv;
+mod security_docs;
 mod security_headers;
 mod security_logs;
 mod security_slow_clients;
