@@ -37,11 +37,14 @@ impl TestApp {
     }
 
     /// A client of the app configured by `base` (e.g. `Settings::defaults()`,
-    /// without Rocket.toml) plus `settings`, on this test's database.
+    /// without Rocket.toml) plus `settings`, on this test's database. As in
+    /// production, the app connects as `orderdesk_app` (write pool) and
+    /// `orderdesk_reader` (read pool); tests arrange data as the superuser.
     pub async fn client_from(&self, base: Figment, settings: &[(&str, Value)]) -> Client {
+        let as_role = |role| orderdesk::db::roles::url_as(&self.db.url, role).unwrap();
         let mut figment = base
-            .merge(("database_url", &self.db.url))
-            .merge(("read_database_url", &self.db.url))
+            .merge(("database_url", as_role(orderdesk::db::roles::APP)))
+            .merge(("read_database_url", as_role(orderdesk::db::roles::READER)))
             .merge(("pool_size", 4))
             // Tests refresh read models explicitly, so pending counts are theirs to control.
             .merge(("refresher_enabled", false));
