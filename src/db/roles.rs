@@ -57,14 +57,15 @@ pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), String> {
         .map_err(|e| format!("cannot set up roles: {e}"))
 }
 
+#[derive(diesel::QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 /// Creates the database `url` names, owned by [`OWNER`], unless it exists.
 async fn create_database(admin: &mut AsyncPgConnection, url: &str) -> Result<(), String> {
     let name = super::admin::database_name(url)?;
-    #[derive(diesel::QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     let found: Found =
         diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
             .bind::<Text, _>(&name)
