@@ -26,6 +26,7 @@ mod security_csv;
 mod security_docs;
 mod security_headers;
 mod security_logs;
+mod security_roles;
 mod security_slow_clients;
 mod seed;
 mod stock;

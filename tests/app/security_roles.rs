@@ -1,0 +1,103 @@
+//! Least-privilege roles: the application role cannot change the schema or
+//! rewrite history, the reader sees nothing but `read` even after
+//! `RESET ROLE`, the application may still refresh the read models, and the
+//! server refuses a database behind its migrations.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use orderdesk::db::roles::{APP, READER, url_as};
+
+use crate::helpers::{TestApp, TestDb};
+
+async fn connect_as(app: &TestApp, role: &str) -> AsyncPgConnection {
+    AsyncPgConnection::establish(&url_as(&app.db.url, role).unwrap())
+        .await
+        .unwrap()
+}
+
+/// The error message of `sql`, which must fail.
+async fn refused(conn: &mut AsyncPgConnection, sql: &str) -> String {
+    match conn.batch_execute(sql).await {
+        Ok(()) => panic!("{sql} was allowed"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn the_app_role_cannot_alter_drop_truncate_update_or_delete_events() {
+    let app = TestApp::spawn().await;
+    app.customer("ada@example.com").await;
+    let mut conn = connect_as(&app, APP).await;
+
+    for (sql, message) in [
+        ("ALTER TABLE events ADD COLUMN x int", "must be owner of table events"),
+        ("DROP TABLE events", "must be owner of table events"),
+        ("TRUNCATE events", "permission denied for table events"),
+        ("DELETE FROM events", "permission denied for table events"),
+        ("UPDATE events SET actor = 'x'", "permission denied for table events"),
+        ("CREATE TABLE public.x (id int)", "permission denied for schema public"),
+        ("DELETE FROM __diesel_schema_migrations", "permission denied for table __diesel_schema_migrations"),
+    ] {
+        assert_eq!(refused(&mut conn, sql).await, message, "{sql}");
+    }
+    assert_eq!(app.scalar("SELECT count(*) FROM events").await, 1);
+}
+
+#[tokio::test]
+async fn the_app_role_runs_commands_and_refreshes_the_read_models() {
+    let app = TestApp::spawn().await;
+    let mut conn = connect_as(&app, APP).await;
+    let models: Vec<_> = orderdesk::read_models::READ_MODELS.iter().collect();
+
+    let results = orderdesk::read_models::refresh::refresh_all(
+        &mut conn,
+        &models,
+        orderdesk::read_models::Trigger::Manual,
+    )
+    .await;
+
+    for (model, outcome) in results {
+        assert!(
+            matches!(outcome, orderdesk::read_models::RefreshOutcome::Refreshed { .. }),
+            "{}: {outcome}",
+            model.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_reader_sees_no_write_table_even_after_reset_role() {
+    let app = TestApp::spawn().await;
+    app.refresh().await;
+    let mut conn = connect_as(&app, READER).await;
+
+    conn.batch_execute("RESET ROLE; SELECT count(*) FROM read.order_summaries")
+        .await
+        .unwrap();
+    for (sql, message) in [
+        ("RESET ROLE; SELECT * FROM public.customers", "permission denied for table customers"),
+        ("RESET ROLE; SELECT * FROM public.staff_users", "permission denied for table staff_users"),
+        ("RESET ROLE; INSERT INTO read_model_refreshes DEFAULT VALUES", "permission denied for table read_model_refreshes"),
+        ("SET ROLE orderdesk_app", "permission denied to set role \"orderdesk_app\""),
+        ("SET ROLE postgres", "permission denied to set role \"postgres\""),
+    ] {
+        assert_eq!(refused(&mut conn, sql).await, message, "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn serve_refuses_a_database_that_is_behind_its_migrations() {
+    let migrated = TestDb::migrated().await;
+    let empty = TestDb::empty().await;
+
+    let ok = orderdesk::db::migrations::ensure_current(&url_as(&migrated.url, APP).unwrap()).await;
+    let behind = orderdesk::db::migrations::ensure_current(&empty.url).await;
+
+    assert_eq!(ok, Ok(()));
+    let message = behind.unwrap_err();
+    let n = orderdesk::db::migrations::count();
+    assert!(
+        message.starts_with(&format!("the database has not applied {n} migration(s) this binary needs (")),
+        "{message}"
+    );
+    assert!(message.ends_with("run `orderdesk migrate` as the owner role first, then start the server again"));
+}
