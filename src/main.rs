@@ -44,6 +44,9 @@ enum Command {
     SetupRoles {
         #[arg(long)]
         admin_url: Option<String>,
+        /// Only the roles; do not create the database.
+        #[arg(long)]
+        roles_only: bool,
     },
     /// Fill an empty database with a realistic, deterministic demo shop.
     Seed(orderdesk::seed::SeedOptions),
@@ -113,20 +116,22 @@ async fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::SetupRoles { admin_url } => {
+        Command::SetupRoles {
+            admin_url,
+            roles_only,
+        } => {
             let admin = match admin_url {
                 Some(url) => url,
                 None => orderdesk::db::roles::default_admin_url(&settings.database_url)?,
             };
-            orderdesk::db::roles::setup(&admin, &settings.database_url).await?;
+            let database = (!roles_only).then_some(settings.database_url.as_str());
+            orderdesk::db::roles::setup(&admin, database).await?;
             println!(
-                "roles {}, {}, {}, {} ready; database {} owned by {}",
+                "roles {}, {}, {}, {} ready",
                 orderdesk::db::roles::OWNER,
                 orderdesk::db::roles::APP,
                 orderdesk::db::roles::READ_OWNER,
                 orderdesk::db::roles::READER,
-                orderdesk::db::admin::database_name(&settings.database_url)?,
-                orderdesk::db::roles::OWNER,
             );
             Ok(())
         }

@@ -15,6 +15,7 @@ BEGIN
     END LOOP;
 END
 $$;
+DROP FUNCTION orderdesk_read_owner_takes_read();
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM orderdesk_read_owner;
 REVOKE SELECT ON ALL TABLES IN SCHEMA public FROM orderdesk_read_owner;
 REVOKE USAGE ON SCHEMA public FROM orderdesk_read_owner;

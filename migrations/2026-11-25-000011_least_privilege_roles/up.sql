@@ -49,18 +49,27 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA read GRANT SELECT ON TABLES TO orderdesk_read
 GRANT USAGE ON SCHEMA public TO orderdesk_read_owner;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO orderdesk_read_owner;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO orderdesk_read_owner;
-DO $$
+-- Hands every relation in `read` to orderdesk_read_owner. A migration that
+-- creates read models calls it again: `SELECT orderdesk_read_owner_takes_read();`.
+-- (The new owner needs CREATE on the schema for ALTER OWNER; it gets it only
+-- for the hand-over, so no member can create new objects there.)
+CREATE FUNCTION orderdesk_read_owner_takes_read() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     r record;
 BEGIN
+    GRANT CREATE ON SCHEMA read TO orderdesk_read_owner;
     FOR r IN
         SELECT c.relname, c.relkind FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'read' AND c.relkind IN ('r', 'm', 'v', 'p')
+          AND c.relowner <> 'orderdesk_read_owner'::regrole
     LOOP
         EXECUTE format('ALTER %s read.%I OWNER TO orderdesk_read_owner',
             CASE r.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END,
             r.relname);
     END LOOP;
+    REVOKE CREATE ON SCHEMA read FROM orderdesk_read_owner;
 END
 $$;
+REVOKE ALL ON FUNCTION orderdesk_read_owner_takes_read() FROM PUBLIC;
+SELECT orderdesk_read_owner_takes_read();

@@ -22,14 +22,19 @@ pub const READER: &str = "orderdesk_reader";
 
 /// Creates the roles (LOGIN, no password: set one with `ALTER ROLE … PASSWORD`
 /// where the server does not trust local connections), their memberships, and
-/// the database `url` names, owned by [`OWNER`], if missing. `admin_url` is a
-/// superuser's connection to any database of the same server.
-pub async fn setup(admin_url: &str, url: &str) -> Result<(), String> {
-    let mut admin = AsyncPgConnection::establish(admin_url)
+/// (given `url`) the database it names, owned by [`OWNER`], if missing.
+/// `admin_url` is a superuser's URL on the same server.
+pub async fn setup(admin_url: &str, url: Option<&str>) -> Result<(), String> {
+    // The maintenance database: the one `url` names may not exist yet.
+    let admin_url = with_database(admin_url, "postgres")?;
+    let mut admin = AsyncPgConnection::establish(&admin_url)
         .await
         .map_err(|e| format!("cannot connect to {admin_url}: {e}"))?;
     setup_roles(&mut admin).await?;
-    create_database(&mut admin, url).await
+    match url {
+        Some(url) => create_database(&mut admin, url).await,
+        None => Ok(()),
+    }
 }
 
 /// Creates the roles and their memberships (see [`setup`]) on a superuser's connection.

@@ -29,13 +29,25 @@ async fn the_app_role_cannot_alter_drop_truncate_update_or_delete_events() {
     let mut conn = connect_as(&app, APP).await;
 
     for (sql, message) in [
-        ("ALTER TABLE events ADD COLUMN x int", "must be owner of table events"),
+        (
+            "ALTER TABLE events ADD COLUMN x int",
+            "must be owner of table events",
+        ),
         ("DROP TABLE events", "must be owner of table events"),
         ("TRUNCATE events", "permission denied for table events"),
         ("DELETE FROM events", "permission denied for table events"),
-        ("UPDATE events SET actor = 'x'", "permission denied for table events"),
-        ("CREATE TABLE public.x (id int)", "permission denied for schema public"),
-        ("DELETE FROM __diesel_schema_migrations", "permission denied for table __diesel_schema_migrations"),
+        (
+            "UPDATE events SET actor = 'x'",
+            "permission denied for table events",
+        ),
+        (
+            "CREATE TABLE public.x (id int)",
+            "permission denied for schema public",
+        ),
+        (
+            "DELETE FROM __diesel_schema_migrations",
+            "permission denied for table __diesel_schema_migrations",
+        ),
     ] {
         assert_eq!(refused(&mut conn, sql).await, message, "{sql}");
     }
@@ -57,7 +69,10 @@ async fn the_app_role_runs_commands_and_refreshes_the_read_models() {
 
     for (model, outcome) in results {
         assert!(
-            matches!(outcome, orderdesk::read_models::RefreshOutcome::Refreshed { .. }),
+            matches!(
+                outcome,
+                orderdesk::read_models::RefreshOutcome::Refreshed { .. }
+            ),
             "{}: {outcome}",
             model.name
         );
@@ -74,11 +89,26 @@ async fn the_reader_sees_no_write_table_even_after_reset_role() {
         .await
         .unwrap();
     for (sql, message) in [
-        ("RESET ROLE; SELECT * FROM public.customers", "permission denied for table customers"),
-        ("RESET ROLE; SELECT * FROM public.staff_users", "permission denied for table staff_users"),
-        ("RESET ROLE; INSERT INTO read_model_refreshes DEFAULT VALUES", "permission denied for table read_model_refreshes"),
-        ("SET ROLE orderdesk_app", "permission denied to set role \"orderdesk_app\""),
-        ("SET ROLE postgres", "permission denied to set role \"postgres\""),
+        (
+            "RESET ROLE; SELECT * FROM public.customers",
+            "permission denied for table customers",
+        ),
+        (
+            "RESET ROLE; SELECT * FROM public.staff_users",
+            "permission denied for table staff_users",
+        ),
+        (
+            "RESET ROLE; INSERT INTO read_model_refreshes DEFAULT VALUES",
+            "permission denied for table read_model_refreshes",
+        ),
+        (
+            "SET ROLE orderdesk_app",
+            "permission denied to set role \"orderdesk_app\"",
+        ),
+        (
+            "SET ROLE postgres",
+            "permission denied to set role \"postgres\"",
+        ),
     ] {
         assert_eq!(refused(&mut conn, sql).await, message, "{sql}");
     }
@@ -96,8 +126,14 @@ async fn serve_refuses_a_database_that_is_behind_its_migrations() {
     let message = behind.unwrap_err();
     let n = orderdesk::db::migrations::count();
     assert!(
-        message.starts_with(&format!("the database has not applied {n} migration(s) this binary needs (")),
+        message.starts_with(&format!(
+            "the database has not applied {n} migration(s) this binary needs ("
+        )),
         "{message}"
     );
-    assert!(message.ends_with("run `orderdesk migrate` as the owner role first, then start the server again"));
+    assert!(
+        message.ends_with(
+            "run `orderdesk migrate` as the owner role first, then start the server again"
+        )
+    );
 }
