@@ -32,7 +32,7 @@ pub async fn setup(admin_url: &str, url: Option<&str>) -> Result<(), String> {
         .map_err(|e| format!("cannot connect to {admin_url}: {e}"))?;
     setup_roles(&mut admin).await?;
     match url {
-        Some(url) => create_database(&mut admin, url).await,
+        Some(url) => create_database(&mut admin, &admin_url, url).await,
         None => Ok(()),
     }
 }
@@ -68,8 +68,13 @@ struct Found {
     n: i64,
 }
 
-/// Creates the database `url` names, owned by [`OWNER`], unless it exists.
-async fn create_database(admin: &mut AsyncPgConnection, url: &str) -> Result<(), String> {
+/// Creates the database `url` names, owned by [`OWNER`], unless it exists;
+/// an existing one owned by another role is adopted (see `adopt.sql`).
+async fn create_database(
+    admin: &mut AsyncPgConnection,
+    admin_url: &str,
+    url: &str,
+) -> Result<(), String> {
     let name = super::admin::database_name(url)?;
     let found: Found =
         diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
@@ -85,8 +90,26 @@ async fn create_database(admin: &mut AsyncPgConnection, url: &str) -> Result<(),
         .execute(admin)
         .await
         .map_err(|e| format!("cannot create database {name}: {e}"))?;
+        return Ok(());
     }
-    Ok(())
+    let owned: Found = diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_database WHERE datname = $1 AND datdba = $2::regrole",
+    )
+    .bind::<Text, _>(&name)
+    .bind::<Text, _>(OWNER)
+    .get_result(admin)
+    .await
+    .map_err(|e| e.to_string())?;
+    if owned.n == 1 {
+        return Ok(());
+    }
+    let mut inside = AsyncPgConnection::establish(&with_database(admin_url, &name)?)
+        .await
+        .map_err(|e| format!("cannot connect to {name}: {e}"))?;
+    inside
+        .batch_execute(include_str!("adopt.sql"))
+        .await
+        .map_err(|e| format!("cannot hand database {name} to {OWNER}: {e}"))
 }
 
 /// `url` with the user set to `role` (same server, same database).

@@ -137,3 +137,36 @@ async fn serve_refuses_a_database_that_is_behind_its_migrations() {
         )
     );
 }
+
+#[tokio::test]
+async fn setup_roles_hands_a_database_migrated_by_a_superuser_to_the_owner() {
+    let db = TestDb::migrated().await;
+    let admin =
+        orderdesk::db::admin::with_database(&crate::helpers::server_url(), "postgres").unwrap();
+
+    orderdesk::db::roles::setup(&admin, Some(&db.url))
+        .await
+        .unwrap();
+
+    let mut owner =
+        AsyncPgConnection::establish(&url_as(&db.url, orderdesk::db::roles::OWNER).unwrap())
+            .await
+            .unwrap();
+    owner
+        .batch_execute("ALTER TABLE customers ADD COLUMN adopted int; REFRESH MATERIALIZED VIEW read.customer_stats")
+        .await
+        .unwrap();
+    let applied = orderdesk::db::migrations::run_pending(
+        &url_as(&db.url, orderdesk::db::roles::OWNER).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(applied, 0);
+    let mut app = AsyncPgConnection::establish(&url_as(&db.url, APP).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(&mut app, "ALTER TABLE customers DROP COLUMN adopted").await,
+        "must be owner of table customers"
+    );
+}
