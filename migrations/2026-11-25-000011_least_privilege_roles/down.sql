@@ -16,6 +16,18 @@ BEGIN
 END
 $$;
 DROP FUNCTION orderdesk_read_owner_takes_read();
+ALTER DEFAULT PRIVILEGES FOR ROLE orderdesk_read_owner IN SCHEMA read
+    REVOKE SELECT ON TABLES FROM orderdesk_reader;
+ALTER DEFAULT PRIVILEGES FOR ROLE orderdesk_read_owner IN SCHEMA read
+    REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM orderdesk_app;
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'read_def') THEN
+        REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA read_def FROM orderdesk_app, orderdesk_read_owner;
+        REVOKE USAGE ON SCHEMA read_def FROM orderdesk_app, orderdesk_read_owner;
+    END IF;
+END
+$$;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM orderdesk_read_owner;
 REVOKE SELECT ON ALL TABLES IN SCHEMA public FROM orderdesk_read_owner;
 REVOKE USAGE ON SCHEMA public FROM orderdesk_read_owner;

@@ -45,6 +45,23 @@ GRANT SELECT ON ALL TABLES IN SCHEMA read TO orderdesk_reader;
 ALTER DEFAULT PRIVILEGES IN SCHEMA read
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO orderdesk_app;
 ALTER DEFAULT PRIVILEGES IN SCHEMA read GRANT SELECT ON TABLES TO orderdesk_reader;
+-- The live read models' definitions (schema read_def, where it exists): the
+-- maintainer (orderdesk_app) and a refresh (orderdesk_read_owner) call them.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'read_def') THEN
+        GRANT USAGE ON SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
+        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
+    END IF;
+END
+$$;
+-- Relations orderdesk_read_owner creates itself (a rebuild run with
+-- `SET ROLE orderdesk_read_owner`, should it be given CREATE on `read`) are
+-- granted like the migrations' own.
+ALTER DEFAULT PRIVILEGES FOR ROLE orderdesk_read_owner IN SCHEMA read
+    GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO orderdesk_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE orderdesk_read_owner IN SCHEMA read
+    GRANT SELECT ON TABLES TO orderdesk_reader;
 -- A refresh runs the view's query as its owner, which reads the write tables.
 GRANT USAGE ON SCHEMA public TO orderdesk_read_owner;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO orderdesk_read_owner;
