@@ -7,7 +7,7 @@ use rocket::figment::Figment;
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use crate::db::pools::PoolOptions;
+use crate::db::pools::{PoolOptions, SessionLimits};
 use crate::domain::Currency;
 use crate::observability::LogFormat;
 
@@ -36,6 +36,21 @@ pub struct Settings {
     /// Refresh the report views daily at this hour (UTC, 0–23); any other
     /// value turns the in-process schedule off (cron can do it instead).
     pub reports_refresh_hour: i64,
+    /// `statement_timeout` of the write pool's connections (ms; 0 = none).
+    pub write_statement_timeout_ms: u64,
+    /// `statement_timeout` of the read pool's connections (ms; 0 = none).
+    pub read_statement_timeout_ms: u64,
+    /// `lock_timeout` of the write pool's connections: a command waits this
+    /// long for a row another transaction holds, then answers 503 (ms; 0 = none).
+    pub lock_timeout_ms: u64,
+    /// A form body that has not fully arrived after this many seconds is
+    /// refused with 408 (Rocket itself waits for ever).
+    pub form_read_timeout_secs: u64,
+    /// CSV exports streaming at once; more are answered 503.
+    pub max_concurrent_exports: usize,
+    /// A CSV export that has not finished after this many seconds stops (its
+    /// slot is freed even if the client has stopped reading).
+    pub export_timeout_secs: u64,
     /// A session ends after this many minutes without a request.
     pub session_idle_minutes: u64,
     /// A session ends this many hours after sign-in, however busy.
@@ -68,6 +83,12 @@ impl Default for Settings {
             maintainer_batch_keys: 2_000,
             read_your_writes_wait_ms: 500,
             reports_refresh_hour: 3,
+            write_statement_timeout_ms: 10_000,
+            read_statement_timeout_ms: 10_000,
+            lock_timeout_ms: 3_000,
+            form_read_timeout_secs: 10,
+            max_concurrent_exports: 2,
+            export_timeout_secs: 300,
             session_idle_minutes: 30,
             session_absolute_hours: 8,
             secure_cookies: false,
@@ -85,8 +106,7 @@ impl Settings {
     /// chosen by `ROCKET_PROFILE`), `ROCKET_*` variables, then `DATABASE_URL`
     /// and `READ_DATABASE_URL`.
     pub fn figment() -> Figment {
-        Figment::from(rocket::Config::default())
-            .merge(Serialized::defaults(Settings::default()))
+        Self::defaults()
             .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
             .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
             .merge(
@@ -99,6 +119,17 @@ impl Settings {
                 "ROCKET_PROFILE",
                 rocket::Config::DEFAULT_PROFILE,
             ))
+    }
+
+    /// The built-in defaults alone: Rocket's, OrderDesk's, and no trusted
+    /// client-address header. Rocket's own default trusts `X-Real-IP`, which
+    /// any client can send, so it applied whenever Rocket.toml was not found
+    /// (started from another directory); a header is trusted only when
+    /// configured (`ip_header = "X-Real-IP"` behind a proxy that sets it).
+    pub fn defaults() -> Figment {
+        Figment::from(rocket::Config::default())
+            .merge(Serialized::defaults(Settings::default()))
+            .merge(("ip_header", false))
     }
 
     pub fn from_figment(figment: &Figment) -> Result<Self, String> {
@@ -140,6 +171,15 @@ impl Settings {
         u32::try_from(self.reports_refresh_hour)
             .ok()
             .filter(|h| *h < 24)
+    }
+
+    /// The per-connection limits of the request pools.
+    pub fn session_limits(&self) -> SessionLimits {
+        SessionLimits {
+            write_statement_timeout: Duration::from_millis(self.write_statement_timeout_ms),
+            read_statement_timeout: Duration::from_millis(self.read_statement_timeout_ms),
+            lock_timeout: Duration::from_millis(self.lock_timeout_ms),
+        }
     }
 
     pub fn pool_options(&self) -> PoolOptions {

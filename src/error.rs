@@ -57,15 +57,24 @@ impl AppError {
     }
 }
 
-/// Whether a Diesel error means "the database is not reachable" rather than a bug.
+/// Whether a Diesel error means "the database is not reachable" (or did not
+/// answer in time: a statement or lock timeout) rather than a bug.
 pub fn is_unavailable(e: &DieselError) -> bool {
-    matches!(
-        e,
+    match e {
         DieselError::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-            _
-        ) | DieselError::BrokenTransactionManager
-    )
+            _,
+        )
+        | DieselError::BrokenTransactionManager => true,
+        // diesel-async does not expose the SQLSTATE (57014, 55P03) of these;
+        // PostgreSQL's messages are fixed (lc_messages is English by default).
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let m = info.message();
+            m.starts_with("canceling statement due to statement timeout")
+                || m.starts_with("canceling statement due to lock timeout")
+        }
+        _ => false,
+    }
 }
 
 impl From<DieselError> for AppError {

@@ -16,7 +16,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Apply pending migrations, then serve the web app.
+    /// Serve the web app (refuses to start unless every migration is applied).
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
@@ -49,6 +49,16 @@ enum Command {
     /// If there are no staff accounts, create `admin` with a random password
     /// and print it once.
     EnsureAdmin,
+    /// Create the database roles (owner, app, reader, read owner) and the
+    /// database, owned by the owner role, if missing. Run as a superuser:
+    /// --admin-url, else ADMIN_DATABASE_URL, else postgres@ on DATABASE_URL's server.
+    SetupRoles {
+        #[arg(long)]
+        admin_url: Option<String>,
+        /// Only the roles; do not create the database.
+        #[arg(long)]
+        roles_only: bool,
+    },
     /// Fill an empty database with a realistic, deterministic demo shop.
     Seed(orderdesk::seed::SeedOptions),
 }
@@ -129,11 +139,30 @@ async fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::SetupRoles {
+            admin_url,
+            roles_only,
+        } => {
+            let admin = match admin_url {
+                Some(url) => url,
+                None => orderdesk::db::roles::default_admin_url(&settings.database_url)?,
+            };
+            let database = (!roles_only).then_some(settings.database_url.as_str());
+            orderdesk::db::roles::setup(&admin, database).await?;
+            println!(
+                "roles {}, {}, {}, {} ready",
+                orderdesk::db::roles::OWNER,
+                orderdesk::db::roles::APP,
+                orderdesk::db::roles::READ_OWNER,
+                orderdesk::db::roles::READER,
+            );
+            Ok(())
+        }
         Command::Seed(options) => seed(&settings.database_url, &options).await,
         Command::Serve => {
-            migrations::run_pending(&settings.database_url)
-                .await
-                .map_err(|e| format!("migrations failed: {e}"))?;
+            // The server runs as the application role, which may not change
+            // the schema: migrating is `orderdesk migrate`'s job, as the owner.
+            migrations::ensure_current(&settings.database_url).await?;
             let rocket = orderdesk::build_rocket(figment)?;
             rocket
                 .launch()

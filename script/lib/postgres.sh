@@ -17,6 +17,13 @@ pg_host_port() {
   echo "$host $port"
 }
 
+# DATABASE_URL with another user: `pg_url_as orderdesk_app`.
+pg_url_as() {
+  local scheme=${DATABASE_URL%%://*} rest=${DATABASE_URL#*://}
+  [[ $rest == *@* ]] && rest=${rest#*@}
+  echo "$scheme://$1@$rest"
+}
+
 pg_answers() {
   local host port
   read -r host port < <(pg_host_port)

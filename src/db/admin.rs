@@ -36,6 +36,26 @@ pub fn with_database(url: &str, name: &str) -> Result<String, String> {
     })
 }
 
+/// The same URL with another user name (any password is dropped).
+pub fn with_user(url: &str, user: &str) -> Result<String, String> {
+    let scheme_end = url
+        .find("://")
+        .map(|i| i + 3)
+        .ok_or_else(|| format!("database URL {url:?} has no scheme"))?;
+    let rest = &url[scheme_end..];
+    let host_start = rest
+        .find('/')
+        .map_or(rest.len(), |slash| slash)
+        .min(rest.len());
+    let authority = &rest[..host_start];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Ok(format!(
+        "{}{user}@{host}{}",
+        &url[..scheme_end],
+        &rest[host_start..]
+    ))
+}
+
 /// Quotes an identifier for SQL.
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -89,5 +109,13 @@ mod tests {
         );
         assert_eq!(database_name("postgres://u@h/shop").unwrap(), "shop");
         assert!(database_name("postgres://u@h").is_err());
+        assert_eq!(
+            with_user("postgres://u:pw@h:5432/shop?x=1", "app").unwrap(),
+            "postgres://app@h:5432/shop?x=1"
+        );
+        assert_eq!(
+            with_user("postgres://h/shop", "app").unwrap(),
+            "postgres://app@h/shop"
+        );
     }
 }

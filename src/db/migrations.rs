@@ -2,7 +2,7 @@
 
 use diesel::migration::MigrationSource;
 use diesel::pg::Pg;
-use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection};
+use diesel_async::{AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// Every migration under `migrations/`, compiled into the binary.
@@ -45,6 +45,57 @@ pub async fn all_applied(url: &str) -> Result<bool, BoxError> {
         Ok(pending.is_empty())
     })
     .await?
+}
+
+/// The versions of the embedded migrations the database at `url` has not
+/// applied, oldest first. Reads `__diesel_schema_migrations` only (no DDL,
+/// unlike the harness, which creates that table), so the application role
+/// may ask; a database without the table has applied none.
+pub async fn pending(url: &str) -> Result<Vec<String>, String> {
+    #[derive(diesel::QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied: Vec<String> =
+        match diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<Applied>(&mut conn)
+            .await
+        {
+            Ok(rows) => rows.into_iter().map(|r| r.version).collect(),
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("does not exist") =>
+            {
+                Vec::new()
+            }
+            Err(e) => return Err(format!("cannot read the applied migrations: {e}")),
+        };
+    let mut embedded: Vec<String> = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    embedded.sort();
+    embedded.retain(|v| !applied.contains(v));
+    Ok(embedded)
+}
+
+/// Ok when every embedded migration is applied; otherwise the message
+/// `orderdesk serve` refuses to start with.
+pub async fn ensure_current(url: &str) -> Result<(), String> {
+    let pending = pending(url).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the database has not applied {} migration(s) this binary needs ({}); \
+         run `orderdesk migrate` as the owner role first, then start the server again",
+        pending.len(),
+        pending.join(", ")
+    ))
 }
 
 /// How many migrations the binary carries.

@@ -3,6 +3,12 @@
 //! The read pool's connections are read-only, act as the `orderdesk_reader`
 //! role and see only the `read` schema, so a query that tries to write or to
 //! read a write table fails loudly instead of quietly breaking CQRS.
+//!
+//! Both request pools carry a `statement_timeout` (and the write pool a
+//! `lock_timeout`), so a runaway query or a row held by another transaction
+//! costs a request a bounded wait, never a connection for good. Pools built
+//! with [`write_pool`] (the read-model refresher's) have no such limits: a
+//! full rebuild may take minutes.
 
 use std::time::Duration;
 
@@ -27,6 +33,31 @@ pub const READ_SESSION_SETUP: &str = "SET ROLE orderdesk_reader; \
      SET search_path = read; \
      SET default_transaction_read_only = on;";
 
+/// Per-connection limits of the request pools; a zero duration means none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionLimits {
+    pub write_statement_timeout: Duration,
+    pub read_statement_timeout: Duration,
+    pub lock_timeout: Duration,
+}
+
+impl SessionLimits {
+    fn write_setup(&self) -> String {
+        format!(
+            "SET statement_timeout = {}; SET lock_timeout = {};",
+            self.write_statement_timeout.as_millis(),
+            self.lock_timeout.as_millis()
+        )
+    }
+
+    fn read_setup(&self) -> String {
+        format!(
+            "{READ_SESSION_SETUP} SET statement_timeout = {};",
+            self.read_statement_timeout.as_millis()
+        )
+    }
+}
+
 /// Both pools, kept in Rocket's managed state.
 #[derive(Clone)]
 pub struct Pools {
@@ -42,31 +73,48 @@ pub struct PoolOptions {
 }
 
 impl Pools {
+    /// Both pools without statement or lock timeouts.
     pub fn new(write_url: &str, read_url: &str, options: PoolOptions) -> Result<Self, String> {
+        Self::with_limits(write_url, read_url, options, SessionLimits::default())
+    }
+
+    /// Both pools, each connection set up with `limits`.
+    pub fn with_limits(
+        write_url: &str,
+        read_url: &str,
+        options: PoolOptions,
+        limits: SessionLimits,
+    ) -> Result<Self, String> {
         Ok(Self {
-            write: write_pool(write_url, options)?,
-            read: read_pool(read_url, options)?,
+            write: with_setup(write_url, options, limits.write_setup())?,
+            read: with_setup(read_url, options, limits.read_setup())?,
         })
     }
 }
 
-/// A pool for commands. Connections are verified when reused, so the pool heals
-/// itself after a database restart instead of handing out dead connections.
+/// A pool for commands without statement or lock timeouts (the refresher's).
+/// Connections are verified when reused, so the pool heals itself after a
+/// database restart instead of handing out dead connections.
 pub fn write_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Verified;
     build(url, config, options)
 }
 
-/// A pool for queries, see the module docs.
+/// A pool for queries without a statement timeout, see the module docs.
 pub fn read_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
+    with_setup(url, options, SessionLimits::default().read_setup())
+}
+
+/// A verified pool whose connections run `setup` once, when opened.
+fn with_setup(url: &str, options: PoolOptions, setup: String) -> Result<PgPool, String> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Verified;
-    config.custom_setup = Box::new(|url| {
-        let url = url.to_owned();
+    config.custom_setup = Box::new(move |url| {
+        let (url, setup) = (url.to_owned(), setup.clone());
         async move {
             let mut conn = AsyncPgConnection::establish(&url).await?;
-            conn.batch_execute(READ_SESSION_SETUP)
+            conn.batch_execute(&setup)
                 .await
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
             Ok(conn)

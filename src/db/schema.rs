@@ -57,6 +57,8 @@ diesel::table! {
         ip -> Nullable<Text>,
         succeeded -> Bool,
         at -> Timestamptz,
+        outcome -> Text,
+        device -> Nullable<Text>,
     }
 }
 

@@ -19,12 +19,22 @@ pub mod reports;
 
 pub use freshness::Freshness;
 
+/// The longest search text a query uses; the web layer cuts longer text
+/// (with a note) and [`contains_pattern`] never uses more.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// Escapes `%`, `_` and `\` for a `LIKE` pattern and wraps it in `%…%`,
-/// lower-cased to match the views' `search_text`.
+/// lower-cased to match the views' `search_text`; at most
+/// [`MAX_SEARCH_CHARS`] characters of `text` are used.
 pub(crate) fn contains_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
-    for c in text.trim().to_lowercase().chars() {
+    for c in text
+        .trim()
+        .chars()
+        .take(MAX_SEARCH_CHARS)
+        .flat_map(char::to_lowercase)
+    {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }

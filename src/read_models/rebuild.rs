@@ -189,7 +189,9 @@ async fn build_beside(
     Ok(rows.n)
 }
 
-/// Renames the new table and its indexes into place and drops the old one.
+/// Renames the new table and its indexes into place, drops the old one and
+/// hands the new one to `orderdesk_read_owner` like every relation in `read`
+/// (the rebuild runs as the database owner, who alone may create there).
 /// Readers wait only for these renames; a reader holding the table longer
 /// than `lock_timeout` makes the rebuild fail (and roll back) rather than
 /// stall every page behind it.
@@ -219,7 +221,8 @@ async fn swap(
     let _ = write!(
         sql,
         "GRANT SELECT ON read.{name} TO orderdesk_reader;
-         DROP TABLE read.{name}__old;"
+         DROP TABLE read.{name}__old;
+         SELECT orderdesk_read_owner_takes_read();"
     );
     conn.batch_execute(&sql).await
 }

@@ -6,12 +6,14 @@ pub mod auth;
 mod await_change;
 mod charts;
 mod chrome;
+pub mod csv;
 mod customers;
 mod dashboard;
 mod db_guard;
 pub mod filters;
 mod flash;
 mod form_answer;
+pub mod form_body;
 mod freshness_note;
 mod health;
 mod maintainer;
@@ -48,10 +50,11 @@ pub use staff::Staff;
 /// Builds the application from a figment (see [`Settings::figment`]).
 pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
     let settings = Settings::from_figment(&figment)?;
-    let pools = Pools::new(
+    let pools = Pools::with_limits(
         &settings.database_url,
         settings.read_url(),
         settings.pool_options(),
+        settings.session_limits(),
     )?;
     crate::observability::install();
     let maintainer = maintainer::Maintainer::new();
@@ -60,6 +63,10 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .manage(signal)
         .attach(maintainer)
         .attach(telemetry::Telemetry)
+        .manage(orders::ExportSlots::new(
+            settings.max_concurrent_exports,
+            std::time::Duration::from_secs(settings.export_timeout_secs),
+        ))
         .manage(settings)
         .manage(pools)
         .attach(auth::SecurityHeaders)

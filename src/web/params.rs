@@ -1,7 +1,22 @@
 //! Parameters shared by list and detail pages: query strings for links that
-//! keep a list's filters, and page sizes. (Ids from the path: `PathId`.)
+//! keep a list's filters, page sizes and search text. (Ids from the path: `PathId`.)
 
 use rocket::http::RawStr;
+
+use crate::queries::MAX_SEARCH_CHARS;
+
+/// Search text as typed, trimmed and cut to [`MAX_SEARCH_CHARS`] characters
+/// (every search ends in `LIKE '%…%'`, so its length is work for the
+/// database); a cut comes back with the note to show, never as an error.
+pub fn search_text(raw: &str) -> (String, Option<String>) {
+    let trimmed = raw.trim();
+    if trimmed.chars().count() <= MAX_SEARCH_CHARS {
+        return (trimmed.to_owned(), None);
+    }
+    let cut: String = trimmed.chars().take(MAX_SEARCH_CHARS).collect();
+    let note = format!("only the first {MAX_SEARCH_CHARS} characters of the search were used");
+    (cut.trim_end().to_owned(), Some(note))
+}
 
 /// `k1=v1&k2=v2`, percent-encoded; pairs with an empty value are left out.
 pub fn query_string(pairs: &[(&str, &str)]) -> String {
@@ -31,6 +46,17 @@ mod tests {
         assert_eq!(
             query_string(&[("q", "a&b =c"), ("low", ""), ("size", "25")]),
             "q=a%26b%20%3Dc&size=25"
+        );
+    }
+
+    #[test]
+    fn search_text_is_trimmed_and_cut_with_a_note() {
+        assert_eq!(search_text("  ada "), ("ada".to_owned(), None));
+        let (cut, note) = search_text(&"é".repeat(5000));
+        assert_eq!(cut, "é".repeat(200));
+        assert_eq!(
+            note.as_deref(),
+            Some("only the first 200 characters of the search were used")
         );
     }
 

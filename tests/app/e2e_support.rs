@@ -39,18 +39,25 @@ pub struct Server {
 impl Server {
     /// Launches the whole app on `app`'s database, with the maintainer on.
     pub async fn start(app: &TestApp) -> Self {
+        Self::start_with(app, serde_json::json!({})).await
+    }
+
+    /// [`Self::start`] with further settings (e.g. `{"pool_size": 2}`).
+    pub async fn start_with(app: &TestApp, settings: serde_json::Value) -> Self {
         // Global, so no ROCKET_* variable in the environment can override them.
-        let figment = Settings::figment().merge(Serialized::globals(serde_json::json!({
-            "database_url": app.db.url,
-            "read_database_url": app.db.url,
-            "address": "127.0.0.1",
-            "port": 0,
-            "pool_size": 4,
-            "maintainer_enabled": true,
-            // A bound, not a target: generous for a loaded test machine.
-            "read_your_writes_wait_ms": 5000,
-            "shutdown": { "ctrlc": false, "signals": [], "grace": 1, "mercy": 1 },
-        })));
+        let figment = Settings::figment()
+            .merge(Serialized::globals(serde_json::json!({
+                "database_url": app.db.url,
+                "read_database_url": app.db.url,
+                "address": "127.0.0.1",
+                "port": 0,
+                "pool_size": 4,
+                "maintainer_enabled": true,
+                // A bound, not a target: generous for a loaded test machine.
+                "read_your_writes_wait_ms": 5000,
+                "shutdown": { "ctrlc": false, "signals": [], "grace": 1, "mercy": 1 },
+            })))
+            .merge(Serialized::globals(settings));
         let (tx, rx) = oneshot::channel();
         let tx = std::sync::Mutex::new(Some(tx));
         let rocket = orderdesk::build_rocket(figment)

@@ -52,6 +52,8 @@ async fn template() -> &'static str {
             let name = format!("orderdesk_tpl_{}", migrations::FINGERPRINT);
             let mut conn = admin().await;
             diesel::sql_query("SELECT pg_advisory_lock(4242001)").execute(&mut conn).await.unwrap();
+            // The roles the app runs as in production (cluster-wide; idempotent).
+            orderdesk::db::roles::setup_roles(&mut conn).await.expect("database roles");
             let ready: Flag = diesel::sql_query(
                 "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate) AS flag",
             )

@@ -3,6 +3,8 @@
 
 use orderdesk::commands::create_user::{self, CreateUser, UserForm};
 use orderdesk::config::Settings;
+use rocket::figment::Figment;
+use rocket::figment::value::Value;
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 
@@ -31,22 +33,25 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
 impl TestApp {
     /// A client of the whole app on this test's database.
     pub async fn client(&self) -> Client {
-        self.client_with(&[]).await
+        self.client_from(Settings::figment(), &[]).await
     }
 
-    /// A client of the whole app with some settings overridden, e.g. `("currency", "JPY")`.
-    pub async fn client_with(&self, settings: &[(&str, &str)]) -> Client {
-        let mut figment = Settings::figment()
-            .merge(("database_url", &self.db.url))
-            .merge(("read_database_url", &self.db.url))
+    /// A client of the app configured by `base` (e.g. `Settings::defaults()`,
+    /// without Rocket.toml) plus `settings`, on this test's database. As in
+    /// production, the app connects as `orderdesk_app` (write pool) and
+    /// `orderdesk_reader` (read pool); tests arrange data as the superuser.
+    /// Tests bring read models up to date explicitly, so the maintainer is off
+    /// (pending counts are theirs to control) and pages do not wait for it.
+    pub async fn client_from(&self, base: Figment, settings: &[(&str, Value)]) -> Client {
+        let as_role = |role| orderdesk::db::roles::url_as(&self.db.url, role).unwrap();
+        let mut figment = base
+            .merge(("database_url", as_role(orderdesk::db::roles::APP)))
+            .merge(("read_database_url", as_role(orderdesk::db::roles::READER)))
             .merge(("pool_size", 4))
-            // Tests bring read models up to date explicitly, so pending counts
-            // are theirs to control, and a page does not wait for a maintainer
-            // that is not running.
             .merge(("maintainer_enabled", false))
             .merge(("read_your_writes_wait_ms", 0));
         for (key, value) in settings {
-            figment = figment.merge((*key, *value));
+            figment = figment.merge((*key, value.clone()));
         }
         Client::tracked(orderdesk::build_rocket(figment).unwrap())
             .await
@@ -57,9 +62,10 @@ impl TestApp {
     /// production: pages wait (bounded, generously for a loaded test machine)
     /// for the user's own change.
     pub async fn client_with_maintainer(&self) -> Client {
+        let as_role = |role| orderdesk::db::roles::url_as(&self.db.url, role).unwrap();
         let figment = Settings::figment()
-            .merge(("database_url", &self.db.url))
-            .merge(("read_database_url", &self.db.url))
+            .merge(("database_url", as_role(orderdesk::db::roles::APP)))
+            .merge(("read_database_url", as_role(orderdesk::db::roles::READER)))
             .merge(("pool_size", 4))
             .merge(("maintainer_enabled", true))
             .merge(("read_your_writes_wait_ms", 5_000));
@@ -84,13 +90,21 @@ impl TestApp {
 
     /// A client signed in as a new account named after `role`; returns it and the user's id.
     pub async fn signed_in(&self, role: &str) -> (Client, i64) {
-        self.signed_in_with(role, &[]).await
+        self.signed_in_with::<Value>(role, &[]).await
     }
 
-    /// [`Self::signed_in`] on an app with some settings overridden.
-    pub async fn signed_in_with(&self, role: &str, settings: &[(&str, &str)]) -> (Client, i64) {
+    /// [`Self::signed_in`], the app configured with `settings` on top of Rocket.toml.
+    pub async fn signed_in_with<V: Into<Value> + Clone>(
+        &self,
+        role: &str,
+        settings: &[(&str, V)],
+    ) -> (Client, i64) {
         let id = self.user(role, role).await;
-        let client = self.client_with(settings).await;
+        let settings: Vec<(&str, Value)> = settings
+            .iter()
+            .map(|(k, v)| (*k, v.clone().into()))
+            .collect();
+        let client = self.client_from(Settings::figment(), &settings).await;
         let status = sign_in(&client, role, PASSWORD).await.status();
         assert_eq!(status, Status::SeeOther, "sign-in as {role}");
         (client, id)

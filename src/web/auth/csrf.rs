@@ -4,7 +4,7 @@
 //! command can run. The sign-in form, which has no session yet, uses a
 //! double-submit cookie instead ([`login_token`]).
 
-use rocket::data::{self, Data, FromData, ToByteUnit};
+use rocket::data::{self, Data, FromData};
 use rocket::form::{Form, FromForm};
 use rocket::http::{Cookie, CookieJar, RawStr, SameSite, Status};
 use rocket::request::Request;
@@ -72,13 +72,9 @@ where
                 return data::Outcome::Forward((data, status));
             }
         };
-        let limit = req.limits().get("form").unwrap_or_else(|| 32.kibibytes());
-        let body = match data.open(limit).into_string().await {
-            Ok(body) if body.is_complete() => body.into_inner(),
-            Ok(_) => {
-                return data::Outcome::Error((Status::PayloadTooLarge, "form too large".into()));
-            }
-            Err(e) => return data::Outcome::Error((Status::BadRequest, e.to_string())),
+        let body = match crate::web::form_body::read(req, data).await {
+            Ok(body) => body,
+            Err(refusal) => return data::Outcome::Error(refusal),
         };
         if !submitted_token(&body).is_some_and(|token| user.csrf_matches(token)) {
             tracing::warn!(user = %user.username, uri = %req.uri(), "CSRF token missing or wrong");

@@ -1,25 +1,29 @@
 //! `GET /login`, `POST /login`, `POST /logout`. Every sign-in starts a new
 //! session (and ends the one the browser presented), so a session id planted
 //! before sign-in is worthless. Unknown user, wrong password and inactive
-//! account all get the same answer, after the same argon2 work.
+//! account all get the same answer, after the same argon2 work. Every attempt
+//! goes through the throttle (`throttle`) and is stored, refused ones too;
+//! typed usernames are logged quoted and escaped (`?`), never raw.
 
 use askama::Template;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use rocket::form::{Form, FromForm};
+use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
 use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
 use rocket::{Responder, State, get, post, routes};
 
 use super::csrf::{self, CsrfForm, TokenOnly};
-use super::{ClientInfo, session, throttle};
+use super::{ClientInfo, device, session, throttle};
 use crate::config::Settings;
+use crate::db::Pools;
 use crate::db::schema::staff_users;
 use crate::error::AppError;
 use crate::security::verify_password;
 use crate::web::Flash as FlashNote;
 use crate::web::WriteConn;
+use crate::web::form_body::TimedForm;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![login_page, login, logout]
@@ -51,7 +55,6 @@ struct LoginForm {
 }
 
 const BAD_CREDENTIALS: &str = "The username or password is not right.";
-const THROTTLED: &str = "Too many failed sign-ins. Wait a few minutes, then try again.";
 
 #[derive(Responder)]
 #[expect(clippy::large_enum_variant, reason = "one per request, never stored")]
@@ -94,15 +97,15 @@ fn login_page(
 
 #[post("/login", data = "<form>")]
 async fn login(
-    form: Form<LoginForm>,
-    mut db: WriteConn,
+    form: TimedForm<LoginForm>,
+    pools: &State<Pools>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
     client: ClientInfo,
 ) -> Result<LoginReply, AppError> {
-    if !csrf::login_token_matches(cookies, &form.csrf_token) {
-        return Err(AppError::Forbidden(csrf::refused_message().into()));
-    }
+    let form = form.0;
+    // Checked out only now that the body is in (see `web::form_body`).
+    let mut db = WriteConn(pools.write.get().await?);
     let username: String = form
         .username
         .trim()
@@ -110,7 +113,18 @@ async fn login(
         .chars()
         .take(200)
         .collect();
-    let ip = client.ip.as_deref();
+    let device = device::presented(cookies, settings);
+    let attempt = throttle::Attempt {
+        username: &username,
+        ip: client.ip.as_deref(),
+        device: device.as_deref(),
+    };
+    let ip = attempt.ip;
+    if !csrf::login_token_matches(cookies, &form.csrf_token) {
+        throttle::record_refused(&mut db.0, &attempt).await?;
+        tracing::warn!(username = ?username, ip = ?ip, outcome = "csrf_refused", "login attempt");
+        return Err(AppError::Forbidden(csrf::refused_message().into()));
+    }
     let again = |status: Status, message: &str| -> Result<LoginReply, AppError> {
         let page = render(&LoginPage {
             chrome: crate::web::Chrome::default(),
@@ -122,10 +136,13 @@ async fn login(
         })?;
         Ok(LoginReply::Again((status, RawHtml(page))))
     };
-    if throttle::is_throttled(&mut db.0, &username, ip).await? {
-        tracing::warn!(username = %username, ip = ?ip, outcome = "throttled", "login attempt");
-        return again(Status::TooManyRequests, THROTTLED);
-    }
+    let attempt_id = match throttle::begin(&mut db.0, &attempt).await? {
+        throttle::Decision::Proceed(id) => id,
+        throttle::Decision::Wait(wait) => {
+            tracing::warn!(username = ?username, ip = ?ip, outcome = "throttled", "login attempt");
+            return again(Status::TooManyRequests, &throttled_message(wait));
+        }
+    };
     let account: Option<(i64, String)> = staff_users::table
         .filter(staff_users::username.eq(&username))
         .filter(staff_users::active.eq(true))
@@ -135,12 +152,14 @@ async fn login(
         .optional()?;
     let (user_id, stored) = account.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
     let verified = verify_password(form.password.clone(), stored).await;
-    throttle::record(&mut db.0, &username, ip, verified).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        tracing::info!(username = %username, ip = ?ip, outcome = "failed", "login attempt");
+        throttle::finish(&mut db.0, attempt_id, Err(())).await?;
+        tracing::info!(username = ?username, ip = ?ip, outcome = "failed", "login attempt");
         return again(Status::Unauthorized, BAD_CREDENTIALS);
     };
-    tracing::info!(username = %username, ip = ?ip, outcome = "succeeded", "login attempt");
+    let device = device::remember(cookies, settings);
+    throttle::finish(&mut db.0, attempt_id, Ok(&device)).await?;
+    tracing::info!(username = ?username, ip = ?ip, outcome = "succeeded", "login attempt");
     if let Some(old) = cookies.get(settings.session_cookie_name()) {
         session::end_token(&mut db.0, old.value()).await?;
     }
@@ -150,13 +169,26 @@ async fn login(
     Ok(LoginReply::Done(Redirect::to(safe_next(&form.next))))
 }
 
+/// "Wait 40 seconds" / "Wait 3 minutes", rounded up.
+fn throttled_message(wait: chrono::TimeDelta) -> String {
+    let secs = ((wait.num_milliseconds() + 999) / 1000).max(1);
+    let (n, unit) = if secs <= 90 {
+        (secs, "second")
+    } else {
+        ((secs + 59) / 60, "minute")
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    format!("Too many failed sign-ins. Wait {n} {unit}{plural}, then try again.")
+}
+
 #[post("/logout", data = "<form>")]
 async fn logout(
     form: CsrfForm<TokenOnly>,
-    mut db: WriteConn,
+    pools: &State<Pools>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
 ) -> Result<Flash<Redirect>, AppError> {
+    let mut db = WriteConn(pools.write.get().await?);
     session::end(&mut db.0, form.user.session_id()).await?;
     cookies.remove(session::removal(settings));
     tracing::info!(username = %form.user.username, "signed out");

@@ -4,6 +4,7 @@
 
 mod client;
 mod csrf;
+mod device;
 mod guards;
 mod headers;
 mod login;

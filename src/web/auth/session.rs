@@ -133,9 +133,9 @@ pub fn cookie(token: String, settings: &Settings) -> Cookie<'static> {
         .build()
 }
 
-/// A cookie that removes the session cookie.
+/// A cookie that removes the session cookie. It carries the attributes of
+/// [`cookie`] (browsers ignore a `__Host-` cookie without `Secure`, so a bare
+/// removal would leave the session cookie in place).
 pub fn removal(settings: &Settings) -> Cookie<'static> {
-    Cookie::build(settings.session_cookie_name())
-        .path("/")
-        .build()
+    cookie(String::new(), settings)
 }

@@ -1,83 +1,196 @@
-//! Login throttling. Failures are counted over a sliding window: at 10 for one
-//! username, or 30 from one address, further attempts are refused until the
-//! oldest failures leave the window (three minutes at most). Refused attempts
-//! are not counted, so an attacker cannot extend a lock by hammering it, and
-//! an address where the user signed in successfully lately is exempt from the
-//! per-username limit, so nobody can lock a real user out from elsewhere.
+//! Sign-in throttling: delays, not lock-outs.
+//!
+//! - **Per username, exponential back-off.** The first [`FREE_FAILURES`]
+//!   consecutive failures cost nothing; after that each attempt must wait
+//!   [`FIRST_DELAY`] after the last failure, doubling with every further
+//!   failure, at most [`MAX_DELAY`]. A success, or a day without failures,
+//!   starts the count again.
+//! - **Known devices have their own count.** A browser where the user signed
+//!   in within [`DEVICE_MEMORY`] presents its device cookie; its failures and
+//!   delays are its own, so guesses from elsewhere (another address, or a
+//!   colleague behind the same office NAT) never delay the user there, and
+//!   sharing an address exempts no one.
+//! - **Per address.** [`MAX_FAILURES_PER_ADDRESS`] failures within [`WINDOW`]
+//!   from one address refuse that address until they leave the window.
+//!
+//! The decision and the record of the attempt are one transaction holding
+//! advisory locks on the username and the address, and an attempt still
+//! checking its password is stored as `pending` and counts as a failure, so
+//! concurrent guesses take turns and cannot overshoot a limit. Every attempt
+//! is stored with its outcome, refused ones too.
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::db::schema::login_attempts;
 
-/// Failures for one username within the window before attempts are refused.
-pub const MAX_FAILURES_PER_USERNAME: i64 = 10;
-/// Failures from one address within the window before attempts are refused.
+/// Consecutive failures for a username before attempts are delayed.
+pub const FREE_FAILURES: i64 = 5;
+/// The delay after the first failure beyond the free ones; it then doubles.
+pub const FIRST_DELAY: TimeDelta = TimeDelta::seconds(5);
+/// The longest delay.
+pub const MAX_DELAY: TimeDelta = TimeDelta::minutes(15);
+/// Failures from one address within [`WINDOW`] before it is refused.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
-/// The sliding window failures are counted in.
+/// The sliding window of the per-address limit.
 pub const WINDOW: TimeDelta = TimeDelta::minutes(3);
-/// How recent a success from an address must be to exempt it from the
-/// per-username limit.
-const KNOWN_ADDRESS: TimeDelta = TimeDelta::days(30);
+/// How long a device cookie keeps its own count after a successful sign-in.
+pub const DEVICE_MEMORY: TimeDelta = TimeDelta::days(30);
 
-/// Whether an attempt for `username` from `ip` must be refused now.
-pub async fn is_throttled(
-    conn: &mut AsyncPgConnection,
-    username: &str,
-    ip: Option<&str>,
-) -> QueryResult<bool> {
-    let since = Utc::now() - WINDOW;
-    if let Some(ip) = ip {
-        let from_address: i64 = login_attempts::table
-            .filter(login_attempts::ip.eq(ip))
-            .filter(login_attempts::succeeded.eq(false))
-            .filter(login_attempts::at.gt(since))
-            .count()
-            .get_result(conn)
-            .await?;
-        if from_address >= MAX_FAILURES_PER_ADDRESS {
-            return Ok(true);
-        }
-    }
-    let for_username: i64 = login_attempts::table
-        .filter(login_attempts::username.eq(username))
-        .filter(login_attempts::succeeded.eq(false))
-        .filter(login_attempts::at.gt(since))
-        .count()
-        .get_result(conn)
-        .await?;
-    if for_username < MAX_FAILURES_PER_USERNAME {
-        return Ok(false);
-    }
-    let Some(ip) = ip else {
-        return Ok(true);
-    };
-    let known: i64 = login_attempts::table
-        .filter(login_attempts::username.eq(username))
-        .filter(login_attempts::ip.eq(ip))
-        .filter(login_attempts::succeeded.eq(true))
-        .filter(login_attempts::at.gt(Utc::now() - KNOWN_ADDRESS))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok(known == 0)
+/// Who is trying to sign in, from where.
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    pub ip: Option<&'a str>,
+    /// The SHA-256 (hex) of the device cookie, if one was sent.
+    pub device: Option<&'a str>,
 }
 
-/// Records an attempt that was checked (not one refused by the throttle).
-pub async fn record(
+/// The throttle's answer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead; finish the attempt (by id) with its outcome.
+    Proceed(i64),
+    /// Refused for this long (the attempt is stored as `throttled`).
+    Wait(TimeDelta),
+}
+
+/// The delay owed after `failures` consecutive failures.
+pub fn delay_after(failures: i64) -> TimeDelta {
+    if failures < FREE_FAILURES {
+        return TimeDelta::zero();
+    }
+    let doublings = u32::try_from(failures - FREE_FAILURES)
+        .unwrap_or(u32::MAX)
+        .min(20);
+    (FIRST_DELAY * 2_i32.pow(doublings)).min(MAX_DELAY)
+}
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = BigInt)]
+    user_failures: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    last_user_failure: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    address_failures: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    oldest_address_failure: Option<DateTime<Utc>>,
+}
+
+/// The counts the decision needs: this bucket's consecutive failures (the
+/// device's own when it is known for this user, otherwise every attempt not
+/// from one of the user's known devices) and the address's recent failures.
+const COUNTS: &str = include_str!("throttle_counts.sql");
+
+/// Decides on an attempt and records it (`pending` or `throttled`), atomically.
+pub async fn begin(conn: &mut AsyncPgConnection, attempt: &Attempt<'_>) -> QueryResult<Decision> {
+    let (username, ip, device) = (attempt.username, attempt.ip, attempt.device);
+    conn.transaction(async move |conn| {
+        diesel::sql_query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('login:user:' || $1, 0)), \
+                    pg_advisory_xact_lock(hashtextextended('login:ip:' || coalesce($2, ''), 0))",
+        )
+        .bind::<Text, _>(&username)
+        .bind::<Nullable<Text>, _>(&ip)
+        .execute(&mut *conn)
+        .await?;
+        let now = Utc::now();
+        let counts: Counts = diesel::sql_query(COUNTS)
+            .bind::<Text, _>(&username)
+            .bind::<Nullable<Text>, _>(&ip)
+            .bind::<Nullable<Text>, _>(&device)
+            .bind::<Timestamptz, _>(now - DEVICE_MEMORY)
+            .bind::<Timestamptz, _>(now - WINDOW)
+            .get_result(&mut *conn)
+            .await?;
+        let user_wait = counts.last_user_failure.map_or(TimeDelta::zero(), |last| {
+            last + delay_after(counts.user_failures) - now
+        });
+        let address_wait = match counts.oldest_address_failure {
+            Some(oldest) if counts.address_failures >= MAX_FAILURES_PER_ADDRESS => {
+                oldest + WINDOW - now
+            }
+            _ => TimeDelta::zero(),
+        };
+        let wait = user_wait.max(address_wait);
+        let refused = wait > TimeDelta::zero();
+        let id: i64 = diesel::insert_into(login_attempts::table)
+            .values((
+                login_attempts::username.eq(&username),
+                login_attempts::ip.eq(&ip),
+                login_attempts::device.eq(&device),
+                login_attempts::succeeded.eq(false),
+                login_attempts::outcome.eq(if refused { "throttled" } else { "pending" }),
+            ))
+            .returning(login_attempts::id)
+            .get_result(conn)
+            .await?;
+        Ok(if refused {
+            Decision::Wait(wait)
+        } else {
+            Decision::Proceed(id)
+        })
+    })
+    .await
+}
+
+/// Records how a `pending` attempt ended. A success records the device
+/// cookie the browser now holds, which makes the device known.
+pub async fn finish(
     conn: &mut AsyncPgConnection,
-    username: &str,
-    ip: Option<&str>,
-    succeeded: bool,
+    id: i64,
+    outcome: Result<&str, ()>,
+) -> QueryResult<()> {
+    let (succeeded, device) = match outcome {
+        Ok(device) => (true, Some(device)),
+        Err(()) => (false, None),
+    };
+    diesel::update(login_attempts::table.find(id))
+        .set((
+            login_attempts::succeeded.eq(succeeded),
+            login_attempts::outcome.eq(if succeeded { "succeeded" } else { "failed" }),
+        ))
+        .execute(conn)
+        .await?;
+    let Some(device) = device else {
+        return Ok(());
+    };
+    diesel::update(login_attempts::table.find(id))
+        .set(login_attempts::device.eq(device))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Records an attempt refused before the throttle was asked (CSRF check failed).
+pub async fn record_refused(
+    conn: &mut AsyncPgConnection,
+    attempt: &Attempt<'_>,
 ) -> QueryResult<()> {
     diesel::insert_into(login_attempts::table)
         .values((
-            login_attempts::username.eq(username),
-            login_attempts::ip.eq(ip),
-            login_attempts::succeeded.eq(succeeded),
+            login_attempts::username.eq(attempt.username),
+            login_attempts::ip.eq(attempt.ip),
+            login_attempts::device.eq(attempt.device),
+            login_attempts::succeeded.eq(false),
+            login_attempts::outcome.eq("csrf_refused"),
         ))
         .execute(conn)
         .await
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delay_is_free_then_doubles_up_to_the_cap() {
+        let secs = |f| delay_after(f).num_seconds();
+        assert_eq!((secs(0), secs(4)), (0, 0));
+        assert_eq!((secs(5), secs(6), secs(7), secs(12)), (5, 10, 20, 640));
+        assert_eq!((secs(13), secs(1000)), (900, 900));
+    }
 }

@@ -7,7 +7,7 @@ use rocket::{get, routes};
 
 use crate::error::AppError;
 use crate::queries::customers::{self, CustomerFilter, CustomerRow};
-use crate::web::params::{page_size, query_string};
+use crate::web::params::{page_size, query_string, search_text};
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -29,6 +29,8 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<CustomerRow>,
     q: String,
+    /// Set when the search text was cut.
+    search_note: Option<String>,
     size: i64,
     next_url: Option<String>,
     freshness: FreshnessNote,
@@ -42,7 +44,7 @@ async fn index(
     mut conn: ReadConn,
     params: ListParams,
 ) -> Result<RawHtml<String>, AppError> {
-    let q = params.q.unwrap_or_default().trim().to_owned();
+    let (q, search_note) = search_text(params.q.as_deref().unwrap_or_default());
     let size = page_size(params.size.as_deref());
     let after_id = params.after_id.and_then(|id| id.trim().parse::<i64>().ok());
     let filter = CustomerFilter {
@@ -66,6 +68,7 @@ async fn index(
         rows: page.rows,
         chrome,
         q,
+        search_note,
         size,
         next_url,
     })

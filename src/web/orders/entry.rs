@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::order_entry;
 use crate::web::auth::CsrfForm;
+use crate::web::params::search_text;
 use crate::web::{Chrome, ReadConn, Staff, WriteConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -104,9 +105,14 @@ async fn submit(
         },
         "register_customer" => register_inline(&mut read, &mut write, &staff, form).await?,
         "find_customer" => {
+            let (text, cut) = search_text(&form.customer_q);
+            form.customer_q = text;
             let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
             view.customer_matches =
                 order_entry::find_customers(&mut read.0, &view.form.customer_q).await?;
+            if let Some(note) = cut {
+                view.errors.add("customer_q", note);
+            }
             if view.customer_matches.is_empty() {
                 view.errors
                     .add("customer_q", "no customer matches; register them below");
@@ -114,9 +120,14 @@ async fn submit(
             (Status::Ok, view)
         }
         "find_products" => {
+            let (text, cut) = search_text(&form.product_q);
+            form.product_q = text;
             let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
             view.product_matches =
                 order_entry::find_products(&mut read.0, &view.form.product_q).await?;
+            if let Some(note) = cut {
+                view.errors.add("product_q", note);
+            }
             if view.product_matches.is_empty() {
                 view.errors.add("product_q", "no product for sale matches");
             }

@@ -10,7 +10,7 @@ use rocket::{get, routes};
 use crate::domain::{IdempotencyKey, OrderStatus};
 use crate::error::AppError;
 use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
-use crate::web::params::query_string;
+use crate::web::params::{query_string, search_text};
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -53,9 +53,11 @@ impl ListParams {
             .and_then(OrderSort::parse)
             .unwrap_or_default();
         let after = self.after.as_deref().and_then(Cursor::decode);
+        let (search, cut) = search_text(self.q.as_deref().unwrap_or_default());
+        ignored.extend(cut);
         let filter = OrderFilter {
             status,
-            search: self.q.clone().filter(|q| !q.trim().is_empty()),
+            search: Some(search).filter(|q| !q.is_empty()),
             placed_from,
             placed_to,
             customer_id: None,
@@ -133,6 +135,11 @@ async fn index(
     params: ListParams,
 ) -> Result<RawHtml<String>, AppError> {
     let (filter, ignored) = params.filter();
+    // The form and the links carry the search as used (cut to 200 characters).
+    let params = ListParams {
+        q: filter.search.clone(),
+        ..params
+    };
     let OrderPage {
         rows,
         next,

@@ -8,9 +8,12 @@ mod detail;
 mod entry;
 mod entry_form;
 mod export;
+mod export_slots;
 mod list;
 mod lookup;
 mod print;
+
+pub use export_slots::ExportSlots;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();

@@ -8,7 +8,7 @@ use rocket::{get, routes};
 
 use crate::error::AppError;
 use crate::queries::products::{self, ProductFilter, ProductListRow};
-use crate::web::params::{page_size, query_string};
+use crate::web::params::{page_size, query_string, search_text};
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -30,6 +30,8 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<ProductListRow>,
     q: String,
+    /// Set when the search text was cut.
+    search_note: Option<String>,
     low_only: bool,
     size: i64,
     next_url: Option<String>,
@@ -44,7 +46,7 @@ async fn index(
     mut conn: ReadConn,
     params: ListParams,
 ) -> Result<RawHtml<String>, AppError> {
-    let q = params.q.unwrap_or_default().trim().to_owned();
+    let (q, search_note) = search_text(params.q.as_deref().unwrap_or_default());
     let low_only = params.low.as_deref() == Some("true");
     let size = page_size(params.size.as_deref());
     let filter = ProductFilter {
@@ -70,6 +72,7 @@ async fn index(
         rows: page.rows,
         chrome,
         q,
+        search_note,
         low_only,
         size,
         next_url,

@@ -1,0 +1,127 @@
+//! The database roles OrderDesk runs as (see the migration
+//! `…_least_privilege_roles`): created and wired by `orderdesk setup-roles`,
+//! which a superuser runs once per cluster (script/server, script/test and the
+//! test harness do). Roles are cluster-wide; grants on tables are the
+//! migrations' business.
+
+use diesel::sql_types::Text;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+
+use super::admin::{quote_ident, with_database, with_user};
+
+/// Owns the database and its schema; runs `orderdesk migrate` and the
+/// owner-only operations (seed, user management from the CLI, rebuilds).
+pub const OWNER: &str = "orderdesk_owner";
+/// The server's write pool and its read-model refresher: DML only.
+pub const APP: &str = "orderdesk_app";
+/// Owns the relations in schema `read` (NOLOGIN); `APP` and `OWNER` are
+/// members, so they may REFRESH the materialized views there.
+pub const READ_OWNER: &str = "orderdesk_read_owner";
+/// The server's read pool: SELECT on `read` only.
+pub const READER: &str = "orderdesk_reader";
+
+/// Creates the roles (LOGIN, no password: set one with `ALTER ROLE … PASSWORD`
+/// where the server does not trust local connections), their memberships, and
+/// (given `url`) the database it names, owned by [`OWNER`], if missing.
+/// `admin_url` is a superuser's URL on the same server.
+pub async fn setup(admin_url: &str, url: Option<&str>) -> Result<(), String> {
+    // The maintenance database: the one `url` names may not exist yet.
+    let admin_url = with_database(admin_url, "postgres")?;
+    let mut admin = AsyncPgConnection::establish(&admin_url)
+        .await
+        .map_err(|e| format!("cannot connect to {admin_url}: {e}"))?;
+    setup_roles(&mut admin).await?;
+    match url {
+        Some(url) => create_database(&mut admin, &admin_url, url).await,
+        None => Ok(()),
+    }
+}
+
+/// Creates the roles and their memberships (see [`setup`]) on a superuser's connection.
+pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), String> {
+    // One at a time across processes: CREATE ROLE races otherwise.
+    let sql = format!(
+        "SELECT pg_advisory_lock(4242012); \
+         DO $$ BEGIN \
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER}') THEN CREATE ROLE {OWNER}; END IF; \
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP}') THEN CREATE ROLE {APP}; END IF; \
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{READ_OWNER}') THEN CREATE ROLE {READ_OWNER}; END IF; \
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{READER}') THEN CREATE ROLE {READER}; END IF; \
+         END $$; \
+         ALTER ROLE {OWNER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; \
+         ALTER ROLE {APP} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT; \
+         ALTER ROLE {READ_OWNER} NOLOGIN; \
+         ALTER ROLE {READER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; \
+         GRANT {READ_OWNER}, {READER} TO {OWNER} WITH ADMIN OPTION; \
+         GRANT {READ_OWNER} TO {APP}; \
+         SELECT pg_advisory_unlock(4242012);"
+    );
+    admin
+        .batch_execute(&sql)
+        .await
+        .map_err(|e| format!("cannot set up roles: {e}"))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Found {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Creates the database `url` names, owned by [`OWNER`], unless it exists;
+/// an existing one owned by another role is adopted (see `adopt.sql`).
+async fn create_database(
+    admin: &mut AsyncPgConnection,
+    admin_url: &str,
+    url: &str,
+) -> Result<(), String> {
+    let name = super::admin::database_name(url)?;
+    let found: Found =
+        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<Text, _>(&name)
+            .get_result(admin)
+            .await
+            .map_err(|e| e.to_string())?;
+    if found.n == 0 {
+        diesel::sql_query(format!(
+            "CREATE DATABASE {} OWNER {OWNER}",
+            quote_ident(&name)
+        ))
+        .execute(admin)
+        .await
+        .map_err(|e| format!("cannot create database {name}: {e}"))?;
+        return Ok(());
+    }
+    let owned: Found = diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_database WHERE datname = $1 AND datdba = $2::regrole",
+    )
+    .bind::<Text, _>(&name)
+    .bind::<Text, _>(OWNER)
+    .get_result(admin)
+    .await
+    .map_err(|e| e.to_string())?;
+    if owned.n == 1 {
+        return Ok(());
+    }
+    let mut inside = AsyncPgConnection::establish(&with_database(admin_url, &name)?)
+        .await
+        .map_err(|e| format!("cannot connect to {name}: {e}"))?;
+    inside
+        .batch_execute(include_str!("adopt.sql"))
+        .await
+        .map_err(|e| format!("cannot hand database {name} to {OWNER}: {e}"))
+}
+
+/// `url` with the user set to `role` (same server, same database).
+pub fn url_as(url: &str, role: &str) -> Result<String, String> {
+    with_user(url, role)
+}
+
+/// A superuser's URL on the same server as `url`: `ADMIN_DATABASE_URL`, or
+/// `postgres@` on its maintenance database.
+pub fn default_admin_url(url: &str) -> Result<String, String> {
+    match std::env::var("ADMIN_DATABASE_URL") {
+        Ok(admin) => Ok(admin),
+        Err(_) => with_user(&with_database(url, "postgres")?, "postgres"),
+    }
+}

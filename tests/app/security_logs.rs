@@ -1,0 +1,113 @@
+//! Logs and probes: text a visitor types cannot forge a log line, and
+//! `/readyz` names failed checks without explaining them to the public.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use orderdesk::config::Settings;
+use rocket::figment::value::Value;
+use rocket::http::Status;
+
+use crate::helpers::TestApp;
+use crate::http::sign_in;
+
+/// A log sink shared with the test.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink {
+    /// Captures every log line of this thread until the guard drops.
+    fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let writer = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_username_with_a_newline_stays_on_its_own_log_line() {
+    let app = TestApp::spawn().await;
+    let sink = Sink::default();
+    let _guard = sink.install();
+    let client = app.client().await;
+
+    sign_in(
+        &client,
+        "mallory\n2026-11-25T00:00:00Z  INFO login attempt username=admin outcome=succeeded",
+        "wrong-password-guess",
+    )
+    .await;
+
+    let logs = sink.text();
+    let attempts: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("login attempt"))
+        .collect();
+    assert_eq!(attempts.len(), 1, "{logs}");
+    assert!(
+        attempts[0].contains(
+            r#"username="mallory\n2026-11-25t00:00:00z  info login attempt username=admin outcome=succeeded""#
+        ),
+        "{logs}"
+    );
+    assert!(
+        !logs.lines().any(|l| l.starts_with("2026-11-25t00")),
+        "{logs}"
+    );
+}
+
+#[tokio::test]
+async fn readyz_names_the_failed_check_and_only_the_log_says_why() {
+    let app = TestApp::spawn().await;
+    app.refresh().await;
+    let missing = orderdesk::db::admin::with_database(&app.db.url, "orderdesk_no_such_db").unwrap();
+    let client = app
+        .client_from(
+            Settings::figment(),
+            &[("read_database_url", Value::from(missing))],
+        )
+        .await;
+    let sink = Sink::default();
+    let _guard = sink.install();
+
+    let response = client.get("/readyz").dispatch().await;
+
+    assert_eq!(response.status(), Status::ServiceUnavailable);
+    let body: serde_json::Value =
+        serde_json::from_str(&response.into_string().await.unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "status": "unavailable",
+            "write_database": "ok",
+            "read_database": "unavailable",
+            "migrations": "ok",
+            "read_models_never_refreshed": [],
+        })
+    );
+    let logs = sink.text();
+    assert!(
+        logs.lines().any(|l| l.contains("not ready")
+            && l.contains("check=\"read_database\"")
+            && l.contains("orderdesk_no_such_db")),
+        "{logs}"
+    );
+}
