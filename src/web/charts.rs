@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::queries::dashboard::DayRow;
+use crate::queries::reports::MonthRow;
 
 use crate::domain::Currency;
 
@@ -12,10 +13,58 @@ const H: f64 = 220.0;
 const PAD_LEFT: f64 = 70.0;
 const PAD_BOTTOM: f64 = 28.0;
 
+/// One bar of a revenue chart: its axis label (if any), the period it
+/// covers, revenue and orders.
+struct Bar {
+    label: Option<String>,
+    period: String,
+    revenue_cents: i64,
+    orders: i64,
+}
+
 /// Daily revenue as bars, one per day, with a y-axis in the shop's currency
 /// (whole units: `$1,200.00`, `¥1,200`).
 pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
-    let max = days
+    let bars: Vec<Bar> = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Bar {
+            // Every seventh day counted back from today, so labels never crowd.
+            label: ((days.len() - 1 - i) % 7 == 0).then(|| d.day.format("%d %b").to_string()),
+            period: d.day.format("%a %d %b").to_string(),
+            revenue_cents: d.revenue_cents,
+            orders: d.orders,
+        })
+        .collect();
+    let title = format!(
+        "Daily revenue in {}, last {} days",
+        currency.code(),
+        days.len()
+    );
+    revenue_bars(&bars, currency, &title)
+}
+
+/// Monthly revenue as bars, one per month, oldest first.
+pub fn monthly_revenue(months: &[MonthRow], currency: Currency) -> String {
+    let bars: Vec<Bar> = months
+        .iter()
+        .map(|m| Bar {
+            label: Some(m.month.format("%b %y").to_string()),
+            period: m.month.format("%B %Y").to_string(),
+            revenue_cents: m.revenue_cents,
+            orders: m.orders,
+        })
+        .collect();
+    let title = format!(
+        "Monthly revenue in {}, {} months",
+        currency.code(),
+        months.len()
+    );
+    revenue_bars(&bars, currency, &title)
+}
+
+fn revenue_bars(bars: &[Bar], currency: Currency, title: &str) -> String {
+    let max = bars
         .iter()
         .map(|d| d.revenue_cents)
         .max()
@@ -27,12 +76,9 @@ pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
         clippy::cast_precision_loss,
         reason = "chart coordinates need no precision"
     )]
-    let bar_w = plot_w / days.len().max(1) as f64;
+    let bar_w = plot_w / bars.len().max(1) as f64;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="Daily revenue in {}, last {} days"><title>Daily revenue ({})</title>"#,
-        currency.code(),
-        days.len(),
-        currency.code()
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{title}"><title>{title}</title>"#
     );
     for step in 0..=4 {
         let value = max * step / 4;
@@ -49,7 +95,7 @@ pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
             currency.format(value - value % currency.minor_per_major())
         );
     }
-    for (i, d) in days.iter().enumerate() {
+    for (i, d) in bars.iter().enumerate() {
         #[expect(
             clippy::cast_precision_loss,
             reason = "chart coordinates need no precision"
@@ -64,18 +110,16 @@ pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
             x + 1.0,
             10.0 + plot_h - h,
             (bar_w - 2.0).max(1.0),
-            d.day.format("%a %d %b"),
+            d.period,
             currency.format(d.revenue_cents),
             d.orders
         );
-        // Every seventh day counted back from today, so labels never crowd.
-        if (days.len() - 1 - i) % 7 == 0 {
+        if let Some(label) = &d.label {
             let _ = write!(
                 svg,
-                r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{}</text>"#,
+                r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{label}</text>"#,
                 x + bar_w / 2.0,
                 H - 8.0,
-                d.day.format("%d %b")
             );
         }
     }

@@ -23,6 +23,7 @@ mod params;
 mod path_id;
 mod products;
 mod read_models;
+mod reports;
 pub mod request_id;
 mod staff;
 mod telemetry;
@@ -74,6 +75,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", health::routes())
         .mount("/", orders::routes())
         .mount("/", read_models::routes())
+        .mount("/", reports::routes())
         .mount("/", auth::routes())
         .mount("/", users::routes())
         .mount("/", metrics::routes())

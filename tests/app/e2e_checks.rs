@@ -10,12 +10,6 @@ use crate::e2e_support::{STEP, screenshot};
 /// axe-core's built script, as published on npm.
 const AXE: &str = include_str!("vendor/axe.min.js");
 
-/// Violations known and owned elsewhere, as (page, axe rule): the dashboard
-/// reloads itself every 60 s (`<meta http-equiv="refresh" content="60">` in
-/// templates/dashboard/index.html, which the read-model rewrite replaces).
-/// Remove an entry when its page is fixed; nothing else is ever skipped.
-const KNOWN: &[(&str, &str)] = &[("dashboard", "meta-refresh")];
-
 /// Desktop and phone widths, with a file-name suffix for the screenshots.
 pub const WIDTHS: [(u32, &str); 2] = [(1280, "1280"), (390, "390")];
 
@@ -82,14 +76,7 @@ pub async fn check_page(c: &Client, name: &str) -> Vec<String> {
             ));
         }
         for v in axe_violations(c).await {
-            let known = KNOWN.iter().any(|(page, rule)| {
-                *page == name && v.split(' ').nth(1) == Some(&format!("{rule}:"))
-            });
-            if known {
-                eprintln!("e2e: known, owned elsewhere: {name} at {width} px: {v}");
-            } else {
-                problems.push(format!("{name} at {width} px: {v}"));
-            }
+            problems.push(format!("{name} at {width} px: {v}"));
         }
         screenshot(c, &format!("{name}-{suffix}.png")).await;
     }

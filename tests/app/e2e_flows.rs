@@ -57,6 +57,7 @@ impl Shop {
             ("customer", format!("/customers/{}", self.grace)),
             ("customer-new", "/customers/new".to_owned()),
             ("read-models", "/read-models".to_owned()),
+            ("reports", "/reports".to_owned()),
             ("not-found", "/no-such-page".to_owned()),
         ]
         .into_iter()

@@ -147,3 +147,74 @@ async fn a_report_says_how_many_changes_it_has_not_seen_until_its_refresh() {
     assert_eq!(fresh.freshness.pending, 0);
     assert_eq!(fresh.rows.len(), 3);
 }
+
+#[tokio::test]
+async fn the_reports_page_shows_each_report_with_its_age_and_exports_each_as_a_stamped_csv() {
+    let app = TestApp::spawn().await;
+    history(&app).await;
+    let (client, _) = app.signed_in("viewer").await;
+
+    let page = client.get("/reports").dispatch().await;
+    assert_eq!(page.status(), rocket::http::Status::Ok);
+    let html = page.into_string().await.unwrap();
+    let monthly = client.get("/reports/monthly.csv").dispatch().await;
+    let disposition = monthly
+        .headers()
+        .get_one("Content-Disposition")
+        .unwrap()
+        .to_owned();
+    let as_of = monthly
+        .headers()
+        .get_one("X-Data-As-Of")
+        .unwrap()
+        .to_owned();
+    let monthly = monthly.into_string().await.unwrap();
+    let top = client
+        .get("/reports/top-products.csv")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    let cohorts = client
+        .get("/reports/cohorts.csv")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+
+    assert!(
+        html.contains("<h2>Revenue and orders per month</h2>")
+            && html.contains("<svg class=\"chart\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("October 2026") && html.contains("$35.00") && html.contains("$20.00"),
+        "{html}"
+    );
+    assert!(html.contains("Customer cohorts by month of first order"));
+    assert_eq!(
+        html.matches("<p class=\"freshness\">Data as of ").count(),
+        3,
+        "each report says how old it is"
+    );
+    assert!(disposition.starts_with(&format!(
+        "attachment; filename=\"monthly-sales-as-of-{}",
+        as_of.replace(':', "")
+    )));
+    assert_eq!(
+        monthly,
+        "month,orders,revenue_USD,units,cancellations,customers\n2026-09,1,20.00,2,0,1\n2026-10,2,35.00,6,1,2\n"
+    );
+    assert!(
+        top.starts_with(
+            "month,sku,product,units,revenue_USD,orders\n2026-10,MUG,Product MUG,5,25.00,2\n"
+        ),
+        "{top}"
+    );
+    assert_eq!(
+        cohorts,
+        "cohort,months_after,cohort_size,active_customers,orders,revenue_USD\n2026-09,0,1,1,1,20.00\n2026-09,1,1,1,1,5.00\n2026-10,0,1,1,1,30.00\n"
+    );
+}
