@@ -116,19 +116,14 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     applied.customers = len(&union(taken.customers.clone(), related.customers));
     applied.products = len(&products);
 
-    let orders = keyed(conn, include_str!("sql/order_summaries.sql"), &taken.orders).await?;
+    let orders = replace(conn, ORDER_SUMMARIES, &taken.orders).await?;
     // Base columns first: a product new in this batch needs its row before
     // its first sales are added to it.
-    let inventory = keyed(conn, include_str!("sql/inventory_status.sql"), &products).await?;
+    let inventory = replace(conn, INVENTORY_STATUS, &products).await?;
     // Details of registered or renamed customers; then their order figures
     // by delta; customers who lost a counted order recomputed whole.
-    let customers = keyed(
-        conn,
-        include_str!("sql/customer_details.sql"),
-        &taken.customers,
-    )
-    .await?
-        + customer_deltas(conn).await?;
+    let customers =
+        replace(conn, CUSTOMER_DETAILS, &taken.customers).await? + customer_deltas(conn).await?;
     let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
@@ -147,10 +142,80 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     Ok(applied)
 }
 
-async fn keyed(conn: &mut AsyncPgConnection, sql: &str, keys: &[i64]) -> Result<i64> {
+/// A keyed live model's rows recomputed for a batch: the table, its key, the
+/// SQL that yields the fresh rows of the keys `$1`, and whether the replaced
+/// and written rows are captured for the additive models.
+struct Keyed {
+    table: &'static str,
+    key: &'static str,
+    fresh: &'static str,
+    capture: bool,
+}
+
+const ORDER_SUMMARIES: Keyed = Keyed {
+    table: "order_summaries",
+    key: "id",
+    fresh: include_str!("sql/order_summaries.sql"),
+    capture: true,
+};
+const INVENTORY_STATUS: Keyed = Keyed {
+    table: "inventory_status",
+    key: "product_id",
+    fresh: include_str!("sql/inventory_status.sql"),
+    capture: false,
+};
+const CUSTOMER_DETAILS: Keyed = Keyed {
+    table: "customer_stats",
+    key: "customer_id",
+    fresh: include_str!("sql/customer_details.sql"),
+    capture: false,
+};
+const CUSTOMER_STATS: Keyed = Keyed {
+    table: "customer_stats",
+    key: "customer_id",
+    fresh: include_str!("sql/customer_stats.sql"),
+    capture: false,
+};
+
+/// Replaces the rows of `keys` with the fresh ones, touching only rows that
+/// differ (compared by key first, then as whole rows); with `capture`, each
+/// replaced row (-1) and its replacement (+1) go to read_model_changes, the
+/// source of the additive models' deltas. Returns the rows removed + written.
+async fn replace(conn: &mut AsyncPgConnection, model: Keyed, keys: &[i64]) -> Result<i64> {
     if keys.is_empty() {
         return Ok(0);
     }
+    let Keyed {
+        table,
+        key,
+        fresh,
+        capture,
+    } = model;
+    let capture = if capture {
+        ", captured AS (
+             INSERT INTO read_model_changes
+                 (sign, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines)
+             SELECT -1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines FROM gone
+             UNION ALL
+             SELECT 1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines FROM added)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "WITH fresh AS MATERIALIZED ({fresh}
+         ), gone AS (
+             DELETE FROM read.{table} t
+             WHERE t.{key} = ANY ($1)
+               AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.{key} = t.{key} AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
+             RETURNING t.*
+         ), added AS (
+             INSERT INTO read.{table}
+             SELECT f.* FROM fresh f
+             WHERE NOT EXISTS (SELECT 1 FROM read.{table} t WHERE t.{key} = f.{key} AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
+             RETURNING *
+         ){capture}
+         SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM added) AS n"
+    );
     let c: Count = diesel::sql_query(sql)
         .bind::<Array<BigInt>, _>(keys)
         .get_result(conn)
@@ -175,12 +240,7 @@ async fn customer_deltas(conn: &mut AsyncPgConnection) -> Result<i64> {
     let deltas: CustomerDeltas = diesel::sql_query(include_str!("sql/customer_deltas.sql"))
         .get_result(conn)
         .await?;
-    let recomputed = keyed(
-        conn,
-        include_str!("sql/customer_stats.sql"),
-        &deltas.recompute,
-    )
-    .await?;
+    let recomputed = replace(conn, CUSTOMER_STATS, &deltas.recompute).await?;
     Ok(deltas.n + recomputed)
 }
 

@@ -1,25 +1,11 @@
--- Recomputes the products $1 (stock, price, names) from their definition,
+-- The products $1 (stock, price, names), fresh from their definition,
 -- keeping the all-time sales columns, which move by delta (sales_totals.sql):
 -- re-summing a product's whole history per batch would cost what the shop
 -- has sold, not what changed.
-WITH fresh AS MATERIALIZED (
-    SELECT d.product_id, d.sku, d.name, d.description, d.price_cents, d.active, d.version,
-           d.on_hand, d.reserved, d.available, d.low_stock_threshold, d.is_low,
-           coalesce(cur.units_sold, 0)::bigint AS units_sold,
-           coalesce(cur.revenue_cents, 0)::bigint AS revenue_cents,
-           d.search_text, d.updated_at
-    FROM read_def.inventory_status($1, false) d
-    LEFT JOIN read.inventory_status cur ON cur.product_id = d.product_id
-), gone AS (
-    DELETE FROM read.inventory_status t
-    WHERE t.product_id = ANY ($1)
-      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.product_id = t.product_id AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
-    RETURNING 1
-), added AS (
-    INSERT INTO read.inventory_status
-    SELECT f.* FROM fresh f
-    WHERE NOT EXISTS (SELECT 1 FROM read.inventory_status t
-                      WHERE t.product_id = f.product_id AND ROW(f.*) IS NOT DISTINCT FROM ROW(t.*))
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM added) AS n
+SELECT d.product_id, d.sku, d.name, d.description, d.price_cents, d.active, d.version,
+       d.on_hand, d.reserved, d.available, d.low_stock_threshold, d.is_low,
+       coalesce(cur.units_sold, 0)::bigint AS units_sold,
+       coalesce(cur.revenue_cents, 0)::bigint AS revenue_cents,
+       d.search_text, d.updated_at
+FROM read_def.inventory_status($1, false) d
+LEFT JOIN read.inventory_status cur ON cur.product_id = d.product_id
