@@ -702,7 +702,8 @@ async fn batch_report(
                 coalesce(max(duration_ms)::float8, 'NaN') AS max_ms
          FROM {table} WHERE started_at >= $1 AND started_at < $2",
         sum("events"),
-        sum("orders_changed"),
+        // The maintainer's log names it `orders` (orders recomputed per batch).
+        sum(if has("orders") { "orders" } else { "orders_changed" }),
         sum("rows_changed"),
     );
     let b: BatchFigures = diesel::sql_query(sql)
@@ -712,12 +713,13 @@ async fn batch_report(
         .await
         .map_err(|e| e.to_string())?;
     let wall_ms = (to - from).num_milliseconds().max(1) as f64;
-    let per_order = if has("orders_changed") && b.orders_changed > 0 {
+    let counts_orders = has("orders") || has("orders_changed");
+    let per_order = if counts_orders && b.orders_changed > 0 {
         format!("{:.3}", b.busy_ms / b.orders_changed as f64)
     } else {
         "n/a".into()
     };
-    let per_batch_orders = if has("orders_changed") && b.batches > 0 {
+    let per_batch_orders = if counts_orders && b.batches > 0 {
         format!("{:.1}", b.orders_changed as f64 / b.batches as f64)
     } else {
         "n/a".into()
