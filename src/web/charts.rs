@@ -36,12 +36,13 @@ pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
             orders: d.orders,
         })
         .collect();
-    let title = format!(
+    let label = format!(
         "Daily revenue in {}, last {} days",
         currency.code(),
         days.len()
     );
-    revenue_bars(&bars, currency, &title)
+    let title = format!("Daily revenue ({})", currency.code());
+    revenue_bars(&bars, currency, &label, &title)
 }
 
 /// Monthly revenue as bars, one per month, oldest first.
@@ -55,15 +56,16 @@ pub fn monthly_revenue(months: &[MonthRow], currency: Currency) -> String {
             orders: m.orders,
         })
         .collect();
-    let title = format!(
+    let label = format!(
         "Monthly revenue in {}, {} months",
         currency.code(),
         months.len()
     );
-    revenue_bars(&bars, currency, &title)
+    let title = format!("Monthly revenue ({})", currency.code());
+    revenue_bars(&bars, currency, &label, &title)
 }
 
-fn revenue_bars(bars: &[Bar], currency: Currency, title: &str) -> String {
+fn revenue_bars(bars: &[Bar], currency: Currency, label: &str, title: &str) -> String {
     let max = bars
         .iter()
         .map(|d| d.revenue_cents)
@@ -78,7 +80,7 @@ fn revenue_bars(bars: &[Bar], currency: Currency, title: &str) -> String {
     )]
     let bar_w = plot_w / bars.len().max(1) as f64;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{title}"><title>{title}</title>"#
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{label}"><title>{title}</title>"#
     );
     for step in 0..=4 {
         let value = max * step / 4;

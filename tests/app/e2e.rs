@@ -198,23 +198,27 @@ async fn enter_order_by_typing(c: &Client) {
 /// "Processing…"; returns its id.
 async fn place_order(c: &Client) -> i64 {
     press(c, "Place order").await;
-    let landed = wait_for(
-        c,
-        "//h2[normalize-space()='Processing…' or normalize-space()='Lines']",
-        "the processing note or the order's lines",
-    )
-    .await;
-    let shown = landed.text().await.unwrap();
-    assert_eq!(
-        shown, "Lines",
+    // The order form has a "Lines" heading too: wait until the browser is on
+    // the order's own page before looking at what it shows.
+    let mut id = None;
+    for _ in 0..150 {
+        let url = c.current_url().await.unwrap();
+        id = url
+            .path()
+            .strip_prefix("/orders/")
+            .and_then(|s| s.parse::<i64>().ok());
+        if id.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id = id.expect("placing redirects to the order page");
+    wait_for(c, "//h2[normalize-space()='Lines']", "the order's lines").await;
+    let source = c.source().await.unwrap();
+    assert!(
+        !source.contains("Processing…"),
         "the placed order shows at once, without Processing…"
     );
-    let url = c.current_url().await.unwrap();
-    let id: i64 = url
-        .path()
-        .strip_prefix("/orders/")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("placing redirects to the order page, not {url}"));
     for (sku, quantity, total) in [("TEE", "2", "$39.80"), ("MUG", "3", "$22.50")] {
         let row = format!(
             "//tr[td[normalize-space()='{sku}'] and td[normalize-space()='{quantity}'] \

@@ -81,7 +81,7 @@ async fn the_routes_security_md_calls_public_are_exactly_those_that_need_no_sess
 }
 
 #[test]
-fn only_the_dashboard_charts_are_inserted_unescaped() {
+fn only_the_server_rendered_charts_are_inserted_unescaped() {
     let mut unescaped = Vec::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
     let mut dirs = vec![std::path::PathBuf::from(root)];
@@ -108,11 +108,11 @@ fn only_the_dashboard_charts_are_inserted_unescaped() {
         unescaped,
         [
             "dashboard/index.html: revenue_chart|safe",
-            "dashboard/index.html: status_chart|safe"
+            "dashboard/index.html: status_chart|safe",
+            "reports/index.html: monthly_chart|safe",
         ]
     );
-    assert!(
-        SECURITY_MD
-            .contains("The dashboard's two SVG charts are the only values inserted with `|safe`")
-    );
+    assert!(SECURITY_MD.contains(
+        "The dashboard's two SVG charts and the Reports page's monthly chart are the only values inserted with `|safe`"
+    ));
 }
