@@ -55,12 +55,8 @@ pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), String> 
         };
         return rebuild_models(&mut conn, &models, request.progress).await;
     }
-    let reports: Vec<_> = if request.reports {
-        if named.is_empty() {
-            catalog::reports().collect()
-        } else {
-            named.iter().copied().filter(|m| !m.is_live()).collect()
-        }
+    let reports: Vec<_> = if request.reports && named.is_empty() {
+        catalog::reports().collect()
     } else {
         named.iter().copied().filter(|m| !m.is_live()).collect()
     };

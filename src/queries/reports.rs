@@ -4,12 +4,11 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Freshness, freshness};
-use crate::db::read_schema::{
-    customer_cohorts as cc, monthly_sales as ms, product_sales_monthly as psm,
-};
+use crate::db::read_schema::{customer_cohorts as cc, monthly_sales as ms};
 
 /// Revenue and orders in one month (cancelled orders excluded from revenue).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -23,14 +22,21 @@ pub struct MonthRow {
 }
 
 /// One product's sales in one month.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct ProductMonthRow {
+    #[diesel(sql_type = Date)]
     pub month: NaiveDate,
+    #[diesel(sql_type = BigInt)]
     pub product_id: i64,
+    #[diesel(sql_type = Text)]
     pub sku: String,
+    #[diesel(sql_type = Text)]
     pub name: String,
+    #[diesel(sql_type = BigInt)]
     pub units: i64,
+    #[diesel(sql_type = BigInt)]
     pub revenue_cents: i64,
+    #[diesel(sql_type = BigInt)]
     pub orders: i64,
 }
 
@@ -82,40 +88,27 @@ pub async fn monthly(
 }
 
 /// The `per_month` best sellers by revenue of each month since `from`,
-/// newest month first.
+/// newest month first: each month's first rows of the ranking index, so the
+/// page never loads every product of every month.
 pub async fn top_products(
     conn: &mut AsyncPgConnection,
     from: NaiveDate,
     per_month: i64,
 ) -> Result<Report<ProductMonthRow>, diesel::result::Error> {
-    let mut rows: Vec<ProductMonthRow> = psm::table
-        .filter(psm::month.ge(from))
-        .order((
-            psm::month.desc(),
-            psm::revenue_cents.desc(),
-            psm::product_id.asc(),
-        ))
-        .select((
-            psm::month,
-            psm::product_id,
-            psm::sku,
-            psm::name,
-            psm::units,
-            psm::revenue_cents,
-            psm::orders,
-        ))
-        .load(conn)
-        .await?;
-    let keep = usize::try_from(per_month.max(1)).unwrap_or(usize::MAX);
-    let mut seen: Option<(NaiveDate, usize)> = None;
-    rows.retain(|r| {
-        let n = match seen {
-            Some((month, n)) if month == r.month => n + 1,
-            _ => 1,
-        };
-        seen = Some((r.month, n));
-        n <= keep
-    });
+    let rows = diesel::sql_query(
+        "SELECT p.month, p.product_id, p.sku, p.name, p.units, p.revenue_cents, p.orders
+         FROM (SELECT DISTINCT month FROM product_sales_monthly WHERE month >= $1) m
+         CROSS JOIN LATERAL (
+             SELECT * FROM product_sales_monthly s
+             WHERE s.month = m.month
+             ORDER BY s.revenue_cents DESC, s.product_id
+             LIMIT $2) p
+         ORDER BY p.month DESC, p.revenue_cents DESC, p.product_id",
+    )
+    .bind::<Date, _>(from)
+    .bind::<BigInt, _>(per_month.max(1))
+    .load(conn)
+    .await?;
     let freshness = freshness_of(conn, "product_sales_monthly").await?;
     Ok(Report { rows, freshness })
 }

@@ -120,11 +120,10 @@ async fn compare_at_clean_snapshot(
             .build_transaction()
             .repeatable_read()
             .run(async |conn| {
+                // Events of every type not yet applied, plus queued keys: the
+                // same count the status page shows.
                 let pending: Count = diesel::sql_query(
-                    "SELECT (SELECT count(*) FROM events e, read_model_state s
-                              WHERE e.txid >= pg_snapshot_xmin(s.snapshot)
-                                AND NOT pg_visible_in_snapshot(e.txid, s.snapshot))
-                          + (SELECT count(*) FROM read_model_queue) AS n",
+                    "SELECT pending AS n FROM read.live_model_status(NULL) LIMIT 1",
                 )
                 .get_result(conn)
                 .await?;

@@ -82,7 +82,19 @@ pub struct ReportCsv {
 }
 
 impl ReportCsv {
-    fn new(name: &str, freshness: &Freshness, chunk: CsvChunk) -> Self {
+    /// The file `name-as-of-<time>.csv`: `header`, then one record per row,
+    /// every cell neutralised by [`CsvChunk`].
+    fn new<const N: usize>(
+        name: &str,
+        freshness: &Freshness,
+        header: [String; N],
+        rows: impl IntoIterator<Item = [String; N]>,
+    ) -> Self {
+        let mut chunk = CsvChunk::new();
+        chunk.row(header);
+        for row in rows {
+            chunk.row(row);
+        }
         let as_of = freshness.as_of.map_or_else(
             || "never".to_owned(),
             |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -108,84 +120,89 @@ impl<'r> Responder<'r, 'static> for ReportCsv {
     }
 }
 
-fn amount_header(name: &str, currency: Currency) -> String {
-    format!("{name}_{}", currency.code())
-}
-
 #[get("/reports/monthly.csv")]
 async fn monthly_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, AppError> {
     let report = reports::monthly(&mut conn.0, all_time()).await?;
     let currency = chrome.currency;
-    let mut csv = CsvChunk::new();
-    csv.row([
-        "month".to_owned(),
-        "orders".to_owned(),
-        amount_header("revenue", currency),
-        "units".to_owned(),
-        "cancellations".to_owned(),
-        "customers".to_owned(),
-    ]);
-    for r in &report.rows {
-        csv.row([
+    let header = ["month", "orders", "", "units", "cancellations", "customers"];
+    let rows = report.rows.iter().map(|r| {
+        [
             r.month.format("%Y-%m").to_string(),
             r.orders.to_string(),
             currency.plain(r.revenue_cents),
             r.units.to_string(),
             r.cancellations.to_string(),
             r.customers.to_string(),
-        ]);
-    }
-    Ok(ReportCsv::new("monthly-sales", &report.freshness, csv))
+        ]
+    });
+    let header = with_amount(header, 2, "revenue", currency);
+    Ok(ReportCsv::new(
+        "monthly-sales",
+        &report.freshness,
+        header,
+        rows,
+    ))
 }
 
 #[get("/reports/top-products.csv")]
 async fn top_products_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, AppError> {
     let report = reports::top_products(&mut conn.0, all_time(), TOP).await?;
     let currency = chrome.currency;
-    let mut csv = CsvChunk::new();
-    csv.row([
-        "month".to_owned(),
-        "sku".to_owned(),
-        "product".to_owned(),
-        "units".to_owned(),
-        amount_header("revenue", currency),
-        "orders".to_owned(),
-    ]);
-    for r in &report.rows {
-        csv.row([
+    let header = ["month", "sku", "product", "units", "", "orders"];
+    let rows = report.rows.iter().map(|r| {
+        [
             r.month.format("%Y-%m").to_string(),
             r.sku.clone(),
             r.name.clone(),
             r.units.to_string(),
             currency.plain(r.revenue_cents),
             r.orders.to_string(),
-        ]);
-    }
-    Ok(ReportCsv::new("top-products", &report.freshness, csv))
+        ]
+    });
+    let header = with_amount(header, 4, "revenue", currency);
+    Ok(ReportCsv::new(
+        "top-products",
+        &report.freshness,
+        header,
+        rows,
+    ))
 }
 
 #[get("/reports/cohorts.csv")]
 async fn cohorts_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, AppError> {
     let report = reports::cohorts(&mut conn.0, all_time()).await?;
     let currency = chrome.currency;
-    let mut csv = CsvChunk::new();
-    csv.row([
-        "cohort".to_owned(),
-        "months_after".to_owned(),
-        "cohort_size".to_owned(),
-        "active_customers".to_owned(),
-        "orders".to_owned(),
-        amount_header("revenue", currency),
-    ]);
-    for r in &report.rows {
-        csv.row([
+    let header = [
+        "cohort",
+        "months_after",
+        "cohort_size",
+        "active_customers",
+        "orders",
+        "",
+    ];
+    let rows = report.rows.iter().map(|r| {
+        [
             r.cohort.format("%Y-%m").to_string(),
             r.months_after.to_string(),
             r.cohort_size.to_string(),
             r.active_customers.to_string(),
             r.orders.to_string(),
             currency.plain(r.revenue_cents),
-        ]);
-    }
-    Ok(ReportCsv::new("cohorts", &report.freshness, csv))
+        ]
+    });
+    let header = with_amount(header, 5, "revenue", currency);
+    Ok(ReportCsv::new("cohorts", &report.freshness, header, rows))
+}
+
+/// The header with the amount column at `at` named for the currency
+/// (`revenue_USD`), so a spreadsheet knows what the plain numbers are.
+fn with_amount<const N: usize>(
+    header: [&str; N],
+    at: usize,
+    name: &str,
+    currency: Currency,
+) -> [String; N] {
+    let mut out = header.map(str::to_owned);
+    out[at] = format!("{name}_{}", currency.code());
+    out
 }

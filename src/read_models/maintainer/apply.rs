@@ -31,6 +31,21 @@ impl Applied {
     pub fn did_work(&self) -> bool {
         self.events > 0 || self.orders + self.customers + self.products > 0
     }
+
+    /// Adds another batch's figures to these (for a catch-up of several batches).
+    pub fn absorb(&mut self, other: &Applied) {
+        self.events += other.events;
+        self.orders += other.orders;
+        self.customers += other.customers;
+        self.products += other.products;
+        self.carried = other.carried;
+        for (name, n) in &other.rows_changed {
+            match self.rows_changed.iter_mut().find(|(m, _)| m == name) {
+                Some((_, total)) => *total += n,
+                None => self.rows_changed.push((name, *n)),
+            }
+        }
+    }
 }
 
 #[derive(QueryableByName)]
