@@ -207,7 +207,7 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
     let today = Utc::now().date_naive();
 
     // Same answers?
-    let d = dashboard::load(&mut *read.lock().await, today)
+    let d = dashboard::load(&mut *read.lock().await)
         .await
         .map_err(|e| e.to_string())?;
     let l = live::dashboard(&mut *live.lock().await, today)
@@ -232,8 +232,8 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
     let read_status: BTreeMap<&str, i64> = d
         .status_counts
         .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(s, n)| (s.as_str(), *n))
+        .filter(|c| c.orders > 0)
+        .map(|c| (c.status.as_str(), c.orders))
         .collect();
     let live_status: BTreeMap<&str, i64> = l
         .status_counts
@@ -342,7 +342,7 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
     let dash_read = repeat(read_secs, || {
         let read = Arc::clone(&read);
         async move {
-            dashboard::load(&mut *read.lock().await, today)
+            dashboard::load(&mut *read.lock().await)
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string())

@@ -95,7 +95,7 @@ pub struct OrderFilter {
 }
 
 /// One row of the list.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, serde::Deserialize)]
 pub struct OrderRow {
     pub id: i64,
     pub customer_id: i64,

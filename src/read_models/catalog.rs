@@ -108,6 +108,33 @@ pub const READ_MODELS: &[ReadModel] = &[
         definition: "SELECT * FROM read_def.customer_stats(NULL, true)",
         key: &["customer_id"],
     },
+    // The two below are built from the live models above (so they come after
+    // them: a rebuild of every model builds them last).
+    ReadModel {
+        name: "product_sales_30d",
+        kind: Kind::Live,
+        event_types: SALES_EVENTS,
+        definition: "SELECT * FROM read_def.product_sales_30d(read_def.dashboard_day())",
+        key: &["product_id"],
+    },
+    ReadModel {
+        name: "dashboard",
+        kind: Kind::Live,
+        event_types: &[
+            "customer_updated",
+            "product_created",
+            "product_updated",
+            "stock_received",
+            "stock_adjusted",
+            "order_placed",
+            "order_paid",
+            "order_shipped",
+            "order_delivered",
+            "order_cancelled",
+        ],
+        definition: "SELECT * FROM read_def.dashboard(read_def.dashboard_day())",
+        key: &["day"],
+    },
     ReadModel {
         name: "monthly_sales",
         kind: Kind::Report,
@@ -163,7 +190,7 @@ mod tests {
             .filter(|m| m.is_live())
             .map(|m| m.name)
             .collect();
-        assert_eq!(placed.len(), 6);
+        assert_eq!(placed.len(), 8);
         let registered: Vec<_> = affected_by("customer_registered").map(|m| m.name).collect();
         assert_eq!(registered, ["customer_stats"]);
         assert_eq!(affected_by("user_created").count(), 0);
@@ -179,7 +206,7 @@ mod tests {
 
     #[test]
     fn every_live_model_has_a_definition_and_a_key_and_reports_have_keys() {
-        assert_eq!(live().count(), 6);
+        assert_eq!(live().count(), 8);
         assert_eq!(reports().count(), 3);
         for m in live() {
             assert!(

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::queries::dashboard::DayRow;
+use crate::queries::dashboard::{DayRow, StatusCount};
 use crate::queries::reports::MonthRow;
 
 use crate::domain::Currency;
@@ -130,16 +130,19 @@ fn revenue_bars(bars: &[Bar], currency: Currency, label: &str, title: &str) -> S
 }
 
 /// Orders per status as horizontal bars.
-pub fn status_bars(counts: &[(String, i64)]) -> String {
+pub fn status_bars(counts: &[StatusCount]) -> String {
     const ORDER: [&str; 5] = ["placed", "paid", "shipped", "delivered", "cancelled"];
-    let max = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1);
+    let max = counts.iter().map(|c| c.orders).max().unwrap_or(0).max(1);
     let row_h = 30.0;
     let mut svg = format!(
         r#"<svg class="chart" viewBox="0 0 {W} {}" role="img" aria-label="Orders by status"><title>Orders by status</title>"#,
         row_h * 5.0 + 6.0
     );
     for (i, status) in ORDER.iter().enumerate() {
-        let n = counts.iter().find(|c| c.0 == *status).map_or(0, |c| c.1);
+        let n = counts
+            .iter()
+            .find(|c| c.status == *status)
+            .map_or(0, |c| c.orders);
         #[expect(
             clippy::cast_precision_loss,
             reason = "chart coordinates need no precision"

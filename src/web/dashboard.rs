@@ -1,10 +1,10 @@
-//! `GET /`: the dashboard.
+//! `GET /`: the dashboard, from one read (the `dashboard` live model and its
+//! freshness) plus the session; 304 when the browser already has it.
 
 use askama::Template;
-use chrono::Utc;
-use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
+use super::etag::{self, Cached, IfNoneMatch};
 use super::{Chrome, FreshnessNote, ReadConn, charts, filters, page, render_page};
 use crate::error::AppError;
 use crate::queries::dashboard::{self, Dashboard};
@@ -30,19 +30,27 @@ impl DashboardPage {
         self.d
             .status_counts
             .iter()
-            .find(|(s, _)| s == status)
-            .map_or(0, |c| c.1)
+            .find(|c| c.status == status)
+            .map_or(0, |c| c.orders)
     }
 }
 
 #[get("/")]
-async fn show(chrome: Chrome, mut conn: ReadConn) -> Result<RawHtml<String>, AppError> {
-    let d = dashboard::load(&mut conn.0, Utc::now().date_naive()).await?;
-    render_page(&DashboardPage {
-        revenue_chart: charts::daily_revenue(&d.daily, chrome.currency),
-        status_chart: charts::status_bars(&d.status_counts),
-        freshness: FreshnessNote::of(&d.freshness),
-        chrome,
-        d,
+async fn show(
+    chrome: Chrome,
+    if_none_match: IfNoneMatch,
+    mut conn: ReadConn,
+) -> Result<Cached, AppError> {
+    let d = dashboard::load(&mut conn.0).await?;
+    drop(conn);
+    let tag = etag::etag(&chrome, &d.freshness, d.changed_at, "");
+    etag::answer(&chrome.clone(), &if_none_match, tag, || {
+        render_page(&DashboardPage {
+            revenue_chart: charts::daily_revenue(&d.daily, chrome.currency),
+            status_chart: charts::status_bars(&d.status_counts),
+            freshness: FreshnessNote::one(&d.freshness),
+            chrome,
+            d,
+        })
     })
 }

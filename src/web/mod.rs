@@ -10,6 +10,7 @@ pub mod csv;
 mod customers;
 mod dashboard;
 mod db_guard;
+mod etag;
 pub mod filters;
 mod flash;
 mod form_answer;

@@ -149,9 +149,13 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         tee = app.product("TEE", "10.00", 10).await;
     })
     .await;
+    // At or under its low-stock threshold, the new product shows on the dashboard.
     assert_eq!(
         changes,
-        keys(&[("inventory_status", &[id("product_id", tee)])])
+        keys(&[
+            ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", &[text("day", &day)]),
+        ])
     );
 
     let mut a = 0;
@@ -160,6 +164,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     })
     .await;
     let tee_day = format!("{{\"day\": \"{day}\", \"product_id\": {tee}}}");
+    let dash = text("day", &day);
     assert_eq!(
         changes,
         keys(&[
@@ -169,6 +174,8 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
             ("inventory_status", &[id("product_id", tee)]),
             ("customer_stats", &[id("customer_id", ada)]),
+            ("product_sales_30d", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
 
@@ -184,6 +191,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
                 "order_status_counts",
                 &[text("status", "paid"), text("status", "placed")]
             ),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
 
@@ -200,6 +208,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
                 &[text("status", "paid"), text("status", "shipped")]
             ),
             ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
 
@@ -233,6 +242,8 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
             ("inventory_status", &[id("product_id", tee)]),
             ("customer_stats", &[id("customer_id", ada)]),
+            ("product_sales_30d", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
 
@@ -258,6 +269,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         keys(&[
             ("order_summaries", &[id("id", a), id("id", b)]),
             ("customer_stats", &[id("customer_id", ada)]),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
 
@@ -285,6 +297,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         keys(&[
             ("order_summaries", &[id("id", a), id("id", b)]),
             ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
 
@@ -299,9 +312,13 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             .unwrap();
     })
     .await;
+    // TEE is low on stock: the dashboard's low-stock list shows what is left.
     assert_eq!(
         changes,
-        keys(&[("inventory_status", &[id("product_id", tee)])])
+        keys(&[
+            ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
     );
 
     let changes = step(&app, "a delivery", async {
@@ -316,6 +333,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
                 "order_status_counts",
                 &[text("status", "delivered"), text("status", "shipped")]
             ),
+            ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
     assert_eq!(
@@ -608,9 +626,14 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
             ("order_summaries", 1, 1, vec![id("id", a)]),
             ("order_status_counts", 1, 1, vec![text("status", "shipped")]),
             ("customer_stats", 1, 0, vec![id("customer_id", bob)]),
+            // Built from the models above, the dashboard's definition sees
+            // the corrupted order total and "shipped" count as well.
+            ("dashboard", 1, 1, vec![text("day", &today(&app).await)]),
         ]
     );
-    assert_eq!(drift(&found), drift(&repaired));
+    // Repair goes in catalog order: once the models below it are repaired,
+    // the dashboard equals its definition again.
+    assert_eq!(drift(&found)[..3], drift(&repaired)[..]);
     assert!(repaired.iter().all(|d| d.ok() || d.repaired));
     assert!(after.iter().all(verify::Drift::ok), "{after:?}");
     assert_eq!(
@@ -624,7 +647,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     assert_eq!(
         app.scalar("SELECT count(*) FROM read_model_live WHERE last_verify_diffs = 0")
             .await,
-        6
+        8
     );
 }
 

@@ -18,6 +18,8 @@ pub struct Applied {
     pub products: i64,
     /// Queue entries left for the next batch.
     pub carried: i64,
+    /// Whether the shop's day changed, moving the rolling windows.
+    pub day_changed: bool,
     /// Rows written or removed per live model, in catalog order.
     pub rows_changed: Vec<(&'static str, i64)>,
 }
@@ -29,7 +31,7 @@ impl Applied {
 
     /// Whether the batch found anything to do.
     pub fn did_work(&self) -> bool {
-        self.events > 0 || self.orders + self.customers + self.products > 0
+        self.events > 0 || self.orders + self.customers + self.products > 0 || self.day_changed
     }
 
     /// Adds another batch's figures to these (for a catch-up of several batches).
@@ -39,6 +41,7 @@ impl Applied {
         self.customers += other.customers;
         self.products += other.products;
         self.carried = other.carried;
+        self.day_changed |= other.day_changed;
         for (name, n) in &other.rows_changed {
             match self.rows_changed.iter_mut().find(|(m, _)| m == name) {
                 Some((_, total)) => *total += n,
@@ -79,6 +82,22 @@ struct Related {
 }
 
 #[derive(QueryableByName)]
+struct ShopDay {
+    #[diesel(sql_type = Date)]
+    today: chrono::NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Date>)]
+    stored: Option<chrono::NaiveDate>,
+}
+
+#[derive(QueryableByName)]
+struct ProductRow {
+    #[diesel(sql_type = BigInt)]
+    product_id: i64,
+    #[diesel(sql_type = Bool)]
+    empty: bool,
+}
+
+#[derive(QueryableByName)]
 struct DayRow {
     #[diesel(sql_type = Date)]
     day: chrono::NaiveDate,
@@ -100,6 +119,22 @@ struct ProductDayRow {
 /// recomputing at most `max_keys` queued keys. Runs inside the batch's
 /// REPEATABLE READ transaction, under the maintainer's lock.
 pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) -> Result<Applied> {
+    // The shop's day first: when it has moved on, the 30-day window is moved
+    // from product_sales_daily as it stands, before this batch adds to both.
+    let day: ShopDay = diesel::sql_query(include_str!("sql/shop_day.sql"))
+        .get_result(conn)
+        .await?;
+    let today = day.today;
+    let day_changed = day.stored != Some(today);
+    let rewindowed = if day_changed {
+        diesel::sql_query(include_str!("sql/rewindow.sql"))
+            .bind::<Date, _>(today)
+            .get_result::<Count>(conn)
+            .await?
+            .n
+    } else {
+        0
+    };
     let enqueued: Enqueued = diesel::sql_query(include_str!("sql/enqueue_events.sql"))
         .bind::<Text, _>(stored)
         .get_result(conn)
@@ -117,9 +152,15 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     let mut applied = Applied {
         events: enqueued.events,
         carried: carried.n,
+        day_changed,
         ..Applied::default()
     };
     if taken.orders.is_empty() && taken.customers.is_empty() && taken.products.is_empty() {
+        if day_changed {
+            let dashboard = dashboard(conn, today).await?;
+            applied.rows_changed =
+                vec![("product_sales_30d", rewindowed), ("dashboard", dashboard)];
+        }
         return Ok(applied);
     }
     let related: Related = diesel::sql_query(include_str!("sql/related_keys.sql"))
@@ -143,9 +184,12 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
     let sales_totals = count(conn, include_str!("sql/sales_totals.sql")).await?;
+    let window = rewindowed + product_sales_30d(conn, today).await?;
     diesel::sql_query("DELETE FROM read_model_changes")
         .execute(conn)
         .await?;
+    // Last: the page-shaped model, from the others as this batch left them.
+    let dashboard = dashboard(conn, today).await?;
     applied.rows_changed = vec![
         ("order_summaries", orders),
         ("order_status_counts", status_counts),
@@ -153,6 +197,8 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         ("product_sales_daily", product_daily),
         ("inventory_status", inventory + sales_totals),
         ("customer_stats", customers),
+        ("product_sales_30d", window),
+        ("dashboard", dashboard),
     ];
     Ok(applied)
 }
@@ -296,6 +342,38 @@ async fn product_sales_daily(conn: &mut AsyncPgConnection) -> Result<i64> {
         .await?;
     }
     Ok(len(&rows))
+}
+
+/// The 30-day window moved by the batch's lines of the window's days.
+async fn product_sales_30d(conn: &mut AsyncPgConnection, today: chrono::NaiveDate) -> Result<i64> {
+    let rows: Vec<ProductRow> = diesel::sql_query(include_str!("sql/product_sales_30d.sql"))
+        .bind::<Date, _>(today)
+        .load(conn)
+        .await?;
+    let empty: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.empty)
+        .map(|r| r.product_id)
+        .collect();
+    if !empty.is_empty() {
+        diesel::sql_query(
+            "DELETE FROM read.product_sales_30d
+             WHERE product_id = ANY ($1) AND units = 0 AND revenue_cents = 0",
+        )
+        .bind::<Array<BigInt>, _>(&empty)
+        .execute(conn)
+        .await?;
+    }
+    Ok(len(&rows))
+}
+
+/// The dashboard's row for the shop day `today`, replaced if it differs.
+async fn dashboard(conn: &mut AsyncPgConnection, today: chrono::NaiveDate) -> Result<i64> {
+    let c: Count = diesel::sql_query(include_str!("sql/dashboard.sql"))
+        .bind::<Date, _>(today)
+        .get_result(conn)
+        .await?;
+    Ok(c.n)
 }
 
 fn union(mut a: Vec<i64>, b: Vec<i64>) -> Vec<i64> {

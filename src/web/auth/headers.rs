@@ -48,7 +48,17 @@ impl Fairing for SecurityHeaders {
             res.set_header(Header::new("Strict-Transport-Security", HSTS));
         }
         if !req.uri().path().starts_with("/static/") {
-            res.set_header(Header::new("Cache-Control", "no-store"));
+            // A page with an ETag may be kept by the browser (never by a
+            // shared cache) but is revalidated on every use.
+            let revalidate = res.headers().contains("ETag");
+            res.set_header(Header::new(
+                "Cache-Control",
+                if revalidate {
+                    "private, no-cache"
+                } else {
+                    "no-store"
+                },
+            ));
         }
     }
 }
