@@ -65,6 +65,12 @@ pub struct Settings {
     /// The shop's ISO 4217 currency: how amounts are written and in which minor
     /// unit they are stored (cents for USD, yen for JPY). An unknown code stops start-up.
     pub currency: Currency,
+    /// The shop's time zone (an IANA name such as `Europe/Berlin`): every
+    /// per-day figure — daily sales, "today", the 7- and 30-day windows,
+    /// report months — counts the shop's days, not UTC's. `orderdesk migrate`
+    /// applies a change (rebuilding the per-day read models); the server
+    /// refuses to start while the read models count days in another zone.
+    pub time_zone: chrono_tz::Tz,
     /// The shop's name, printed on packing slips and invoices.
     pub shop_name: String,
     /// The shop's postal address (lines separated by newlines), printed on slips and invoices.
@@ -95,6 +101,7 @@ impl Default for Settings {
             metrics_token: None,
             log_format: LogFormat::Text,
             currency: Currency::USD,
+            time_zone: chrono_tz::UTC,
             shop_name: "OrderDesk Demo Shop".into(),
             shop_address: String::new(),
         }
@@ -164,6 +171,11 @@ impl Settings {
         } else {
             "orderdesk_session"
         }
+    }
+
+    /// The shop's day now.
+    pub fn shop_today(&self) -> chrono::NaiveDate {
+        crate::domain::shop_day::today(self.time_zone)
     }
 
     /// The hour of the nightly report refresh, if the schedule is on.

@@ -110,7 +110,7 @@ async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("migrations failed: {e}"))?;
             println!("applied {n} migration(s); {} in total", migrations::count());
-            Ok(())
+            orderdesk::cli::apply_time_zone(&settings.database_url, settings.time_zone.name()).await
         }
         Command::Refresh {
             views,
@@ -163,6 +163,8 @@ async fn run(command: Command) -> Result<(), String> {
             // The server runs as the application role, which may not change
             // the schema: migrating is `orderdesk migrate`'s job, as the owner.
             migrations::ensure_current(&settings.database_url).await?;
+            orderdesk::cli::check_time_zone(&settings.database_url, settings.time_zone.name())
+                .await?;
             let rocket = orderdesk::build_rocket(figment)?;
             rocket
                 .launch()

@@ -5,5 +5,7 @@
 mod read_models;
 mod users;
 
-pub use read_models::{RefreshRequest, rebuild_all, refresh, verify};
+pub use read_models::{
+    RefreshRequest, apply_time_zone, check_time_zone, rebuild_all, refresh, verify,
+};
 pub use users::{add_user, ensure_admin, list_users, read_password, set_password};

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::read_models::maintainer::{self, BatchOutcome};
 use crate::read_models::refresh::refresh_all;
-use crate::read_models::{READ_MODELS, ReadModel, Trigger, catalog, rebuild, verify};
+use crate::read_models::{READ_MODELS, ReadModel, Trigger, catalog, rebuild, time_zone, verify};
 
 /// What `orderdesk refresh` should do.
 #[derive(Debug, Clone, Default)]
@@ -89,6 +89,47 @@ pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), String> 
         return Err(format!("{failed} read model refresh(es) failed"));
     }
     Ok(())
+}
+
+/// Makes the read models count days in the shop's time zone `zone` (part of
+/// `orderdesk migrate`): nothing when they already do; otherwise the per-day
+/// live models are rebuilt and the report views refreshed, one line each.
+pub async fn apply_time_zone(url: &str, zone: &str) -> Result<(), String> {
+    let mut conn = connect(url).await?;
+    let Some(rebuilt) = time_zone::change(&mut conn, zone, &mut |step| {
+        tracing::info!("{step}");
+    })
+    .await
+    .map_err(|e| format!("could not switch the read models to time zone {zone}: {e}"))?
+    else {
+        return Ok(());
+    };
+    println!("read models now count days in {zone}");
+    for r in rebuilt {
+        println!(
+            "{:<22} rebuilt: {} rows in {} ms",
+            r.name,
+            r.rows,
+            r.duration.as_millis()
+        );
+    }
+    let reports: Vec<_> = catalog::reports().collect();
+    let mut failed = 0;
+    for (model, outcome) in refresh_all(&mut conn, &reports, Trigger::Manual).await {
+        println!("{:<22} {outcome}", model.name);
+        failed += usize::from(outcome.is_failure());
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} report view(s) could not be refreshed in {zone}; run `orderdesk refresh --reports`"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the read models count days in `zone` (before serving).
+pub async fn check_time_zone(url: &str, zone: &str) -> Result<(), String> {
+    time_zone::check(&mut connect(url).await?, zone).await
 }
 
 /// Rebuilds every live model from its definition (after a bulk load, or to

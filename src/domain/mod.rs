@@ -7,6 +7,7 @@ mod field_errors;
 mod money;
 mod order_status;
 mod quantity;
+pub mod shop_day;
 mod staff;
 mod text;
 

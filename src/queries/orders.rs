@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::order_summaries as os;
-use crate::domain::OrderStatus;
+use crate::domain::{OrderStatus, shop_day};
 
 /// The largest page a client may ask for.
 pub const MAX_PAGE_SIZE: i64 = 200;
@@ -89,6 +89,8 @@ pub struct OrderFilter {
     /// Inclusive.
     pub placed_to: Option<NaiveDate>,
     pub customer_id: Option<i64>,
+    /// The shop's time zone: `placed_from`/`placed_to` are its days.
+    pub time_zone: chrono_tz::Tz,
     pub sort: OrderSort,
     pub after: Option<Cursor>,
     pub page_size: i64,
@@ -180,10 +182,10 @@ pub async fn rows(
         };
     }
     if let Some(from) = filter.placed_from {
-        q = q.filter(os::placed_at.ge(from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
+        q = q.filter(os::placed_at.ge(shop_day::start(filter.time_zone, from)));
     }
     if let Some(to) = filter.placed_to.and_then(|d| d.succ_opt()) {
-        q = q.filter(os::placed_at.lt(to.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()));
+        q = q.filter(os::placed_at.lt(shop_day::start(filter.time_zone, to)));
     }
     q = match (filter.sort, filter.after) {
         (OrderSort::Newest, Some(Cursor::Placed(at, id))) => {

@@ -1,9 +1,8 @@
 //! Products with stock and sales: the product list, one product, and the
 //! product search of the order form.
 
-use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date};
+use diesel::sql_types::{Array, BigInt};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Freshness, contains_pattern, freshness};
@@ -97,11 +96,11 @@ struct Sales {
     revenue_cents: i64,
 }
 
-/// A page of products by SKU, with 30-day sales ending `today`.
+/// A page of products by SKU, with their sales over the last 30 shop days
+/// (the live model `product_sales_30d`).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &ProductFilter,
-    today: NaiveDate,
 ) -> Result<ProductPage, diesel::result::Error> {
     let limit = filter.page_size.clamp(1, 200);
     let mut q = inv::table.select(COLUMNS).into_boxed();
@@ -128,13 +127,9 @@ pub async fn list(
     };
     let ids: Vec<i64> = products.iter().map(|p| p.product_id).collect();
     let sales: Vec<Sales> = diesel::sql_query(
-        "SELECT product_id, sum(units)::bigint AS units, sum(revenue_cents)::bigint AS revenue_cents
-         FROM read.product_sales_daily
-         WHERE product_id = ANY($1) AND day BETWEEN $2 AND $3 GROUP BY product_id",
+        "SELECT product_id, units, revenue_cents FROM read.product_sales_30d WHERE product_id = ANY($1)",
     )
     .bind::<Array<BigInt>, _>(&ids)
-    .bind::<Date, _>(today.checked_sub_days(Days::new(29)).unwrap_or(today))
-    .bind::<Date, _>(today)
     .load(conn)
     .await?;
     let rows = products
@@ -148,7 +143,7 @@ pub async fn list(
             }
         })
         .collect();
-    let freshness = freshness::of(conn, &["inventory_status", "product_sales_daily"]).await?;
+    let freshness = freshness::of(conn, &["inventory_status", "product_sales_30d"]).await?;
     Ok(ProductPage {
         rows,
         next_sku,

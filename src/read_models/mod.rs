@@ -8,6 +8,7 @@ pub mod maintainer;
 pub mod rebuild;
 pub mod refresh;
 pub mod schedule;
+pub mod time_zone;
 pub mod verify;
 
 pub use catalog::{Kind, READ_MODELS, ReadModel};

@@ -137,7 +137,7 @@ async fn rebuild_all(
         .await
 }
 
-async fn record(
+pub(super) async fn record(
     conn: &mut AsyncPgConnection,
     model: &ReadModel,
     duration: Duration,
@@ -153,7 +153,7 @@ async fn record(
 }
 
 /// Builds `read.<name>__rebuild` from the definition, with the same indexes.
-async fn build_beside(
+pub(super) async fn build_beside(
     conn: &mut AsyncPgConnection,
     model: &ReadModel,
     progress: &mut (dyn FnMut(String) + Send),
@@ -195,7 +195,7 @@ async fn build_beside(
 /// Readers wait only for these renames; a reader holding the table longer
 /// than `lock_timeout` makes the rebuild fail (and roll back) rather than
 /// stall every page behind it.
-async fn swap(
+pub(super) async fn swap(
     conn: &mut AsyncPgConnection,
     model: &ReadModel,
 ) -> Result<(), diesel::result::Error> {

@@ -31,6 +31,8 @@ pub struct Chrome {
     pub flash: Option<Flash>,
     /// The `currency` setting: how every amount on the page is written.
     pub currency: Currency,
+    /// The `time_zone` setting: whose days the page's per-day figures count.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Chrome {
@@ -44,6 +46,7 @@ impl Chrome {
             csrf_token: user.csrf_token().to_owned(),
             flash: None,
             currency: Currency::default(),
+            time_zone: chrono_tz::UTC,
         }
     }
 
@@ -72,14 +75,13 @@ impl<'r> FromRequest<'r> for Chrome {
             .succeeded()
             .flatten()
             .map(Flash::from);
-        let currency = req
-            .rocket()
-            .state::<Settings>()
-            .map(|s| s.currency)
-            .unwrap_or_default();
+        let settings = req.rocket().state::<Settings>();
+        let currency = settings.map(|s| s.currency).unwrap_or_default();
+        let time_zone = settings.map_or(chrono_tz::UTC, |s| s.time_zone);
         Outcome::Success(Chrome {
             flash,
             currency,
+            time_zone,
             ..Chrome::for_user(&user)
         })
     }

@@ -5,7 +5,7 @@
 //! stamped with its "as of" time in the file name and `X-Data-As-Of`.
 
 use askama::Template;
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Months, NaiveDate};
 use rocket::http::{ContentType, Header};
 use rocket::response::content::RawHtml;
 use rocket::response::{self, Responder};
@@ -42,9 +42,9 @@ struct ReportsPage {
 
 page!(ReportsPage);
 
-/// The first day of the month `MONTHS - 1` months before this one.
-fn since() -> NaiveDate {
-    let today = Utc::now().date_naive();
+/// The first day of the shop month `MONTHS - 1` months before this one.
+fn since(zone: chrono_tz::Tz) -> NaiveDate {
+    let today = crate::domain::shop_day::today(zone);
     let first = today.with_day(1).unwrap_or(today);
     first
         .checked_sub_months(Months::new(MONTHS - 1))
@@ -58,7 +58,7 @@ fn all_time() -> NaiveDate {
 
 #[get("/reports")]
 async fn index(chrome: Chrome, mut conn: ReadConn) -> Result<RawHtml<String>, AppError> {
-    let from = since();
+    let from = since(chrome.time_zone);
     let monthly = reports::monthly(&mut conn.0, from).await?;
     let top = reports::top_products(&mut conn.0, from, TOP).await?;
     let cohorts = reports::cohorts(&mut conn.0, from).await?;

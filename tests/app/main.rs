@@ -39,6 +39,7 @@ mod security_roles;
 mod security_slow_clients;
 mod seed;
 mod stock;
+mod time_zone;
 mod web;
 
 mod http;

@@ -249,7 +249,6 @@ async fn customers_and_products_carry_their_statistics() {
             page_size: 10,
             ..Default::default()
         },
-        Utc::now().date_naive(),
     )
     .await
     .unwrap();

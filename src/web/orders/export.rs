@@ -118,7 +118,7 @@ async fn export(
             RawHtml(page.html()),
         )));
     };
-    let (mut filter, _) = params.filter();
+    let (mut filter, _) = params.filter(settings.time_zone);
     filter.page_size = MAX_PAGE_SIZE;
     filter.after = None;
     // The first page is read up front, so its freshness names the file.

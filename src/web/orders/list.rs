@@ -31,8 +31,9 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    /// The filter these parameters describe, and what was ignored.
-    pub fn filter(&self) -> (OrderFilter, Vec<String>) {
+    /// The filter these parameters describe (dates are days of the shop's
+    /// `time_zone`), and what was ignored.
+    pub fn filter(&self, time_zone: chrono_tz::Tz) -> (OrderFilter, Vec<String>) {
         let mut ignored = Vec::new();
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => OrderStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
@@ -61,6 +62,7 @@ impl ListParams {
             placed_from,
             placed_to,
             customer_id: None,
+            time_zone,
             sort,
             after,
             page_size: self.page_size(),
@@ -134,7 +136,7 @@ async fn index(
     mut conn: ReadConn,
     params: ListParams,
 ) -> Result<RawHtml<String>, AppError> {
-    let (filter, ignored) = params.filter();
+    let (filter, ignored) = params.filter(chrome.time_zone);
     // The form and the links carry the search as used (cut to 200 characters).
     let params = ListParams {
         q: filter.search.clone(),

@@ -1,7 +1,6 @@
 //! `GET /products`: search, "low stock only", keyset pages by SKU.
 
 use askama::Template;
-use chrono::Utc;
 use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
@@ -55,7 +54,7 @@ async fn index(
         after_sku: params.after.filter(|a| !a.is_empty()),
         page_size: size,
     };
-    let page = products::list(&mut conn.0, &filter, Utc::now().date_naive()).await?;
+    let page = products::list(&mut conn.0, &filter).await?;
     let next_url = page.next_sku.map(|sku| {
         let size = size.to_string();
         let low = if low_only { "true" } else { "" };
