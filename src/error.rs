@@ -11,6 +11,7 @@ use rocket::response::{self, Responder, content::RawHtml};
 use rocket::{Request, Response};
 
 use crate::commands::CommandError;
+use crate::web::filters;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

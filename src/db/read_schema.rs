@@ -90,8 +90,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Sales per product over the 30 shop days ending the dashboard's day.
+    read.product_sales_30d (product_id) {
+        product_id -> Int8,
+        units -> Int8,
+        revenue_cents -> Int8,
+    }
+}
+
+diesel::joinable!(product_sales_30d -> inventory_status (product_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     order_summaries,
+    product_sales_30d,
     order_status_counts,
     daily_sales,
     product_sales_daily,

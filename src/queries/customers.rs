@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::history::{self, HistoryEntry};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::customer_stats as cs;
@@ -80,6 +81,7 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &CustomerFilter,
 ) -> Result<CustomerPage, diesel::result::Error> {
+    const VIEWS: &[&str] = &["customer_stats"];
     let limit = filter.page_size.clamp(1, 200);
     let mut q = cs::table.select(COLUMNS).into_boxed();
     if let Some(text) = filter
@@ -97,22 +99,24 @@ pub async fn list(
                 .or(cs::name.eq(name.clone()).and(cs::customer_id.gt(*id))),
         );
     }
-    let mut rows: Vec<CustomerRow> = q
+    // One round trip: the freshness, then the page, pipelined.
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
+    let page = q
         .order((cs::name.asc(), cs::customer_id.asc()))
         .limit(limit + 1)
-        .load(conn)
-        .await?;
+        .load::<CustomerRow>(&mut &*shared);
+    let (fresh, mut rows) = futures_util::try_join!(fresh, page)?;
     let next = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         rows.pop();
         rows.last().map(|r| (r.name.clone(), r.customer_id))
     } else {
         None
     };
-    let freshness = freshness::of(conn, &["customer_stats"]).await?.remove(0);
     Ok(CustomerPage {
         rows,
         next,
-        freshness,
+        freshness: freshness::decode(VIEWS, fresh).0.remove(0),
     })
 }
 
@@ -121,6 +125,8 @@ pub async fn list(
 pub struct CustomerDetail {
     pub customer: Option<CustomerRow>,
     pub orders: Vec<OrderRow>,
+    /// The customer's events (always current: read from the event log).
+    pub history: Vec<HistoryEntry>,
     pub freshness: Vec<Freshness>,
 }
 
@@ -128,27 +134,30 @@ pub async fn get(
     conn: &mut AsyncPgConnection,
     customer_id: i64,
 ) -> Result<CustomerDetail, diesel::result::Error> {
+    const VIEWS: &[&str] = &["customer_stats", "order_summaries"];
+    // One round trip: the freshness, the customer, their orders and their
+    // history, pipelined.
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let customer = cs::table
         .find(customer_id)
         .select(COLUMNS)
-        .first(conn)
-        .await
-        .optional()?;
-    let (orders, _) = orders::rows(
-        conn,
-        &OrderFilter {
-            customer_id: Some(customer_id),
-            sort: OrderSort::Newest,
-            page_size: 50,
-            ..OrderFilter::default()
-        },
-    )
-    .await?;
-    let freshness = freshness::of(conn, &["customer_stats", "order_summaries"]).await?;
+        .load::<CustomerRow>(&mut &*shared);
+    let filter = OrderFilter {
+        customer_id: Some(customer_id),
+        sort: OrderSort::Newest,
+        page_size: 50,
+        ..OrderFilter::default()
+    };
+    let orders = orders::page_query(&filter).load::<OrderRow>(&mut &*shared);
+    let history = history::query("customer", customer_id).load::<HistoryEntry>(&mut &*shared);
+    let (fresh, customer, orders, history) =
+        futures_util::try_join!(fresh, customer, orders, history)?;
     Ok(CustomerDetail {
-        customer,
-        orders,
-        freshness,
+        customer: customer.into_iter().next(),
+        orders: orders::split_page(&filter, orders).0,
+        history,
+        freshness: freshness::decode(VIEWS, fresh).0,
     })
 }
 

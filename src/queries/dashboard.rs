@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::Freshness;
 use super::orders::OrderRow;
+use crate::db::Prepare;
 use crate::read_models::catalog;
 
 /// The live model the dashboard reads.
@@ -125,6 +126,7 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<Dashboard, diesel::res
     )
     .bind::<Array<Text>, _>(types)
     .bind::<Text, _>(VIEW)
+    .prepared()
     .get_result(conn)
     .await?;
     let freshness = Freshness {

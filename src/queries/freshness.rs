@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
+use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::db::prepared::{Prepare, Prepared};
 use crate::read_models::catalog::find;
 
 /// The freshness of one read model.
@@ -77,14 +79,67 @@ pub async fn status(
         .await
 }
 
+/// One row of [`query`]'s answer.
 #[derive(QueryableByName)]
-struct Row {
+pub struct Row {
     #[diesel(sql_type = BigInt)]
     ord: i64,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     as_of: Option<DateTime<Utc>>,
     #[diesel(sql_type = BigInt)]
     pending: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    changed_at: Option<DateTime<Utc>>,
+}
+
+/// The statement that answers the freshness of each named view, for a
+/// caller that sends it in the same round trip as the page's data
+/// (pipelined ahead of it: the data is then at least as fresh as it says).
+/// The view names and event types are bound, never spliced into the SQL.
+pub fn query(
+    views: &[&'static str],
+) -> Prepared<BoxedSqlQuery<'static, diesel::pg::Pg, diesel::query_builder::SqlQuery>> {
+    let sql = (0..views.len().max(1))
+        .map(|i| {
+            format!(
+                "SELECT {i}::bigint AS ord, as_of, pending, last_run_at AS changed_at \
+                 FROM read.read_model_status(${}, ${})",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+    let none: &[&'static str] = &[""];
+    for &view in if views.is_empty() { none } else { views } {
+        let types: Vec<&str> = find(view)
+            .map(|m| m.event_types.to_vec())
+            .unwrap_or_default();
+        query = query.bind::<Text, _>(view).bind::<Array<Text>, _>(types);
+    }
+    // One text per number of views: safe to keep prepared.
+    query.prepared()
+}
+
+/// The freshness of each of `views` from [`query`]'s rows, in their order,
+/// and when any of them last changed.
+pub fn decode(
+    views: &[&'static str],
+    mut rows: Vec<Row>,
+) -> (Vec<Freshness>, Option<DateTime<Utc>>) {
+    rows.sort_by_key(|r| r.ord);
+    let changed_at = rows.iter().filter_map(|r| r.changed_at).max();
+    let all = rows
+        .into_iter()
+        .zip(views)
+        .map(|(r, &view)| Freshness {
+            view,
+            as_of: r.as_of,
+            pending: r.pending,
+        })
+        .collect();
+    (all, changed_at)
 }
 
 /// The freshness of each named view, in one round trip.
@@ -95,36 +150,8 @@ pub async fn of(
     if views.is_empty() {
         return Ok(Vec::new());
     }
-    // One `read_model_status` call per view, glued with UNION ALL; the view
-    // names and event types are bound, never spliced into the SQL.
-    let sql = (0..views.len())
-        .map(|i| {
-            format!(
-                "SELECT {i}::bigint AS ord, as_of, pending FROM read.read_model_status(${}, ${})",
-                2 * i + 1,
-                2 * i + 2
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
-    for &view in views {
-        let types: Vec<&str> = find(view)
-            .map(|m| m.event_types.to_vec())
-            .unwrap_or_default();
-        query = query.bind::<Text, _>(view).bind::<Array<Text>, _>(types);
-    }
-    let mut rows: Vec<Row> = query.load(conn).await?;
-    rows.sort_by_key(|r| r.ord);
-    Ok(rows
-        .into_iter()
-        .zip(views)
-        .map(|(r, &view)| Freshness {
-            view,
-            as_of: r.as_of,
-            pending: r.pending,
-        })
-        .collect())
+    let rows: Vec<Row> = query(views).load(conn).await?;
+    Ok(decode(views, rows).0)
 }
 
 #[derive(QueryableByName)]

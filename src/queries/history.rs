@@ -5,6 +5,8 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Jsonb, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::db::prepared::{Prepare, Prepared};
+
 /// One event in a record's history.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct HistoryEntry {
@@ -26,9 +28,21 @@ pub async fn of(
     aggregate_type: &str,
     id: i64,
 ) -> Result<Vec<HistoryEntry>, diesel::result::Error> {
+    query(aggregate_type, id).load(conn).await
+}
+
+/// The statement behind [`of`], for a caller that pipelines it with others.
+pub fn query(
+    aggregate_type: &str,
+    id: i64,
+) -> Prepared<
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg>
+    + diesel::query_builder::Query<SqlType = diesel::sql_types::Untyped>
+    + Send
+    + '_,
+> {
     diesel::sql_query("SELECT * FROM read.history($1, $2)")
         .bind::<Text, _>(aggregate_type)
         .bind::<BigInt, _>(id)
-        .load(conn)
-        .await
+        .prepared()
 }

@@ -77,7 +77,12 @@ pub async fn get(
     conn: &mut AsyncPgConnection,
     id: i64,
 ) -> Result<OrderDetailPage, diesel::result::Error> {
-    let row: Option<Row> = os::table
+    const VIEWS: &[&str] = &["order_summaries"];
+    // One round trip: the freshness, the order, its history, pipelined.
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
+    let history = history::query("order", id).load::<HistoryEntry>(&mut &*shared);
+    let row = os::table
         .find(id)
         .select((
             os::id,
@@ -97,10 +102,9 @@ pub async fn get(
             os::version,
             os::lines,
         ))
-        .first(conn)
-        .await
-        .optional()?;
-    let order = match row {
+        .load::<Row>(&mut &*shared);
+    let (fresh, history, rows) = futures_util::try_join!(fresh, history, row)?;
+    let order = match rows.into_iter().next() {
         Some(r) => Some(OrderDetail {
             lines: serde_json::from_value(r.lines)
                 .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?,
@@ -122,11 +126,9 @@ pub async fn get(
         }),
         None => None,
     };
-    let history = history::of(conn, "order", id).await?;
-    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
     Ok(OrderDetailPage {
         order,
         history,
-        freshness,
+        freshness: freshness::decode(VIEWS, fresh).0.remove(0),
     })
 }

@@ -115,6 +115,8 @@ pub struct OrderPage {
     pub rows: Vec<OrderRow>,
     pub next: Option<Cursor>,
     pub freshness: Freshness,
+    /// When the rows' model last changed (for the page's ETag).
+    pub changed_at: Option<DateTime<Utc>>,
 }
 
 type Columns = (
@@ -146,12 +148,20 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &OrderFilter,
 ) -> Result<OrderPage, diesel::result::Error> {
-    let (rows, next) = rows(conn, filter).await?;
-    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
+    const VIEWS: &[&str] = &["order_summaries"];
+    // One round trip: the freshness, then the page, pipelined (futures on a
+    // shared connection are sent at once; the server runs them in order).
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
+    let page = page_query(filter).load::<OrderRow>(&mut &*shared);
+    let (fresh, rows) = futures_util::try_join!(fresh, page)?;
+    let (mut fresh, changed_at) = freshness::decode(VIEWS, fresh);
+    let (rows, next) = split_page(filter, rows);
     Ok(OrderPage {
         rows,
         next,
-        freshness,
+        freshness: fresh.remove(0),
+        changed_at,
     })
 }
 
@@ -161,6 +171,15 @@ pub async fn rows(
     conn: &mut AsyncPgConnection,
     filter: &OrderFilter,
 ) -> Result<(Vec<OrderRow>, Option<Cursor>), diesel::result::Error> {
+    let rows = page_query(filter).load(conn).await?;
+    Ok(split_page(filter, rows))
+}
+
+type PageQuery = os::BoxedQuery<'static, diesel::pg::Pg, <Columns as Expression>::SqlType>;
+
+/// The query for one page, one row more than the page holds (to know whether
+/// there is a next page).
+pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
     let limit = filter.page_size.clamp(1, MAX_PAGE_SIZE);
     let mut q = os::table.select(COLUMNS).into_boxed();
     if let Some(status) = filter.status {
@@ -208,7 +227,15 @@ pub async fn rows(
         OrderSort::TotalDesc => q.order((os::total_cents.desc(), os::id.desc())),
         OrderSort::TotalAsc => q.order((os::total_cents.asc(), os::id.asc())),
     };
-    let mut rows: Vec<OrderRow> = q.limit(limit + 1).load(conn).await?;
+    q.limit(limit + 1)
+}
+
+/// The page's rows and the cursor of the next page.
+pub(super) fn split_page(
+    filter: &OrderFilter,
+    mut rows: Vec<OrderRow>,
+) -> (Vec<OrderRow>, Option<Cursor>) {
+    let limit = filter.page_size.clamp(1, MAX_PAGE_SIZE);
     let next = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         rows.pop();
         rows.last().map(|r| match filter.sort {
@@ -218,7 +245,7 @@ pub async fn rows(
     } else {
         None
     };
-    Ok((rows, next))
+    (rows, next)
 }
 
 fn keyset(

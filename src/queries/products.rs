@@ -2,11 +2,11 @@
 //! product search of the order form.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::history::{self, HistoryEntry};
 use super::{Freshness, contains_pattern, freshness};
-use crate::db::read_schema::inventory_status as inv;
+use crate::db::read_schema::{inventory_status as inv, product_sales_30d as ps};
 
 /// One product with its stock and all-time sales.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -86,24 +86,18 @@ pub struct ProductPage {
     pub freshness: Vec<Freshness>,
 }
 
-#[derive(QueryableByName)]
-struct Sales {
-    #[diesel(sql_type = BigInt)]
-    product_id: i64,
-    #[diesel(sql_type = BigInt)]
-    units: i64,
-    #[diesel(sql_type = BigInt)]
-    revenue_cents: i64,
-}
-
 /// A page of products by SKU, with their sales over the last 30 shop days
 /// (the live model `product_sales_30d`).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &ProductFilter,
 ) -> Result<ProductPage, diesel::result::Error> {
+    const VIEWS: &[&str] = &["inventory_status", "product_sales_30d"];
     let limit = filter.page_size.clamp(1, 200);
-    let mut q = inv::table.select(COLUMNS).into_boxed();
+    let mut q = inv::table
+        .left_join(ps::table)
+        .select((COLUMNS, ps::units.nullable(), ps::revenue_cents.nullable()))
+        .into_boxed();
     if let Some(text) = filter
         .search
         .as_deref()
@@ -118,52 +112,54 @@ pub async fn list(
     if let Some(after) = &filter.after_sku {
         q = q.filter(inv::sku.gt(after.clone()));
     }
-    let mut products: Vec<ProductRow> = q.order(inv::sku.asc()).limit(limit + 1).load(conn).await?;
+    // One round trip: the freshness, then the page with its sales, pipelined.
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
+    let page = q
+        .order(inv::sku.asc())
+        .limit(limit + 1)
+        .load::<(ProductRow, Option<i64>, Option<i64>)>(&mut &*shared);
+    let (fresh, mut products) = futures_util::try_join!(fresh, page)?;
     let next_sku = if products.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         products.pop();
-        products.last().map(|p| p.sku.clone())
+        products.last().map(|p| p.0.sku.clone())
     } else {
         None
     };
-    let ids: Vec<i64> = products.iter().map(|p| p.product_id).collect();
-    let sales: Vec<Sales> = diesel::sql_query(
-        "SELECT product_id, units, revenue_cents FROM read.product_sales_30d WHERE product_id = ANY($1)",
-    )
-    .bind::<Array<BigInt>, _>(&ids)
-    .load(conn)
-    .await?;
     let rows = products
         .into_iter()
-        .map(|product| {
-            let s = sales.iter().find(|s| s.product_id == product.product_id);
-            ProductListRow {
-                units_30d: s.map_or(0, |s| s.units),
-                revenue_30d_cents: s.map_or(0, |s| s.revenue_cents),
-                product,
-            }
+        .map(|(product, units, revenue)| ProductListRow {
+            units_30d: units.unwrap_or(0),
+            revenue_30d_cents: revenue.unwrap_or(0),
+            product,
         })
         .collect();
-    let freshness = freshness::of(conn, &["inventory_status", "product_sales_30d"]).await?;
     Ok(ProductPage {
         rows,
         next_sku,
-        freshness,
+        freshness: freshness::decode(VIEWS, fresh).0,
     })
 }
 
-/// One product (for its page and its edit form).
-pub async fn get(
+/// One product with its history and freshness, read in one round trip.
+pub async fn detail(
     conn: &mut AsyncPgConnection,
     product_id: i64,
-) -> Result<(Option<ProductRow>, Freshness), diesel::result::Error> {
-    let row = inv::table
+) -> Result<(Option<ProductRow>, Vec<HistoryEntry>, Freshness), diesel::result::Error> {
+    const VIEWS: &[&str] = &["inventory_status"];
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
+    let product = inv::table
         .find(product_id)
         .select(COLUMNS)
-        .first(conn)
-        .await
-        .optional()?;
-    let freshness = freshness::of(conn, &["inventory_status"]).await?.remove(0);
-    Ok((row, freshness))
+        .load::<ProductRow>(&mut &*shared);
+    let history = history::query("product", product_id).load::<HistoryEntry>(&mut &*shared);
+    let (fresh, product, history) = futures_util::try_join!(fresh, product, history)?;
+    Ok((
+        product.into_iter().next(),
+        history,
+        freshness::decode(VIEWS, fresh).0.remove(0),
+    ))
 }
 
 /// Active products whose SKU or name contains `text`, for the order form.

@@ -19,6 +19,13 @@ pub fn money(minor: &i64, values: &dyn Values) -> askama::Result<String> {
     Ok(currency.format(*minor))
 }
 
+/// The URL of a static file under its fingerprinted name
+/// (`{{ "app.css"|asset }}` → `/static/app.3f9a2c1d0b7e.css`).
+#[askama::filter_fn]
+pub fn asset(name: &str, _: &dyn Values) -> askama::Result<String> {
+    Ok(super::assets::url(name))
+}
+
 /// A timestamp as `2026-11-24 14:03` (UTC).
 #[askama::filter_fn]
 pub fn datetime(at: &DateTime<Utc>, _: &dyn Values) -> askama::Result<String> {

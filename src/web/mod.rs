@@ -2,6 +2,7 @@
 //! where the write side and the read side meet (a handler calls a command or a
 //! query, never both for the same purpose).
 
+mod assets;
 pub mod auth;
 mod await_change;
 mod charts;
@@ -30,7 +31,6 @@ mod staff;
 mod telemetry;
 mod users;
 
-use rocket::fs::FileServer;
 use rocket::http::Method;
 use rocket::response::Redirect;
 use rocket::response::content::RawHtml;
@@ -59,6 +59,9 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         settings.session_limits(),
     )?;
     crate::observability::install();
+    assets::Assets::scan(std::path::Path::new(&static_dir()))
+        .map_err(|e| format!("cannot read the static files in {}: {e}", static_dir()))?
+        .install();
     let maintainer = maintainer::Maintainer::new();
     let signal = maintainer.signal();
     Ok(rocket::custom(figment)
@@ -82,7 +85,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", metrics::routes())
         .mount("/", products::routes())
         .mount("/", customers::routes())
-        .mount("/static", FileServer::from(static_dir()))
+        .mount("/", assets::routes())
         .register(
             "/",
             catchers![

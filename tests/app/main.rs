@@ -29,6 +29,7 @@ mod products;
 mod queries;
 mod read_models;
 mod reports;
+mod round_trips;
 mod security_bounds;
 mod security_client_ip;
 mod security_csv;

@@ -99,7 +99,44 @@ async fn unknown_pages_get_the_404_page_in_the_layout() {
 
     assert_eq!(status, Status::NotFound);
     assert!(
-        body.contains("404 · Not Found") && body.contains("/static/app.css"),
+        body.contains("404 · Not Found") && body.contains("/static/app."),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn static_files_are_linked_by_content_hash_and_cached_for_a_year() {
+    let app = TestApp::spawn().await;
+    let client = client(&app.db.url, 2).await;
+    let (_, page) = get(&client, "/login").await;
+    let start = page.find("/static/app.").expect("the stylesheet's link");
+    let href = &page[start..start + page[start..].find('"').unwrap()];
+    let css =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/app.css")).unwrap();
+    let hash = &orderdesk::security::sha256_hex(&css)[..12];
+    assert_eq!(href, format!("/static/app.{hash}.css"));
+
+    let res = client.get(href.to_owned()).dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(
+        res.headers().get_one("Cache-Control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(res.into_string().await.unwrap(), css);
+
+    let res = client.get("/static/app.css").dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    assert_eq!(res.headers().get_one("Cache-Control"), Some("no-cache"));
+
+    for gone in [
+        "/static/app.000000000000.css",
+        "/static/../Cargo.toml",
+        "/static/nope.js",
+    ] {
+        assert_eq!(
+            client.get(gone).dispatch().await.status(),
+            Status::NotFound,
+            "{gone}"
+        );
+    }
 }

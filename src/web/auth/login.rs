@@ -23,6 +23,7 @@ use crate::error::AppError;
 use crate::security::verify_password;
 use crate::web::Flash as FlashNote;
 use crate::web::WriteConn;
+use crate::web::filters;
 use crate::web::form_body::TimedForm;
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -11,7 +11,7 @@ use crate::commands::Conflict;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::queries::customers::{self, CustomerDetail};
-use crate::queries::history::{self, HistoryEntry};
+use crate::queries::history::HistoryEntry;
 use crate::web::PathId;
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
@@ -57,8 +57,8 @@ pub async fn page(
     await_change: AwaitChange,
     state: EditState,
 ) -> Result<DetailPage, AppError> {
-    let detail = customers::get(conn, id).await?;
-    let history = history::of(conn, "customer", id).await?;
+    let mut detail = customers::get(conn, id).await?;
+    let history = std::mem::take(&mut detail.history);
     let edit = state
         .form
         .or_else(|| detail.customer.as_ref().map(EditForm::of))

@@ -18,6 +18,7 @@ use crate::commands::bulk_orders::{
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::auth::CsrfForm;
+use crate::web::filters;
 use crate::web::{Chrome, Staff, WriteConn, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {

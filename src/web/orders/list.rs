@@ -146,6 +146,7 @@ async fn index(
         rows,
         next,
         freshness,
+        ..
     } = orders::list(&mut conn.0, &filter).await?;
     let base = params.query_without_cursor();
     render_page(&ListPage {

@@ -12,7 +12,7 @@ use crate::commands::adjust_stock::AdjustmentForm;
 use crate::commands::receive_stock::ReceiptForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::queries::history::{self, HistoryEntry};
+use crate::queries::history::HistoryEntry;
 use crate::queries::products::{self, ProductRow};
 use crate::web::PathId;
 use crate::web::{
@@ -61,8 +61,7 @@ pub async fn page(
     await_change: AwaitChange,
     forms: Forms,
 ) -> Result<DetailPage, AppError> {
-    let (product, freshness) = products::get(conn, id).await?;
-    let history = history::of(conn, "product", id).await?;
+    let (product, history, freshness) = products::detail(conn, id).await?;
     let edit = forms
         .edit
         .clone()

@@ -13,6 +13,7 @@ use crate::commands::create_product::{CreateProduct, ProductForm, create_product
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::observability::instrument_command;
+use crate::web::filters;
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
 
 pub fn routes() -> Vec<rocket::Route> {

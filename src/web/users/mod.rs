@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::web::Flash;
 use crate::web::WriteConn;
 use crate::web::auth::{Admin, CurrentUser};
+use crate::web::filters;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = routes![index];
