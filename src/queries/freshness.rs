@@ -75,6 +75,7 @@ pub async fn status(
     diesel::sql_query("SELECT * FROM read.read_model_status($1, $2)")
         .bind::<Text, _>(view)
         .bind::<Array<Text>, _>(types)
+        .prepared()
         .get_result(conn)
         .await
 }
@@ -169,6 +170,7 @@ pub async fn has_caught_up(
     let f: Flag = diesel::sql_query("SELECT read.has_caught_up($1, $2) AS flag")
         .bind::<Text, _>(view)
         .bind::<BigInt, _>(event_id)
+        .prepared()
         .get_result(conn)
         .await?;
     Ok(f.flag)

@@ -5,6 +5,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use crate::db::Prepare;
 
 type Result<T> = std::result::Result<T, diesel::result::Error>;
 
@@ -122,6 +123,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     // The shop's day first: when it has moved on, the 30-day window is moved
     // from product_sales_daily as it stands, before this batch adds to both.
     let day: ShopDay = diesel::sql_query(include_str!("sql/shop_day.sql"))
+        .prepared()
         .get_result(conn)
         .await?;
     let today = day.today;
@@ -129,6 +131,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     let rewindowed = if day_changed {
         diesel::sql_query(include_str!("sql/rewindow.sql"))
             .bind::<Date, _>(today)
+            .prepared()
             .get_result::<Count>(conn)
             .await?
             .n
@@ -137,16 +140,20 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     };
     let enqueued: Enqueued = diesel::sql_query(include_str!("sql/enqueue_events.sql"))
         .bind::<Text, _>(stored)
+        .prepared()
         .get_result(conn)
         .await?;
     diesel::sql_query(include_str!("sql/fan_out.sql"))
+        .prepared()
         .execute(conn)
         .await?;
     let taken: Taken = diesel::sql_query(include_str!("sql/take_keys.sql"))
         .bind::<BigInt, _>(max_keys.max(1))
+        .prepared()
         .get_result(conn)
         .await?;
     let carried: Count = diesel::sql_query("SELECT count(*) AS n FROM read_model_queue")
+        .prepared()
         .get_result(conn)
         .await?;
     let mut applied = Applied {
@@ -165,6 +172,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     }
     let related: Related = diesel::sql_query(include_str!("sql/related_keys.sql"))
         .bind::<Array<BigInt>, _>(&taken.orders)
+        .prepared()
         .get_result(conn)
         .await?;
     let products = union(taken.products, related.products);
@@ -186,6 +194,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     let sales_totals = count(conn, include_str!("sql/sales_totals.sql")).await?;
     let window = rewindowed + product_sales_30d(conn, today).await?;
     diesel::sql_query("DELETE FROM read_model_changes")
+        .prepared()
         .execute(conn)
         .await?;
     // Last: the page-shaped model, from the others as this batch left them.
@@ -279,13 +288,14 @@ async fn replace(conn: &mut AsyncPgConnection, model: Keyed, keys: &[i64]) -> Re
     );
     let c: Count = diesel::sql_query(sql)
         .bind::<Array<BigInt>, _>(keys)
+        .prepared()
         .get_result(conn)
         .await?;
     Ok(c.n)
 }
 
 async fn count(conn: &mut AsyncPgConnection, sql: &str) -> Result<i64> {
-    let c: Count = diesel::sql_query(sql).get_result(conn).await?;
+    let c: Count = diesel::sql_query(sql).prepared().get_result(conn).await?;
     Ok(c.n)
 }
 
@@ -299,6 +309,7 @@ struct CustomerDeltas {
 
 async fn customer_deltas(conn: &mut AsyncPgConnection) -> Result<i64> {
     let deltas: CustomerDeltas = diesel::sql_query(include_str!("sql/customer_deltas.sql"))
+        .prepared()
         .get_result(conn)
         .await?;
     let recomputed = replace(conn, CUSTOMER_STATS, &deltas.recompute).await?;
@@ -307,6 +318,7 @@ async fn customer_deltas(conn: &mut AsyncPgConnection) -> Result<i64> {
 
 async fn daily_sales(conn: &mut AsyncPgConnection) -> Result<i64> {
     let rows: Vec<DayRow> = diesel::sql_query(include_str!("sql/daily_sales.sql"))
+        .prepared()
         .load(conn)
         .await?;
     let empty: Vec<_> = rows.iter().filter(|r| r.empty).map(|r| r.day).collect();
@@ -315,6 +327,7 @@ async fn daily_sales(conn: &mut AsyncPgConnection) -> Result<i64> {
             "DELETE FROM read.daily_sales WHERE day = ANY ($1) AND orders = 0 AND cancellations = 0",
         )
         .bind::<Array<Date>, _>(&empty)
+        .prepared()
         .execute(conn)
         .await?;
     }
@@ -323,6 +336,7 @@ async fn daily_sales(conn: &mut AsyncPgConnection) -> Result<i64> {
 
 async fn product_sales_daily(conn: &mut AsyncPgConnection) -> Result<i64> {
     let rows: Vec<ProductDayRow> = diesel::sql_query(include_str!("sql/product_sales_daily.sql"))
+        .prepared()
         .load(conn)
         .await?;
     let (products, days): (Vec<i64>, Vec<chrono::NaiveDate>) = rows
@@ -338,6 +352,7 @@ async fn product_sales_daily(conn: &mut AsyncPgConnection) -> Result<i64> {
         )
         .bind::<Array<BigInt>, _>(&products)
         .bind::<Array<Date>, _>(&days)
+        .prepared()
         .execute(conn)
         .await?;
     }
@@ -348,6 +363,7 @@ async fn product_sales_daily(conn: &mut AsyncPgConnection) -> Result<i64> {
 async fn product_sales_30d(conn: &mut AsyncPgConnection, today: chrono::NaiveDate) -> Result<i64> {
     let rows: Vec<ProductRow> = diesel::sql_query(include_str!("sql/product_sales_30d.sql"))
         .bind::<Date, _>(today)
+        .prepared()
         .load(conn)
         .await?;
     let empty: Vec<i64> = rows
@@ -361,6 +377,7 @@ async fn product_sales_30d(conn: &mut AsyncPgConnection, today: chrono::NaiveDat
              WHERE product_id = ANY ($1) AND units = 0 AND revenue_cents = 0",
         )
         .bind::<Array<BigInt>, _>(&empty)
+        .prepared()
         .execute(conn)
         .await?;
     }
@@ -371,6 +388,7 @@ async fn product_sales_30d(conn: &mut AsyncPgConnection, today: chrono::NaiveDat
 async fn dashboard(conn: &mut AsyncPgConnection, today: chrono::NaiveDate) -> Result<i64> {
     let c: Count = diesel::sql_query(include_str!("sql/dashboard.sql"))
         .bind::<Date, _>(today)
+        .prepared()
         .get_result(conn)
         .await?;
     Ok(c.n)

@@ -7,6 +7,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use crate::db::Prepare;
 
 /// The advisory lock key ("ODMAINT" in ASCII).
 const KEY: i64 = 0x004f_444d_4149_4e54;
@@ -21,6 +22,7 @@ struct Flag {
 pub async fn try_lock(conn: &mut AsyncPgConnection) -> Result<bool, diesel::result::Error> {
     let f: Flag = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS flag")
         .bind::<BigInt, _>(KEY)
+        .prepared()
         .get_result(conn)
         .await?;
     Ok(f.flag)
@@ -30,6 +32,7 @@ pub async fn try_lock(conn: &mut AsyncPgConnection) -> Result<bool, diesel::resu
 pub async fn lock(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
     diesel::sql_query("SELECT pg_advisory_lock($1)")
         .bind::<BigInt, _>(KEY)
+        .prepared()
         .execute(conn)
         .await?;
     Ok(())
@@ -39,6 +42,7 @@ pub async fn lock(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Er
 pub async fn unlock(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
     diesel::sql_query("SELECT pg_advisory_unlock($1)")
         .bind::<BigInt, _>(KEY)
+        .prepared()
         .execute(conn)
         .await?;
     Ok(())

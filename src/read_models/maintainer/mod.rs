@@ -35,6 +35,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 pub use apply::Applied;
 
 use super::Trigger;
+use crate::db::Prepare;
 
 /// Keys recomputed per batch at most; the rest wait for the next batch.
 pub const DEFAULT_MAX_KEYS: i64 = 2_000;
@@ -152,6 +153,7 @@ pub(crate) async fn apply_in_transaction(
 ) -> Result<Applied, DieselError> {
     let stored: Stored =
         diesel::sql_query("SELECT snapshot::text AS snapshot FROM read_model_state FOR UPDATE")
+            .prepared()
             .get_result(conn)
             .await?;
     apply::apply(conn, &stored.snapshot, max_keys).await
@@ -169,6 +171,7 @@ pub(crate) async fn finish(
         "UPDATE read_model_state SET snapshot = pg_current_snapshot(), as_of = now(), batches = batches + 1
          RETURNING batches",
     )
+    .prepared()
     .get_result(conn)
     .await?;
     if !applied.did_work() {
@@ -186,6 +189,7 @@ pub(crate) async fn finish(
     .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
     .bind::<Array<Text>, _>(&names)
     .bind::<Array<BigInt>, _>(&counts)
+    .prepared()
     .execute(conn)
     .await?;
     diesel::sql_query(
@@ -202,6 +206,7 @@ pub(crate) async fn finish(
     .bind::<BigInt, _>(applied.products)
     .bind::<BigInt, _>(applied.carried)
     .bind::<BigInt, _>(applied.total_rows_changed())
+    .prepared()
     .execute(conn)
     .await?;
     if advanced.batches % 1_000 == 0 {
@@ -209,6 +214,7 @@ pub(crate) async fn finish(
             "DELETE FROM read_model_batches WHERE id <= (SELECT max(id) FROM read_model_batches) - $1",
         )
         .bind::<BigInt, _>(LOG_KEEP)
+        .prepared()
         .execute(conn)
         .await?;
     }
@@ -233,6 +239,7 @@ async fn record_failure(
     .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
     .bind::<Text, _>(trigger.as_str())
     .bind::<Text, _>(error)
+    .prepared()
     .execute(conn)
     .await?;
     Ok(())
