@@ -7,6 +7,7 @@
 mod commands;
 mod logging;
 mod refresh;
+mod replication;
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,7 @@ use crate::db::Pools;
 pub use commands::{instrument_command, record_command};
 pub use logging::{LogFormat, init_tracing};
 pub use refresh::{record_batch, record_refresh, set_pending, set_snapshot_age};
+pub use replication::{record_read_fallback, set_database_up, set_replication_lag};
 
 /// Histogram buckets for latencies, in seconds.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -116,6 +118,7 @@ fn describe() {
         "Requests waiting for a connection"
     );
     refresh::describe();
+    replication::describe();
 }
 
 /// Gauges take `f64`; pool figures are small.

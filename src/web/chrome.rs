@@ -6,6 +6,7 @@ use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 
 use super::auth::CurrentUser;
 use crate::config::Settings;
+use crate::db::health::DbHealth;
 use crate::domain::Currency;
 
 /// The signed-in user as the layout shows them.
@@ -31,6 +32,8 @@ pub struct Chrome {
     pub flash: Option<Flash>,
     /// The `currency` setting: how every amount on the page is written.
     pub currency: Currency,
+    /// The primary cannot be reached: the layout says changes are paused.
+    pub writes_paused: bool,
 }
 
 impl Chrome {
@@ -44,6 +47,7 @@ impl Chrome {
             csrf_token: user.csrf_token().to_owned(),
             flash: None,
             currency: Currency::default(),
+            writes_paused: false,
         }
     }
 
@@ -77,9 +81,14 @@ impl<'r> FromRequest<'r> for Chrome {
             .state::<Settings>()
             .map(|s| s.currency)
             .unwrap_or_default();
+        let writes_paused = req
+            .rocket()
+            .state::<std::sync::Arc<DbHealth>>()
+            .is_some_and(|h| h.primary_down());
         Outcome::Success(Chrome {
             flash,
             currency,
+            writes_paused,
             ..Chrome::for_user(&user)
         })
     }

@@ -10,6 +10,7 @@ pub mod csv;
 mod customers;
 mod dashboard;
 mod db_guard;
+mod db_watch;
 pub mod filters;
 mod flash;
 mod form_answer;
@@ -21,6 +22,7 @@ mod metrics;
 mod orders;
 mod params;
 mod path_id;
+mod paused;
 mod products;
 mod read_models;
 mod reports;
@@ -58,10 +60,16 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         settings.session_limits(),
     )?;
     crate::observability::install();
+    let health = std::sync::Arc::new(crate::db::health::DbHealth::new(
+        std::time::Duration::from_secs(settings.max_replication_lag_secs),
+    ));
     let maintainer = maintainer::Maintainer::new();
     let signal = maintainer.signal();
     Ok(rocket::custom(figment)
         .manage(signal)
+        .manage(health)
+        .attach(db_watch::DbWatch)
+        .attach(paused::PausedForms)
         .attach(maintainer)
         .attach(telemetry::Telemetry)
         .manage(orders::ExportSlots::new(
@@ -81,6 +89,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", metrics::routes())
         .mount("/", products::routes())
         .mount("/", customers::routes())
+        .mount("/", paused::routes())
         .mount("/static", FileServer::from(static_dir()))
         .register(
             "/",
