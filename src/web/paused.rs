@@ -10,7 +10,7 @@ use askama::Template;
 use rocket::data::{self, Data, FromData};
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::form::Form;
-use rocket::http::{ContentType, Method, Status};
+use rocket::http::{ContentType, Method, RawStr, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::content::RawHtml;
 use rocket::{Response, get, post, routes};
@@ -49,7 +49,10 @@ impl<'r> FromData<'r> for Kept {
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
         let body = super::form_body::read(req, data).await.unwrap_or_default();
         let fields = Form::values(&body)
-            .map(|f| (f.name.source().as_str().to_owned(), f.value.to_owned()))
+            .map(|f| {
+                let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();
+                (decode(f.name.source().as_str()), decode(f.value))
+            })
             .filter(|(name, _)| kept(name))
             .collect();
         tracing::info!(uri = %req.uri(), "command refused: the primary is away");

@@ -28,6 +28,8 @@ mod printables;
 mod products;
 mod queries;
 mod read_models;
+mod replica;
+mod replica_pair;
 mod reports;
 mod security_bounds;
 mod security_client_ip;
