@@ -166,6 +166,22 @@ pub const LAG_SQL: &str = "SELECT pg_is_in_recovery() AS in_recovery, \
           ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) \
      END::float8 AS seconds";
 
+/// Whether a checkout failure means the server is not there (refused,
+/// unresolvable, or silent past the timeout), as opposed to a pool that is
+/// merely busy.
+pub fn unreachable(e: &super::pools::PoolError) -> bool {
+    use deadpool::managed::{PoolError as P, TimeoutType};
+    matches!(e, P::Backend(_) | P::Timeout(TimeoutType::Create))
+}
+
+/// What a probe's failure says: down, or nothing (a busy pool).
+fn down(failed: &retry::Failed) -> bool {
+    match failed {
+        retry::Failed::NoConnection(e) => unreachable(e),
+        retry::Failed::Query(e) => retry::is_connection_error(e),
+    }
+}
+
 /// One probe of each database, updating `health`.
 pub async fn probe(pools: &Pools, health: &DbHealth) {
     use diesel_async::RunQueryDsl;
@@ -177,7 +193,8 @@ pub async fn probe(pools: &Pools, health: &DbHealth) {
     .await;
     match primary {
         Ok(_) => health.set_primary(true, ""),
-        Err(e) => health.set_primary(false, &e.to_string()),
+        Err(e) if down(&e) => health.set_primary(false, &e.to_string()),
+        Err(e) => tracing::debug!(error = %e, "primary probe inconclusive"),
     }
     if !pools.reads_elsewhere() {
         return;
@@ -191,7 +208,8 @@ pub async fn probe(pools: &Pools, health: &DbHealth) {
             health.set_standby(true, "");
             health.set_lag(lag.bytes, lag.seconds);
         }
-        Err(e) => health.set_standby(false, &e.to_string()),
+        Err(e) if down(&e) => health.set_standby(false, &e.to_string()),
+        Err(e) => tracing::debug!(error = %e, "standby probe inconclusive"),
     }
 }
 

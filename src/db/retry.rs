@@ -30,15 +30,25 @@ impl std::fmt::Display for Failed {
 }
 
 /// Whether `e` says the connection itself is gone (closed socket, a command
-/// that could not be sent), as opposed to an error of the statement.
+/// that could not be sent, the server ending the session: SQLSTATE 57P01-03,
+/// whose answer can arrive as the reply to the next statement), as opposed to
+/// an error of the statement.
 pub fn is_connection_error(e: &DieselError) -> bool {
-    matches!(
-        e,
+    match e {
         DieselError::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-            _
-        ) | DieselError::BrokenTransactionManager
-    )
+            _,
+        )
+        | DieselError::BrokenTransactionManager => true,
+        // diesel-async does not expose the SQLSTATE; PostgreSQL's messages are
+        // fixed (lc_messages is English by default).
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let m = info.message();
+            m.starts_with("terminating connection")
+                || m.starts_with("the database system is shutting down")
+        }
+        _ => false,
+    }
 }
 
 /// Throws `conn` away instead of returning it to its pool, and with it the

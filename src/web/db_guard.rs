@@ -13,7 +13,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 
 use super::auth::CurrentUser;
 use crate::config::Settings;
-use crate::db::health::{DbHealth, Fallback};
+use crate::db::health::{DbHealth, Fallback, unreachable};
 use crate::db::pools::PoolError;
 use crate::db::{PgPool, PooledConn, Pools};
 
@@ -56,13 +56,6 @@ pub fn read_order<'p>(
     }
 }
 
-/// Whether a checkout failure means the server is not there (as opposed to a
-/// pool that is merely busy).
-fn server_unreachable(e: &PoolError) -> bool {
-    use deadpool::managed::{PoolError as P, TimeoutType};
-    matches!(e, P::Backend(_) | P::Timeout(TimeoutType::Create))
-}
-
 /// Counts a read served by the primary for the standby (once per request).
 pub fn note_fallback(req: &Request<'_>, why: Fallback) {
     struct Counted;
@@ -79,12 +72,12 @@ pub fn note_fallback(req: &Request<'_>, why: Fallback) {
 
 /// Records what a failed checkout says about its server.
 pub fn note_failure(pools: &Pools, health: Option<&DbHealth>, side: ReadSide, e: &PoolError) {
-    let (Some(health), true) = (health, server_unreachable(e)) else {
+    let (Some(health), true) = (health, unreachable(e)) else {
         return;
     };
     match side {
         ReadSide::Configured if pools.reads_elsewhere() => {
-            health.standby_unreachable(&e.to_string())
+            health.standby_unreachable(&e.to_string());
         }
         ReadSide::Configured => {}
         ReadSide::Fallback(_) => health.primary_unreachable(&e.to_string()),
@@ -145,7 +138,7 @@ async fn write_checkout(req: &Request<'_>) -> Outcome<PooledConn, String> {
         Ok(conn) => Outcome::Success(conn),
         Err(e) => {
             tracing::warn!(uri = %req.uri(), error = %e, "no database connection");
-            if let (Some(health), true) = (health, server_unreachable(&e)) {
+            if let (Some(health), true) = (health, unreachable(&e)) {
                 health.primary_unreachable(&e.to_string());
                 req.local_cache(|| Some(PrimaryAway));
                 return Outcome::Forward(Status::ServiceUnavailable);

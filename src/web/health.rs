@@ -17,7 +17,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 
 use crate::config::Settings;
-use crate::db::health::{DbHealth, Fallback};
+use crate::db::health::{DbHealth, Fallback, unreachable};
 use crate::db::retry::{self, Failed};
 use crate::db::{Pools, migrations};
 use crate::queries::freshness;
@@ -63,17 +63,24 @@ async fn readyz(
             .boxed()
     })
     .await
-    .map_err(|e| e.to_string());
+    .map_err(|e| {
+        if let Failed::NoConnection(e) = &e {
+            if unreachable(e) {
+                health.primary_unreachable(&e.to_string());
+            }
+        }
+        e.to_string()
+    });
     let migrations = match &write {
         Ok(c) if usize::try_from(c.n).is_ok_and(|n| n >= migrations::count()) => Ok(()),
         Ok(c) => Err(format!("{} of {} applied", c.n, migrations::count())),
         Err(_) => Err("unknown".to_owned()),
     };
-    let (read, reads_from) = read_check(pools, health, settings).await;
+    let (read, configured, reads_from) = read_check(pools, health, settings).await;
     let never_refreshed = read.as_ref().map_or_else(|_| Vec::new(), Clone::clone);
     let reads_ok = read.as_ref().is_ok_and(Vec::is_empty);
     let ready = write.is_ok() && migrations.is_ok() && reads_ok;
-    let read_only = write.is_err() && reads_ok;
+    let read_only = write.is_err() && health.primary_down() && reads_ok;
     // The answer is public: it says which check failed, never why (database
     // errors name hosts, roles and databases); the log gets the detail.
     let outcome = |check: &str, r: Result<(), String>, public: &'static str| match r {
@@ -84,20 +91,17 @@ async fn readyz(
         }
     };
     let migrations_public = if write.is_ok() { "pending" } else { "unknown" };
-    let standby = if !pools.reads_elsewhere() {
-        "none"
-    } else {
-        match health.read_fallback() {
-            None => "ok",
-            Some(Fallback::Lagging) => "lagging",
-            Some(Fallback::StandbyDown) => "unavailable",
-        }
+    let standby = match (pools.reads_elsewhere(), health.read_fallback()) {
+        (false, _) => "none",
+        (true, None) => "ok",
+        (true, Some(Fallback::Lagging)) => "lagging",
+        (true, Some(Fallback::StandbyDown)) => "unavailable",
     };
     let (lag_bytes, lag_seconds) = health.lag();
     let body = json!({
         "status": if ready { "ready" } else if read_only { "read_only" } else { "unavailable" },
         "write_database": outcome("write_database", write.as_ref().map(|_| ()).map_err(Clone::clone), "unavailable"),
-        "read_database": outcome("read_database", read.as_ref().map(|_| ()).map_err(Clone::clone), "unavailable"),
+        "read_database": outcome("read_database", configured, "unavailable"),
         "standby": standby,
         "reads_from": reads_from,
         "replication_lag_bytes": lag_bytes,
@@ -116,20 +120,32 @@ async fn readyz(
 }
 
 /// The read side's check, where reads go now: the read models never
-/// refreshed, and which server answered (`standby`, `primary`, or `none`).
+/// refreshed, the configured read database's own answer (when it was asked),
+/// and which server answered (`standby`, `primary`, or `none`).
 async fn read_check(
     pools: &Pools,
     health: &DbHealth,
     settings: &Settings,
-) -> (Result<Vec<&'static str>, String>, &'static str) {
+) -> (
+    Result<Vec<&'static str>, String>,
+    Result<(), String>,
+    &'static str,
+) {
     let names: Vec<&'static str> = READ_MODELS.iter().map(|m| m.name).collect();
     let mut last = Err("no read database".to_owned());
+    let mut configured = Err(match health.read_fallback() {
+        Some(why) => format!("not asked: {}", why.as_str()),
+        None => "not asked".to_owned(),
+    });
     for (pool, side) in read_order(pools, Some(health), Some(settings)) {
         let run = retry::run(pool, |c| {
             let names = names.clone();
             async move { freshness::of(c, &names).await }.boxed()
         })
         .await;
+        if side == ReadSide::Configured {
+            configured = run.as_ref().map(|_| ()).map_err(ToString::to_string);
+        }
         match run {
             Ok(all) => {
                 let never: Vec<_> = all
@@ -141,7 +157,7 @@ async fn read_check(
                     ReadSide::Configured if pools.reads_elsewhere() => "standby",
                     _ => "primary",
                 };
-                return (Ok(never), from);
+                return (Ok(never), configured, from);
             }
             Err(e) => {
                 if let Failed::NoConnection(e) = &e {
@@ -151,5 +167,5 @@ async fn read_check(
             }
         }
     }
-    (last, "none")
+    (last, configured, "none")
 }

@@ -2,7 +2,8 @@
 //! side with a banner (the layout's, from [`Chrome::writes_paused`]); every
 //! form that would post is disabled, not hidden ([`PausedForms`] wraps its
 //! controls in `<fieldset disabled>`); and a command, whose `WriteConn`
-//! guard forwards while the primary is away, lands on [`answer`]: a 503 page
+//! guard forwards while the primary is away, lands on [`paused_command`]
+//! (a signed-in user's only; other requests forward on to 404): a 503 page
 //! that shows what the user typed and can send it again. No command runs, so
 //! nothing is written, partially or at all.
 
@@ -20,7 +21,7 @@ use super::db_guard::PrimaryAway;
 use crate::db::health::DbHealth;
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![answer_post, answer_get]
+    routes![paused_command, paused_page]
 }
 
 /// A request whose `WriteConn` guard found the primary away, and its path.
@@ -74,11 +75,10 @@ fn kept(name: &str) -> bool {
 }
 
 fn page(
-    chrome: Option<Chrome>,
+    mut chrome: Chrome,
     action: String,
     fields: Vec<(String, String)>,
 ) -> (Status, RawHtml<String>) {
-    let mut chrome = chrome.unwrap_or_default();
     chrome.writes_paused = true;
     let html = PausedPage {
         chrome,
@@ -92,13 +92,13 @@ fn page(
 
 /// A command while the primary is away: 503, what was typed, "Try again".
 #[post("/<_..>", data = "<kept>", rank = 100)]
-fn answer_post(away: Away, chrome: Option<Chrome>, kept: Kept) -> (Status, RawHtml<String>) {
+fn paused_command(away: Away, chrome: Chrome, kept: Kept) -> (Status, RawHtml<String>) {
     page(chrome, away.0, kept.0)
 }
 
 /// A page that needs the primary (the staff list) while it is away.
 #[get("/<_..>", rank = 100)]
-fn answer_get(away: Away, chrome: Option<Chrome>) -> (Status, RawHtml<String>) {
+fn paused_page(away: Away, chrome: Chrome) -> (Status, RawHtml<String>) {
     page(chrome, away.0, Vec::new())
 }
 

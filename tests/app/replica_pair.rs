@@ -97,9 +97,40 @@ impl Server {
     }
 }
 
+/// An exclusive lock on a file, held by a `flock` child process (std's
+/// `File::lock` is newer than this crate's MSRV); released when dropped, or
+/// when this process dies (the child's stdin closes).
+struct FileLock(std::process::Child);
+
+impl FileLock {
+    fn take(path: &Path) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new("flock")
+            .arg(path)
+            .args(["-c", "echo locked && exec cat >/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("flock (util-linux)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("flock's stdout"))
+            .read_line(&mut line)
+            .expect("flock answers");
+        assert_eq!(line.trim(), "locked", "flock {}", path.display());
+        Self(child)
+    }
+}
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
+    }
+}
+
 /// The pair, held exclusively by one test at a time.
 pub struct PairLock {
-    _lock: File,
+    _lock: FileLock,
     pub primary_port: u16,
     pub standby_port: u16,
 }
@@ -109,8 +140,7 @@ pub struct PairLock {
 pub async fn take() -> PairLock {
     let pair = tokio::task::spawn_blocking(|| {
         fs::create_dir_all(dir()).expect("target/replica-test");
-        let lock = File::create(dir().with_extension("lock")).expect("the pair's lock file");
-        lock.lock().expect("lock the pair");
+        let lock = FileLock::take(&dir().with_extension("lock"));
         let (primary_port, standby_port) = ports();
         let pair = PairLock {
             _lock: lock,
@@ -124,14 +154,13 @@ pub async fn take() -> PairLock {
     .await
     .unwrap();
     pair.template().await;
-    let pair = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         pair.make_standby();
         start(Server::Standby);
         pair
     })
     .await
-    .unwrap();
-    pair
+    .unwrap()
 }
 
 /// The two ports, chosen once per directory.
@@ -260,16 +289,16 @@ impl PairLock {
     /// The roles and the migrated template on the primary (as helpers.rs does
     /// on the main server).
     async fn template(&self) {
-        let mut admin = connect(&self.admin_url(Server::Primary)).await;
-        orderdesk::db::roles::setup_roles(&mut admin)
-            .await
-            .expect("database roles");
-        let name = Self::template_name();
         #[derive(diesel::QueryableByName)]
         struct Found {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
+        let mut admin = connect(&self.admin_url(Server::Primary)).await;
+        orderdesk::db::roles::setup_roles(&mut admin)
+            .await
+            .expect("database roles");
+        let name = Self::template_name();
         let found: Found = diesel::sql_query(
             "SELECT count(*) AS n FROM pg_database WHERE datname = $1 AND datistemplate",
         )

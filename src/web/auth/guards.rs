@@ -107,10 +107,8 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
     };
     let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
     let found = find(req, pools, health, settings, &token).await?;
-    if let Some(s) = &found
-        && s.touch_due
-        && !health.is_some_and(DbHealth::primary_down)
-    {
+    let due = found.as_ref().filter(|s| s.touch_due);
+    if let Some(s) = due.filter(|_| !health.is_some_and(DbHealth::primary_down)) {
         // The one write, on the primary, after the page no longer needs it.
         let (write, id) = (pools.write.clone(), s.session_id.clone());
         tokio::spawn(async move {
