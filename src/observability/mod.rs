@@ -61,9 +61,12 @@ pub fn render(pools: Option<&Pools>) -> String {
     })
 }
 
-/// Size, idle connections and waiting requests of both pools.
+/// Size, idle connections and waiting requests of the pools (`read_fallback`:
+/// read connections on the primary, used while the standby is down or lags).
 pub fn record_pools(pools: &Pools) {
-    for (name, pool) in [("write", &pools.write), ("read", &pools.read)] {
+    let fallback = pools.read_fallback.as_ref().map(|p| ("read_fallback", p));
+    let all = [("write", &pools.write), ("read", &pools.read)];
+    for (name, pool) in all.into_iter().chain(fallback) {
         let status = pool.status();
         metrics::gauge!("orderdesk_pool_max_size", "pool" => name).set(as_f64(status.max_size));
         metrics::gauge!("orderdesk_pool_size", "pool" => name).set(as_f64(status.size));

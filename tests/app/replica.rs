@@ -93,9 +93,9 @@ async fn until(client: &Client, uri: &str, done: impl Fn(Status, &str) -> bool) 
     panic!("{uri} never reached the expected state")
 }
 
-/// Calls of `read.has_caught_up` (the bounded wait of a page after a
-/// command) in this test's database on `server` (`track_functions = all`).
-async fn waits_served(pair: &PairLock, server: Server, db: &str) -> i64 {
+/// A figure from the statistics of this test's database on `server`
+/// (`track_functions = all` on the pair), e.g. calls of a function.
+async fn stat(pair: &PairLock, server: Server, db: &str, sql: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct N {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -105,14 +105,25 @@ async fn waits_served(pair: &PairLock, server: Server, db: &str) -> i64 {
     let mut conn = diesel_async::AsyncPgConnection::establish(&pair.url(server, "postgres", db))
         .await
         .unwrap();
-    diesel::sql_query(
-        "SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_user_functions \
-         WHERE schemaname = 'read' AND funcname = 'has_caught_up'",
+    diesel::sql_query(format!("SELECT coalesce(({sql}), 0)::bigint AS n"))
+        .get_result::<N>(&mut conn)
+        .await
+        .unwrap()
+        .n
+}
+
+/// Calls of `read.<function>` in this test's database on `server`.
+async fn calls(pair: &PairLock, server: Server, db: &str, function: &str) -> i64 {
+    stat(
+        pair,
+        server,
+        db,
+        &format!(
+            "SELECT sum(calls) FROM pg_stat_user_functions \
+             WHERE schemaname = 'read' AND funcname = '{function}'"
+        ),
     )
-    .get_result::<N>(&mut conn)
     .await
-    .unwrap()
-    .n
 }
 
 /// Connections of `role` to this test's database on `server`.
@@ -184,18 +195,41 @@ async fn pages_are_read_from_the_standby_and_show_the_users_order_after_the_wait
     // Sessions report their statistics when they end.
     drop(client);
     for _ in 0..100 {
-        if connections(&pair, Server::Standby, READER, name).await == 0 {
+        if connections(&pair, Server::Standby, READER, name).await
+            + connections(&pair, Server::Primary, READER, name).await
+            + connections(&pair, Server::Primary, APP, name).await
+            == 0
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(readers_on_standby > 0);
-    assert!(waits_served(&pair, Server::Standby, name).await > 0);
+    assert!(calls(&pair, Server::Standby, name, "has_caught_up").await > 0);
     assert_eq!(
-        waits_served(&pair, Server::Primary, name).await,
+        calls(&pair, Server::Primary, name, "has_caught_up").await,
         0,
         "the page waited for the order on the standby, not on the primary"
     );
+    // One session statement per request that carries the cookie (GET /, the
+    // POST, the order's page), on the standby; the primary is asked only for
+    // a session the standby has not replayed yet (just after sign-in); no
+    // "last seen" write within the minute.
+    let on_standby = calls(&pair, Server::Standby, name, "session_lookup").await;
+    let on_primary = calls(&pair, Server::Primary, name, "session_lookup").await;
+    let touches = stat(
+        &pair,
+        Server::Primary,
+        name,
+        "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'sessions'",
+    )
+    .await;
+    eprintln!(
+        "replica: session statements: {on_standby} on the standby, {on_primary} on the primary, {touches} touches"
+    );
+    assert_eq!(on_standby, 3);
+    assert!(on_primary <= 1, "{on_primary}");
+    assert_eq!(touches, 0);
     assert!(
         exposition.contains("orderdesk_replication_lag_bytes"),
         "{exposition}"

@@ -14,7 +14,7 @@ use super::session;
 use crate::commands::CommandContext;
 use crate::config::Settings;
 use crate::db::Pools;
-use crate::db::health::DbHealth;
+use crate::db::health::{DbHealth, unreachable};
 use crate::db::retry::{self, Failed};
 use crate::domain::{Actor, Permission, Role};
 use crate::error::AppError;
@@ -109,19 +109,22 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
     let found = find(req, pools, health, settings, &token).await?;
     let due = found.as_ref().filter(|s| s.touch_due);
     if let Some(s) = due.filter(|_| !health.is_some_and(DbHealth::primary_down)) {
-        // The one write, on the primary, after the page no longer needs it.
-        let (write, id) = (pools.write.clone(), s.session_id.clone());
-        tokio::spawn(async move {
-            let touched = match write.get().await {
-                Ok(mut conn) => session::touch(&mut conn, &id)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            if let Err(e) = touched {
-                tracing::warn!(error = %e, "could not touch the session's last_seen_at");
+        // The one write, on the primary, at most once a minute per session.
+        // A failure costs the page nothing but a log line.
+        let touched = match pools.write.get().await {
+            Ok(mut conn) => session::touch(&mut conn, &s.session_id)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => {
+                if let (Some(health), true) = (health, unreachable(&e)) {
+                    health.primary_unreachable(&e.to_string());
+                }
+                Err(e.to_string())
             }
-        });
+        };
+        if let Err(e) = touched {
+            tracing::warn!(error = %e, "could not touch the session's last_seen_at");
+        }
     }
     Ok(found.and_then(|s| {
         let role = Role::parse(&s.role).ok()?;
