@@ -3,7 +3,8 @@
 //! the user's own order shows after the bounded wait, staff keep reading
 //! with a banner while the primary is stopped (commands answer 503 with what
 //! was typed, write nothing, and work again when it is back, no restart), and
-//! reads fall back to the primary while the standby is stopped.
+//! reads fall back to the primary while the standby is stopped or lags beyond
+//! the bound (1 s here; replay paused with `pg_wal_replay_pause()`).
 
 use std::time::Duration;
 
@@ -24,6 +25,11 @@ const METRICS_TOKEN: &str = "replica-test-token";
 /// This test's database on the pair, a shop in it, and a signed-in clerk of
 /// an app that writes to the primary and reads from the standby.
 async fn shop(pair: &PairLock) -> (TestApp, Client, i64) {
+    shop_with_lag_bound(pair, 30).await
+}
+
+/// [`shop`], the standby allowed `max_lag_secs` of lag.
+async fn shop_with_lag_bound(pair: &PairLock, max_lag_secs: u64) -> (TestApp, Client, i64) {
     let db = pair.database().await;
     let pools = Pools::new(
         &db.url,
@@ -51,6 +57,7 @@ async fn shop(pair: &PairLock) -> (TestApp, Client, i64) {
         .merge(("maintainer_enabled", true))
         .merge(("read_your_writes_wait_ms", 5_000))
         .merge(("db_probe_ms", 100))
+        .merge(("max_replication_lag_secs", max_lag_secs))
         .merge(("metrics_token", METRICS_TOKEN));
     let client = Client::tracked(orderdesk::build_rocket(figment).unwrap())
         .await
@@ -358,4 +365,61 @@ async fn with_the_standby_stopped_reads_fall_back_to_the_primary() {
         logs.text()
     );
     assert!(connections(&pair, Server::Primary, READER, &app.db.name).await > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_lagging_beyond_the_bound_hands_reads_to_the_primary_until_it_catches_up() {
+    use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+    let pair = replica_pair::take().await;
+    let (app, client, customer) = shop_with_lag_bound(&pair, 1).await;
+    let csrf = session_csrf(&client).await;
+    let mut standby = diesel_async::AsyncPgConnection::establish(&pair.admin_url(Server::Standby))
+        .await
+        .unwrap();
+
+    // WAL keeps arriving (the maintainer's poll commits), none is replayed.
+    standby
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .await
+        .unwrap();
+    let customer = customer.to_string();
+    let placed = post(
+        &client,
+        "/orders",
+        &order_fields(&csrf, &customer, "key-replica-0004"),
+    )
+    .await;
+    let to = location(&placed);
+    drop(placed);
+    let ready = until(&client, "/readyz", |_, b| {
+        b.contains(r#""standby":"lagging""#)
+    })
+    .await;
+    let (status, page) = get(&client, &to).await;
+    let exposition = metrics(&client).await;
+    standby
+        .batch_execute("SELECT pg_wal_replay_resume()")
+        .await
+        .unwrap();
+    let back = until(&client, "/readyz", |_, b| b.contains(r#""standby":"ok""#)).await;
+
+    let id = app.scalar("SELECT max(id) FROM orders").await;
+    assert!(ready.contains(r#""reads_from":"primary""#), "{ready}");
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains(&format!("Order #{id}")), "{page}");
+    assert!(
+        exposition
+            .lines()
+            .any(|l| l.starts_with("orderdesk_read_fallbacks_total{reason=\"lagging\"}")),
+        "{exposition}"
+    );
+    assert!(back.contains(r#""reads_from":"standby""#), "{back}");
+    eprintln!(
+        "replica: lagging standby: {}",
+        ready
+            .split(',')
+            .filter(|f| f.contains("replication_lag"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
 }

@@ -154,13 +154,22 @@ pub async fn take() -> PairLock {
     .await
     .unwrap();
     pair.template().await;
-    tokio::task::spawn_blocking(move || {
+    let pair = tokio::task::spawn_blocking(move || {
         pair.make_standby();
         start(Server::Standby);
         pair
     })
     .await
-    .unwrap()
+    .unwrap();
+    // A test that failed with replay paused must not leave it so.
+    let mut standby = connect(&pair.admin_url(Server::Standby)).await;
+    standby
+        .batch_execute(
+            "SELECT pg_wal_replay_resume() WHERE pg_is_in_recovery() AND pg_is_wal_replay_paused()",
+        )
+        .await
+        .expect("resume replay on the standby");
+    pair
 }
 
 /// The two ports, chosen once per directory.
