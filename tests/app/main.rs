@@ -30,6 +30,7 @@ mod queries;
 mod read_models;
 mod replica;
 mod replica_pair;
+mod replica_restart;
 mod reports;
 mod security_bounds;
 mod security_client_ip;

@@ -19,12 +19,12 @@ use crate::helpers::TestApp;
 use crate::http::{PASSWORD, location, post, session_csrf, sign_in};
 use crate::replica_pair::{self, PairLock, Server};
 
-const BANNER: &str = "Changes are paused: the main database cannot be reached";
+pub const BANNER: &str = "Changes are paused: the main database cannot be reached";
 const METRICS_TOKEN: &str = "replica-test-token";
 
 /// This test's database on the pair, a shop in it, and a signed-in clerk of
 /// an app that writes to the primary and reads from the standby.
-async fn shop(pair: &PairLock) -> (TestApp, Client, i64) {
+pub async fn shop(pair: &PairLock) -> (TestApp, Client, i64) {
     shop_with_lag_bound(pair, 30).await
 }
 
@@ -67,7 +67,7 @@ async fn shop_with_lag_bound(pair: &PairLock, max_lag_secs: u64) -> (TestApp, Cl
     (app, client, customer)
 }
 
-fn order_fields<'a>(csrf: &'a str, customer: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn order_fields<'a>(csrf: &'a str, customer: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf_token", csrf),
         ("action", "place"),
@@ -89,7 +89,7 @@ async fn get(client: &Client, uri: &str) -> (Status, String) {
 /// GETs `uri` until `done` holds for the answer (the server notices a
 /// stopped or started database within its probe interval); panics after a
 /// generous bound.
-async fn until(client: &Client, uri: &str, done: impl Fn(Status, &str) -> bool) -> String {
+pub async fn until(client: &Client, uri: &str, done: impl Fn(Status, &str) -> bool) -> String {
     for _ in 0..300 {
         let (status, body) = get(client, uri).await;
         if done(status, &body) {
