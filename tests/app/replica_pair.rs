@@ -205,11 +205,19 @@ impl PairLock {
         format!("postgres://{user}@127.0.0.1:{port}/{db}")
     }
 
+    /// Whether `server` answers (or is starting up) on its port: a pid file
+    /// alone may be a crashed run's.
     fn running(server: Server) -> bool {
-        let mut status = tool("pg_ctl");
-        status.arg("status").arg("-D").arg(server.data());
+        let (primary, standby) = ports();
+        let port = match server {
+            Server::Primary => primary,
+            Server::Standby => standby,
+        };
+        let ready = Command::new(bindir().join("pg_isready"))
+            .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .status();
         server.data().join("postmaster.pid").exists()
-            && status.output().is_ok_and(|o| o.status.success())
+            && ready.is_ok_and(|s| matches!(s.code(), Some(0 | 1)))
     }
 
     fn make_primary(&self) {
@@ -383,6 +391,7 @@ fn start(server: Server) {
     if PairLock::running(server) {
         return;
     }
+    remove_stale_pid_file(server);
     let log = dir().join(format!("{server:?}.log").to_lowercase());
     if is_root() && !log.exists() {
         let _ = File::create(&log);
@@ -398,6 +407,23 @@ fn start(server: Server) {
     run(start, &format!("start the {server:?}"));
 }
 
+/// Removes the pid file of a postmaster that is gone (or a zombie nobody
+/// reaped), which would stop `pg_ctl start`; a live one is left alone.
+fn remove_stale_pid_file(server: Server) {
+    let file = server.data().join("postmaster.pid");
+    let Some(pid) = fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+    else {
+        return;
+    };
+    let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = state.rsplit(')').next().unwrap_or_default().trim_start();
+    if state.is_empty() || state.starts_with('Z') {
+        let _ = fs::remove_file(&file);
+    }
+}
+
 /// Stops `server` (fast: sessions end, nothing half-written survives).
 fn stop(server: Server) {
     let mut stop = tool("pg_ctl");
@@ -407,10 +433,23 @@ fn stop(server: Server) {
     run(stop, &format!("stop the {server:?}"));
 }
 
+/// A connection to `url`, waiting (bounded) for a server still recovering
+/// from a crash of an earlier run.
 async fn connect(url: &str) -> AsyncPgConnection {
-    AsyncPgConnection::establish(url)
-        .await
-        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+    let mut attempt = 0;
+    loop {
+        match AsyncPgConnection::establish(url).await {
+            Ok(conn) => return conn,
+            Err(e) if attempt < 150 => {
+                attempt += 1;
+                if attempt == 1 {
+                    eprintln!("replica pair: waiting for {url}: {e:?}");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("connect to {url}: {e:?}"),
+        }
+    }
 }
 
 fn append(path: &Path, text: &str) {
