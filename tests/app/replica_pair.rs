@@ -397,14 +397,26 @@ fn start(server: Server) {
         let _ = File::create(&log);
         hand_to_postgres();
     }
-    let mut start = tool("pg_ctl");
-    start
-        .arg("-D")
-        .arg(server.data())
-        .arg("-l")
-        .arg(&log)
-        .args(["-w", "-t", "60", "start"]);
-    run(start, &format!("start the {server:?}"));
+    // The backends of a postmaster killed outright hold its shared memory
+    // for a moment after it: try again shortly.
+    for attempt in 0.. {
+        let mut start = tool("pg_ctl");
+        start
+            .arg("-D")
+            .arg(server.data())
+            .arg("-l")
+            .arg(&log)
+            .args(["-w", "-t", "60", "start"]);
+        if attempt == 20 {
+            run(start, &format!("start the {server:?}"));
+            return;
+        }
+        if start.output().is_ok_and(|o| o.status.success()) {
+            return;
+        }
+        remove_stale_pid_file(server);
+        std::thread::sleep(Duration::from_millis(250));
+    }
 }
 
 /// Removes the pid file of a postmaster that is gone (or a zombie nobody
