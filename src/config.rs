@@ -18,6 +18,14 @@ pub struct Settings {
     pub database_url: String,
     /// Where queries read from, e.g. a streaming replica. Defaults to `database_url`.
     pub read_database_url: Option<String>,
+    /// Reads move to the primary while the standby (`read_database_url`) is
+    /// down or lags more than `max_replication_lag_secs`; off, they fail (503).
+    pub read_fallback: bool,
+    /// How far behind (seconds) the standby may be before reads fall back.
+    pub max_replication_lag_secs: u64,
+    /// How often the server probes the primary and the standby (ms): how soon
+    /// the "changes are paused" banner comes and goes, and reads move.
+    pub db_probe_ms: u64,
     /// Connections per pool.
     pub pool_size: usize,
     /// How long a request waits for a connection before it is answered 503.
@@ -82,6 +90,9 @@ impl Default for Settings {
         Self {
             database_url: "postgres://postgres@127.0.0.1:5432/orderdesk".into(),
             read_database_url: None,
+            read_fallback: true,
+            max_replication_lag_secs: 30,
+            db_probe_ms: 1_000,
             pool_size: 8,
             pool_timeout_ms: 2_000,
             maintainer_enabled: true,

@@ -61,6 +61,9 @@ impl AppError {
 /// Whether a Diesel error means "the database is not reachable" (or did not
 /// answer in time: a statement or lock timeout) rather than a bug.
 pub fn is_unavailable(e: &DieselError) -> bool {
+    if crate::db::retry::is_connection_error(e) {
+        return true;
+    }
     match e {
         DieselError::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,

@@ -75,3 +75,36 @@ ensure_postgres() {
     -o "-p $port -k $sock -c listen_addresses=$host" start >/dev/null
   pg_answers || { echo "script: PostgreSQL did not start; see $log" >&2; return 1; }
 }
+
+# Stops the primary + standby pair the replica tests make under
+# target/replica-test (tests/app/replica_pair.rs); kept on disk for the next run.
+stop_test_pair() {
+  local d bindir as=()
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  [[ -n $bindir && -x $bindir/pg_ctl ]] || return 0
+  [[ $EUID -eq 0 ]] && as=(runuser -u postgres --)
+  for d in target/replica-test/standby target/replica-test/primary; do
+    if [[ -f $d/postmaster.pid ]]; then
+      "${as[@]}" "$bindir/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+  done
+}
+
+# The replica tests need the server's tools beside each other (initdb, pg_ctl,
+# pg_basebackup: Debian's postgresql-15 has them), util-linux's flock and, as
+# root, runuser and a postgres user (initdb refuses root).
+ensure_pair_tools() {
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  if [[ -z $bindir || ! -x $bindir/pg_basebackup ]]; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+      echo "script: installing Debian's postgresql package for the replica tests" >&2
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+      echo "script: initdb/pg_basebackup not found; the replica tests will fail: install postgresql-15" >&2
+    fi
+  fi
+  if [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/postgresql postgres
+  fi
+}

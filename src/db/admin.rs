@@ -56,6 +56,36 @@ pub fn with_user(url: &str, user: &str) -> Result<String, String> {
     ))
 }
 
+/// `target` with the user (and password) of `source`: the reader's
+/// credentials on the write server, for reads that fall back to it.
+pub fn with_userinfo_of(target: &str, source: &str) -> Result<String, String> {
+    let (t_scheme, t_rest) = target
+        .split_once("://")
+        .ok_or_else(|| format!("database URL {target:?} has no scheme"))?;
+    let (_, s_rest) = source
+        .split_once("://")
+        .ok_or_else(|| format!("database URL {source:?} has no scheme"))?;
+    let authority = |rest: &str| rest[..rest.find('/').unwrap_or(rest.len())].to_owned();
+    let (s_auth, t_auth) = (authority(s_rest), authority(t_rest));
+    let userinfo = s_auth.rsplit_once('@').map(|(u, _)| u);
+    let host = t_auth.rsplit_once('@').map_or(t_auth.as_str(), |(_, h)| h);
+    let path = &t_rest[t_auth.len()..];
+    Ok(match userinfo {
+        Some(u) => format!("{t_scheme}://{u}@{host}{path}"),
+        None => format!("{t_scheme}://{host}{path}"),
+    })
+}
+
+/// Whether two URLs name the same server and database (users may differ).
+pub fn same_database(a: &str, b: &str) -> bool {
+    let key = |url: &str| {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+        rest.split('?').next().unwrap_or(rest).to_owned()
+    };
+    key(a) == key(b)
+}
+
 /// Quotes an identifier for SQL.
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -117,5 +147,29 @@ mod tests {
             with_user("postgres://h/shop", "app").unwrap(),
             "postgres://app@h/shop"
         );
+    }
+
+    #[test]
+    fn borrows_the_readers_credentials_for_the_write_server() {
+        assert_eq!(
+            with_userinfo_of(
+                "postgres://app@primary:5432/shop",
+                "postgres://reader:pw@standby:5433/shop"
+            )
+            .unwrap(),
+            "postgres://reader:pw@primary:5432/shop"
+        );
+        assert_eq!(
+            with_userinfo_of("postgres://app@primary/shop", "postgres://standby/shop").unwrap(),
+            "postgres://primary/shop"
+        );
+        assert!(same_database(
+            "postgres://app@h:1/shop",
+            "postgres://reader:x@h:1/shop?a=b"
+        ));
+        assert!(!same_database(
+            "postgres://app@h:1/shop",
+            "postgres://app@h:2/shop"
+        ));
     }
 }

@@ -9,6 +9,12 @@
 //! costs a request a bounded wait, never a connection for good. Pools built
 //! with [`write_pool`] (the read-model refresher's) have no such limits: a
 //! full rebuild may take minutes.
+//!
+//! The request pools recycle connections the fast way (no query per
+//! checkout: a connection whose socket has closed is dropped, see
+//! [`super::retry`] for the rare one that dies unnoticed); the refresher's
+//! pool verifies each connection with a query, which costs it nothing that
+//! matters.
 
 use std::time::Duration;
 
@@ -63,6 +69,11 @@ impl SessionLimits {
 pub struct Pools {
     pub write: PgPool,
     pub read: PgPool,
+    /// Read-side connections (same role and limits as `read`) on the write
+    /// server, when `read` points at another server (a standby): where reads
+    /// fall back while the standby is down or lagging. Connections are opened
+    /// only when used.
+    pub read_fallback: Option<PgPool>,
 }
 
 /// How a pool is sized and how long a request may wait for a connection.
@@ -85,10 +96,22 @@ impl Pools {
         options: PoolOptions,
         limits: SessionLimits,
     ) -> Result<Self, String> {
+        let fallback_url = super::admin::with_userinfo_of(write_url, read_url)?;
+        let read_fallback = if super::admin::same_database(write_url, read_url) {
+            None
+        } else {
+            Some(with_setup(&fallback_url, options, limits.read_setup())?)
+        };
         Ok(Self {
             write: with_setup(write_url, options, limits.write_setup())?,
             read: with_setup(read_url, options, limits.read_setup())?,
+            read_fallback,
         })
+    }
+
+    /// Whether reads go to another server than writes (a standby).
+    pub fn reads_elsewhere(&self) -> bool {
+        self.read_fallback.is_some()
     }
 }
 
@@ -106,10 +129,11 @@ pub fn read_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
     with_setup(url, options, SessionLimits::default().read_setup())
 }
 
-/// A verified pool whose connections run `setup` once, when opened.
+/// A request pool whose connections run `setup` once, when opened. Reuse
+/// costs no round trip (`Fast`: a connection whose socket closed is dropped).
 fn with_setup(url: &str, options: PoolOptions, setup: String) -> Result<PgPool, String> {
     let mut config = ManagerConfig::default();
-    config.recycling_method = RecyclingMethod::Verified;
+    config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         let (url, setup) = (url.to_owned(), setup.clone());
         async move {

@@ -7,6 +7,7 @@
 mod commands;
 mod logging;
 mod refresh;
+mod replication;
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,7 @@ use crate::db::Pools;
 pub use commands::{instrument_command, record_command};
 pub use logging::{LogFormat, init_tracing};
 pub use refresh::{record_batch, record_refresh, set_pending, set_snapshot_age};
+pub use replication::{record_read_fallback, set_database_up, set_replication_lag};
 
 /// Histogram buckets for latencies, in seconds.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -59,9 +61,12 @@ pub fn render(pools: Option<&Pools>) -> String {
     })
 }
 
-/// Size, idle connections and waiting requests of both pools.
+/// Size, idle connections and waiting requests of the pools (`read_fallback`:
+/// read connections on the primary, used while the standby is down or lags).
 pub fn record_pools(pools: &Pools) {
-    for (name, pool) in [("write", &pools.write), ("read", &pools.read)] {
+    let fallback = pools.read_fallback.as_ref().map(|p| ("read_fallback", p));
+    let all = [("write", &pools.write), ("read", &pools.read)];
+    for (name, pool) in all.into_iter().chain(fallback) {
         let status = pool.status();
         metrics::gauge!("orderdesk_pool_max_size", "pool" => name).set(as_f64(status.max_size));
         metrics::gauge!("orderdesk_pool_size", "pool" => name).set(as_f64(status.size));
@@ -116,6 +121,7 @@ fn describe() {
         "Requests waiting for a connection"
     );
     refresh::describe();
+    replication::describe();
 }
 
 /// Gauges take `f64`; pool figures are small.

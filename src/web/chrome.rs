@@ -6,6 +6,7 @@ use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 
 use super::auth::CurrentUser;
 use crate::config::Settings;
+use crate::db::health::DbHealth;
 use crate::domain::Currency;
 
 /// The signed-in user as the layout shows them.
@@ -33,6 +34,8 @@ pub struct Chrome {
     pub currency: Currency,
     /// The `time_zone` setting: whose days the page's per-day figures count.
     pub time_zone: chrono_tz::Tz,
+    /// The primary cannot be reached: the layout says changes are paused.
+    pub writes_paused: bool,
 }
 
 impl Chrome {
@@ -47,6 +50,7 @@ impl Chrome {
             flash: None,
             currency: Currency::default(),
             time_zone: chrono_tz::UTC,
+            writes_paused: false,
         }
     }
 
@@ -78,10 +82,15 @@ impl<'r> FromRequest<'r> for Chrome {
         let settings = req.rocket().state::<Settings>();
         let currency = settings.map(|s| s.currency).unwrap_or_default();
         let time_zone = settings.map_or(chrono_tz::UTC, |s| s.time_zone);
+        let writes_paused = req
+            .rocket()
+            .state::<std::sync::Arc<DbHealth>>()
+            .is_some_and(|h| h.primary_down());
         Outcome::Success(Chrome {
             flash,
             currency,
             time_zone,
+            writes_paused,
             ..Chrome::for_user(&user)
         })
     }

@@ -80,8 +80,8 @@ impl<'r> Responder<'r, 'static> for Cached {
 }
 
 /// The ETag of a page showing data as fresh as `freshness` (changed last at
-/// `changed_at`) to the user of `chrome`, with `extra` for anything else the
-/// page depends on (its query string, say).
+/// `changed_at`) to the user of `chrome` (with or without the "changes are
+/// paused" banner), with `extra` for anything else the page depends on.
 pub fn etag(
     chrome: &Chrome,
     freshness: &Freshness,
@@ -91,9 +91,11 @@ pub fn etag(
     let mut key = String::new();
     let _ = write!(
         key,
-        "{}|{}|{:?}|{}|{}|{}|{}|{extra}",
+        "{}|{}|{}|{:?}|{}|{}|{}|{}|{extra}",
         env!("CARGO_PKG_VERSION"),
         option_env!("ORDERDESK_BUILD").unwrap_or(""),
+        // The "changes are paused" banner and disabled forms are part of the page.
+        chrome.writes_paused,
         changed_at.map(|t| t.timestamp_micros()),
         freshness.pending,
         chrome.user.as_ref().map_or("", |u| u.username.as_str()),

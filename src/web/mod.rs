@@ -11,6 +11,7 @@ pub mod csv;
 mod customers;
 mod dashboard;
 mod db_guard;
+mod db_watch;
 mod etag;
 pub mod filters;
 mod flash;
@@ -23,6 +24,7 @@ mod metrics;
 mod orders;
 mod params;
 mod path_id;
+mod paused;
 mod products;
 mod read_models;
 mod reports;
@@ -62,10 +64,16 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
     assets::Assets::scan(std::path::Path::new(&static_dir()))
         .map_err(|e| format!("cannot read the static files in {}: {e}", static_dir()))?
         .install();
+    let health = std::sync::Arc::new(crate::db::health::DbHealth::new(
+        std::time::Duration::from_secs(settings.max_replication_lag_secs),
+    ));
     let maintainer = maintainer::Maintainer::new();
     let signal = maintainer.signal();
     Ok(rocket::custom(figment)
         .manage(signal)
+        .manage(health)
+        .attach(db_watch::DbWatch)
+        .attach(paused::PausedForms)
         .attach(maintainer)
         .attach(telemetry::Telemetry)
         .manage(orders::ExportSlots::new(
@@ -85,6 +93,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", metrics::routes())
         .mount("/", products::routes())
         .mount("/", customers::routes())
+        .mount("/", paused::routes())
         .mount("/", assets::routes())
         .register(
             "/",

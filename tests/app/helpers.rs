@@ -85,6 +85,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestDb {
     pub name: String,
     pub url: String,
+    /// A superuser's URL on the database's server, to drop it.
+    pub admin_url: String,
 }
 
 impl TestDb {
@@ -129,7 +131,11 @@ impl TestDb {
             }
         }
         let url = with_database(&server_url(), &name).unwrap();
-        Self { name, url }
+        Self {
+            name,
+            url,
+            admin_url: admin_url(),
+        }
     }
 }
 
@@ -146,6 +152,7 @@ impl Drop for TestDb {
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             quote_ident(&self.name)
         );
+        let admin_url = self.admin_url.clone();
         // Drop runs inside a test's runtime; a thread of its own may block.
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -153,8 +160,9 @@ impl Drop for TestDb {
                 .build()
                 .unwrap();
             rt.block_on(async {
-                let mut conn = admin().await;
-                let _ = diesel::sql_query(sql).execute(&mut conn).await;
+                if let Ok(mut conn) = AsyncPgConnection::establish(&admin_url).await {
+                    let _ = diesel::sql_query(sql).execute(&mut conn).await;
+                }
             });
         })
         .join();

@@ -2,6 +2,7 @@
 //! each in a database of its own made from a migrated template.
 
 mod helpers;
+mod http_caching;
 
 mod bulk;
 mod cli;
@@ -28,6 +29,9 @@ mod printables;
 mod products;
 mod queries;
 mod read_models;
+mod replica;
+mod replica_pair;
+mod replica_restart;
 mod reports;
 mod round_trips;
 mod security_bounds;

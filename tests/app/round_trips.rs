@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use rocket::figment::value::Value;
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -111,8 +112,15 @@ async fn trips_of(client: &Client, proxy: &CountingProxy, uri: &str) -> u64 {
     proxy.take()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn each_page_reads_in_at_most_two_round_trips_plus_the_session() {
+/// The session look-up is one round trip; the dashboard and every list page
+/// one more (their statements pipelined); detail pages at most two.
+///
+/// One thread: the pipelined statements are queued before the connection's
+/// task writes any of them, so they leave in one write. On a multi-threaded
+/// runtime the second may leave microseconds after the first, still without
+/// waiting for its answer, but this proxy cannot tell that from a round trip.
+#[tokio::test(flavor = "current_thread")]
+async fn each_page_reads_in_one_round_trip_plus_the_session() {
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;
     let tee = app.product("TEE", "10.00", 50).await;
@@ -129,8 +137,16 @@ async fn each_page_reads_in_at_most_two_round_trips_plus_the_session() {
         .signed_in_with(
             "clerk",
             &[
-                ("database_url", as_role(orderdesk::db::roles::APP)),
-                ("read_database_url", as_role(orderdesk::db::roles::READER)),
+                (
+                    "database_url",
+                    Value::from(as_role(orderdesk::db::roles::APP)),
+                ),
+                (
+                    "read_database_url",
+                    Value::from(as_role(orderdesk::db::roles::READER)),
+                ),
+                // The database probe's own queries (once a second) are not a page's.
+                ("db_probe_ms", Value::from(3_600_000_u64)),
             ],
         )
         .await;
@@ -139,12 +155,14 @@ async fn each_page_reads_in_at_most_two_round_trips_plus_the_session() {
     for (uri, most) in [
         ("/".to_owned(), 2),
         ("/orders".to_owned(), 2),
-        ("/products".to_owned(), 3),
-        ("/customers".to_owned(), 3),
+        ("/products".to_owned(), 2),
+        ("/customers".to_owned(), 2),
         (format!("/orders/{order}"), 3),
         (format!("/products/{tee}"), 3),
         (format!("/customers/{ada}"), 3),
     ] {
+        // The once-a-minute "last seen" touch is not what is measured here.
+        app.exec("UPDATE sessions SET last_seen_at = now()").await;
         let n = trips_of(&client, &proxy, &uri).await;
         counted.push((uri, n, most));
     }

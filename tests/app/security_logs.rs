@@ -82,7 +82,10 @@ async fn readyz_names_the_failed_check_and_only_the_log_says_why() {
     let client = app
         .client_from(
             Settings::figment(),
-            &[("read_database_url", Value::from(missing))],
+            &[
+                ("read_database_url", Value::from(missing)),
+                ("read_fallback", Value::from(false)),
+            ],
         )
         .await;
     let sink = Sink::default();
@@ -99,6 +102,10 @@ async fn readyz_names_the_failed_check_and_only_the_log_says_why() {
             "status": "unavailable",
             "write_database": "ok",
             "read_database": "unavailable",
+            "standby": "unavailable",
+            "reads_from": "none",
+            "replication_lag_bytes": 0,
+            "replication_lag_seconds": 0.0,
             "migrations": "ok",
             "read_models_never_refreshed": [],
         })

@@ -2,10 +2,10 @@
 //! those keys recomputed from the definitions, and the additive models moved
 //! by the signed difference of the order rows that changed.
 
+use crate::db::Prepare;
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use crate::db::Prepare;
 
 type Result<T> = std::result::Result<T, diesel::result::Error>;
 

@@ -4,10 +4,10 @@
 //! after the first statement had already fixed a REPEATABLE READ snapshot).
 //! A connection that dies releases it with itself.
 
+use crate::db::Prepare;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use crate::db::Prepare;
 
 /// The advisory lock key ("ODMAINT" in ASCII).
 const KEY: i64 = 0x004f_444d_4149_4e54;

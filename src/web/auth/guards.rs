@@ -6,13 +6,20 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+
 use super::session;
 use crate::commands::CommandContext;
 use crate::config::Settings;
 use crate::db::Pools;
+use crate::db::health::{DbHealth, unreachable};
+use crate::db::retry::{self, Failed};
 use crate::domain::{Actor, Permission, Role};
 use crate::error::AppError;
 use crate::security::constant_time_eq;
+use crate::web::db_guard::{ReadSide, note_failure, note_fallback, read_order};
 
 /// The signed-in staff member of this request.
 #[derive(Debug, Clone)]
@@ -98,16 +105,27 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
     else {
         return Ok(None);
     };
-    let mut conn = pools.write.get().await.map_err(|e| {
-        tracing::warn!(uri = %req.uri(), error = %e, "no database connection for the session");
-        Status::ServiceUnavailable
-    })?;
-    let found = session::lookup(&mut conn, &token, settings)
-        .await
-        .map_err(|e| {
-            tracing::error!(uri = %req.uri(), error = %e, "session lookup failed");
-            Status::ServiceUnavailable
-        })?;
+    let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
+    let found = find(req, pools, health, settings, &token).await?;
+    let due = found.as_ref().filter(|s| s.touch_due);
+    if let Some(s) = due.filter(|_| !health.is_some_and(DbHealth::primary_down)) {
+        // The one write, on the primary, at most once a minute per session.
+        // A failure costs the page nothing but a log line.
+        let touched = match pools.write.get().await {
+            Ok(mut conn) => session::touch(&mut conn, &s.session_id)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => {
+                if let (Some(health), true) = (health, unreachable(&e)) {
+                    health.primary_unreachable(&e.to_string());
+                }
+                Err(e.to_string())
+            }
+        };
+        if let Err(e) = touched {
+            tracing::warn!(error = %e, "could not touch the session's last_seen_at");
+        }
+    }
     Ok(found.and_then(|s| {
         let role = Role::parse(&s.role).ok()?;
         Some(CurrentUser {
@@ -118,6 +136,43 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
             csrf_token: s.csrf_token,
         })
     }))
+}
+
+/// The session, looked up where the reads go (one statement). A session the
+/// standby does not have yet (a sign-in a moment ago) is looked for on the
+/// primary, unless the primary is away.
+async fn find(
+    req: &Request<'_>,
+    pools: &Pools,
+    health: Option<&DbHealth>,
+    settings: &Settings,
+    token: &str,
+) -> Result<Option<session::LiveSession>, Status> {
+    let order = read_order(pools, health, Some(settings));
+    let mut outcome = Err(Status::ServiceUnavailable);
+    for (pool, side) in order {
+        let run = retry::run(pool, |c| session::lookup(c, token, settings).boxed()).await;
+        match run {
+            Ok(Some(found)) => {
+                if let ReadSide::Fallback(why) = side {
+                    note_fallback(req, why);
+                }
+                return Ok(Some(found));
+            }
+            Ok(None) if side == ReadSide::Configured && pools.reads_elsewhere() => {
+                outcome = Ok(None);
+            }
+            Ok(None) => return Ok(None),
+            Err(Failed::NoConnection(e)) => {
+                tracing::warn!(uri = %req.uri(), error = %e, "no database connection for the session");
+                note_failure(pools, health, side, &e);
+            }
+            Err(Failed::Query(e)) => {
+                tracing::error!(uri = %req.uri(), error = %e, "session lookup failed");
+            }
+        }
+    }
+    outcome
 }
 
 #[rocket::async_trait]

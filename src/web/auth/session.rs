@@ -5,12 +5,13 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Text};
+use diesel::sql_types::{BigInt, Bool, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rocket::http::{Cookie, SameSite};
 
 use super::ClientInfo;
 use crate::config::Settings;
+use crate::db::Prepare;
 use crate::db::schema::{sessions, staff_users};
 use crate::security::{random_token, sha256_hex};
 
@@ -32,6 +33,9 @@ pub struct LiveSession {
     pub role: String,
     #[diesel(sql_type = Text)]
     pub csrf_token: String,
+    /// Its `last_seen_at` is more than a minute old: [`touch`] it.
+    #[diesel(sql_type = Bool)]
+    pub touch_due: bool,
 }
 
 /// Starts a session for `user_id` with a fresh token and CSRF token.
@@ -60,35 +64,43 @@ pub async fn start(
     Ok(NewSession { token })
 }
 
-/// The live session for a cookie `token`, touching its `last_seen_at` (at most once a minute).
-/// Expired or idle sessions, and those of inactive users, are not found.
-pub async fn lookup(
-    conn: &mut AsyncPgConnection,
+/// The live session for a cookie `token`, in one read-only statement on a
+/// read connection (`read.session_lookup`, which the reader may call; it runs
+/// on a standby too). Expired or idle sessions, and those of inactive users,
+/// are not found. Whether `last_seen_at` needs a [`touch`] comes with it.
+pub fn lookup<'c>(
+    conn: &'c mut AsyncPgConnection,
     token: &str,
     settings: &Settings,
-) -> QueryResult<Option<LiveSession>> {
+) -> impl Future<Output = QueryResult<Option<LiveSession>>> + Send + use<'c> {
     #[expect(clippy::cast_precision_loss, reason = "seconds in a day fit exactly")]
     let idle_secs = settings.session_idle().num_seconds() as f64;
-    // The touch writes at most once a minute per session: a write (and its
-    // WAL flush) on every page view would serialise a busy user's requests on
-    // one row. Idle expiry is therefore exact to within that minute.
+    let id = sha256_hex(token);
+    async move {
+        diesel::sql_query("SELECT * FROM read.session_lookup($1, $2)")
+            .bind::<Text, _>(id)
+            .bind::<Double, _>(idle_secs)
+            .prepared()
+            .get_result(conn)
+            .await
+            .optional()
+    }
+}
+
+/// Moves a session's `last_seen_at` to now, on the primary. Done at most once
+/// a minute per session (when [`lookup`] says it is due): a write, and its WAL
+/// flush, on every page view would serialise a busy user's requests on one
+/// row. Idle expiry is therefore exact to within that minute.
+pub async fn touch(conn: &mut AsyncPgConnection, session_id: &str) -> QueryResult<()> {
     diesel::sql_query(
-        "WITH live AS ( \
-             SELECT s.id AS session_id, u.id AS user_id, u.username, u.role, s.csrf_token \
-             FROM sessions s JOIN staff_users u ON u.id = s.user_id \
-             WHERE s.id = $1 AND u.active AND s.expires_at > now() \
-               AND s.last_seen_at > now() - make_interval(secs => $2)), \
-         touched AS ( \
-             UPDATE sessions SET last_seen_at = now() \
-             WHERE id = $1 AND last_seen_at < now() - interval '60 seconds' \
-               AND EXISTS (SELECT 1 FROM live)) \
-         SELECT * FROM live",
+        "UPDATE sessions SET last_seen_at = now() \
+         WHERE id = $1 AND last_seen_at < now() - interval '60 seconds'",
     )
-    .bind::<Text, _>(sha256_hex(token))
-    .bind::<Double, _>(idle_secs)
-    .get_result(conn)
+    .bind::<Text, _>(session_id)
+    .prepared()
+    .execute(conn)
     .await
-    .optional()
+    .map(drop)
 }
 
 /// Ends the session whose cookie carries `token` (no-op when unknown).

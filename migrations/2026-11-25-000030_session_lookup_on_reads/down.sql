@@ -1,0 +1,1 @@
+DROP FUNCTION read.session_lookup(text, double precision);
