@@ -54,7 +54,7 @@ CREATE TABLE read.product_sales_30d (
     revenue_cents  bigint NOT NULL
 );
 CREATE UNIQUE INDEX product_sales_30d_product ON read.product_sales_30d (product_id);
-CREATE INDEX product_sales_30d_rank ON read.product_sales_30d (units DESC, product_id);
+CREATE INDEX product_sales_30d_rank ON read.product_sales_30d (revenue_cents DESC, product_id);
 COMMENT ON TABLE read.product_sales_30d IS
     'Live: units and revenue per product over the 30 shop days ending read.dashboard.day.';
 
@@ -84,7 +84,7 @@ CREATE TABLE read.dashboard (
     daily                jsonb NOT NULL,
     -- every status in lifecycle order: {status, orders}
     status_counts        jsonb NOT NULL,
-    -- the 10 best sellers of the 30 days: {product_id, sku, name, units, revenue_cents}
+    -- the 10 best sellers of the 30 days by revenue: {product_id, sku, name, units, revenue_cents}
     top_products         jsonb NOT NULL,
     -- the 10 lowest of the active products at or under their threshold
     low_stock            jsonb NOT NULL,
@@ -133,7 +133,7 @@ LANGUAGE sql STABLE AS $$
                        'product_id', t.product_id, 'sku', i.sku, 'name', i.name,
                        'units', t.units, 'revenue_cents', t.revenue_cents)
                        ORDER BY t.revenue_cents DESC, t.product_id), '[]')
-            FROM (SELECT * FROM read.product_sales_30d ORDER BY units DESC, product_id LIMIT 10) t
+            FROM (SELECT * FROM read.product_sales_30d ORDER BY revenue_cents DESC, product_id LIMIT 10) t
             JOIN read.inventory_status i ON i.product_id = t.product_id),
            (SELECT coalesce(jsonb_agg(jsonb_build_object(
                        'product_id', l.product_id, 'sku', l.sku, 'name', l.name,

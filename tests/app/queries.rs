@@ -15,22 +15,26 @@ async fn the_dashboard_sums_today_and_lists_top_products_low_stock_and_recent_or
     let ada = app.customer("ada@example.com").await;
     app.product("TEE", "10.00", 50).await;
     app.product("MUG", "7.50", 3).await;
-    app.place(ada, &[("TEE", 2), ("MUG", 1)]).await.unwrap();
+    app.product("PEN", "1.00", 50).await;
+    // PEN sells the most units and the least revenue: best sellers go by revenue.
+    app.place(ada, &[("TEE", 2), ("MUG", 1), ("PEN", 5)])
+        .await
+        .unwrap();
     app.place(ada, &[("TEE", 1)]).await.unwrap();
     app.refresh().await;
 
     let d = dashboard::load(&mut *app.read_conn().await).await.unwrap();
 
-    assert_eq!((d.today.orders, d.today.revenue_cents), (2, 3750));
+    assert_eq!((d.today.orders, d.today.revenue_cents), (2, 4250));
     assert_eq!(d.last_30_days, d.today);
     assert_eq!(d.daily.len(), 30);
-    assert_eq!(d.daily.last().unwrap().revenue_cents, 3750);
+    assert_eq!(d.daily.last().unwrap().revenue_cents, 4250);
     assert_eq!(
         d.top_products
             .iter()
             .map(|p| p.sku.as_str())
             .collect::<Vec<_>>(),
-        ["TEE", "MUG"]
+        ["TEE", "MUG", "PEN"]
     );
     assert_eq!(
         d.low_stock
@@ -57,6 +61,34 @@ async fn the_dashboard_sums_today_and_lists_top_products_low_stock_and_recent_or
     );
     assert_eq!(d.freshness.pending, 0);
     assert!(d.freshness.as_of.is_some() && d.changed_at.is_some());
+}
+
+#[tokio::test]
+async fn the_dashboards_best_sellers_are_the_ten_with_most_revenue() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let mut lines = Vec::new();
+    for i in 0..10 {
+        let sku = format!("P{i:02}");
+        app.product(&sku, &format!("{}.00", 10 + i), 50).await;
+        lines.push((sku, 1));
+    }
+    // The most units of all, and the least revenue.
+    app.product("CHEAP", "0.10", 50).await;
+    lines.push(("CHEAP".to_owned(), 20));
+    let lines: Vec<(&str, u32)> = lines.iter().map(|(s, q)| (s.as_str(), *q)).collect();
+    app.place(ada, &lines).await.unwrap();
+    app.refresh().await;
+
+    let d = dashboard::load(&mut *app.read_conn().await).await.unwrap();
+
+    let skus: Vec<&str> = d.top_products.iter().map(|p| p.sku.as_str()).collect();
+    assert_eq!(
+        skus,
+        [
+            "P09", "P08", "P07", "P06", "P05", "P04", "P03", "P02", "P01", "P00"
+        ]
+    );
 }
 
 #[tokio::test]
