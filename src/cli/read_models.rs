@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::read_models::maintainer::{self, BatchOutcome};
@@ -23,9 +23,14 @@ pub struct RefreshRequest {
 }
 
 async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
-    AsyncPgConnection::establish(url)
+    let mut conn = AsyncPgConnection::establish(url)
         .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    // Planned like the server's maintainer (see its SESSION_SETUP).
+    conn.batch_execute(maintainer::run::SESSION_SETUP)
+        .await
+        .map_err(|e| format!("cannot set up the connection: {e}"))?;
+    Ok(conn)
 }
 
 fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, String> {

@@ -136,12 +136,21 @@ async fn sleep_or_stop(pause: Duration, stop: &mut watch::Receiver<bool>) -> boo
     }
 }
 
+/// How a maintainer's connection is set up:
+/// - batches are many small statements: JIT compiling one costs more than it saves;
+/// - its statements stay prepared (one round trip each, `db::prepared`), but
+///   are planned for each batch's own keys: a generic plan, chosen after five
+///   runs, guesses every key array at ten elements, and a batch of 2,000 keys
+///   on such a plan took seconds (script/bench: 50 orders/s, p99 staleness
+///   7.5 s against 0.3 s before the statements were kept prepared).
+pub const SESSION_SETUP: &str = "SET application_name = 'orderdesk-maintainer'; \
+     SET jit = off; SET plan_cache_mode = force_custom_plan";
+
 async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
     let mut conn = AsyncPgConnection::establish(url)
         .await
         .map_err(|e| e.to_string())?;
-    // Batches are many small statements: JIT compiling one costs more than it saves.
-    conn.batch_execute("SET application_name = 'orderdesk-maintainer'; SET jit = off")
+    conn.batch_execute(SESSION_SETUP)
         .await
         .map_err(|e| e.to_string())?;
     Ok(conn)
