@@ -184,11 +184,6 @@ impl Settings {
         }
     }
 
-    /// The shop's day now.
-    pub fn shop_today(&self) -> chrono::NaiveDate {
-        crate::domain::shop_day::today(self.time_zone)
-    }
-
     /// The hour of the nightly report refresh, if the schedule is on.
     pub fn reports_hour(&self) -> Option<u32> {
         u32::try_from(self.reports_refresh_hour)

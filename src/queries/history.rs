@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Jsonb, Text, Timestamptz};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared::{Prepare, Prepared};
 
@@ -22,16 +21,8 @@ pub struct HistoryEntry {
     pub payload: serde_json::Value,
 }
 
-/// The events of one aggregate (`"order"`, `"customer"`, `"product"`), oldest first.
-pub async fn of(
-    conn: &mut AsyncPgConnection,
-    aggregate_type: &str,
-    id: i64,
-) -> Result<Vec<HistoryEntry>, diesel::result::Error> {
-    query(aggregate_type, id).load(conn).await
-}
-
-/// The statement behind [`of`], for a caller that pipelines it with others.
+/// The events of one aggregate (`"order"`, `"customer"`, `"product"`),
+/// oldest first: the statement, for a caller that pipelines it with others.
 pub fn query(
     aggregate_type: &str,
     id: i64,

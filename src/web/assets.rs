@@ -25,6 +25,8 @@ pub struct Assets {
     dir: PathBuf,
     /// `app.css` → `app.3f9a2c1d0b7e.css`
     fingerprinted: HashMap<String, String>,
+    /// `app.3f9a2c1d0b7e.css` → `app.css`
+    plain: HashMap<String, String>,
 }
 
 static ASSETS: OnceLock<Assets> = OnceLock::new();
@@ -44,9 +46,14 @@ impl Assets {
             let digest = hex::encode(Sha256::digest(std::fs::read(entry.path())?));
             fingerprinted.insert(name.clone(), fingerprint(&name, &digest[..HASH_LEN]));
         }
+        let plain = fingerprinted
+            .iter()
+            .map(|(name, f)| (f.clone(), name.clone()))
+            .collect();
         Ok(Self {
             dir: dir.to_owned(),
             fingerprinted,
+            plain,
         })
     }
 
@@ -62,10 +69,7 @@ impl Assets {
         if self.fingerprinted.contains_key(requested) {
             return Some((requested, false));
         }
-        self.fingerprinted
-            .iter()
-            .find(|(_, f)| f.as_str() == requested)
-            .map(|(plain, _)| (plain.as_str(), true))
+        self.plain.get(requested).map(|name| (name.as_str(), true))
     }
 }
 

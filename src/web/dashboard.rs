@@ -44,7 +44,7 @@ async fn show(
     let d = dashboard::load(&mut conn.0).await?;
     drop(conn);
     let tag = etag::etag(&chrome, &d.freshness, d.changed_at, "");
-    etag::answer(&chrome.clone(), &if_none_match, tag, || {
+    etag::answer(chrome.flash.is_some(), &if_none_match, tag, || {
         render_page(&DashboardPage {
             revenue_chart: charts::daily_revenue(&d.daily, chrome.currency),
             status_chart: charts::status_bars(&d.status_counts),

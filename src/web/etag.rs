@@ -106,14 +106,14 @@ pub fn etag(
 }
 
 /// Answers 304 when the browser has `etag` already; otherwise renders. A
-/// page with a flash message is rendered without an ETag.
+/// page with a flash message (shown once) is rendered without an ETag.
 pub fn answer(
-    chrome: &Chrome,
+    has_flash: bool,
     if_none_match: &IfNoneMatch,
     etag: String,
     render: impl FnOnce() -> Result<RawHtml<String>, AppError>,
 ) -> Result<Cached, AppError> {
-    if chrome.flash.is_some() {
+    if has_flash {
         return Ok(Cached::Page {
             etag: None,
             html: render()?,

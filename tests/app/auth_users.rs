@@ -1,13 +1,11 @@
 //! Staff accounts: password storage, the staff page's forms, deactivation,
 //! the command line's helpers, and no password in any log line.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use rocket::http::{Cookie, Status};
 
 use crate::helpers::TestApp;
 use crate::http::{PASSWORD, post, session_csrf, sign_in};
+use crate::log_capture::Sink;
 
 #[tokio::test]
 async fn the_stored_hash_is_argon2id_with_owasp_parameters() {
@@ -161,38 +159,11 @@ async fn the_command_line_refuses_weak_passwords() {
     assert_eq!(app.scalar("SELECT count(*) FROM staff_users").await, 0);
 }
 
-/// A log sink shared with the test.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_password_or_hash_ever_reaches_the_logs() {
     let app = TestApp::spawn().await;
     let sink = Sink::default();
-    let writer = sink.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    // tracing caches each callsite's interest process-wide, computed by the
-    // thread that first reaches it. With only this test's thread-local
-    // subscriber registered, a sibling test thread (no subscriber) reaching
-    // "login attempt" first would cache "never" and this capture would stay
-    // empty (seen once in CI). A global baseline subscriber that is always
-    // interested keeps the cache honest; events still go to each thread's
-    // default, here the sink.
-    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = sink.install(tracing::Level::TRACE);
     let (client, _) = app.signed_in("admin").await;
     let csrf = session_csrf(&client).await;
 
@@ -213,7 +184,7 @@ async fn no_password_or_hash_ever_reaches_the_logs() {
         .add(Cookie::new("orderdesk_session", "f".repeat(64)));
     client.get("/").dispatch().await;
 
-    let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let logs = sink.text();
     assert!(
         logs.contains("login attempt"),
         "the sink captured nothing: {logs}"

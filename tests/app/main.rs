@@ -14,6 +14,7 @@ mod e2e_checks;
 mod e2e_flows;
 mod e2e_support;
 mod events;
+mod log_capture;
 mod lookup;
 mod maintainer;
 mod migrations;

@@ -17,6 +17,7 @@ use rocket::local::asynchronous::Client;
 
 use crate::helpers::TestApp;
 use crate::http::{PASSWORD, location, post, session_csrf, sign_in};
+use crate::log_capture::Sink;
 use crate::replica_pair::{self, PairLock, Server};
 
 pub const BANNER: &str = "Changes are paused: the main database cannot be reached";
@@ -304,42 +305,12 @@ async fn with_the_primary_stopped_staff_read_on_and_commands_wait_for_its_return
     assert_eq!(app.scalar("SELECT count(*) FROM order_lines").await, 2);
 }
 
-/// A log sink shared with the test (this thread's log lines).
-#[derive(Clone, Default)]
-struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Sink {
-    fn install(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::INFO)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 // One thread, so the server's tasks log into this test's sink.
 #[tokio::test]
 async fn with_the_standby_stopped_reads_fall_back_to_the_primary() {
     let pair = replica_pair::take().await;
     let logs = Sink::default();
-    let _capture = logs.install();
+    let _capture = logs.install(tracing::Level::INFO);
     let (app, client, _) = shop(&pair).await;
 
     pair.set(Server::Standby, false).await;

@@ -85,17 +85,17 @@ async fn pump(client: TcpStream, server: TcpStream, trips: Arc<AtomicU64>) {
     tokio::join!(up, down);
 }
 
-/// `url` with its host and port replaced by the proxy's.
-fn through(url: &str, port: u16) -> String {
+/// `url` split around its `host:port`.
+fn split(url: &str) -> (&str, &str, &str) {
     let at = url.find('@').expect("a user in the URL") + 1;
     let path = at + url[at..].find('/').expect("a database in the URL");
-    format!("{}127.0.0.1:{port}{}", &url[..at], &url[path..])
+    (&url[..at], &url[at..path], &url[path..])
 }
 
-fn upstream(url: &str) -> String {
-    let at = url.find('@').expect("a user in the URL") + 1;
-    let path = at + url[at..].find('/').expect("a database in the URL");
-    url[at..path].to_owned()
+/// `url` with its host and port replaced by the proxy's.
+fn through(url: &str, port: u16) -> String {
+    let (user, _, database) = split(url);
+    format!("{user}127.0.0.1:{port}{database}")
 }
 
 /// Round trips of one GET, after warming GETs of the same page: every pooled
@@ -126,7 +126,7 @@ async fn each_page_reads_in_one_round_trip_plus_the_session() {
     let tee = app.product("TEE", "10.00", 50).await;
     let order = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
     app.refresh().await;
-    let proxy = CountingProxy::start(upstream(&app.db.url)).await;
+    let proxy = CountingProxy::start(split(&app.db.url).1.to_owned()).await;
     let as_role = |role| {
         through(
             &orderdesk::db::roles::url_as(&app.db.url, role).unwrap(),

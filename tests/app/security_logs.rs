@@ -1,52 +1,19 @@
 //! Logs and probes: text a visitor types cannot forge a log line, and
 //! `/readyz` names failed checks without explaining them to the public.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use orderdesk::config::Settings;
 use rocket::figment::value::Value;
 use rocket::http::Status;
 
 use crate::helpers::TestApp;
 use crate::http::sign_in;
-
-/// A log sink shared with the test.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Sink {
-    /// Captures every log line of this thread until the guard drops.
-    fn install(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::INFO)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
+use crate::log_capture::Sink;
 
 #[tokio::test]
 async fn a_username_with_a_newline_stays_on_its_own_log_line() {
     let app = TestApp::spawn().await;
     let sink = Sink::default();
-    let _guard = sink.install();
+    let _guard = sink.install(tracing::Level::INFO);
     let client = app.client().await;
 
     sign_in(
@@ -89,7 +56,7 @@ async fn readyz_names_the_failed_check_and_only_the_log_says_why() {
         )
         .await;
     let sink = Sink::default();
-    let _guard = sink.install();
+    let _guard = sink.install(tracing::Level::INFO);
 
     let response = client.get("/readyz").dispatch().await;
 

@@ -5,6 +5,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
 use orderdesk::read_models::{catalog, time_zone, verify};
+use rocket::local::asynchronous::Client;
 
 use crate::helpers::TestApp;
 
@@ -20,6 +21,18 @@ async fn days(app: &TestApp, sql: &str) -> String {
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     d.days
+}
+
+/// Whether the orders list filtered to the shop day `day` shows `order`.
+async fn listed_on(client: &Client, day: &str, order: i64) -> bool {
+    let page = client
+        .get(format!("/orders?from={day}&to={day}"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    page.contains(&format!("/orders/{order}\""))
 }
 
 async fn assert_exact(app: &TestApp) {
@@ -51,32 +64,14 @@ async fn an_order_late_in_a_new_york_evening_counts_for_that_new_york_day() {
     assert_eq!(days(&app, months).await, "2026-11-01=1");
 
     // A UTC shop's orders list finds it on 1 November, not on 31 October.
-    let on = |day: &str| format!("/orders?from={day}&to={day}");
     let (utc, _) = app.signed_in_with("clerk", &[("time_zone", "UTC")]).await;
-    let page = utc
-        .get(on("2026-10-31"))
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    assert!(!page.contains(&format!("/orders/{late}\"")), "{page}");
-    let page = utc
-        .get(on("2026-11-01"))
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    assert!(page.contains(&format!("/orders/{late}\"")), "{page}");
+    assert!(!listed_on(&utc, "2026-10-31", late).await);
+    assert!(listed_on(&utc, "2026-11-01", late).await);
 
-    let mut steps = Vec::new();
-    let rebuilt = time_zone::change(&mut *app.conn().await, "America/New_York", &mut |s| {
-        steps.push(s);
-    })
-    .await
-    .unwrap()
-    .expect("the zone changed");
+    let rebuilt = time_zone::change(&mut *app.conn().await, "America/New_York", &mut |_| {})
+        .await
+        .unwrap()
+        .expect("the zone changed");
     assert_eq!(
         rebuilt.iter().map(|r| r.name).collect::<Vec<_>>(),
         time_zone::PER_DAY
@@ -94,22 +89,8 @@ async fn an_order_late_in_a_new_york_evening_counts_for_that_new_york_day() {
     let (new_york, _) = app
         .signed_in_with("viewer", &[("time_zone", "America/New_York")])
         .await;
-    let page = new_york
-        .get(on("2026-10-31"))
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    assert!(page.contains(&format!("/orders/{late}\"")), "{page}");
-    let page = new_york
-        .get(on("2026-11-01"))
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    assert!(!page.contains(&format!("/orders/{late}\"")), "{page}");
+    assert!(listed_on(&new_york, "2026-10-31", late).await);
+    assert!(!listed_on(&new_york, "2026-11-01", late).await);
 
     // Applying the same zone again does nothing; the server refuses another.
     assert!(
