@@ -209,7 +209,8 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
     // Same answers?
     let d = dashboard::load(&mut *read.lock().await)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .data;
     let l = live::dashboard(&mut *live.lock().await, today)
         .await
         .map_err(|e| e.to_string())?;

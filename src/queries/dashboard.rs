@@ -1,10 +1,16 @@
 //! The dashboard: KPIs, 30 days of sales, top products, low stock, orders per
 //! status, recent orders. All of it is one row of the live model
 //! `read.dashboard`, read with its freshness in one statement.
+//!
+//! The row carries a version (its `xmin`, which every write of the row
+//! changes). A caller that already holds a version (the web layer keeps the
+//! page it rendered from it) asks with [`load_unless`], and the row itself is
+//! sent only when it has changed: the usual answer is the version and the
+//! freshness, a few bytes.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, Jsonb, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
@@ -79,6 +85,7 @@ struct Stored {
     recent_orders: Vec<OrderRow>,
 }
 
+/// The dashboard's figures: the stored row, decoded.
 #[derive(Debug, Clone)]
 pub struct Dashboard {
     /// The shop day the figures are for, and the shop's time zone.
@@ -95,18 +102,30 @@ pub struct Dashboard {
     pub low_stock: Vec<LowStockRow>,
     pub low_stock_count: i64,
     pub recent_orders: Vec<OrderRow>,
+}
+
+/// One answer of the dashboard's statement.
+#[derive(Debug, Clone)]
+pub struct Snapshot<D = Dashboard> {
+    /// The stored row's version; `None` before the maintainer built it.
+    pub version: Option<i64>,
+    /// The row: [`Dashboard`] from [`load`]; from [`load_unless`], `None`
+    /// when the caller's version is current.
+    pub data: D,
     pub freshness: Freshness,
-    /// When the live models last changed (for the page's ETag).
+    /// When the live models last changed.
     pub changed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(QueryableByName)]
 struct Row {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    version: Option<i64>,
     #[diesel(sql_type = Nullable<Jsonb>)]
     dashboard: Option<serde_json::Value>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     as_of: Option<DateTime<Utc>>,
-    #[diesel(sql_type = Nullable<diesel::sql_types::BigInt>)]
+    #[diesel(sql_type = Nullable<BigInt>)]
     pending: Option<i64>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     changed_at: Option<DateTime<Utc>>,
@@ -114,55 +133,78 @@ struct Row {
 
 /// The dashboard and its freshness, in one statement. Before the maintainer
 /// has built the dashboard's row (never, once migrated) it is empty.
-pub async fn load(conn: &mut AsyncPgConnection) -> Result<Dashboard, diesel::result::Error> {
+pub async fn load(conn: &mut AsyncPgConnection) -> Result<Snapshot, diesel::result::Error> {
+    let s = load_unless(conn, None).await?;
+    Ok(Snapshot {
+        data: s.data.unwrap_or_else(|| Stored::empty().into()),
+        version: s.version,
+        freshness: s.freshness,
+        changed_at: s.changed_at,
+    })
+}
+
+/// The dashboard's version and freshness, and the row itself unless its
+/// version is `known`; one statement either way.
+pub async fn load_unless(
+    conn: &mut AsyncPgConnection,
+    known: Option<i64>,
+) -> Result<Snapshot<Option<Dashboard>>, diesel::result::Error> {
     let types: Vec<&str> = catalog::find(VIEW)
         .map(|m| m.event_types.to_vec())
         .unwrap_or_default();
-    let row: Row = diesel::sql_query(
-        "SELECT (SELECT to_jsonb(d) FROM read.dashboard d ORDER BY d.day DESC LIMIT 1) AS dashboard,
-                f.as_of, f.pending, f.last_batch_at AS changed_at
-         FROM (SELECT 1) one
-         LEFT JOIN read.live_model_status($1) f ON f.name = $2",
-    )
-    .bind::<Array<Text>, _>(types)
-    .bind::<Text, _>(VIEW)
-    .prepared()
-    .get_result(conn)
-    .await?;
-    let freshness = Freshness {
-        view: VIEW,
-        as_of: row.as_of,
-        pending: row.pending.unwrap_or(0),
+    let row: Row = diesel::sql_query(include_str!("dashboard.sql"))
+        .bind::<Array<Text>, _>(types)
+        .bind::<Text, _>(VIEW)
+        .bind::<Nullable<BigInt>, _>(known)
+        .prepared()
+        .get_result(conn)
+        .await?;
+    let data = match (row.dashboard, row.version) {
+        (Some(json), _) => Some(
+            serde_json::from_value::<Stored>(json)
+                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?
+                .into(),
+        ),
+        (None, None) => Some(Stored::empty().into()),
+        (None, Some(_)) => None,
     };
-    let d: Stored = match row.dashboard {
-        Some(json) => serde_json::from_value(json)
-            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
-        None => Stored::empty(),
-    };
-    Ok(Dashboard {
-        day: d.day,
-        time_zone: d.time_zone,
-        today: Kpi {
-            orders: d.today_orders,
-            revenue_cents: d.today_revenue_cents,
+    Ok(Snapshot {
+        version: row.version,
+        data,
+        freshness: Freshness {
+            view: VIEW,
+            as_of: row.as_of,
+            pending: row.pending.unwrap_or(0),
         },
-        last_7_days: Kpi {
-            orders: d.week_orders,
-            revenue_cents: d.week_revenue_cents,
-        },
-        last_30_days: Kpi {
-            orders: d.month_orders,
-            revenue_cents: d.month_revenue_cents,
-        },
-        status_counts: d.status_counts,
-        daily: d.daily,
-        top_products: d.top_products,
-        low_stock: d.low_stock,
-        low_stock_count: d.low_stock_count,
-        recent_orders: d.recent_orders,
-        freshness,
         changed_at: row.changed_at,
     })
+}
+
+impl From<Stored> for Dashboard {
+    fn from(d: Stored) -> Self {
+        Self {
+            day: d.day,
+            time_zone: d.time_zone,
+            today: Kpi {
+                orders: d.today_orders,
+                revenue_cents: d.today_revenue_cents,
+            },
+            last_7_days: Kpi {
+                orders: d.week_orders,
+                revenue_cents: d.week_revenue_cents,
+            },
+            last_30_days: Kpi {
+                orders: d.month_orders,
+                revenue_cents: d.month_revenue_cents,
+            },
+            status_counts: d.status_counts,
+            daily: d.daily,
+            top_products: d.top_products,
+            low_stock: d.low_stock,
+            low_stock_count: d.low_stock_count,
+            recent_orders: d.recent_orders,
+        }
+    }
 }
 
 impl Stored {

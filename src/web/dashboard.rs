@@ -1,8 +1,15 @@
-//! `GET /`: the dashboard, from one read (the `dashboard` live model and its
-//! freshness) plus the session; 304 when the browser already has it.
+//! `GET /`: the dashboard, from one read (the `dashboard` live model's version
+//! and freshness) plus the session; 304 when the browser already has it.
+//!
+//! The figures' markup (tiles, charts, tables) depends only on the row, so it
+//! is rendered once per version of the row and kept ([`Kept`]). A request
+//! renders only the layout and the freshness line around it; the row itself
+//! crosses the wire only when its version differs from the kept one.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use askama::Template;
-use rocket::{get, routes};
+use rocket::{State, get, routes};
 
 use super::etag::{self, Cached, IfNoneMatch};
 use super::{Chrome, FreshnessNote, ReadConn, charts, filters, page, render_page};
@@ -17,15 +24,22 @@ pub fn routes() -> Vec<rocket::Route> {
 #[template(path = "dashboard/index.html")]
 struct DashboardPage {
     chrome: Chrome,
-    d: Dashboard,
-    revenue_chart: String,
-    status_chart: String,
+    figures: Arc<Figures>,
     freshness: FreshnessNote,
 }
 
 page!(DashboardPage);
 
-impl DashboardPage {
+/// The figures' markup for one row (`dashboard/figures.html`).
+#[derive(Template)]
+#[template(path = "dashboard/figures.html")]
+struct FiguresMarkup<'a> {
+    d: &'a Dashboard,
+    revenue_chart: String,
+    status_chart: String,
+}
+
+impl FiguresMarkup<'_> {
     fn waiting(&self, status: &str) -> i64 {
         self.d
             .status_counts
@@ -35,22 +49,74 @@ impl DashboardPage {
     }
 }
 
+/// The dashboard's figures, rendered for one version of its row.
+pub struct Figures {
+    version: Option<i64>,
+    /// "Wednesday 25 November 2026 (Europe/Paris)".
+    shop_day: String,
+    html: String,
+}
+
+impl Figures {
+    fn render(version: Option<i64>, d: &Dashboard, chrome: &Chrome) -> Result<Self, AppError> {
+        let markup = FiguresMarkup {
+            d,
+            revenue_chart: charts::daily_revenue(&d.daily, chrome.currency),
+            status_chart: charts::status_bars(&d.status_counts),
+        };
+        Ok(Self {
+            version,
+            shop_day: format!("{} ({})", d.day.format("%A %d %B %Y"), d.time_zone),
+            html: markup
+                .render_with_values(chrome)
+                .map_err(|e| AppError::Internal(format!("template: {e}")))?,
+        })
+    }
+}
+
+/// The figures rendered last, shared by every request until the row changes.
+#[derive(Default)]
+pub struct Kept(Mutex<Option<Arc<Figures>>>);
+
+impl Kept {
+    fn get(&self) -> Option<Arc<Figures>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn keep(&self, figures: Figures) -> Arc<Figures> {
+        let figures = Arc::new(figures);
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&figures));
+        figures
+    }
+}
+
 #[get("/")]
 async fn show(
     chrome: Chrome,
     if_none_match: IfNoneMatch,
+    kept: &State<Kept>,
     mut conn: ReadConn,
 ) -> Result<Cached, AppError> {
-    let d = dashboard::load(&mut conn.0).await?;
+    let held = kept.get();
+    let known = held.as_ref().and_then(|f| f.version);
+    let s = dashboard::load_unless(&mut conn.0, known).await?;
     drop(conn);
-    let tag = etag::etag(&chrome, &d.freshness, d.changed_at, "");
+    let version = format!("{:?}", s.version);
+    let tag = etag::etag(&chrome, &s.freshness, s.changed_at, &version);
     etag::answer(chrome.flash.is_some(), &if_none_match, tag, || {
+        let figures = match (s.data, held) {
+            (Some(d), _) => kept.keep(Figures::render(s.version, &d, &chrome)?),
+            (None, Some(held)) => held,
+            (None, None) => {
+                return Err(AppError::Internal(
+                    "dashboard: the row was not sent and none is kept".to_owned(),
+                ));
+            }
+        };
         render_page(&DashboardPage {
-            revenue_chart: charts::daily_revenue(&d.daily, chrome.currency),
-            status_chart: charts::status_bars(&d.status_counts),
-            freshness: FreshnessNote::one(&d.freshness),
+            freshness: FreshnessNote::one(&s.freshness),
+            figures,
             chrome,
-            d,
         })
     })
 }

@@ -82,6 +82,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         ))
         .manage(settings)
         .manage(pools)
+        .manage(dashboard::Kept::default())
         .attach(auth::SecurityHeaders)
         .mount("/", dashboard::routes())
         .mount("/", health::routes())

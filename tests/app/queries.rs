@@ -23,7 +23,8 @@ async fn the_dashboard_sums_today_and_lists_top_products_low_stock_and_recent_or
     app.place(ada, &[("TEE", 1)]).await.unwrap();
     app.refresh().await;
 
-    let d = dashboard::load(&mut *app.read_conn().await).await.unwrap();
+    let s = dashboard::load(&mut *app.read_conn().await).await.unwrap();
+    let d = &s.data;
 
     assert_eq!((d.today.orders, d.today.revenue_cents), (2, 4250));
     assert_eq!(d.last_30_days, d.today);
@@ -59,8 +60,33 @@ async fn the_dashboard_sums_today_and_lists_top_products_low_stock_and_recent_or
             ("cancelled", 0)
         ]
     );
-    assert_eq!(d.freshness.pending, 0);
-    assert!(d.freshness.as_of.is_some() && d.changed_at.is_some());
+    assert_eq!(s.freshness.pending, 0);
+    assert!(s.freshness.as_of.is_some() && s.changed_at.is_some());
+}
+
+#[tokio::test]
+async fn the_dashboards_row_is_sent_only_when_its_version_is_not_held() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 50).await;
+    app.place(ada, &[("TEE", 1)]).await.unwrap();
+    app.refresh().await;
+    let mut conn = app.read_conn().await;
+
+    let first = dashboard::load(&mut conn).await.unwrap();
+    let held = first.version.expect("the maintainer built the row");
+    let again = dashboard::load_unless(&mut conn, Some(held)).await.unwrap();
+    assert_eq!(again.version, Some(held));
+    assert!(again.data.is_none(), "the held version is current: no row");
+    assert_eq!(again.freshness, first.freshness);
+    let other = dashboard::load_unless(&mut conn, Some(held - 1)).await.unwrap();
+    assert_eq!(other.data.map(|d| d.today.orders), Some(1));
+
+    app.place(ada, &[("TEE", 2)]).await.unwrap();
+    app.refresh().await;
+    let changed = dashboard::load_unless(&mut conn, Some(held)).await.unwrap();
+    assert_ne!(changed.version, Some(held), "a new row, a new version");
+    assert_eq!(changed.data.map(|d| d.today.orders), Some(2));
 }
 
 #[tokio::test]
@@ -80,7 +106,10 @@ async fn the_dashboards_best_sellers_are_the_ten_with_most_revenue() {
     app.place(ada, &lines).await.unwrap();
     app.refresh().await;
 
-    let d = dashboard::load(&mut *app.read_conn().await).await.unwrap();
+    let d = dashboard::load(&mut *app.read_conn().await)
+        .await
+        .unwrap()
+        .data;
 
     let skus: Vec<&str> = d.top_products.iter().map(|p| p.sku.as_str()).collect();
     assert_eq!(
