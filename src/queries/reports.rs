@@ -11,7 +11,8 @@ use super::{Freshness, freshness};
 use crate::db::read_schema::{customer_cohorts as cc, monthly_sales as ms};
 
 /// Revenue and orders in one month (cancelled orders excluded from revenue).
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = ms, check_for_backend(diesel::pg::Pg))]
 pub struct MonthRow {
     pub month: NaiveDate,
     pub orders: i64,
@@ -41,7 +42,8 @@ pub struct ProductMonthRow {
 }
 
 /// A cohort's activity `months_after` its first month.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = cc, check_for_backend(diesel::pg::Pg))]
 pub struct CohortRow {
     pub cohort: NaiveDate,
     pub months_after: i32,
@@ -73,14 +75,7 @@ pub async fn monthly(
     let rows = ms::table
         .filter(ms::month.ge(from))
         .order(ms::month.asc())
-        .select((
-            ms::month,
-            ms::orders,
-            ms::revenue_cents,
-            ms::units,
-            ms::cancellations,
-            ms::customers,
-        ))
+        .select(MonthRow::as_select())
         .load(conn)
         .await?;
     let freshness = freshness_of(conn, "monthly_sales").await?;
@@ -121,14 +116,7 @@ pub async fn cohorts(
     let rows = cc::table
         .filter(cc::cohort.ge(from))
         .order((cc::cohort.asc(), cc::months_after.asc()))
-        .select((
-            cc::cohort,
-            cc::months_after,
-            cc::cohort_size,
-            cc::active_customers,
-            cc::orders,
-            cc::revenue_cents,
-        ))
+        .select(CohortRow::as_select())
         .load(conn)
         .await?;
     let freshness = freshness_of(conn, "customer_cohorts").await?;
