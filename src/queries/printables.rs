@@ -121,7 +121,7 @@ pub struct PickList {
 
 /// Every paid, not yet shipped order's lines, summed per product (by SKU).
 pub async fn pick_list(conn: &mut AsyncPgConnection) -> Result<PickList, diesel::result::Error> {
-    let rows: Vec<PickRow> = diesel::sql_query(include_str!("pick_list.sql"))
+    let rows: Vec<PickRow> = diesel::sql_query(include_str!("sql/pick_list.sql"))
         .load(conn)
         .await?;
     let order_count = os::table

@@ -90,20 +90,11 @@ pub async fn top_products(
     from: NaiveDate,
     per_month: i64,
 ) -> Result<Report<ProductMonthRow>, diesel::result::Error> {
-    let rows = diesel::sql_query(
-        "SELECT p.month, p.product_id, p.sku, p.name, p.units, p.revenue_cents, p.orders
-         FROM (SELECT DISTINCT month FROM product_sales_monthly WHERE month >= $1) m
-         CROSS JOIN LATERAL (
-             SELECT * FROM product_sales_monthly s
-             WHERE s.month = m.month
-             ORDER BY s.revenue_cents DESC, s.product_id
-             LIMIT $2) p
-         ORDER BY p.month DESC, p.revenue_cents DESC, p.product_id",
-    )
-    .bind::<Date, _>(from)
-    .bind::<BigInt, _>(per_month.max(1))
-    .load(conn)
-    .await?;
+    let rows = diesel::sql_query(include_str!("sql/top_products.sql"))
+        .bind::<Date, _>(from)
+        .bind::<BigInt, _>(per_month.max(1))
+        .load(conn)
+        .await?;
     let freshness = freshness_of(conn, "product_sales_monthly").await?;
     Ok(Report { rows, freshness })
 }

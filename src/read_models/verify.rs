@@ -124,11 +124,9 @@ async fn compare_at_clean_snapshot(
             .run(async |conn| {
                 // Events of every type not yet applied, plus queued keys: the
                 // same count the status page shows.
-                let pending: Count = diesel::sql_query(
-                    "SELECT pending AS n FROM read.live_model_status(NULL) LIMIT 1",
-                )
-                .get_result(conn)
-                .await?;
+                let pending: Count = diesel::sql_query(include_str!("sql/pending.sql"))
+                    .get_result(conn)
+                    .await?;
                 if pending.n > 0 {
                     return Ok(None);
                 }
@@ -224,13 +222,11 @@ async fn record(
     drifts: &[Drift],
 ) -> Result<(), diesel::result::Error> {
     for drift in drifts {
-        diesel::sql_query(
-            "UPDATE read_model_live SET last_verify_at = now(), last_verify_diffs = $2 WHERE name = $1",
-        )
-        .bind::<Text, _>(drift.name)
-        .bind::<BigInt, _>(drift.missing + drift.unexpected)
-        .execute(conn)
-        .await?;
+        diesel::sql_query(include_str!("sql/record_verify.sql"))
+            .bind::<Text, _>(drift.name)
+            .bind::<BigInt, _>(drift.missing + drift.unexpected)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
