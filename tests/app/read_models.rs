@@ -493,9 +493,6 @@ async fn the_refresh_log_keeps_each_views_last_500_runs() {
     let others = app
         .scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'customer_cohorts'")
         .await;
-    let others = app
-        .scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'customer_cohorts'")
-        .await;
     // The 499th newest of the old runs: the oldest the log should keep.
     let oldest_kept = app
         .scalar("SELECT id FROM read_model_refreshes WHERE view_name = 'monthly_sales' ORDER BY id DESC OFFSET 498 LIMIT 1")
