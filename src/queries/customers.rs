@@ -1,17 +1,19 @@
-//! Customers with their statistics: the list (with search), one customer with
-//! their orders, and the customer search of the order form.
+//! Customers with their statistics: the list (with search) and one customer
+//! with their orders.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::history::{self, HistoryEntry};
+use super::keyset::{self, Direction};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::customer_stats as cs;
 
 /// One customer and their order statistics (cancelled orders excluded).
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = cs, check_for_backend(diesel::pg::Pg))]
 pub struct CustomerRow {
     pub customer_id: i64,
     pub name: String,
@@ -35,32 +37,6 @@ impl CustomerRow {
     }
 }
 
-type Columns = (
-    cs::customer_id,
-    cs::name,
-    cs::email,
-    cs::phone,
-    cs::version,
-    cs::created_at,
-    cs::order_count,
-    cs::lifetime_value_cents,
-    cs::first_order_at,
-    cs::last_order_at,
-);
-
-const COLUMNS: Columns = (
-    cs::customer_id,
-    cs::name,
-    cs::email,
-    cs::phone,
-    cs::version,
-    cs::created_at,
-    cs::order_count,
-    cs::lifetime_value_cents,
-    cs::first_order_at,
-    cs::last_order_at,
-);
-
 /// What the customer list shows: search text, keyset by (name, id).
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFilter {
@@ -82,8 +58,7 @@ pub async fn list(
     filter: &CustomerFilter,
 ) -> Result<CustomerPage, diesel::result::Error> {
     const VIEWS: &[&str] = &["customer_stats"];
-    let limit = filter.page_size.clamp(1, 200);
-    let mut q = cs::table.select(COLUMNS).into_boxed();
+    let mut q = cs::table.select(CustomerRow::as_select()).into_boxed();
     if let Some(text) = filter
         .search
         .as_deref()
@@ -92,27 +67,19 @@ pub async fn list(
     {
         q = q.filter(cs::search_text.like(contains_pattern(text)));
     }
-    if let Some((name, id)) = &filter.after {
-        q = q.filter(
-            cs::name
-                .gt(name.clone())
-                .or(cs::name.eq(name.clone()).and(cs::customer_id.gt(*id))),
-        );
-    }
+    let q = keyset::page(
+        q,
+        (cs::name, cs::customer_id),
+        Direction::Ascending,
+        filter.after.clone(),
+        filter.page_size,
+    );
     // One round trip: the freshness, then the page, pipelined.
     let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
-    let page = q
-        .order((cs::name.asc(), cs::customer_id.asc()))
-        .limit(limit + 1)
-        .load::<CustomerRow>(&mut &*shared);
-    let (fresh, mut rows) = futures_util::try_join!(fresh, page)?;
-    let next = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        rows.pop();
-        rows.last().map(|r| (r.name.clone(), r.customer_id))
-    } else {
-        None
-    };
+    let page = q.load::<CustomerRow>(&mut &*shared);
+    let (fresh, rows) = futures_util::try_join!(fresh, page)?;
+    let (rows, next) = keyset::split(rows, filter.page_size, |r| (r.name.clone(), r.customer_id));
     Ok(CustomerPage {
         rows,
         next,
@@ -141,7 +108,7 @@ pub async fn get(
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let customer = cs::table
         .find(customer_id)
-        .select(COLUMNS)
+        .select(CustomerRow::as_select())
         .load::<CustomerRow>(&mut &*shared);
     let filter = OrderFilter {
         customer_id: Some(customer_id),
@@ -159,19 +126,4 @@ pub async fn get(
         history,
         freshness: freshness::decode(VIEWS, fresh).0,
     })
-}
-
-/// Customers whose name or email contains `text`, for the order form.
-pub async fn search(
-    conn: &mut AsyncPgConnection,
-    text: &str,
-    limit: i64,
-) -> Result<Vec<CustomerRow>, diesel::result::Error> {
-    cs::table
-        .select(COLUMNS)
-        .filter(cs::search_text.like(contains_pattern(text)))
-        .order((cs::name.asc(), cs::customer_id.asc()))
-        .limit(limit.clamp(1, 50))
-        .load(conn)
-        .await
 }

@@ -32,7 +32,7 @@ pub fn query(
     + Send
     + '_,
 > {
-    diesel::sql_query("SELECT * FROM read.history($1, $2)")
+    diesel::sql_query(include_str!("sql/history.sql"))
         .bind::<Text, _>(aggregate_type)
         .bind::<BigInt, _>(id)
         .prepared()

@@ -35,14 +35,7 @@ pub async fn products(
     // `%abc%` → `ABC%`: SKUs are upper-case; the escapes survive upper-casing.
     let prefix = format!("{}%", contains[1..contains.len() - 1].to_uppercase());
     inv::table
-        .select((
-            inv::product_id,
-            inv::sku,
-            inv::name,
-            inv::price_cents,
-            inv::available,
-            inv::active,
-        ))
+        .select(ProductChoice::as_select())
         .filter(inv::search_text.like(contains))
         .order((
             inv::sku.like(prefix).desc(),
@@ -72,7 +65,7 @@ pub async fn customers(
         .filter(|n| *n > 0)
         .unwrap_or(0);
     cs::table
-        .select((cs::customer_id, cs::name, cs::email))
+        .select(CustomerChoice::as_select())
         .filter(
             cs::search_text
                 .like(contains_pattern(&text))

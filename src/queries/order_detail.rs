@@ -21,7 +21,8 @@ pub struct LineView {
     pub line_total_cents: i64,
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = os, check_for_backend(diesel::pg::Pg))]
 struct Row {
     id: i64,
     customer_id: i64,
@@ -84,24 +85,7 @@ pub async fn get(
     let history = history::query("order", id).load::<HistoryEntry>(&mut &*shared);
     let row = os::table
         .find(id)
-        .select((
-            os::id,
-            os::customer_id,
-            os::customer_name,
-            os::customer_email,
-            os::status,
-            os::item_count,
-            os::total_cents,
-            os::shipping_address,
-            os::placed_at,
-            os::paid_at,
-            os::shipped_at,
-            os::delivered_at,
-            os::cancelled_at,
-            os::cancellation_reason,
-            os::version,
-            os::lines,
-        ))
+        .select(Row::as_select())
         .load::<Row>(&mut &*shared);
     let (fresh, history, rows) = futures_util::try_join!(fresh, history, row)?;
     let order = match rows.into_iter().next() {

@@ -8,7 +8,8 @@ use super::contains_pattern;
 use crate::db::read_schema::{customer_stats as cs, inventory_status as inv};
 
 /// A customer as the form shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = cs, check_for_backend(diesel::pg::Pg))]
 pub struct CustomerChoice {
     pub customer_id: i64,
     pub name: String,
@@ -16,7 +17,8 @@ pub struct CustomerChoice {
 }
 
 /// A product as a line shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = inv, check_for_backend(diesel::pg::Pg))]
 pub struct ProductChoice {
     pub product_id: i64,
     pub sku: String,
@@ -26,30 +28,13 @@ pub struct ProductChoice {
     pub active: bool,
 }
 
-const CUSTOMER: (cs::customer_id, cs::name, cs::email) = (cs::customer_id, cs::name, cs::email);
-const PRODUCT: (
-    inv::product_id,
-    inv::sku,
-    inv::name,
-    inv::price_cents,
-    inv::available,
-    inv::active,
-) = (
-    inv::product_id,
-    inv::sku,
-    inv::name,
-    inv::price_cents,
-    inv::available,
-    inv::active,
-);
-
 pub async fn customer(
     conn: &mut AsyncPgConnection,
     id: i64,
 ) -> Result<Option<CustomerChoice>, diesel::result::Error> {
     cs::table
         .find(id)
-        .select(CUSTOMER)
+        .select(CustomerChoice::as_select())
         .first(conn)
         .await
         .optional()
@@ -61,7 +46,7 @@ pub async fn find_customers(
     text: &str,
 ) -> Result<Vec<CustomerChoice>, diesel::result::Error> {
     cs::table
-        .select(CUSTOMER)
+        .select(CustomerChoice::as_select())
         .filter(cs::search_text.like(contains_pattern(text)))
         .order((cs::name.asc(), cs::customer_id.asc()))
         .limit(10)
@@ -78,7 +63,7 @@ pub async fn products_by_sku(
         return Ok(Vec::new());
     }
     inv::table
-        .select(PRODUCT)
+        .select(ProductChoice::as_select())
         .filter(inv::sku.eq_any(skus))
         .load(conn)
         .await
@@ -90,7 +75,7 @@ pub async fn find_products(
     text: &str,
 ) -> Result<Vec<ProductChoice>, diesel::result::Error> {
     inv::table
-        .select(PRODUCT)
+        .select(ProductChoice::as_select())
         .filter(inv::active)
         .filter(inv::search_text.like(contains_pattern(text)))
         .order(inv::sku.asc())

@@ -1,17 +1,20 @@
 //! The orders list: filters, sorts and keyset pagination over `read.order_summaries`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::dsl::sql;
+use diesel::dsl::AsSelect;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::keyset::{
+    self,
+    Direction::{Ascending, Descending},
+};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::order_summaries as os;
 use crate::domain::{OrderStatus, shop_day};
 
-/// The largest page a client may ask for.
-pub const MAX_PAGE_SIZE: i64 = 200;
+pub use super::keyset::MAX_PAGE_SIZE;
 
 /// How the list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -97,7 +100,8 @@ pub struct OrderFilter {
 }
 
 /// One row of the list.
-#[derive(Debug, Clone, Queryable, serde::Deserialize)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Deserialize)]
+#[diesel(table_name = os, check_for_backend(diesel::pg::Pg))]
 pub struct OrderRow {
     pub id: i64,
     pub customer_id: i64,
@@ -118,28 +122,6 @@ pub struct OrderPage {
     /// When the rows' model last changed (for the page's ETag).
     pub changed_at: Option<DateTime<Utc>>,
 }
-
-type Columns = (
-    os::id,
-    os::customer_id,
-    os::customer_name,
-    os::customer_email,
-    os::status,
-    os::item_count,
-    os::total_cents,
-    os::placed_at,
-);
-
-pub(crate) const COLUMNS: Columns = (
-    os::id,
-    os::customer_id,
-    os::customer_name,
-    os::customer_email,
-    os::status,
-    os::item_count,
-    os::total_cents,
-    os::placed_at,
-);
 
 /// One page of the filtered list. Keyset pagination: the page after `after`
 /// is found through the sort's index, so rows inserted meanwhile are neither
@@ -175,13 +157,12 @@ pub async fn rows(
     Ok(split_page(filter, rows))
 }
 
-type PageQuery = os::BoxedQuery<'static, diesel::pg::Pg, <Columns as Expression>::SqlType>;
+type PageQuery = os::BoxedQuery<'static, Pg, <AsSelect<OrderRow, Pg> as Expression>::SqlType>;
 
 /// The query for one page, one row more than the page holds (to know whether
 /// there is a next page).
 pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
-    let limit = filter.page_size.clamp(1, MAX_PAGE_SIZE);
-    let mut q = os::table.select(COLUMNS).into_boxed();
+    let mut q = os::table.select(OrderRow::as_select()).into_boxed();
     if let Some(status) = filter.status {
         q = q.filter(os::status.eq(status.as_str()));
     }
@@ -206,78 +187,34 @@ pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
     if let Some(to) = filter.placed_to.and_then(|d| d.succ_opt()) {
         q = q.filter(os::placed_at.lt(shop_day::start(filter.time_zone, to)));
     }
-    q = match (filter.sort, filter.after) {
-        (OrderSort::Newest, Some(Cursor::Placed(at, id))) => {
-            q.filter(keyset("(placed_at, id) <", at, id))
-        }
-        (OrderSort::Oldest, Some(Cursor::Placed(at, id))) => {
-            q.filter(keyset("(placed_at, id) >", at, id))
-        }
-        (OrderSort::TotalDesc, Some(Cursor::Total(t, id))) => {
-            q.filter(total_keyset("(total_cents, id) <", t, id))
-        }
-        (OrderSort::TotalAsc, Some(Cursor::Total(t, id))) => {
-            q.filter(total_keyset("(total_cents, id) >", t, id))
-        }
-        _ => q,
+    let placed = match filter.after {
+        Some(Cursor::Placed(at, id)) => Some((at, id)),
+        _ => None,
     };
-    q = match filter.sort {
-        OrderSort::Newest => q.order((os::placed_at.desc(), os::id.desc())),
-        OrderSort::Oldest => q.order((os::placed_at.asc(), os::id.asc())),
-        OrderSort::TotalDesc => q.order((os::total_cents.desc(), os::id.desc())),
-        OrderSort::TotalAsc => q.order((os::total_cents.asc(), os::id.asc())),
+    let total = match filter.after {
+        Some(Cursor::Total(cents, id)) => Some((cents, id)),
+        _ => None,
     };
-    q.limit(limit + 1)
+    let by_placed = (os::placed_at, os::id);
+    let by_total = (os::total_cents, os::id);
+    let size = filter.page_size;
+    match filter.sort {
+        OrderSort::Newest => keyset::page(q, by_placed, Descending, placed, size),
+        OrderSort::Oldest => keyset::page(q, by_placed, Ascending, placed, size),
+        OrderSort::TotalDesc => keyset::page(q, by_total, Descending, total, size),
+        OrderSort::TotalAsc => keyset::page(q, by_total, Ascending, total, size),
+    }
 }
 
 /// The page's rows and the cursor of the next page.
 pub(super) fn split_page(
     filter: &OrderFilter,
-    mut rows: Vec<OrderRow>,
+    rows: Vec<OrderRow>,
 ) -> (Vec<OrderRow>, Option<Cursor>) {
-    let limit = filter.page_size.clamp(1, MAX_PAGE_SIZE);
-    let next = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        rows.pop();
-        rows.last().map(|r| match filter.sort {
-            OrderSort::Newest | OrderSort::Oldest => Cursor::Placed(r.placed_at, r.id),
-            OrderSort::TotalDesc | OrderSort::TotalAsc => Cursor::Total(r.total_cents, r.id),
-        })
-    } else {
-        None
-    };
-    (rows, next)
-}
-
-fn keyset(
-    op: &'static str,
-    at: DateTime<Utc>,
-    id: i64,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
-> {
-    sql::<Bool>(op)
-        .sql(" (")
-        .bind::<Timestamptz, _>(at)
-        .sql(", ")
-        .bind::<BigInt, _>(id)
-        .sql(")")
-}
-
-fn total_keyset(
-    op: &'static str,
-    total: i64,
-    id: i64,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
-> {
-    sql::<Bool>(op)
-        .sql(" (")
-        .bind::<BigInt, _>(total)
-        .sql(", ")
-        .bind::<BigInt, _>(id)
-        .sql(")")
+    keyset::split(rows, filter.page_size, |r| match filter.sort {
+        OrderSort::Newest | OrderSort::Oldest => Cursor::Placed(r.placed_at, r.id),
+        OrderSort::TotalDesc | OrderSort::TotalAsc => Cursor::Total(r.total_cents, r.id),
+    })
 }
 
 #[cfg(test)]
@@ -302,5 +239,25 @@ mod tests {
         ] {
             assert_eq!(Cursor::decode(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_next_page_is_a_row_comparison_in_the_sorts_order() {
+        let at = DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap();
+        let filter = OrderFilter {
+            after: Some(Cursor::Placed(at, 42)),
+            page_size: 20,
+            ..OrderFilter::default()
+        };
+        let sql = diesel::debug_query::<Pg, _>(&page_query(&filter)).to_string();
+        let os = r#""read"."order_summaries""#;
+        assert!(
+            sql.ends_with(&format!(
+                "WHERE (ROW({os}.\"placed_at\", {os}.\"id\") < ROW($1, $2)) \
+                 ORDER BY {os}.\"placed_at\" DESC, {os}.\"id\" DESC LIMIT $3 \
+                 -- binds: [2023-11-14T22:13:20.123456Z, 42, 21]"
+            )),
+            "{sql}"
+        );
     }
 }

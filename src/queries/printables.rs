@@ -30,19 +30,22 @@ pub struct PrintOrder {
     pub lines: Vec<LineView>,
 }
 
-type Row = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    i64,
-    i64,
-    serde_json::Value,
-);
+/// An order's row as the printables read it (its lines still JSON).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = os, check_for_backend(diesel::pg::Pg))]
+struct Row {
+    id: i64,
+    customer_id: i64,
+    customer_name: String,
+    customer_email: String,
+    status: String,
+    shipping_address: String,
+    placed_at: DateTime<Utc>,
+    paid_at: Option<DateTime<Utc>>,
+    item_count: i64,
+    total_cents: i64,
+    lines: serde_json::Value,
+}
 
 /// The orders with these ids that the read model has, ascending, and its freshness.
 pub async fn orders(
@@ -52,19 +55,7 @@ pub async fn orders(
     let ids = &ids[..ids.len().min(MAX_PRINT_ORDERS)];
     let rows: Vec<Row> = os::table
         .filter(os::id.eq_any(ids))
-        .select((
-            os::id,
-            os::customer_id,
-            os::customer_name,
-            os::customer_email,
-            os::status,
-            os::shipping_address,
-            os::placed_at,
-            os::paid_at,
-            os::item_count,
-            os::total_cents,
-            os::lines,
-        ))
+        .select(Row::as_select())
         .order(os::id.asc())
         .load(conn)
         .await?;
@@ -72,18 +63,18 @@ pub async fn orders(
         .into_iter()
         .map(|r| {
             Ok(PrintOrder {
-                lines: serde_json::from_value(r.10)
+                lines: serde_json::from_value(r.lines)
                     .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?,
-                id: r.0,
-                customer_id: r.1,
-                customer_name: r.2,
-                customer_email: r.3,
-                status: r.4,
-                shipping_address: r.5,
-                placed_at: r.6,
-                paid_at: r.7,
-                item_count: r.8,
-                total_cents: r.9,
+                id: r.id,
+                customer_id: r.customer_id,
+                customer_name: r.customer_name,
+                customer_email: r.customer_email,
+                status: r.status,
+                shipping_address: r.shipping_address,
+                placed_at: r.placed_at,
+                paid_at: r.paid_at,
+                item_count: r.item_count,
+                total_cents: r.total_cents,
             })
         })
         .collect::<Result<Vec<_>, diesel::result::Error>>()?;
@@ -130,7 +121,7 @@ pub struct PickList {
 
 /// Every paid, not yet shipped order's lines, summed per product (by SKU).
 pub async fn pick_list(conn: &mut AsyncPgConnection) -> Result<PickList, diesel::result::Error> {
-    let rows: Vec<PickRow> = diesel::sql_query(include_str!("pick_list.sql"))
+    let rows: Vec<PickRow> = diesel::sql_query(include_str!("sql/pick_list.sql"))
         .load(conn)
         .await?;
     let order_count = os::table

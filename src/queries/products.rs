@@ -1,15 +1,17 @@
-//! Products with stock and sales: the product list, one product, and the
-//! product search of the order form.
+//! Products with stock and sales: the product list and one product. (The
+//! order form's product search is `order_entry::find_products`.)
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::history::{self, HistoryEntry};
+use super::keyset::{self, Direction};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::{inventory_status as inv, product_sales_30d as ps};
 
 /// One product with its stock and all-time sales.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = inv, check_for_backend(diesel::pg::Pg))]
 pub struct ProductRow {
     pub product_id: i64,
     pub sku: String,
@@ -26,40 +28,6 @@ pub struct ProductRow {
     pub units_sold: i64,
     pub revenue_cents: i64,
 }
-
-type Columns = (
-    inv::product_id,
-    inv::sku,
-    inv::name,
-    inv::description,
-    inv::price_cents,
-    inv::active,
-    inv::version,
-    inv::on_hand,
-    inv::reserved,
-    inv::available,
-    inv::low_stock_threshold,
-    inv::is_low,
-    inv::units_sold,
-    inv::revenue_cents,
-);
-
-const COLUMNS: Columns = (
-    inv::product_id,
-    inv::sku,
-    inv::name,
-    inv::description,
-    inv::price_cents,
-    inv::active,
-    inv::version,
-    inv::on_hand,
-    inv::reserved,
-    inv::available,
-    inv::low_stock_threshold,
-    inv::is_low,
-    inv::units_sold,
-    inv::revenue_cents,
-);
 
 /// A product row with its last-30-days sales.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,10 +61,13 @@ pub async fn list(
     filter: &ProductFilter,
 ) -> Result<ProductPage, diesel::result::Error> {
     const VIEWS: &[&str] = &["inventory_status", "product_sales_30d"];
-    let limit = filter.page_size.clamp(1, 200);
     let mut q = inv::table
         .left_join(ps::table)
-        .select((COLUMNS, ps::units.nullable(), ps::revenue_cents.nullable()))
+        .select((
+            ProductRow::as_select(),
+            ps::units.nullable(),
+            ps::revenue_cents.nullable(),
+        ))
         .into_boxed();
     if let Some(text) = filter
         .search
@@ -109,23 +80,20 @@ pub async fn list(
     if filter.low_only {
         q = q.filter(inv::is_low).filter(inv::active);
     }
-    if let Some(after) = &filter.after_sku {
-        q = q.filter(inv::sku.gt(after.clone()));
-    }
+    let after = filter.after_sku.clone().map(|sku| (sku,));
+    let q = keyset::page(
+        q,
+        (inv::sku,),
+        Direction::Ascending,
+        after,
+        filter.page_size,
+    );
     // One round trip: the freshness, then the page with its sales, pipelined.
     let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
-    let page = q
-        .order(inv::sku.asc())
-        .limit(limit + 1)
-        .load::<(ProductRow, Option<i64>, Option<i64>)>(&mut &*shared);
-    let (fresh, mut products) = futures_util::try_join!(fresh, page)?;
-    let next_sku = if products.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        products.pop();
-        products.last().map(|p| p.0.sku.clone())
-    } else {
-        None
-    };
+    let page = q.load::<(ProductRow, Option<i64>, Option<i64>)>(&mut &*shared);
+    let (fresh, products) = futures_util::try_join!(fresh, page)?;
+    let (products, next_sku) = keyset::split(products, filter.page_size, |p| p.0.sku.clone());
     let rows = products
         .into_iter()
         .map(|(product, units, revenue)| ProductListRow {
@@ -151,7 +119,7 @@ pub async fn detail(
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let product = inv::table
         .find(product_id)
-        .select(COLUMNS)
+        .select(ProductRow::as_select())
         .load::<ProductRow>(&mut &*shared);
     let history = history::query("product", product_id).load::<HistoryEntry>(&mut &*shared);
     let (fresh, product, history) = futures_util::try_join!(fresh, product, history)?;
@@ -160,20 +128,4 @@ pub async fn detail(
         history,
         freshness::decode(VIEWS, fresh).0.remove(0),
     ))
-}
-
-/// Active products whose SKU or name contains `text`, for the order form.
-pub async fn search_for_sale(
-    conn: &mut AsyncPgConnection,
-    text: &str,
-    limit: i64,
-) -> Result<Vec<ProductRow>, diesel::result::Error> {
-    inv::table
-        .select(COLUMNS)
-        .filter(inv::active)
-        .filter(inv::search_text.like(contains_pattern(text)))
-        .order(inv::sku.asc())
-        .limit(limit.clamp(1, 50))
-        .load(conn)
-        .await
 }

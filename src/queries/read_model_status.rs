@@ -66,7 +66,7 @@ pub struct Overview {
 
 /// The live models in one round trip, in catalog order.
 pub async fn live(conn: &mut AsyncPgConnection) -> Result<Vec<LiveStatus>, diesel::result::Error> {
-    let mut rows: Vec<LiveStatus> = diesel::sql_query("SELECT * FROM read.live_model_status(NULL)")
+    let mut rows: Vec<LiveStatus> = diesel::sql_query(include_str!("sql/live_model_status.sql"))
         .load(conn)
         .await?;
     rows.sort_by_key(|r| {

@@ -11,7 +11,8 @@ use super::{Freshness, freshness};
 use crate::db::read_schema::{customer_cohorts as cc, monthly_sales as ms};
 
 /// Revenue and orders in one month (cancelled orders excluded from revenue).
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = ms, check_for_backend(diesel::pg::Pg))]
 pub struct MonthRow {
     pub month: NaiveDate,
     pub orders: i64,
@@ -41,7 +42,8 @@ pub struct ProductMonthRow {
 }
 
 /// A cohort's activity `months_after` its first month.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = cc, check_for_backend(diesel::pg::Pg))]
 pub struct CohortRow {
     pub cohort: NaiveDate,
     pub months_after: i32,
@@ -73,14 +75,7 @@ pub async fn monthly(
     let rows = ms::table
         .filter(ms::month.ge(from))
         .order(ms::month.asc())
-        .select((
-            ms::month,
-            ms::orders,
-            ms::revenue_cents,
-            ms::units,
-            ms::cancellations,
-            ms::customers,
-        ))
+        .select(MonthRow::as_select())
         .load(conn)
         .await?;
     let freshness = freshness_of(conn, "monthly_sales").await?;
@@ -95,20 +90,11 @@ pub async fn top_products(
     from: NaiveDate,
     per_month: i64,
 ) -> Result<Report<ProductMonthRow>, diesel::result::Error> {
-    let rows = diesel::sql_query(
-        "SELECT p.month, p.product_id, p.sku, p.name, p.units, p.revenue_cents, p.orders
-         FROM (SELECT DISTINCT month FROM product_sales_monthly WHERE month >= $1) m
-         CROSS JOIN LATERAL (
-             SELECT * FROM product_sales_monthly s
-             WHERE s.month = m.month
-             ORDER BY s.revenue_cents DESC, s.product_id
-             LIMIT $2) p
-         ORDER BY p.month DESC, p.revenue_cents DESC, p.product_id",
-    )
-    .bind::<Date, _>(from)
-    .bind::<BigInt, _>(per_month.max(1))
-    .load(conn)
-    .await?;
+    let rows = diesel::sql_query(include_str!("sql/top_products.sql"))
+        .bind::<Date, _>(from)
+        .bind::<BigInt, _>(per_month.max(1))
+        .load(conn)
+        .await?;
     let freshness = freshness_of(conn, "product_sales_monthly").await?;
     Ok(Report { rows, freshness })
 }
@@ -121,14 +107,7 @@ pub async fn cohorts(
     let rows = cc::table
         .filter(cc::cohort.ge(from))
         .order((cc::cohort.asc(), cc::months_after.asc()))
-        .select((
-            cc::cohort,
-            cc::months_after,
-            cc::cohort_size,
-            cc::active_customers,
-            cc::orders,
-            cc::revenue_cents,
-        ))
+        .select(CohortRow::as_select())
         .load(conn)
         .await?;
     let freshness = freshness_of(conn, "customer_cohorts").await?;

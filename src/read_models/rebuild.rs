@@ -142,13 +142,11 @@ pub(super) async fn record(
     model: &ReadModel,
     duration: Duration,
 ) -> Result<(), diesel::result::Error> {
-    diesel::sql_query(
-        "UPDATE read_model_live SET last_rebuild_at = now(), last_rebuild_ms = $2 WHERE name = $1",
-    )
-    .bind::<Text, _>(model.name)
-    .bind::<BigInt, _>(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
-    .execute(conn)
-    .await?;
+    diesel::sql_query(include_str!("sql/record_rebuild.sql"))
+        .bind::<Text, _>(model.name)
+        .bind::<BigInt, _>(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -231,11 +229,8 @@ async fn indexes_of(
     conn: &mut AsyncPgConnection,
     table: &str,
 ) -> Result<Vec<IndexDef>, diesel::result::Error> {
-    diesel::sql_query(
-        "SELECT indexname::text AS name, indexdef AS definition FROM pg_indexes
-         WHERE schemaname = 'read' AND tablename = $1 ORDER BY indexname",
-    )
-    .bind::<Text, _>(table)
-    .load(conn)
-    .await
+    diesel::sql_query(include_str!("sql/indexes.sql"))
+        .bind::<Text, _>(table)
+        .load(conn)
+        .await
 }

@@ -12,11 +12,12 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use diesel::QueryableByName;
+use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::ReadModel;
+use crate::db::schema::read_model_refreshes as rr;
 
 /// How many runs per view the log keeps.
 const LOG_KEEP_PER_VIEW: i64 = 500;
@@ -135,26 +136,34 @@ pub async fn refresh(
         .build_transaction()
         .repeatable_read()
         .run(async |conn| {
-            let locked: Flag = diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS flag")
+            let locked: Flag = diesel::sql_query(include_str!("sql/refresh_lock.sql"))
                 .bind::<Text, _>(format!("orderdesk:refresh:{name}"))
                 .get_result(conn)
                 .await?;
             if !locked.flag {
                 return Err(Stop::Busy);
             }
-            let mark: Mark = diesel::sql_query(
-                "SELECT pg_current_snapshot()::text AS snapshot, coalesce(max(id), 0) AS watermark FROM events",
-            )
-            .get_result(conn)
-            .await?;
-            diesel::sql_query(format!("REFRESH MATERIALIZED VIEW CONCURRENTLY read.{name}"))
-                .execute(conn)
+            let mark: Mark = diesel::sql_query(include_str!("sql/refresh_mark.sql"))
+                .get_result(conn)
                 .await?;
+            diesel::sql_query(format!(
+                "REFRESH MATERIALIZED VIEW CONCURRENTLY read.{name}"
+            ))
+            .execute(conn)
+            .await?;
             let rows: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM read.{name}"))
                 .get_result(conn)
                 .await?;
             let duration = clock.elapsed();
-            record(conn, name, trigger, started_at, duration, Ok((rows.n, mark.watermark, &mark.snapshot))).await?;
+            record(
+                conn,
+                name,
+                trigger,
+                started_at,
+                duration,
+                Ok((rows.n, mark.watermark, &mark.snapshot)),
+            )
+            .await?;
             Ok((rows.n, duration, mark.watermark))
         })
         .await;
@@ -241,28 +250,33 @@ async fn record(
         Err(None) => ("skipped", None, None, None, None),
         Err(Some(e)) => ("failed", None, None, None, Some(e)),
     };
-    diesel::sql_query(
-        "INSERT INTO read_model_refreshes
-             (view_name, trigger, started_at, duration_ms, rows, outcome, error, watermark, snapshot)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::pg_snapshot)",
+    diesel::sql_query(include_str!("sql/record_refresh.sql"))
+        .bind::<Text, _>(view)
+        .bind::<Text, _>(trigger.as_str())
+        .bind::<Timestamptz, _>(started_at)
+        .bind::<BigInt, _>(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
+        .bind::<Nullable<BigInt>, _>(rows)
+        .bind::<Text, _>(outcome)
+        .bind::<Nullable<Text>, _>(error)
+        .bind::<Nullable<BigInt>, _>(watermark)
+        .bind::<Nullable<Text>, _>(snapshot)
+        .execute(conn)
+        .await?;
+    // Every run of the view older than its LOG_KEEP_PER_VIEW newest (none
+    // while it has no more: `id <= NULL` is never true).
+    let runs = diesel::alias!(rr as runs);
+    let oldest_kept_but_one = runs
+        .filter(runs.field(rr::view_name).eq(view))
+        .order(runs.field(rr::id).desc())
+        .offset(LOG_KEEP_PER_VIEW)
+        .limit(1)
+        .select(runs.field(rr::id))
+        .single_value();
+    diesel::delete(
+        rr::table
+            .filter(rr::view_name.eq(view))
+            .filter(rr::id.nullable().le(oldest_kept_but_one)),
     )
-    .bind::<Text, _>(view)
-    .bind::<Text, _>(trigger.as_str())
-    .bind::<Timestamptz, _>(started_at)
-    .bind::<BigInt, _>(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
-    .bind::<Nullable<BigInt>, _>(rows)
-    .bind::<Text, _>(outcome)
-    .bind::<Nullable<Text>, _>(error)
-    .bind::<Nullable<BigInt>, _>(watermark)
-    .bind::<Nullable<Text>, _>(snapshot)
-    .execute(conn)
-    .await?;
-    diesel::sql_query(
-        "DELETE FROM read_model_refreshes WHERE view_name = $1 AND id <= (
-             SELECT id FROM read_model_refreshes WHERE view_name = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)",
-    )
-    .bind::<Text, _>(view)
-    .bind::<BigInt, _>(LOG_KEEP_PER_VIEW)
     .execute(conn)
     .await?;
     Ok(())

@@ -35,7 +35,7 @@ struct Zone {
 
 /// The zone the read models count days in.
 pub async fn stored(conn: &mut AsyncPgConnection) -> Result<String, diesel::result::Error> {
-    let z: Zone = diesel::sql_query("SELECT time_zone FROM read_model_state")
+    let z: Zone = diesel::sql_query(include_str!("sql/stored_time_zone.sql"))
         .get_result(conn)
         .await?;
     Ok(z.time_zone)
@@ -64,7 +64,7 @@ pub async fn change(
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<Option<Vec<Rebuilt>>, diesel::result::Error> {
     // An unknown zone fails here, before anything is locked or written.
-    diesel::sql_query("SELECT (now() AT TIME ZONE $1)::text AS time_zone")
+    diesel::sql_query(include_str!("sql/check_time_zone.sql"))
         .bind::<Text, _>(zone)
         .execute(conn)
         .await?;
@@ -93,7 +93,7 @@ async fn change_locked(
         .repeatable_read()
         .run(async |conn| {
             let applied = maintainer::apply_in_transaction(conn, i64::MAX).await?;
-            diesel::sql_query("UPDATE read_model_state SET time_zone = $1")
+            diesel::sql_query(include_str!("sql/store_time_zone.sql"))
                 .bind::<Text, _>(zone)
                 .execute(conn)
                 .await?;

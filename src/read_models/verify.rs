@@ -10,12 +10,14 @@
 //! held throughout and exactly the differing keys are replaced by their rows
 //! from the definition, in the same transaction.
 
-use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Text};
+use diesel::dsl::sum;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::maintainer::{self, lock};
 use super::{ReadModel, Trigger};
+use crate::db::schema::{inventory as inv, stock_movements as m};
 
 /// Rows of differing keys reported (and repaired) per model at most.
 const MAX_DIFFERENCES: i64 = 10_000;
@@ -122,11 +124,9 @@ async fn compare_at_clean_snapshot(
             .run(async |conn| {
                 // Events of every type not yet applied, plus queued keys: the
                 // same count the status page shows.
-                let pending: Count = diesel::sql_query(
-                    "SELECT pending AS n FROM read.live_model_status(NULL) LIMIT 1",
-                )
-                .get_result(conn)
-                .await?;
+                let pending: Count = diesel::sql_query(include_str!("sql/pending.sql"))
+                    .get_result(conn)
+                    .await?;
                 if pending.n > 0 {
                     return Ok(None);
                 }
@@ -222,41 +222,82 @@ async fn record(
     drifts: &[Drift],
 ) -> Result<(), diesel::result::Error> {
     for drift in drifts {
-        diesel::sql_query(
-            "UPDATE read_model_live SET last_verify_at = now(), last_verify_diffs = $2 WHERE name = $1",
-        )
-        .bind::<Text, _>(drift.name)
-        .bind::<BigInt, _>(drift.missing + drift.unexpected)
-        .execute(conn)
-        .await?;
+        diesel::sql_query(include_str!("sql/record_verify.sql"))
+            .bind::<Text, _>(drift.name)
+            .bind::<BigInt, _>(drift.missing + drift.unexpected)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
 
+/// The stock movement kinds that change `on_hand`, and those that change
+/// `reserved` (a shipment ends its reservation too).
+const ON_HAND_KINDS: [&str; 3] = ["receipt", "adjustment", "shipment"];
+const RESERVED_KINDS: [&str; 3] = ["reservation", "release", "shipment"];
+
+diesel::define_sql_function! {
+    /// `coalesce(sum, 0)`: the sum over no movements is 0, not NULL.
+    fn coalesce(sum: Nullable<BigInt>, otherwise: BigInt) -> BigInt;
+}
+
+/// A product whose stock figures disagree with its ledger.
+#[derive(Debug, Queryable, serde::Serialize)]
+struct LedgerDrift {
+    product_id: i64,
+    on_hand: i32,
+    ledger_on_hand: i64,
+    reserved: i32,
+    ledger_reserved: i64,
+}
+
 /// The write model against its own stock ledger: `on_hand` is the sum of
 /// receipts, adjustments and shipments, `reserved` of reservations, releases
-/// and shipments. Returns the products whose figures disagree (at most 20).
+/// and shipments. Returns the products whose figures disagree (at most 20),
+/// each as a JSON object.
 pub async fn stock_ledger(
     conn: &mut AsyncPgConnection,
 ) -> Result<Vec<String>, diesel::result::Error> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Text)]
-        row: String,
-    }
-    let rows: Vec<Row> = diesel::sql_query(
-        "WITH ledger AS (
-             SELECT p.id AS product_id,
-                    coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('receipt', 'adjustment', 'shipment')), 0)::bigint AS on_hand,
-                    coalesce(sum(m.quantity) FILTER (WHERE m.kind IN ('reservation', 'release', 'shipment')), 0)::bigint AS reserved
-             FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id GROUP BY p.id)
-         SELECT row_to_json(d)::text AS row FROM (
-             SELECT i.product_id, i.on_hand, l.on_hand AS ledger_on_hand, i.reserved, l.reserved AS ledger_reserved
-             FROM inventory i JOIN ledger l USING (product_id)
-             WHERE i.on_hand <> l.on_hand OR i.reserved <> l.reserved
-             ORDER BY i.product_id LIMIT 20) d",
-    )
-    .load(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.row).collect())
+    // A product without movements joins one row of NULLs: its kind matches
+    // nothing (FILTER takes NULL as false), so the sums are NULL, then 0.
+    let ledger_on_hand = || {
+        coalesce(
+            sum(m::quantity.nullable())
+                .aggregate_filter(m::kind.nullable().eq_any(ON_HAND_KINDS).assume_not_null()),
+            0_i64,
+        )
+    };
+    let ledger_reserved = || {
+        coalesce(
+            sum(m::quantity.nullable())
+                .aggregate_filter(m::kind.nullable().eq_any(RESERVED_KINDS).assume_not_null()),
+            0_i64,
+        )
+    };
+    let rows: Vec<LedgerDrift> = inv::table
+        .left_join(m::table.on(m::product_id.eq(inv::product_id)))
+        .group_by(inv::product_id)
+        .having(
+            inv::on_hand
+                .cast::<BigInt>()
+                .ne(ledger_on_hand())
+                .or(inv::reserved.cast::<BigInt>().ne(ledger_reserved())),
+        )
+        .select((
+            inv::product_id,
+            inv::on_hand,
+            ledger_on_hand(),
+            inv::reserved,
+            ledger_reserved(),
+        ))
+        .order(inv::product_id)
+        .limit(20)
+        .load(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            serde_json::to_string(r)
+                .map_err(|e| diesel::result::Error::DeserializationError(e.into()))
+        })
+        .collect()
 }

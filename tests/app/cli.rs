@@ -100,7 +100,10 @@ async fn verify_fails_with_the_differing_rows_when_the_write_model_is_inconsiste
 
     assert!(!ok);
     assert!(
-        out.contains("stock_ledger           DIFFERS for 1 product(s)"),
+        out.contains(&format!(
+            "stock_ledger           DIFFERS for 1 product(s):\n    \
+             {{\"product_id\":{tee},\"on_hand\":4,\"ledger_on_hand\":5,\"reserved\":0,\"ledger_reserved\":0}}\n"
+        )),
         "{out}"
     );
 }

@@ -2,6 +2,7 @@
 //! each in a database of its own made from a migrated template.
 
 mod helpers;
+mod html;
 mod http_caching;
 
 mod bulk;

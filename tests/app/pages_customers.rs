@@ -4,6 +4,7 @@
 use rocket::http::Status;
 
 use crate::helpers::TestApp;
+use crate::html::row_with;
 use crate::pages_http::{get, input_value, location, post, staff_client};
 
 #[tokio::test]
@@ -20,9 +21,12 @@ async fn the_list_shows_order_statistics_and_searches() {
     let (_, found) = get(&client, "/customers?q=ADA").await;
 
     assert_eq!(status, Status::Ok);
-    assert!(
-        all.contains(&format!(r#"href="/customers/{ada}""#)) && all.contains("30.00"),
-        "{all}"
+    let row = row_with(&all, &format!(r#"href="/customers/{ada}""#)).unwrap();
+    // Orders and lifetime value: one order of three tees at 10.00.
+    assert_eq!(
+        (row[2].as_str(), row[3].as_str()),
+        ("1", "$30.00"),
+        "{row:?}"
     );
     assert!(all.contains("href=\"/customers/new\"") && all.contains("as of"));
     assert!(found.contains("ada@example.com") && !found.contains("bob@example.com"));
@@ -148,7 +152,12 @@ async fn the_customer_page_lists_their_orders_and_statistics() {
         body.contains(&format!(r#"href="/orders/{order}">#{order}"#)),
         "{body}"
     );
-    assert!(body.contains("20.00") && body.contains(r#"<th scope="col">"#));
+    let row = row_with(&body, &format!(r#"href="/orders/{order}""#)).unwrap();
+    assert!(
+        row.iter().any(|cell| cell == "$20.00"),
+        "the order's total: {row:?}"
+    );
+    assert!(body.contains(r#"<th scope="col">"#));
 }
 
 #[tokio::test]

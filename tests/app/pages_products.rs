@@ -4,6 +4,7 @@
 use rocket::http::Status;
 
 use crate::helpers::TestApp;
+use crate::html::row_with;
 use crate::pages_http::{get, input_value, location, post, staff_client};
 
 fn product_fields<'a>(sku: &'a str, name: &'a str, price: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -43,7 +44,13 @@ async fn the_list_shows_stock_and_sales_and_flags_low_stock() {
         all.contains("<td class=\"num\">98</td>"),
         "available after the reservation: {all}"
     );
-    assert!(all.contains("9.00"), "revenue of two mugs: {all}");
+    let mug = row_with(&all, &format!(r#"href="/products/{plenty}""#)).unwrap();
+    // Revenue 30 d and revenue all time: two mugs at 4.50.
+    assert_eq!(
+        (mug[8].as_str(), mug[10].as_str()),
+        ("$9.00", "$9.00"),
+        "{mug:?}"
+    );
     assert!(all.contains(r#"class="num low""#) && all.contains("href=\"/products/new\""));
     assert!(low.contains("TEE-1") && !low.contains("MUG-1"), "{low}");
     assert!(all.contains("as of"), "freshness note: {all}");

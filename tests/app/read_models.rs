@@ -476,8 +476,54 @@ async fn a_read_pool_connection_cannot_write_or_see_write_tables() {
             .to_string()
             .contains("permission denied")
     );
-    assert!(insert.is_err());
+    assert!(
+        insert
+            .unwrap_err()
+            .to_string()
+            .contains("read-only transaction")
+    );
     assert!(create.unwrap_err().to_string().contains("read-only"));
     assert!(allowed.is_ok());
     assert_eq!(app.scalar("SELECT count(*) FROM customers").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_refresh_log_keeps_each_views_last_500_runs() {
+    let app = TestApp::spawn().await;
+    app.exec(
+        "INSERT INTO read_model_refreshes (view_name, trigger, started_at, duration_ms, outcome)
+         SELECT v, 'cron', now(), 1, 'ok' FROM generate_series(1, 600), unnest(ARRAY['monthly_sales', 'customer_cohorts']) v",
+    )
+    .await;
+    let others = app
+        .scalar("SELECT count(*) FROM read_model_refreshes WHERE view_name = 'customer_cohorts'")
+        .await;
+    // The 499th newest of the old runs: the oldest the log should keep.
+    let oldest_kept = app
+        .scalar("SELECT id FROM read_model_refreshes WHERE view_name = 'monthly_sales' ORDER BY id DESC OFFSET 498 LIMIT 1")
+        .await;
+
+    let outcome = refresh(
+        &mut *app.conn().await,
+        find("monthly_sales").unwrap(),
+        Trigger::Manual,
+    )
+    .await;
+
+    assert!(matches!(outcome, RefreshOutcome::Refreshed { .. }));
+    let count = |view: &str| {
+        format!("SELECT count(*) FROM read_model_refreshes WHERE view_name = '{view}'")
+    };
+    assert_eq!(app.scalar(&count("monthly_sales")).await, 500);
+    // The newest runs are the ones kept: this one and the 499 before it.
+    assert_eq!(
+        app.scalar("SELECT min(id) FROM read_model_refreshes WHERE view_name = 'monthly_sales'")
+            .await,
+        oldest_kept
+    );
+    assert_eq!(
+        app.scalar(&count("customer_cohorts")).await,
+        others,
+        "another view's runs stay"
+    );
 }

@@ -157,6 +157,11 @@ async fn each_page_reads_in_one_round_trip_plus_the_session() {
         ("/orders".to_owned(), 2),
         ("/products".to_owned(), 2),
         ("/customers".to_owned(), 2),
+        // A next page: the keyset condition must not cost a round trip.
+        // 2100-01-01, in microseconds: every order is before it.
+        (format!("/orders?after=p4102444800000000_{order}"), 2),
+        ("/products?after=A".to_owned(), 2),
+        (format!("/customers?after_name=A&after_id={ada}"), 2),
         (format!("/orders/{order}"), 3),
         (format!("/products/{tee}"), 3),
         (format!("/customers/{ada}"), 3),

@@ -2,10 +2,12 @@
 //! those keys recomputed from the definitions, and the additive models moved
 //! by the signed difference of the order rows that changed.
 
-use crate::db::Prepare;
-use diesel::QueryableByName;
+use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::db::Prepare;
+use crate::db::read_schema::{daily_sales as ds, product_sales_30d as ps30};
 
 type Result<T> = std::result::Result<T, diesel::result::Error>;
 
@@ -323,11 +325,12 @@ async fn daily_sales(conn: &mut AsyncPgConnection) -> Result<i64> {
         .await?;
     let empty: Vec<_> = rows.iter().filter(|r| r.empty).map(|r| r.day).collect();
     if !empty.is_empty() {
-        diesel::sql_query(
-            "DELETE FROM read.daily_sales WHERE day = ANY ($1) AND orders = 0 AND cancellations = 0",
+        diesel::delete(
+            ds::table
+                .filter(ds::day.eq_any(&empty))
+                .filter(ds::orders.eq(0))
+                .filter(ds::cancellations.eq(0)),
         )
-        .bind::<Array<Date>, _>(&empty)
-        .prepared()
         .execute(conn)
         .await?;
     }
@@ -345,16 +348,12 @@ async fn product_sales_daily(conn: &mut AsyncPgConnection) -> Result<i64> {
         .map(|r| (r.product_id, r.day))
         .unzip();
     if !products.is_empty() {
-        diesel::sql_query(
-            "DELETE FROM read.product_sales_daily t
-             USING unnest($1::bigint[], $2::date[]) AS e (product_id, day)
-             WHERE t.product_id = e.product_id AND t.day = e.day AND t.units = 0 AND t.revenue_cents = 0",
-        )
-        .bind::<Array<BigInt>, _>(&products)
-        .bind::<Array<Date>, _>(&days)
-        .prepared()
-        .execute(conn)
-        .await?;
+        diesel::sql_query(include_str!("sql/drop_empty_product_days.sql"))
+            .bind::<Array<BigInt>, _>(&products)
+            .bind::<Array<Date>, _>(&days)
+            .prepared()
+            .execute(conn)
+            .await?;
     }
     Ok(len(&rows))
 }
@@ -372,12 +371,12 @@ async fn product_sales_30d(conn: &mut AsyncPgConnection, today: chrono::NaiveDat
         .map(|r| r.product_id)
         .collect();
     if !empty.is_empty() {
-        diesel::sql_query(
-            "DELETE FROM read.product_sales_30d
-             WHERE product_id = ANY ($1) AND units = 0 AND revenue_cents = 0",
+        diesel::delete(
+            ps30::table
+                .filter(ps30::product_id.eq_any(&empty))
+                .filter(ps30::units.eq(0))
+                .filter(ps30::revenue_cents.eq(0)),
         )
-        .bind::<Array<BigInt>, _>(&empty)
-        .prepared()
         .execute(conn)
         .await?;
     }

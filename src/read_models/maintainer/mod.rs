@@ -151,11 +151,10 @@ pub(crate) async fn apply_in_transaction(
     conn: &mut AsyncPgConnection,
     max_keys: i64,
 ) -> Result<Applied, DieselError> {
-    let stored: Stored =
-        diesel::sql_query("SELECT snapshot::text AS snapshot FROM read_model_state FOR UPDATE")
-            .prepared()
-            .get_result(conn)
-            .await?;
+    let stored: Stored = diesel::sql_query(include_str!("sql/stored_snapshot.sql"))
+        .prepared()
+        .get_result(conn)
+        .await?;
     apply::apply(conn, &stored.snapshot, max_keys).await
 }
 
@@ -167,56 +166,41 @@ pub(crate) async fn finish(
     started_at: DateTime<Utc>,
     duration: Duration,
 ) -> Result<(), DieselError> {
-    let advanced: Advanced = diesel::sql_query(
-        "UPDATE read_model_state SET snapshot = pg_current_snapshot(), as_of = now(), batches = batches + 1
-         RETURNING batches",
-    )
-    .prepared()
-    .get_result(conn)
-    .await?;
+    let advanced: Advanced = diesel::sql_query(include_str!("sql/advance_snapshot.sql"))
+        .prepared()
+        .get_result(conn)
+        .await?;
     if !applied.did_work() {
         return Ok(());
     }
     let (names, counts): (Vec<&str>, Vec<i64>) = applied.rows_changed.iter().copied().unzip();
-    diesel::sql_query(
-        "UPDATE read_model_live l
-         SET last_batch_at = $1, last_batch_ms = $2, last_rows_changed = c.n,
-             rows_changed = l.rows_changed + c.n, last_error = NULL
-         FROM unnest($3::text[], $4::bigint[]) AS c (name, n)
-         WHERE l.name = c.name",
-    )
-    .bind::<Timestamptz, _>(started_at)
-    .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
-    .bind::<Array<Text>, _>(&names)
-    .bind::<Array<BigInt>, _>(&counts)
-    .prepared()
-    .execute(conn)
-    .await?;
-    diesel::sql_query(
-        "INSERT INTO read_model_batches
-             (started_at, duration_ms, trigger, events, orders, customers, products, carried, rows_changed, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ok')",
-    )
-    .bind::<Timestamptz, _>(started_at)
-    .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
-    .bind::<Text, _>(trigger.as_str())
-    .bind::<BigInt, _>(applied.events)
-    .bind::<BigInt, _>(applied.orders)
-    .bind::<BigInt, _>(applied.customers)
-    .bind::<BigInt, _>(applied.products)
-    .bind::<BigInt, _>(applied.carried)
-    .bind::<BigInt, _>(applied.total_rows_changed())
-    .prepared()
-    .execute(conn)
-    .await?;
-    if advanced.batches % 1_000 == 0 {
-        diesel::sql_query(
-            "DELETE FROM read_model_batches WHERE id <= (SELECT max(id) FROM read_model_batches) - $1",
-        )
-        .bind::<BigInt, _>(LOG_KEEP)
+    diesel::sql_query(include_str!("sql/record_live.sql"))
+        .bind::<Timestamptz, _>(started_at)
+        .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
+        .bind::<Array<Text>, _>(&names)
+        .bind::<Array<BigInt>, _>(&counts)
         .prepared()
         .execute(conn)
         .await?;
+    diesel::sql_query(include_str!("sql/record_batch.sql"))
+        .bind::<Timestamptz, _>(started_at)
+        .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
+        .bind::<Text, _>(trigger.as_str())
+        .bind::<BigInt, _>(applied.events)
+        .bind::<BigInt, _>(applied.orders)
+        .bind::<BigInt, _>(applied.customers)
+        .bind::<BigInt, _>(applied.products)
+        .bind::<BigInt, _>(applied.carried)
+        .bind::<BigInt, _>(applied.total_rows_changed())
+        .prepared()
+        .execute(conn)
+        .await?;
+    if advanced.batches % 1_000 == 0 {
+        diesel::sql_query(include_str!("sql/prune_batches.sql"))
+            .bind::<BigInt, _>(LOG_KEEP)
+            .prepared()
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
@@ -228,20 +212,14 @@ async fn record_failure(
     duration: Duration,
     error: &str,
 ) -> Result<(), DieselError> {
-    diesel::sql_query(
-        "WITH logged AS (
-             INSERT INTO read_model_batches
-                 (started_at, duration_ms, trigger, events, orders, customers, products, carried, rows_changed, outcome, error)
-             VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0, 'failed', $4))
-         UPDATE read_model_live SET last_error = $4",
-    )
-    .bind::<Timestamptz, _>(started_at)
-    .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
-    .bind::<Text, _>(trigger.as_str())
-    .bind::<Text, _>(error)
-    .prepared()
-    .execute(conn)
-    .await?;
+    diesel::sql_query(include_str!("sql/record_failure.sql"))
+        .bind::<Timestamptz, _>(started_at)
+        .bind::<Double, _>(duration.as_secs_f64() * 1000.0)
+        .bind::<Text, _>(trigger.as_str())
+        .bind::<Text, _>(error)
+        .prepared()
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
