@@ -152,7 +152,7 @@ pub async fn load_unless(
     let types: Vec<&str> = catalog::find(VIEW)
         .map(|m| m.event_types.to_vec())
         .unwrap_or_default();
-    let row: Row = diesel::sql_query(include_str!("dashboard.sql"))
+    let row: Row = diesel::sql_query(include_str!("sql/dashboard.sql"))
         .bind::<Array<Text>, _>(types)
         .bind::<Text, _>(VIEW)
         .bind::<Nullable<BigInt>, _>(known)
