@@ -80,7 +80,10 @@ pub struct Kept(Mutex<Option<Arc<Figures>>>);
 
 impl Kept {
     fn get(&self) -> Option<Arc<Figures>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn keep(&self, figures: Figures) -> Arc<Figures> {

@@ -81,7 +81,9 @@ async fn the_dashboards_row_is_sent_only_when_its_version_is_not_held() {
     assert_eq!(again.version, Some(held));
     assert!(again.data.is_none(), "the held version is current: no row");
     assert_eq!(again.freshness, first.freshness);
-    let other = dashboard::load_unless(&mut conn, Some(held - 1)).await.unwrap();
+    let other = dashboard::load_unless(&mut conn, Some(held - 1))
+        .await
+        .unwrap();
     assert_eq!(other.data.map(|d| d.today.orders), Some(1));
 
     app.place(ada, &[("TEE", 2)]).await.unwrap();
