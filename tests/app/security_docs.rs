@@ -85,7 +85,7 @@ async fn the_routes_security_md_calls_public_are_exactly_those_that_need_no_sess
 }
 
 #[test]
-fn only_the_server_rendered_charts_are_inserted_unescaped() {
+fn only_the_server_rendered_charts_and_figures_are_inserted_unescaped() {
     let mut unescaped = Vec::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
     let mut dirs = vec![std::path::PathBuf::from(root)];
@@ -111,8 +111,9 @@ fn only_the_server_rendered_charts_are_inserted_unescaped() {
     assert_eq!(
         unescaped,
         [
-            "dashboard/index.html: revenue_chart|safe",
-            "dashboard/index.html: status_chart|safe",
+            "dashboard/figures.html: revenue_chart|safe",
+            "dashboard/figures.html: status_chart|safe",
+            "dashboard/index.html: figures.html|safe",
             "reports/index.html: monthly_chart|safe",
         ]
     );
