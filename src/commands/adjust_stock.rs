@@ -3,20 +3,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
-use crate::domain::{FieldErrors, Reason, StockDelta};
-
-/// A stock adjustment form as submitted; `quantity` is signed.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct AdjustmentForm {
-    pub quantity: String,
-    pub reason: String,
-}
+use crate::domain::{Reason, StockDelta};
 
 /// A signed change of on-hand stock, with the reason staff gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,22 +16,6 @@ pub struct AdjustStock {
     pub product_id: i64,
     pub delta: StockDelta,
     pub reason: Reason,
-}
-
-impl AdjustStock {
-    pub fn parse(product_id: i64, form: &AdjustmentForm) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let delta = errors.check("quantity", StockDelta::parse(&form.quantity));
-        let reason = errors.check("reason", Reason::parse(&form.reason));
-        match (delta, reason) {
-            (Some(delta), Some(reason)) => Ok(Self {
-                product_id,
-                delta,
-                reason,
-            }),
-            _ => Err(errors),
-        }
-    }
 }
 
 /// Applies the adjustment with one conditional UPDATE, so a concurrent order's

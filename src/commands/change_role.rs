@@ -3,7 +3,6 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::events::{self, Aggregate};
@@ -11,24 +10,11 @@ use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
 use crate::domain::Role;
 
-/// The role form as submitted.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct RoleForm {
-    pub role: String,
-}
-
 /// Which account, and its new role.
 #[derive(Debug, Clone, Copy)]
 pub struct ChangeRole {
     pub user_id: i64,
     pub role: Role,
-}
-
-impl ChangeRole {
-    pub fn parse(user_id: i64, form: &RoleForm) -> Result<Self, CommandError> {
-        let role = Role::parse(&form.role).map_err(|m| CommandError::field("role", m))?;
-        Ok(Self { user_id, role })
-    }
 }
 
 /// Refuses when `user_id` is the only active admin (locks the admins' rows,

@@ -19,4 +19,4 @@ pub use money::format_cents;
 pub use order_status::OrderStatus;
 pub use quantity::{MAX_QUANTITY, Quantity, StockDelta};
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
-pub use text::{Address, Email, IdempotencyKey, Name, Phone, Reason, Sku, parse_description};
+pub use text::{Address, Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, parse_description};

@@ -12,11 +12,13 @@ mod customers;
 mod dashboard;
 mod db_guard;
 mod db_watch;
+pub mod error_page;
 mod etag;
 pub mod filters;
 mod flash;
 mod form_answer;
 pub mod form_body;
+pub mod forms;
 mod freshness_note;
 mod health;
 mod maintainer;
@@ -40,7 +42,7 @@ use rocket::{Build, Rocket, catchers};
 
 use crate::config::Settings;
 use crate::db::Pools;
-use crate::error::ErrorPage;
+use error_page::ErrorPage;
 
 pub use await_change::{AfterParams, AwaitChange, ChangeWaiter};
 pub use chrome::{Chrome, Flash, UserBadge};

@@ -8,19 +8,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use orderdesk::commands::adjust_stock::{AdjustStock, AdjustmentForm, adjust_stock};
-use orderdesk::commands::cancel_order::{CancelForm, CancelOrder, cancel_order};
-use orderdesk::commands::create_product::{ProductDetails, ProductForm};
+use orderdesk::commands::adjust_stock::adjust_stock;
+use orderdesk::commands::cancel_order::cancel_order;
+use orderdesk::commands::create_product::ProductDetails;
 use orderdesk::commands::mark_delivered::mark_delivered;
 use orderdesk::commands::mark_paid::mark_paid;
-use orderdesk::commands::register_customer::{CustomerDetails, CustomerForm};
 use orderdesk::commands::ship_order::ship_order;
 use orderdesk::commands::update_customer::{UpdateCustomer, update_customer};
 use orderdesk::commands::update_product::{UpdateProduct, update_product};
-use orderdesk::domain::FieldErrors;
+use orderdesk::domain::{Money, Name};
 use orderdesk::queries::freshness;
 use orderdesk::read_models::maintainer::{self, BatchOutcome};
 use orderdesk::read_models::{Trigger, catalog, verify};
+use orderdesk::web::forms::{AdjustmentForm, CancelForm, CommandForm, CustomerForm};
 
 use crate::helpers::{TestApp, ctx};
 
@@ -218,12 +218,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     })
     .await;
     let changes = step(&app, "a cancellation", async {
-        let input = CancelOrder::parse(
-            b,
-            &CancelForm {
-                reason: "changed mind".into(),
-            },
-        )
+        let input = (CancelForm {
+            reason: "changed mind".into(),
+        })
+        .parse(b)
         .unwrap();
         cancel_order(&mut *app.conn().await, input, &c)
             .await
@@ -253,7 +251,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             name: "Ada King".into(),
             phone: String::new(),
         };
-        let details = CustomerDetails::try_from(&form).unwrap();
+        let details = form.parse(()).unwrap();
         let input = UpdateCustomer {
             customer_id: ada,
             expected_version: 1,
@@ -274,14 +272,12 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a product rename", async {
-        let form = ProductForm {
-            sku: String::new(),
-            name: "Tee, organic".into(),
+        let details = ProductDetails {
+            name: Name::parse("Tee, organic").unwrap(),
             description: String::new(),
-            price: "10.00".into(),
+            price: Money::parse("10.00").unwrap(),
             active: true,
         };
-        let details = ProductDetails::parse(&form, &mut FieldErrors::new()).unwrap();
         let input = UpdateProduct {
             product_id: tee,
             expected_version: 1,
@@ -306,7 +302,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             quantity: "-1".into(),
             reason: "damaged".into(),
         };
-        let input = AdjustStock::parse(tee, &form).unwrap();
+        let input = form.parse(tee).unwrap();
         adjust_stock(&mut *app.conn().await, input, &c)
             .await
             .unwrap();

@@ -6,7 +6,7 @@
 use rocket::response::{Flash, Redirect};
 use rocket::{post, routes};
 
-use crate::commands::cancel_order::{CancelForm, CancelOrder, cancel_order};
+use crate::commands::cancel_order::cancel_order;
 use crate::commands::mark_delivered::mark_delivered;
 use crate::commands::mark_paid::mark_paid;
 use crate::commands::ship_order::ship_order;
@@ -14,6 +14,7 @@ use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::auth::{CsrfForm, TokenOnly};
+use crate::web::forms::{CancelForm, CommandForm};
 use crate::web::{PathId, Staff, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -100,7 +101,7 @@ async fn cancel(
     form: CsrfForm<CancelForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = id.or_404("order")?;
-    let input = match CancelOrder::parse(id, &form.form) {
+    let input = match form.form.parse(id) {
         Ok(input) => input,
         Err(errors) => return outcome(id, "cancelled", Err(CommandError::Invalid(errors))),
     };
