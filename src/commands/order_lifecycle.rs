@@ -1,10 +1,10 @@
 //! The order lifecycle that MarkPaid, ShipOrder, MarkDelivered and CancelOrder
-//! share: one guarded status update whose allowed "from" states come from
-//! [`OrderStatus::can_become`], the stock effects of shipping and cancelling,
-//! and the event.
+//! share: one guarded status update (in Diesel's DSL, `WHERE status = ANY(…)`)
+//! whose allowed "from" states come from [`OrderStatus::can_become`], the
+//! stock effects of shipping and cancelling, and the event.
 
+use diesel::dsl::now;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
@@ -50,12 +50,6 @@ pub(crate) async fn advance(
     .await
 }
 
-#[derive(QueryableByName)]
-struct NewVersion {
-    #[diesel(sql_type = Integer)]
-    version: i32,
-}
-
 /// The guarded update: sets `to` and its timestamp only where the current
 /// status may become `to`; row locks make concurrent moves take turns.
 async fn move_status(
@@ -69,27 +63,37 @@ async fn move_status(
         .filter(|s| s.can_become(to))
         .map(OrderStatus::as_str)
         .collect();
-    let row: Option<NewVersion> = diesel::sql_query(
-        "UPDATE orders SET status = $2,
-             paid_at      = CASE WHEN $2 = 'paid'      THEN now() ELSE paid_at END,
-             shipped_at   = CASE WHEN $2 = 'shipped'   THEN now() ELSE shipped_at END,
-             delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
-             cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,
-             cancellation_reason = COALESCE($3, cancellation_reason),
-             version = version + 1,
-             updated_at = now()
-         WHERE id = $1 AND status = ANY($4)
-         RETURNING version",
-    )
-    .bind::<BigInt, _>(order_id)
-    .bind::<Text, _>(to.as_str())
-    .bind::<Nullable<Text>, _>(reason.map(Reason::as_str))
-    .bind::<Array<Text>, _>(&from)
-    .get_result(conn)
-    .await
-    .optional()?;
-    match row {
-        Some(row) => Ok(row.version),
+    let target = orders::table
+        .find(order_id)
+        .filter(orders::status.eq_any(from));
+    // One UPDATE per target: the status, the step's own timestamp, the version.
+    macro_rules! guarded {
+        ($($stamp:expr),*) => {
+            diesel::update(target)
+                .set((
+                    orders::status.eq(to.as_str()),
+                    $($stamp,)*
+                    orders::version.eq(orders::version + 1),
+                    orders::updated_at.eq(now),
+                ))
+                .returning(orders::version)
+                .get_result::<i32>(conn)
+                .await
+                .optional()?
+        };
+    }
+    let version = match to {
+        OrderStatus::Placed => guarded!(),
+        OrderStatus::Paid => guarded!(orders::paid_at.eq(now)),
+        OrderStatus::Shipped => guarded!(orders::shipped_at.eq(now)),
+        OrderStatus::Delivered => guarded!(orders::delivered_at.eq(now)),
+        OrderStatus::Cancelled => guarded!(
+            orders::cancelled_at.eq(now),
+            orders::cancellation_reason.eq(reason.map(Reason::as_str))
+        ),
+    };
+    match version {
+        Some(version) => Ok(version),
         None => Err(refused(conn, order_id, to).await?),
     }
 }

@@ -257,12 +257,29 @@ async fn record(
     .bind::<Nullable<Text>, _>(snapshot)
     .execute(conn)
     .await?;
-    diesel::sql_query(
-        "DELETE FROM read_model_refreshes WHERE view_name = $1 AND id <= (
-             SELECT id FROM read_model_refreshes WHERE view_name = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)",
+    prune(conn, view).await
+}
+
+/// Keeps the view's newest [`LOG_KEEP_PER_VIEW`] runs: deletes every run at
+/// or below the first one past them, in one statement.
+async fn prune(conn: &mut AsyncPgConnection, view: &str) -> Result<(), diesel::result::Error> {
+    use crate::db::schema::read_model_refreshes as log;
+    use diesel::{ExpressionMethods, NullableExpressionMethods, QueryDsl};
+
+    // The subquery reads the same table, so it reads it under another name.
+    diesel::alias!(log as newer: NewerRuns);
+    let oldest_dropped = newer
+        .filter(newer.field(log::view_name).eq(view))
+        .order(newer.field(log::id).desc())
+        .offset(LOG_KEEP_PER_VIEW)
+        .limit(1)
+        .select(newer.field(log::id))
+        .single_value();
+    diesel::delete(
+        log::table
+            .filter(log::view_name.eq(view))
+            .filter(log::id.nullable().le(oldest_dropped)),
     )
-    .bind::<Text, _>(view)
-    .bind::<BigInt, _>(LOG_KEEP_PER_VIEW)
     .execute(conn)
     .await?;
     Ok(())

@@ -218,3 +218,65 @@ async fn the_reports_page_shows_each_report_with_its_age_and_exports_each_as_a_s
         "cohort,months_after,cohort_size,active_customers,orders,revenue_USD\n2026-09,0,1,1,1,20.00\n2026-09,1,1,1,1,5.00\n2026-10,0,1,1,1,30.00\n"
     );
 }
+
+#[tokio::test]
+async fn the_refresh_log_keeps_each_views_newest_500_runs() {
+    use diesel::sql_types::BigInt;
+    use diesel_async::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Runs {
+        #[diesel(sql_type = BigInt)]
+        monthly: i64,
+        #[diesel(sql_type = BigInt)]
+        monthly_seeded: i64,
+        #[diesel(sql_type = BigInt)]
+        cohorts: i64,
+    }
+    const COUNT: &str = "SELECT count(*) FILTER (WHERE view_name = 'monthly_sales') AS monthly,
+            count(*) FILTER (WHERE view_name = 'monthly_sales' AND outcome = 'skipped') AS monthly_seeded,
+            count(*) FILTER (WHERE view_name = 'customer_cohorts') AS cohorts
+         FROM read_model_refreshes";
+    let app = TestApp::spawn().await;
+    let seed =
+        "INSERT INTO read_model_refreshes (view_name, trigger, started_at, duration_ms, outcome)
+                SELECT v, 'manual', now(), 0, 'skipped'
+                FROM generate_series(1, 510), unnest(ARRAY['monthly_sales', 'customer_cohorts']) v";
+    diesel::sql_query(seed)
+        .execute(&mut *app.conn().await)
+        .await
+        .unwrap();
+    let before: Runs = diesel::sql_query(COUNT)
+        .get_result(&mut *app.conn().await)
+        .await
+        .unwrap();
+    let model = orderdesk::read_models::catalog::find("monthly_sales").unwrap();
+
+    let outcome = orderdesk::read_models::refresh::refresh(
+        &mut *app.conn().await,
+        model,
+        orderdesk::read_models::Trigger::Manual,
+    )
+    .await;
+
+    assert!(
+        matches!(
+            outcome,
+            orderdesk::read_models::refresh::RefreshOutcome::Refreshed { .. }
+        ),
+        "{outcome:?}"
+    );
+    let after: Runs = diesel::sql_query(COUNT)
+        .get_result(&mut *app.conn().await)
+        .await
+        .unwrap();
+    // The new run and the 499 newest seeded ones; the other view keeps all of its runs.
+    assert_eq!(
+        after,
+        Runs {
+            monthly: 500,
+            monthly_seeded: 499,
+            cohorts: before.cohorts,
+        }
+    );
+}
