@@ -102,9 +102,15 @@ fn an_unknown_currency_stops_the_app_from_starting_with_the_reason() {
 
     let error = orderdesk::build_rocket(figment).expect_err("an error");
 
+    let orderdesk::web::StartError::Config(config) = &error else {
+        panic!("not a configuration error: {error:?}");
+    };
+    let cause = std::error::Error::source(config).map(ToString::to_string);
     assert!(
-        error.contains(r#""XYZ" is not an ISO 4217 currency code"#),
-        "{error}"
+        cause
+            .as_deref()
+            .is_some_and(|c| c.contains(r#""XYZ" is not an ISO 4217 currency code"#)),
+        "{cause:?}"
     );
 }
 
