@@ -47,11 +47,6 @@ impl OrderStatus {
                 | (Self::Shipped, Self::Delivered)
         )
     }
-
-    /// Whether the order still holds reserved stock.
-    pub fn holds_reservation(self) -> bool {
-        matches!(self, Self::Placed | Self::Paid)
-    }
 }
 
 impl fmt::Display for OrderStatus {

@@ -1,5 +1,5 @@
-//! Products with stock and sales: the product list, one product, and the
-//! product search of the order form.
+//! Products with stock and sales: the product list and one product. (The
+//! order form finds products through `order_entry`.)
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -160,20 +160,4 @@ pub async fn detail(
         history,
         freshness::decode(VIEWS, fresh).0.remove(0),
     ))
-}
-
-/// Active products whose SKU or name contains `text`, for the order form.
-pub async fn search_for_sale(
-    conn: &mut AsyncPgConnection,
-    text: &str,
-    limit: i64,
-) -> Result<Vec<ProductRow>, diesel::result::Error> {
-    inv::table
-        .select(COLUMNS)
-        .filter(inv::active)
-        .filter(inv::search_text.like(contains_pattern(text)))
-        .order(inv::sku.asc())
-        .limit(limit.clamp(1, 50))
-        .load(conn)
-        .await
 }
