@@ -8,7 +8,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
-use crate::domain::{Reason, StockDelta};
+use crate::domain::{EventType, Reason, StockDelta, StockMovementKind};
 
 /// A signed change of on-hand stock, with the reason staff gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub async fn adjust_stock(
         diesel::insert_into(stock_movements::table)
             .values((
                 stock_movements::product_id.eq(input.product_id),
-                stock_movements::kind.eq("adjustment"),
+                stock_movements::kind.eq(StockMovementKind::Adjustment),
                 stock_movements::quantity.eq(d),
                 stock_movements::reason.eq(input.reason.as_str()),
                 stock_movements::actor.eq(&ctx.actor.name),
@@ -58,7 +58,7 @@ pub async fn adjust_stock(
             ctx,
             Aggregate::Product,
             input.product_id,
-            "stock_adjusted",
+            EventType::StockAdjusted,
             json!({ "quantity": d, "reason": input.reason.as_str(), "on_hand": on_hand }),
         )
         .await?;

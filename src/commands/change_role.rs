@@ -8,7 +8,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
-use crate::domain::Role;
+use crate::domain::{EventType, Role};
 
 /// Which account, and its new role.
 #[derive(Debug, Clone, Copy)]
@@ -24,7 +24,7 @@ pub(super) async fn keep_one_admin(
     user_id: i64,
 ) -> Result<(), CommandError> {
     let admins: Vec<i64> = staff_users::table
-        .filter(staff_users::role.eq(Role::Admin.as_str()))
+        .filter(staff_users::role.eq(Role::Admin))
         .filter(staff_users::active.eq(true))
         .select(staff_users::id)
         .for_update()
@@ -51,7 +51,7 @@ pub async fn change_role(
         }
         let version: Option<i32> = diesel::update(staff_users::table.find(input.user_id))
             .set((
-                staff_users::role.eq(input.role.as_str()),
+                staff_users::role.eq(input.role),
                 staff_users::version.eq(staff_users::version + 1),
             ))
             .returning(staff_users::version)
@@ -69,7 +69,7 @@ pub async fn change_role(
             ctx,
             Aggregate::User,
             input.user_id,
-            "user_role_changed",
+            EventType::UserRoleChanged,
             json!({ "role": input.role.as_str(), "version": version }),
         )
         .await?;

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, products};
-use crate::domain::{Money, Name, Sku};
+use crate::domain::{EventType, Money, Name, Sku};
 
 /// What staff may edit on a product.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub async fn create_product(
             ctx,
             Aggregate::Product,
             id,
-            "product_created",
+            EventType::ProductCreated,
             json!({
                 "sku": input.sku.as_str(),
                 "name": d.name.as_str(),

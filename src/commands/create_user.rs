@@ -8,7 +8,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
-use crate::domain::{Password, Role, Username};
+use crate::domain::{EventType, Password, Role, Username};
 use crate::security::hash_password;
 
 /// The new account, parsed.
@@ -37,7 +37,7 @@ pub async fn create_user(
             .values((
                 staff_users::username.eq(input.username.as_str()),
                 staff_users::password_hash.eq(&hash),
-                staff_users::role.eq(input.role.as_str()),
+                staff_users::role.eq(input.role),
             ))
             .on_conflict(staff_users::username)
             .do_nothing()
@@ -53,7 +53,7 @@ pub async fn create_user(
             ctx,
             Aggregate::User,
             id,
-            "user_created",
+            EventType::UserCreated,
             json!({ "username": input.username.as_str(), "role": input.role.as_str() }),
         )
         .await?;

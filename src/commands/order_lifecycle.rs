@@ -11,7 +11,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, order_lines, orders, stock_movements};
-use crate::domain::{OrderStatus, Reason};
+use crate::domain::{EventType, OrderStatus, Reason, StockMovementKind};
 
 /// Moves the order to `to` if its current status allows it, applying the stock
 /// effect of the move, and appends `order_<to>`.
@@ -36,7 +36,7 @@ pub(crate) async fn advance(
                 ctx,
                 Aggregate::Order,
                 order_id,
-                &format!("order_{to}"),
+                EventType::order_moved_to(to),
                 json!({ "status": to.as_str(), "reason": reason.as_ref().map(Reason::as_str), "version": version }),
             )
             .await?;
@@ -58,10 +58,9 @@ async fn move_status(
     to: OrderStatus,
     reason: Option<&Reason>,
 ) -> Result<i32, CommandError> {
-    let from: Vec<&str> = OrderStatus::ALL
+    let from: Vec<OrderStatus> = OrderStatus::ALL
         .into_iter()
         .filter(|s| s.can_become(to))
-        .map(OrderStatus::as_str)
         .collect();
     let target = orders::table
         .find(order_id)
@@ -71,7 +70,7 @@ async fn move_status(
         ($($stamp:expr),*) => {
             diesel::update(target)
                 .set((
-                    orders::status.eq(to.as_str()),
+                    orders::status.eq(to),
                     $($stamp,)*
                     orders::version.eq(orders::version + 1),
                     orders::updated_at.eq(now),
@@ -105,21 +104,18 @@ async fn refused(
     order_id: i64,
     to: OrderStatus,
 ) -> Result<CommandError, CommandError> {
-    let status: Option<String> = orders::table
+    let status: Option<OrderStatus> = orders::table
         .find(order_id)
         .select(orders::status)
         .first(conn)
         .await
         .optional()?;
-    Ok(match status.map(|s| OrderStatus::parse(&s)) {
+    Ok(match status {
         None => CommandError::NotFound {
             what: "order",
             id: order_id,
         },
-        Some(Ok(from)) => CommandError::InvalidTransition { order_id, from, to },
-        Some(Err(e)) => {
-            CommandError::Database(diesel::result::Error::DeserializationError(e.into()))
-        }
+        Some(from) => CommandError::InvalidTransition { order_id, from, to },
     })
 }
 
@@ -171,8 +167,8 @@ async fn end_reservations(
         }
     }
     let kind = match end {
-        ReservationEnd::Release => "release",
-        ReservationEnd::Ship => "shipment",
+        ReservationEnd::Release => StockMovementKind::Release,
+        ReservationEnd::Ship => StockMovementKind::Shipment,
     };
     let movements: Vec<_> = lines
         .iter()

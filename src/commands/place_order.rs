@@ -17,7 +17,9 @@ use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
 use crate::db::schema::{
     customers, events, inventory, order_lines, orders, products, stock_movements,
 };
-use crate::domain::{Address, FieldErrors, IdempotencyKey, Quantity, Sku};
+use crate::domain::{
+    Address, EventType, FieldErrors, IdempotencyKey, Quantity, Sku, StockMovementKind,
+};
 
 /// The most lines one order may have.
 pub const MAX_LINES: usize = 50;
@@ -120,7 +122,7 @@ pub async fn place_order(
             ctx,
             Aggregate::Order,
             order_id,
-            "order_placed",
+            EventType::OrderPlaced,
             json!({
                 "customer_id": input.customer_id,
                 "shipping_address": input.shipping_address.as_str(),
@@ -166,9 +168,9 @@ async fn earlier_order(
         }));
     }
     let event_id: i64 = events::table
-        .filter(events::aggregate_type.eq("order"))
+        .filter(events::aggregate_type.eq(Aggregate::Order))
         .filter(events::aggregate_id.eq(id))
-        .filter(events::event_type.eq("order_placed"))
+        .filter(events::event_type.eq(EventType::OrderPlaced))
         .select(events::id)
         .first(conn)
         .await
@@ -308,7 +310,7 @@ async fn record_lines(
         .map(|l| {
             (
                 stock_movements::product_id.eq(l.product.id),
-                stock_movements::kind.eq("reservation"),
+                stock_movements::kind.eq(StockMovementKind::Reservation),
                 stock_movements::quantity.eq(l.quantity),
                 stock_movements::order_id.eq(Some(order_id)),
                 stock_movements::actor.eq(&ctx.actor.name),

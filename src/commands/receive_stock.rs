@@ -7,7 +7,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
-use crate::domain::{Note, Quantity};
+use crate::domain::{EventType, Note, Quantity, StockMovementKind};
 
 /// Units received for one product.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub async fn receive_stock(
         diesel::insert_into(stock_movements::table)
             .values((
                 stock_movements::product_id.eq(input.product_id),
-                stock_movements::kind.eq("receipt"),
+                stock_movements::kind.eq(StockMovementKind::Receipt),
                 stock_movements::quantity.eq(q),
                 stock_movements::reason.eq(input.note.as_str()),
                 stock_movements::actor.eq(&ctx.actor.name),
@@ -55,7 +55,7 @@ pub async fn receive_stock(
             ctx,
             Aggregate::Product,
             input.product_id,
-            "stock_received",
+            EventType::StockReceived,
             json!({ "quantity": q, "note": input.note.as_str(), "on_hand": on_hand }),
         )
         .await?;

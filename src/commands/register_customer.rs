@@ -7,7 +7,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::customers;
-use crate::domain::{Email, Name, Phone};
+use crate::domain::{Email, EventType, Name, Phone};
 
 /// The customer's details, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub async fn register_customer(
             ctx,
             Aggregate::Customer,
             id,
-            "customer_registered",
+            EventType::CustomerRegistered,
             json!({
                 "email": input.email.as_str(),
                 "name": input.name.as_str(),

@@ -8,7 +8,7 @@ use super::events::{self, Aggregate};
 use super::register_customer::{CustomerDetails, DUPLICATE_EMAIL};
 use super::{Ack, CommandContext, CommandError, differing, is_unique_violation, stale_version};
 use crate::db::schema::customers;
-use crate::domain::Phone;
+use crate::domain::{EventType, Phone};
 
 /// The edit: which customer, the version the user saw, the new details.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ pub async fn update_customer(
             ctx,
             Aggregate::Customer,
             input.customer_id,
-            "customer_updated",
+            EventType::CustomerUpdated,
             json!({
                 "email": d.email.as_str(),
                 "name": d.name.as_str(),

@@ -8,7 +8,7 @@ use super::create_product::ProductDetails;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, differing, stale_version};
 use crate::db::schema::products;
-use crate::domain::format_cents;
+use crate::domain::{EventType, format_cents};
 
 /// The edit: which product, the version the user saw, the new details.
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ pub async fn update_product(
             ctx,
             Aggregate::Product,
             input.product_id,
-            "product_updated",
+            EventType::ProductUpdated,
             json!({
                 "name": d.name.as_str(),
                 "description": d.description,

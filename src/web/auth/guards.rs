@@ -116,15 +116,12 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
             tracing::warn!(error = %e, "could not touch the session's last_seen_at");
         }
     }
-    Ok(found.and_then(|s| {
-        let role = Role::parse(&s.role).ok()?;
-        Some(CurrentUser {
-            id: s.user_id,
-            username: s.username,
-            role,
-            session_id: s.session_id,
-            csrf_token: s.csrf_token,
-        })
+    Ok(found.map(|s| CurrentUser {
+        id: s.user_id,
+        username: s.username,
+        role: s.role,
+        session_id: s.session_id,
+        csrf_token: s.csrf_token,
     }))
 }
 

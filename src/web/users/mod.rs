@@ -35,7 +35,7 @@ pub fn routes() -> Vec<rocket::Route> {
 struct StaffRow {
     id: i64,
     username: String,
-    role: String,
+    role: Role,
     active: bool,
     created_at: DateTime<Utc>,
     last_login_at: Option<DateTime<Utc>>,
