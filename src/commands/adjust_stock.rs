@@ -8,12 +8,12 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
-use crate::domain::{EventType, Reason, StockDelta, StockMovementKind};
+use crate::domain::{EventType, ProductId, Reason, StockDelta, StockMovementKind};
 
 /// A signed change of on-hand stock, with the reason staff gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdjustStock {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub delta: StockDelta,
     pub reason: Reason,
 }
@@ -57,13 +57,13 @@ pub async fn adjust_stock(
             conn,
             ctx,
             Aggregate::Product,
-            input.product_id,
+            input.product_id.get(),
             EventType::StockAdjusted,
             json!({ "quantity": d, "reason": input.reason.as_str(), "on_hand": on_hand }),
         )
         .await?;
         Ok(Ack {
-            id: input.product_id,
+            id: input.product_id.get(),
             version: None,
             event_id,
             replayed: false,
@@ -74,7 +74,7 @@ pub async fn adjust_stock(
 
 async fn rejection(
     conn: &mut AsyncPgConnection,
-    product_id: i64,
+    product_id: ProductId,
     delta: i32,
 ) -> Result<CommandError, CommandError> {
     let current: Option<(i32, i32)> = inventory::table
@@ -86,7 +86,7 @@ async fn rejection(
     Ok(match current {
         None => CommandError::NotFound {
             what: "product",
-            id: product_id,
+            id: product_id.get(),
         },
         Some((on_hand, reserved)) => CommandError::field(
             "quantity",

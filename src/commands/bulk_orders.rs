@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::mark_paid::mark_paid;
 use super::ship_order::ship_order;
 use super::{CommandContext, CommandError, Conflict};
-use crate::domain::IdempotencyKey;
+use crate::domain::{IdempotencyKey, OrderId};
 
 /// The most orders one submission may name (the list's largest page).
 pub const MAX_BULK_ORDERS: usize = 200;
@@ -110,8 +110,8 @@ pub async fn bulk_advance_orders(
         };
         for &id in &input.order_ids {
             let result = match input.step {
-                BulkStep::Pay => mark_paid(conn, id, ctx).await,
-                BulkStep::Ship => ship_order(conn, id, ctx).await,
+                BulkStep::Pay => mark_paid(conn, OrderId(id), ctx).await,
+                BulkStep::Ship => ship_order(conn, OrderId(id), ctx).await,
             };
             match result {
                 Ok(ack) => {

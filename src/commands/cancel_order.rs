@@ -5,12 +5,12 @@ use diesel_async::AsyncPgConnection;
 
 use super::order_lifecycle::advance;
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::{OrderStatus, Reason};
+use crate::domain::{OrderId, OrderStatus, Reason};
 
 /// A parsed cancellation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelOrder {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub reason: Reason,
 }
 

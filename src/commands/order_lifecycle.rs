@@ -11,13 +11,13 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, order_lines, orders, stock_movements};
-use crate::domain::{EventType, OrderStatus, Reason, StockMovementKind};
+use crate::domain::{EventType, OrderId, OrderStatus, Reason, StockMovementKind};
 
 /// Moves the order to `to` if its current status allows it, applying the stock
 /// effect of the move, and appends `order_<to>`.
 pub(crate) async fn advance(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
     reason: Option<Reason>,
     ctx: &CommandContext,
@@ -35,13 +35,13 @@ pub(crate) async fn advance(
                 conn,
                 ctx,
                 Aggregate::Order,
-                order_id,
+                order_id.get(),
                 EventType::order_moved_to(to),
                 json!({ "status": to.as_str(), "reason": reason.as_ref().map(Reason::as_str), "version": version }),
             )
             .await?;
             Ok(Ack {
-                id: order_id,
+                id: order_id.get(),
                 version: Some(version),
                 event_id,
                 replayed: false,
@@ -54,7 +54,7 @@ pub(crate) async fn advance(
 /// status may become `to`; row locks make concurrent moves take turns.
 async fn move_status(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
     reason: Option<&Reason>,
 ) -> Result<i32, CommandError> {
@@ -101,7 +101,7 @@ async fn move_status(
 /// its status does not allow the move to `to`.
 async fn refused(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
 ) -> Result<CommandError, CommandError> {
     let status: Option<OrderStatus> = orders::table
@@ -113,9 +113,13 @@ async fn refused(
     Ok(match status {
         None => CommandError::NotFound {
             what: "order",
-            id: order_id,
+            id: order_id.get(),
         },
-        Some(from) => CommandError::InvalidTransition { order_id, from, to },
+        Some(from) => CommandError::InvalidTransition {
+            order_id: order_id.get(),
+            from,
+            to,
+        },
     })
 }
 
@@ -132,7 +136,7 @@ enum ReservationEnd {
 /// ascending id (the same lock order as placing an order), with a ledger entry each.
 async fn end_reservations(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     end: ReservationEnd,
     ctx: &CommandContext,
 ) -> Result<(), CommandError> {

@@ -18,7 +18,7 @@ use crate::db::schema::{
     customers, events, inventory, order_lines, orders, products, stock_movements,
 };
 use crate::domain::{
-    Address, EventType, FieldErrors, IdempotencyKey, Quantity, Sku, StockMovementKind,
+    Address, CustomerId, EventType, FieldErrors, IdempotencyKey, Quantity, Sku, StockMovementKind,
 };
 
 /// The most lines one order may have.
@@ -27,7 +27,7 @@ pub const MAX_LINES: usize = 50;
 /// A parsed order. Lines are keyed by SKU: a SKU entered twice is one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceOrder {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub shipping_address: Address,
     pub idempotency_key: IdempotencyKey,
     pub lines: BTreeMap<Sku, Quantity>,
@@ -37,7 +37,7 @@ impl PlaceOrder {
     /// A digest of everything but the key, so a replay can be told from a misuse.
     fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
-        h.update(self.customer_id.to_be_bytes());
+        h.update(self.customer_id.get().to_be_bytes());
         h.update(self.shipping_address.as_str().as_bytes());
         for (sku, qty) in &self.lines {
             h.update([0]);

@@ -7,12 +7,12 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
-use crate::domain::{EventType, Note, Quantity, StockMovementKind};
+use crate::domain::{EventType, Note, ProductId, Quantity, StockMovementKind};
 
 /// Units received for one product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiveStock {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub quantity: Quantity,
     pub note: Note,
 }
@@ -37,7 +37,7 @@ pub async fn receive_stock(
         let Some(on_hand) = on_hand else {
             return Err(CommandError::NotFound {
                 what: "product",
-                id: input.product_id,
+                id: input.product_id.get(),
             });
         };
         diesel::insert_into(stock_movements::table)
@@ -54,13 +54,13 @@ pub async fn receive_stock(
             conn,
             ctx,
             Aggregate::Product,
-            input.product_id,
+            input.product_id.get(),
             EventType::StockReceived,
             json!({ "quantity": q, "note": input.note.as_str(), "on_hand": on_hand }),
         )
         .await?;
         Ok(Ack {
-            id: input.product_id,
+            id: input.product_id.get(),
             version: None,
             event_id,
             replayed: false,

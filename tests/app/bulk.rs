@@ -17,9 +17,13 @@ async fn five_orders(app: &TestApp) -> Vec<i64> {
         ids.push(app.place(customer, &[("TEE", 1)]).await.unwrap().id);
     }
     let ctx = crate::helpers::ctx();
-    orderdesk::commands::mark_paid::mark_paid(&mut *app.conn().await, ids[3], &ctx)
-        .await
-        .unwrap();
+    orderdesk::commands::mark_paid::mark_paid(
+        &mut *app.conn().await,
+        orderdesk::domain::OrderId(ids[3]),
+        &ctx,
+    )
+    .await
+    .unwrap();
     let cancel = (orderdesk::web::forms::CancelForm {
         reason: "changed mind".into(),
     })

@@ -95,7 +95,7 @@ async fn two_concurrent_updates_with_the_same_version_one_wins_one_conflicts() {
                 update_product(
                     &mut *app.conn().await,
                     UpdateProduct {
-                        product_id: id,
+                        product_id: orderdesk::domain::ProductId(id),
                         expected_version: 1,
                         details,
                     },

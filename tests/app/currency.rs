@@ -17,9 +17,13 @@ async fn one_order(app: &TestApp) -> i64 {
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "1234.50", 5).await;
     let id = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
-    orderdesk::commands::mark_paid::mark_paid(&mut *app.conn().await, id, &crate::helpers::ctx())
-        .await
-        .unwrap();
+    orderdesk::commands::mark_paid::mark_paid(
+        &mut *app.conn().await,
+        orderdesk::domain::OrderId(id),
+        &crate::helpers::ctx(),
+    )
+    .await
+    .unwrap();
     app.refresh().await;
     id
 }

@@ -75,7 +75,7 @@ async fn updating_with_the_current_version_saves_and_bumps_it() {
     let ack = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: id,
+            customer_id: orderdesk::domain::CustomerId(id),
             expected_version: 1,
             details,
         },
@@ -101,7 +101,7 @@ async fn a_stale_version_is_a_conflict_that_says_what_changed() {
     update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: id,
+            customer_id: orderdesk::domain::CustomerId(id),
             expected_version: 1,
             details: first,
         },
@@ -115,7 +115,7 @@ async fn a_stale_version_is_a_conflict_that_says_what_changed() {
     let err = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: id,
+            customer_id: orderdesk::domain::CustomerId(id),
             expected_version: 1,
             details: stale,
         },
@@ -151,7 +151,7 @@ async fn updating_to_a_taken_email_or_a_missing_customer_is_refused() {
     let err = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: ada,
+            customer_id: orderdesk::domain::CustomerId(ada),
             expected_version: 1,
             details: taken.clone(),
         },
@@ -167,7 +167,7 @@ async fn updating_to_a_taken_email_or_a_missing_customer_is_refused() {
     let err = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: 999_999,
+            customer_id: orderdesk::domain::CustomerId(999_999),
             expected_version: 1,
             details: taken,
         },

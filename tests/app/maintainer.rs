@@ -180,7 +180,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a payment", async {
-        mark_paid(&mut *app.conn().await, a, &c).await.unwrap();
+        mark_paid(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(
@@ -196,7 +198,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a shipment", async {
-        ship_order(&mut *app.conn().await, a, &c).await.unwrap();
+        ship_order(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(
@@ -253,7 +257,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         };
         let details = form.parse(()).unwrap();
         let input = UpdateCustomer {
-            customer_id: ada,
+            customer_id: orderdesk::domain::CustomerId(ada),
             expected_version: 1,
             details,
         };
@@ -279,7 +283,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             active: true,
         };
         let input = UpdateProduct {
-            product_id: tee,
+            product_id: orderdesk::domain::ProductId(tee),
             expected_version: 1,
             details,
         };
@@ -318,7 +322,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a delivery", async {
-        mark_delivered(&mut *app.conn().await, a, &c).await.unwrap();
+        mark_delivered(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(

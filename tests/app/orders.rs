@@ -215,12 +215,18 @@ async fn an_order_moves_through_paid_shipped_delivered_and_stock_leaves_on_shipp
     let order = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
     let conn = &mut *app.conn().await;
 
-    let paid = mark_paid(conn, order, &ctx()).await.unwrap();
+    let paid = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
     assert_eq!(paid.version, Some(2));
     assert_eq!(app.stock(tee).await, (5, 2));
-    ship_order(conn, order, &ctx()).await.unwrap();
+    ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
     assert_eq!(app.stock(tee).await, (3, 0));
-    let delivered = mark_delivered(conn, order, &ctx()).await.unwrap();
+    let delivered = mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
 
     assert_eq!(delivered.version, Some(4));
     assert_eq!(app.order_status(order).await, "delivered");
@@ -250,7 +256,9 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     let conn = &mut *app.conn().await;
     let before = app.snapshot().await;
 
-    let err = ship_order(conn, order, &ctx()).await.unwrap_err();
+    let err = ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -262,7 +270,9 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         ),
         "{err:?}"
     );
-    let err = mark_delivered(conn, order, &ctx()).await.unwrap_err();
+    let err = mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -276,8 +286,12 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     );
     assert_eq!(app.snapshot().await, before);
 
-    mark_paid(conn, order, &ctx()).await.unwrap();
-    let err = mark_paid(conn, order, &ctx()).await.unwrap_err();
+    mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
+    let err = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -290,7 +304,9 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         "{err:?}"
     );
 
-    let err = mark_paid(conn, 999_999, &ctx()).await.unwrap_err();
+    let err = mark_paid(conn, orderdesk::domain::OrderId(999_999), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -311,7 +327,9 @@ async fn cancelling_releases_reserved_stock_with_the_reason() {
     let placed = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
     let paid = app.place(customer, &[("TEE", 3)]).await.unwrap().id;
     let conn = &mut *app.conn().await;
-    mark_paid(conn, paid, &ctx()).await.unwrap();
+    mark_paid(conn, orderdesk::domain::OrderId(paid), &ctx())
+        .await
+        .unwrap();
     assert_eq!(app.stock(tee).await, (5, 5));
 
     cancel_order(conn, cancel(placed), &ctx()).await.unwrap();
@@ -333,8 +351,12 @@ async fn a_shipped_order_cannot_be_cancelled_and_a_reason_is_required() {
     app.product("TEE", "10", 5).await;
     let order = app.place(customer, &[("TEE", 1)]).await.unwrap().id;
     let conn = &mut *app.conn().await;
-    mark_paid(conn, order, &ctx()).await.unwrap();
-    ship_order(conn, order, &ctx()).await.unwrap();
+    mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
+    ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
     let before = app.snapshot().await;
 
     let err = cancel_order(conn, cancel(order), &ctx()).await.unwrap_err();

@@ -106,7 +106,7 @@ async fn updating_a_product_changes_price_for_new_orders_only() {
     let ack = update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: id,
+            product_id: orderdesk::domain::ProductId(id),
             expected_version: 1,
             details: details("Tee", "12.50", true),
         },
@@ -138,7 +138,7 @@ async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
     update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: id,
+            product_id: orderdesk::domain::ProductId(id),
             expected_version: 1,
             details: details("Product TEE", "11.00", false),
         },
@@ -151,7 +151,7 @@ async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
     let err = update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: id,
+            product_id: orderdesk::domain::ProductId(id),
             expected_version: 1,
             details: details("Product TEE", "10.00", true),
         },
@@ -175,7 +175,7 @@ async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
     let missing = update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: 424_242,
+            product_id: orderdesk::domain::ProductId(424_242),
             expected_version: 1,
             details: details("X", "1", true),
         },

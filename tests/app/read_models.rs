@@ -27,10 +27,10 @@ async fn small_shop(app: &TestApp) -> Vec<i64> {
     let c = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     let conn = &mut app.conn().await;
     let ctx = crate::helpers::ctx();
-    orderdesk::commands::mark_paid::mark_paid(conn, a, &ctx)
+    orderdesk::commands::mark_paid::mark_paid(conn, orderdesk::domain::OrderId(a), &ctx)
         .await
         .unwrap();
-    orderdesk::commands::ship_order::ship_order(conn, a, &ctx)
+    orderdesk::commands::ship_order::ship_order(conn, orderdesk::domain::OrderId(a), &ctx)
         .await
         .unwrap();
     let cancel = (orderdesk::web::forms::CancelForm {

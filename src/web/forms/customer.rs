@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use super::{CommandForm, expected_version};
 use crate::commands::register_customer::CustomerDetails;
 use crate::commands::update_customer::UpdateCustomer;
-use crate::domain::{Email, FieldErrors, Name, Phone};
+use crate::domain::{CustomerId, Email, FieldErrors, Name, Phone};
 use crate::queries::customers::CustomerRow;
 
 /// A new customer as submitted.
@@ -78,7 +78,7 @@ impl CommandForm for CustomerEditForm {
         let version = expected_version(&mut errors, &self.version);
         match (version, details) {
             (Some(expected_version), Some(details)) if errors.is_empty() => Ok(UpdateCustomer {
-                customer_id,
+                customer_id: CustomerId(customer_id),
                 expected_version,
                 details,
             }),

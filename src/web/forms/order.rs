@@ -8,7 +8,9 @@ use rocket::form::FromForm;
 use super::CommandForm;
 use crate::commands::cancel_order::CancelOrder;
 use crate::commands::place_order::{MAX_LINES, PlaceOrder};
-use crate::domain::{Address, FieldErrors, IdempotencyKey, Quantity, Reason, Sku};
+use crate::domain::{
+    Address, CustomerId, FieldErrors, IdempotencyKey, OrderId, Quantity, Reason, Sku,
+};
 
 /// An order as submitted. Lines whose SKU and quantity are both blank are
 /// ignored (forms offer spare rows).
@@ -54,7 +56,7 @@ impl CommandForm for OrderForm {
                 if errors.is_empty() =>
             {
                 Ok(PlaceOrder {
-                    customer_id,
+                    customer_id: CustomerId(customer_id),
                     shipping_address,
                     idempotency_key,
                     lines,
@@ -113,7 +115,10 @@ impl CommandForm for CancelForm {
 
     fn parse(&self, order_id: i64) -> Result<CancelOrder, FieldErrors> {
         Reason::parse(&self.reason)
-            .map(|reason| CancelOrder { order_id, reason })
+            .map(|reason| CancelOrder {
+                order_id: OrderId(order_id),
+                reason,
+            })
             .map_err(|e| FieldErrors::single("reason", e))
     }
 }

@@ -7,7 +7,7 @@ use rocket::form::FromForm;
 use super::{CommandForm, expected_version};
 use crate::commands::create_product::{CreateProduct, ProductDetails};
 use crate::commands::update_product::UpdateProduct;
-use crate::domain::{Currency, FieldErrors, Money, Name, Sku, parse_description};
+use crate::domain::{Currency, FieldErrors, Money, Name, ProductId, Sku, parse_description};
 use crate::queries::products::ProductRow;
 
 /// A new product as submitted.
@@ -80,7 +80,7 @@ impl CommandForm for ProductEditForm {
         );
         match (version, details) {
             (Some(expected_version), Some(details)) if errors.is_empty() => Ok(UpdateProduct {
-                product_id,
+                product_id: ProductId(product_id),
                 expected_version,
                 details,
             }),

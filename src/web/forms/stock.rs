@@ -5,7 +5,7 @@ use rocket::form::FromForm;
 use super::CommandForm;
 use crate::commands::adjust_stock::AdjustStock;
 use crate::commands::receive_stock::ReceiveStock;
-use crate::domain::{FieldErrors, Note, Quantity, Reason, StockDelta};
+use crate::domain::{FieldErrors, Note, ProductId, Quantity, Reason, StockDelta};
 
 /// A stock receipt as submitted.
 #[derive(Debug, Clone, Default, FromForm)]
@@ -26,7 +26,7 @@ impl CommandForm for ReceiptForm {
         let note = errors.check("note", Note::parse(&self.note));
         match (quantity, note) {
             (Some(quantity), Some(note)) => Ok(ReceiveStock {
-                product_id,
+                product_id: ProductId(product_id),
                 quantity,
                 note,
             }),
@@ -53,7 +53,7 @@ impl CommandForm for AdjustmentForm {
         let reason = errors.check("reason", Reason::parse(&self.reason));
         match (delta, reason) {
             (Some(delta), Some(reason)) => Ok(AdjustStock {
-                product_id,
+                product_id: ProductId(product_id),
                 delta,
                 reason,
             }),

@@ -11,6 +11,7 @@ use crate::commands::mark_delivered::mark_delivered;
 use crate::commands::mark_paid::mark_paid;
 use crate::commands::ship_order::ship_order;
 use crate::commands::{Ack, CommandError};
+use crate::domain::OrderId;
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::auth::{CsrfForm, TokenOnly};
@@ -79,15 +80,15 @@ async fn advance(
         Step::Unknown => return Err(AppError::NotFound("There is no such order action.".into())),
         Step::Pay => (
             "marked paid",
-            instrument_command("mark_paid", mark_paid(conn, id, &ctx)).await,
+            instrument_command("mark_paid", mark_paid(conn, OrderId(id), &ctx)).await,
         ),
         Step::Ship => (
             "shipped",
-            instrument_command("ship_order", ship_order(conn, id, &ctx)).await,
+            instrument_command("ship_order", ship_order(conn, OrderId(id), &ctx)).await,
         ),
         Step::Deliver => (
             "marked delivered",
-            instrument_command("mark_delivered", mark_delivered(conn, id, &ctx)).await,
+            instrument_command("mark_delivered", mark_delivered(conn, OrderId(id), &ctx)).await,
         ),
     };
     outcome(id, done, result)
