@@ -5,6 +5,12 @@ use std::time::Duration;
 
 use rocket::figment::Figment;
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
+
+/// Settings that do not parse (an unknown currency, a mistyped number),
+/// with figment's error, which names the key and where it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration")]
+pub struct ConfigError(#[source] Box<rocket::figment::Error>);
 use serde::{Deserialize, Serialize};
 
 use crate::db::pools::{PoolOptions, SessionLimits};
@@ -150,10 +156,8 @@ impl Settings {
             .merge(("ip_header", false))
     }
 
-    pub fn from_figment(figment: &Figment) -> Result<Self, String> {
-        figment
-            .extract()
-            .map_err(|e| format!("invalid configuration: {e}"))
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        figment.extract().map_err(|e| ConfigError(Box::new(e)))
     }
 
     pub fn read_url(&self) -> &str {

@@ -1,17 +1,13 @@
-//! [`AppError`]: every failure a request can meet, turned into an HTTP response
-//! in this one place. 404 for a missing record, 409 for a conflict, 422 for
-//! input a command refused, 503 when the database cannot be reached (the pool
-//! timed out or the connection is gone), 500 for the rest. Details of a 500 or
-//! 503 are logged here, once, and never shown to the user.
+//! [`AppError`]: every failure a request can meet, sorted into the kinds the
+//! user is told apart: a missing record, a refusal, a conflict, input a
+//! command refused, a database that cannot be reached (the pool timed out or
+//! the connection is gone), and the rest. This module knows no web framework:
+//! `web::error_page` turns each kind into its HTTP status and page (404, 403,
+//! 409, 422, 503, 500) and logs the details of a 503 or 500 there, once.
 
-use askama::Template;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use rocket::http::Status;
-use rocket::response::{self, Responder, content::RawHtml};
-use rocket::{Request, Response};
 
 use crate::commands::CommandError;
-use crate::web::filters;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -32,19 +28,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn status(&self) -> Status {
-        match self {
-            Self::NotFound(_) => Status::NotFound,
-            Self::Forbidden(_) => Status::Forbidden,
-            Self::Conflict(_) => Status::Conflict,
-            Self::Unprocessable(_) => Status::UnprocessableEntity,
-            Self::Unavailable(_) => Status::ServiceUnavailable,
-            Self::Internal(_) => Status::InternalServerError,
-        }
-    }
-
-    /// What the user is told.
-    fn public_message(&self) -> String {
+    /// What the user is told: the message of a refusal, never the detail of
+    /// an unavailable database or an internal error.
+    pub fn public_message(&self) -> String {
         match self {
             Self::NotFound(m) | Self::Forbidden(m) | Self::Conflict(m) | Self::Unprocessable(m) => {
                 m.clone()
@@ -105,6 +91,7 @@ impl From<CommandError> for AppError {
                 Self::Conflict(e.to_string())
             }
             CommandError::Database(db) => db.into(),
+            CommandError::Invariant(_) => Self::Internal(e.to_string()),
         }
     }
 }
@@ -112,51 +99,5 @@ impl From<CommandError> for AppError {
 impl From<crate::db::pools::PoolError> for AppError {
     fn from(e: crate::db::pools::PoolError) -> Self {
         Self::Unavailable(e.to_string())
-    }
-}
-
-/// The error page, in the site layout.
-#[derive(Template)]
-#[template(path = "errors/error.html")]
-pub struct ErrorPage {
-    pub chrome: crate::web::Chrome,
-    pub code: u16,
-    pub title: String,
-    pub message: String,
-}
-
-impl ErrorPage {
-    pub fn new(status: Status, message: impl Into<String>) -> Self {
-        Self {
-            chrome: crate::web::Chrome::default(),
-            code: status.code,
-            title: status.reason_lossy().to_owned(),
-            message: message.into(),
-        }
-    }
-
-    /// Renders the page; a template failure falls back to plain text.
-    pub fn html(&self) -> String {
-        self.render()
-            .unwrap_or_else(|_| format!("{} {}: {}", self.code, self.title, self.message))
-    }
-}
-
-impl<'r> Responder<'r, 'static> for AppError {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let status = self.status();
-        match &self {
-            Self::Unavailable(detail) => {
-                tracing::warn!(uri = %req.uri(), status = status.code, error = %detail, "database unavailable");
-            }
-            Self::Internal(detail) => {
-                tracing::error!(uri = %req.uri(), status = status.code, error = %detail, "request failed");
-            }
-            _ => {}
-        }
-        let page = ErrorPage::new(status, self.public_message()).html();
-        Response::build_from(RawHtml(page).respond_to(req)?)
-            .status(status)
-            .ok()
     }
 }

@@ -1,6 +1,10 @@
-//! The `orderdesk` command: serve the web app, run migrations, manage staff
-//! accounts, and (as the read side and operations arrive) refresh, verify and seed.
+//! The `orderdesk` command: serve the web app, migrate, set up the database
+//! roles, refresh and verify the read models, seed a demo shop, and manage
+//! staff accounts. The work is done in the library (`orderdesk::cli`,
+//! `orderdesk::seed`, …), whose errors are typed; here, at the edge, any of
+//! them is printed with its whole chain of causes.
 
+use std::error::Error;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -82,19 +86,50 @@ enum UserCommand {
     List,
 }
 
+/// Any failure, typed where it was raised.
+type Failure = Box<dyn Error + Send + Sync>;
+
+/// What was being done when `source` happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}")]
+struct Context {
+    what: &'static str,
+    #[source]
+    source: Failure,
+}
+
+fn context<E: Into<Failure>>(what: &'static str) -> impl FnOnce(E) -> Context {
+    move |e| Context {
+        what,
+        source: e.into(),
+    }
+}
+
 #[rocket::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("orderdesk: {e}");
+            eprintln!("orderdesk: {}", chain(&*e));
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(command: Command) -> Result<(), String> {
+/// The error and its causes, outermost first: `invalid configuration: …`.
+fn chain(error: &(dyn Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
+
+async fn run(command: Command) -> Result<(), Failure> {
     let figment = Settings::figment();
     let settings = Settings::from_figment(&figment)?;
     orderdesk::observability::init_tracing(settings.log_format);
@@ -108,9 +143,11 @@ async fn run(command: Command) -> Result<(), String> {
             }
             let n = migrations::run_pending(&settings.database_url)
                 .await
-                .map_err(|e| format!("migrations failed: {e}"))?;
+                .map_err(context("migrations failed"))?;
             println!("applied {n} migration(s); {} in total", migrations::count());
-            orderdesk::cli::apply_time_zone(&settings.database_url, settings.time_zone.name()).await
+            orderdesk::cli::apply_time_zone(&settings.database_url, settings.time_zone.name())
+                .await?;
+            Ok(())
         }
         Command::Refresh {
             views,
@@ -123,12 +160,12 @@ async fn run(command: Command) -> Result<(), String> {
                 rebuild,
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             };
-            orderdesk::cli::refresh(&settings.database_url, &request).await
+            Ok(orderdesk::cli::refresh(&settings.database_url, &request).await?)
         }
         Command::Verify { views, repair } => {
-            orderdesk::cli::verify(&settings.database_url, &views, repair).await
+            Ok(orderdesk::cli::verify(&settings.database_url, &views, repair).await?)
         }
-        Command::User(command) => user(command, &settings.database_url).await,
+        Command::User(command) => Ok(user(command, &settings.database_url).await?),
         Command::EnsureAdmin => {
             match orderdesk::cli::ensure_admin(&settings.database_url).await? {
                 Some(password) => println!(
@@ -170,12 +207,12 @@ async fn run(command: Command) -> Result<(), String> {
                 .launch()
                 .await
                 .map(|_| ())
-                .map_err(|e| format!("server failed: {e}"))
+                .map_err(|e| context("server failed")(e).into())
         }
     }
 }
 
-async fn user(command: UserCommand, url: &str) -> Result<(), String> {
+async fn user(command: UserCommand, url: &str) -> Result<(), orderdesk::cli::CliError> {
     use orderdesk::cli;
     match command {
         UserCommand::Add { username, role } => {
@@ -197,7 +234,7 @@ async fn user(command: UserCommand, url: &str) -> Result<(), String> {
     Ok(())
 }
 
-async fn seed(url: &str, options: &orderdesk::seed::SeedOptions) -> Result<(), String> {
+async fn seed(url: &str, options: &orderdesk::seed::SeedOptions) -> Result<(), Failure> {
     match orderdesk::seed::run(url, options).await? {
         orderdesk::seed::Outcome::Skipped => {
             println!("the database already holds data; not seeding");

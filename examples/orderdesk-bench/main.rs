@@ -28,12 +28,13 @@ use clap::{Parser, Subcommand};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use orderdesk::commands::place_order::{LineForm, OrderForm, PlaceOrder, place_order};
-use orderdesk::commands::receive_stock::{ReceiptForm, ReceiveStock, receive_stock};
+use orderdesk::commands::place_order::place_order;
+use orderdesk::commands::receive_stock::receive_stock;
 use orderdesk::commands::{CommandContext, CommandError};
 use orderdesk::db::pools::READ_SESSION_SETUP;
 use orderdesk::domain::Actor;
 use orderdesk::queries::{dashboard, orders};
+use orderdesk::web::forms::{CommandForm, LineForm, OrderForm, ReceiptForm};
 use tokio::sync::Mutex;
 
 #[derive(Parser)]
@@ -440,13 +441,11 @@ async fn prepare(url: &str, products: i64, units: i64) -> Result<(), String> {
         while left > 0 {
             let q = left.min(10_000);
             left -= q;
-            let input = ReceiveStock::parse(
-                r.id,
-                &ReceiptForm {
-                    quantity: q.to_string(),
-                    note: "bench".into(),
-                },
-            )
+            let input = (ReceiptForm {
+                quantity: q.to_string(),
+                note: "bench".into(),
+            })
+            .parse(r.id)
             .map_err(|e| format!("{e:?}"))?;
             receive_stock(&mut conn, input, &bench_ctx())
                 .await
@@ -505,7 +504,7 @@ async fn place(
                 n += 1;
                 let form = order_form(&run, client, n, &skus, customers);
                 let t = Instant::now();
-                let result = match PlaceOrder::try_from(&form) {
+                let result = match form.parse(()) {
                     Ok(input) => place_order(&mut conn, input, &bench_ctx()).await,
                     Err(e) => Err(CommandError::Invalid(e)),
                 };
@@ -878,7 +877,7 @@ async fn staleness(
                 }
                 n += 1;
                 let form = order_form(&run, w, n, &skus, customers);
-                let Ok(input) = PlaceOrder::try_from(&form) else {
+                let Ok(input) = form.parse(()) else {
                     failed += 1;
                     continue;
                 };

@@ -2,9 +2,11 @@
 //! staff accounts (`orderdesk user …`, `orderdesk ensure-admin`) and the read
 //! models (`orderdesk refresh`, `orderdesk verify`).
 
+mod error;
 mod read_models;
 mod users;
 
+pub use error::CliError;
 pub use read_models::{
     RefreshRequest, apply_time_zone, check_time_zone, rebuild_all, refresh, verify,
 };

@@ -5,6 +5,7 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::CliError;
 use crate::read_models::maintainer::{self, BatchOutcome};
 use crate::read_models::refresh::refresh_all;
 use crate::read_models::{READ_MODELS, ReadModel, Trigger, catalog, rebuild, time_zone, verify};
@@ -22,24 +23,27 @@ pub struct RefreshRequest {
     pub progress: bool,
 }
 
-async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
+async fn connect(url: &str) -> Result<AsyncPgConnection, CliError> {
     let mut conn = AsyncPgConnection::establish(url)
         .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        .map_err(CliError::Connect)?;
     // Planned like the server's maintainer (see its SESSION_SETUP).
     conn.batch_execute(maintainer::run::SESSION_SETUP)
         .await
-        .map_err(|e| format!("cannot set up the connection: {e}"))?;
+        .map_err(CliError::Setup)?;
     Ok(conn)
 }
 
-fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, String> {
+fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, CliError> {
     names
         .iter()
         .map(|n| {
             catalog::find(n).ok_or_else(|| {
                 let known: Vec<_> = READ_MODELS.iter().map(|m| m.name).collect();
-                format!("unknown read model {n:?}; known: {}", known.join(", "))
+                CliError::UnknownReadModel {
+                    name: n.clone(),
+                    known: known.join(", "),
+                }
             })
         })
         .collect()
@@ -49,7 +53,7 @@ fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, String> {
 /// change to the live models. `--reports` refreshes the report views,
 /// `--rebuild` rebuilds live models from their definitions; `--view` narrows
 /// either. One line per model; an error if anything failed.
-pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), String> {
+pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), CliError> {
     let named = select(&request.views)?;
     let mut conn = connect(url).await?;
     if request.rebuild {
@@ -91,7 +95,7 @@ pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), String> 
         failed += usize::from(outcome.is_failure());
     }
     if failed > 0 {
-        return Err(format!("{failed} read model refresh(es) failed"));
+        return Err(CliError::RefreshFailed(failed));
     }
     Ok(())
 }
@@ -99,13 +103,16 @@ pub async fn refresh(url: &str, request: &RefreshRequest) -> Result<(), String> 
 /// Makes the read models count days in the shop's time zone `zone` (part of
 /// `orderdesk migrate`): nothing when they already do; otherwise the per-day
 /// live models are rebuilt and the report views refreshed, one line each.
-pub async fn apply_time_zone(url: &str, zone: &str) -> Result<(), String> {
+pub async fn apply_time_zone(url: &str, zone: &str) -> Result<(), CliError> {
     let mut conn = connect(url).await?;
     let Some(rebuilt) = time_zone::change(&mut conn, zone, &mut |step| {
         tracing::info!("{step}");
     })
     .await
-    .map_err(|e| format!("could not switch the read models to time zone {zone}: {e}"))?
+    .map_err(|source| CliError::TimeZone {
+        zone: zone.to_owned(),
+        source,
+    })?
     else {
         return Ok(());
     };
@@ -125,21 +132,24 @@ pub async fn apply_time_zone(url: &str, zone: &str) -> Result<(), String> {
         failed += usize::from(outcome.is_failure());
     }
     if failed > 0 {
-        return Err(format!(
-            "{failed} report view(s) could not be refreshed in {zone}; run `orderdesk refresh --reports`"
-        ));
+        return Err(CliError::ReportsNotRefreshed {
+            failed,
+            zone: zone.to_owned(),
+        });
     }
     Ok(())
 }
 
 /// Checks that the read models count days in `zone` (before serving).
-pub async fn check_time_zone(url: &str, zone: &str) -> Result<(), String> {
-    time_zone::check(&mut connect(url).await?, zone).await
+pub async fn check_time_zone(url: &str, zone: &str) -> Result<(), CliError> {
+    time_zone::check(&mut connect(url).await?, zone)
+        .await
+        .map_err(CliError::WrongTimeZone)
 }
 
 /// Rebuilds every live model from its definition (after a bulk load, or to
 /// repair wholesale); used by `refresh --rebuild` and the seeder.
-pub async fn rebuild_all(url: &str, progress: bool) -> Result<(), String> {
+pub async fn rebuild_all(url: &str, progress: bool) -> Result<(), CliError> {
     let mut conn = connect(url).await?;
     let models: Vec<_> = catalog::live().collect();
     rebuild_models(&mut conn, &models, progress).await
@@ -149,7 +159,7 @@ async fn rebuild_models(
     conn: &mut AsyncPgConnection,
     models: &[&'static ReadModel],
     progress: bool,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let bar = if progress {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
@@ -163,7 +173,7 @@ async fn rebuild_models(
     };
     let rebuilt = rebuild::rebuild(conn, models, &mut |step| bar.set_message(step))
         .await
-        .map_err(|e| format!("rebuild failed (nothing was changed): {e}"))?;
+        .map_err(CliError::Rebuild)?;
     bar.finish_and_clear();
     for r in rebuilt {
         println!(
@@ -179,7 +189,7 @@ async fn rebuild_models(
 /// `orderdesk verify [--repair] [--view NAME]…`: every live model against its
 /// definition, and the stock ledger against the inventory; an error on any
 /// difference (after `--repair`, the differences it fixed are listed).
-pub async fn verify(url: &str, views: &[String], repair: bool) -> Result<(), String> {
+pub async fn verify(url: &str, views: &[String], repair: bool) -> Result<(), CliError> {
     let named = select(views)?;
     let models: Vec<_> = if named.is_empty() {
         catalog::live().collect()
@@ -189,7 +199,7 @@ pub async fn verify(url: &str, views: &[String], repair: bool) -> Result<(), Str
     let mut conn = connect(url).await?;
     let drifts = verify::verify(&mut conn, &models, repair)
         .await
-        .map_err(|e| format!("verify failed to run: {e}"))?;
+        .map_err(CliError::Verify)?;
     let mut drifted = 0;
     for drift in &drifts {
         if drift.ok() {
@@ -214,7 +224,7 @@ pub async fn verify(url: &str, views: &[String], repair: bool) -> Result<(), Str
     }
     let ledger = verify::stock_ledger(&mut conn)
         .await
-        .map_err(|e| format!("stock ledger check failed to run: {e}"))?;
+        .map_err(CliError::Ledger)?;
     if ledger.is_empty() {
         println!("{:<22} OK", "stock_ledger");
     } else {
@@ -229,14 +239,10 @@ pub async fn verify(url: &str, views: &[String], repair: bool) -> Result<(), Str
         }
     }
     if drifted > 0 {
-        return Err(format!(
-            "{drifted} check(s) differ from their definitions{}",
-            if repair {
-                ""
-            } else {
-                "; `orderdesk verify --repair` fixes exactly those rows"
-            }
-        ));
+        return Err(CliError::Differs {
+            drifted,
+            repaired: repair,
+        });
     }
     Ok(())
 }

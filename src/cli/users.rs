@@ -7,9 +7,10 @@ use std::io::{BufRead, IsTerminal};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use super::CliError;
+use crate::commands::CommandContext;
 use crate::commands::change_password::{ChangePassword, change_password};
 use crate::commands::create_user::{CreateUser, create_user};
-use crate::commands::{CommandContext, CommandError};
 use crate::db::schema::staff_users;
 use crate::domain::{Actor, Password, Role, Username};
 use crate::security::random_token;
@@ -18,27 +19,20 @@ fn context() -> CommandContext {
     CommandContext::new(Actor::system("cli"))
 }
 
-async fn connect(url: &str) -> Result<AsyncPgConnection, String> {
+async fn connect(url: &str) -> Result<AsyncPgConnection, CliError> {
     AsyncPgConnection::establish(url)
         .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))
-}
-
-fn explain(e: &CommandError) -> String {
-    match e {
-        CommandError::Invalid(errors) => errors.to_string(),
-        other => other.to_string(),
-    }
+        .map_err(CliError::Connect)
 }
 
 /// Reads a password: prompted twice without echo on a terminal, otherwise
 /// the first line of standard input.
-pub fn read_password(prompt: &str) -> Result<String, String> {
+pub fn read_password(prompt: &str) -> Result<String, CliError> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password(prompt).map_err(|e| e.to_string())?;
-        let again = rpassword::prompt_password("Repeat it: ").map_err(|e| e.to_string())?;
+        let first = rpassword::prompt_password(prompt).map_err(CliError::Terminal)?;
+        let again = rpassword::prompt_password("Repeat it: ").map_err(CliError::Terminal)?;
         if first != again {
-            return Err("the two passwords differ".into());
+            return Err(CliError::PasswordsDiffer);
         }
         Ok(first)
     } else {
@@ -46,7 +40,7 @@ pub fn read_password(prompt: &str) -> Result<String, String> {
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
+            .map_err(CliError::Terminal)?;
         Ok(line.trim_end_matches(['\n', '\r']).to_owned())
     }
 }
@@ -57,41 +51,35 @@ pub async fn add_user(
     username: &str,
     role: &str,
     password: &str,
-) -> Result<i64, String> {
-    let username = Username::parse(username)?;
+) -> Result<i64, CliError> {
+    let username = Username::parse(username).map_err(CliError::Invalid)?;
     let input = CreateUser {
-        password: Password::parse(password, &username)?,
-        role: Role::parse(role)?,
+        password: Password::parse(password, &username).map_err(CliError::Invalid)?,
+        role: Role::parse(role).map_err(CliError::Invalid)?,
         username,
     };
     let mut conn = connect(url).await?;
-    create_user(&mut conn, input, &context())
-        .await
-        .map(|ack| ack.id)
-        .map_err(|e| explain(&e))
+    Ok(create_user(&mut conn, input, &context()).await?.id)
 }
 
 /// Sets a new password for `username` (and ends that user's sessions).
-pub async fn set_password(url: &str, username: &str, password: &str) -> Result<(), String> {
-    let username = Username::parse(username)?;
-    let password = Password::parse(password, &username)?;
+pub async fn set_password(url: &str, username: &str, password: &str) -> Result<(), CliError> {
+    let username = Username::parse(username).map_err(CliError::Invalid)?;
+    let password = Password::parse(password, &username).map_err(CliError::Invalid)?;
     let mut conn = connect(url).await?;
     let user_id: i64 = staff_users::table
         .filter(staff_users::username.eq(username.as_str()))
         .select(staff_users::id)
         .first(&mut conn)
         .await
-        .optional()
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("there is no user {username}"))?;
-    change_password(&mut conn, ChangePassword { user_id, password }, &context())
-        .await
-        .map(drop)
-        .map_err(|e| explain(&e))
+        .optional()?
+        .ok_or_else(|| CliError::NoSuchUser(username.to_string()))?;
+    change_password(&mut conn, ChangePassword { user_id, password }, &context()).await?;
+    Ok(())
 }
 
 /// Every account as lines of `username role status last-sign-in`.
-pub async fn list_users(url: &str) -> Result<Vec<String>, String> {
+pub async fn list_users(url: &str) -> Result<Vec<String>, CliError> {
     let mut conn = connect(url).await?;
     let rows: Vec<(String, String, bool, Option<chrono::DateTime<chrono::Utc>>)> =
         staff_users::table
@@ -103,8 +91,7 @@ pub async fn list_users(url: &str) -> Result<Vec<String>, String> {
                 staff_users::last_login_at,
             ))
             .load(&mut conn)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
     Ok(rows
         .into_iter()
         .map(|(name, role, active, last)| {
@@ -119,13 +106,9 @@ pub async fn list_users(url: &str) -> Result<Vec<String>, String> {
 
 /// When there are no accounts at all, creates `admin` with a random password
 /// and returns that password (to be shown once); otherwise `None`.
-pub async fn ensure_admin(url: &str) -> Result<Option<String>, String> {
+pub async fn ensure_admin(url: &str) -> Result<Option<String>, CliError> {
     let mut conn = connect(url).await?;
-    let count: i64 = staff_users::table
-        .count()
-        .get_result(&mut conn)
-        .await
-        .map_err(|e| e.to_string())?;
+    let count: i64 = staff_users::table.count().get_result(&mut conn).await?;
     if count > 0 {
         return Ok(None);
     }

@@ -3,43 +3,19 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
-use crate::domain::{FieldErrors, Reason, StockDelta};
-
-/// A stock adjustment form as submitted; `quantity` is signed.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct AdjustmentForm {
-    pub quantity: String,
-    pub reason: String,
-}
+use crate::domain::{EventType, ProductId, Reason, StockDelta, StockMovementKind};
 
 /// A signed change of on-hand stock, with the reason staff gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdjustStock {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub delta: StockDelta,
     pub reason: Reason,
-}
-
-impl AdjustStock {
-    pub fn parse(product_id: i64, form: &AdjustmentForm) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let delta = errors.check("quantity", StockDelta::parse(&form.quantity));
-        let reason = errors.check("reason", Reason::parse(&form.reason));
-        match (delta, reason) {
-            (Some(delta), Some(reason)) => Ok(Self {
-                product_id,
-                delta,
-                reason,
-            }),
-            _ => Err(errors),
-        }
-    }
 }
 
 /// Applies the adjustment with one conditional UPDATE, so a concurrent order's
@@ -70,7 +46,7 @@ pub async fn adjust_stock(
         diesel::insert_into(stock_movements::table)
             .values((
                 stock_movements::product_id.eq(input.product_id),
-                stock_movements::kind.eq("adjustment"),
+                stock_movements::kind.eq(StockMovementKind::Adjustment),
                 stock_movements::quantity.eq(d),
                 stock_movements::reason.eq(input.reason.as_str()),
                 stock_movements::actor.eq(&ctx.actor.name),
@@ -81,13 +57,13 @@ pub async fn adjust_stock(
             conn,
             ctx,
             Aggregate::Product,
-            input.product_id,
-            "stock_adjusted",
+            input.product_id.get(),
+            EventType::StockAdjusted,
             json!({ "quantity": d, "reason": input.reason.as_str(), "on_hand": on_hand }),
         )
         .await?;
         Ok(Ack {
-            id: input.product_id,
+            id: input.product_id.get(),
             version: None,
             event_id,
             replayed: false,
@@ -98,7 +74,7 @@ pub async fn adjust_stock(
 
 async fn rejection(
     conn: &mut AsyncPgConnection,
-    product_id: i64,
+    product_id: ProductId,
     delta: i32,
 ) -> Result<CommandError, CommandError> {
     let current: Option<(i32, i32)> = inventory::table
@@ -110,7 +86,7 @@ async fn rejection(
     Ok(match current {
         None => CommandError::NotFound {
             what: "product",
-            id: product_id,
+            id: product_id.get(),
         },
         Some((on_hand, reserved)) => CommandError::field(
             "quantity",

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::mark_paid::mark_paid;
 use super::ship_order::ship_order;
 use super::{CommandContext, CommandError, Conflict};
-use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::domain::{IdempotencyKey, OrderId};
 
 /// The most orders one submission may name (the list's largest page).
 pub const MAX_BULK_ORDERS: usize = 200;
@@ -47,39 +47,6 @@ pub struct BulkAdvanceOrders {
     pub key: IdempotencyKey,
     pub step: BulkStep,
     pub order_ids: Vec<i64>,
-}
-
-impl BulkAdvanceOrders {
-    /// Parses the form's key and the selected ids (each a positive integer).
-    pub fn parse(key: &str, step: BulkStep, ids: &[String]) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let key = errors.check("idempotency_key", IdempotencyKey::parse(key));
-        let mut order_ids = Vec::with_capacity(ids.len());
-        for raw in ids {
-            match raw.trim().parse::<i64>() {
-                Ok(id) if id > 0 => order_ids.push(id),
-                _ => errors.add("ids", format!("{raw:?} is not an order number")),
-            }
-        }
-        order_ids.sort_unstable();
-        order_ids.dedup();
-        if order_ids.is_empty() && errors.get("ids").is_none() {
-            errors.add("ids", "select at least one order");
-        } else if order_ids.len() > MAX_BULK_ORDERS {
-            errors.add(
-                "ids",
-                format!("select at most {MAX_BULK_ORDERS} orders at once"),
-            );
-        }
-        match key {
-            Some(key) if errors.is_empty() => Ok(Self {
-                key,
-                step,
-                order_ids,
-            }),
-            _ => Err(errors),
-        }
-    }
 }
 
 /// One order the step was not applied to, and why.
@@ -143,8 +110,8 @@ pub async fn bulk_advance_orders(
         };
         for &id in &input.order_ids {
             let result = match input.step {
-                BulkStep::Pay => mark_paid(conn, id, ctx).await,
-                BulkStep::Ship => ship_order(conn, id, ctx).await,
+                BulkStep::Pay => mark_paid(conn, OrderId(id), ctx).await,
+                BulkStep::Ship => ship_order(conn, OrderId(id), ctx).await,
             };
             match result {
                 Ok(ack) => {
@@ -183,7 +150,7 @@ fn refusal_reason(step: BulkStep, e: CommandError) -> Result<String, CommandErro
         CommandError::Invalid(errors) => errors.to_string(),
         CommandError::Conflict(c) => c.message,
         CommandError::InsufficientStock(_) => format!("not enough stock to be {}", step.done()),
-        CommandError::Database(e) => return Err(CommandError::Database(e)),
+        e @ (CommandError::Database(_) | CommandError::Invariant(_)) => return Err(e),
     })
 }
 

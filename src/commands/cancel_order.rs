@@ -2,31 +2,16 @@
 //! reserved units become available again. Not possible once shipped.
 
 use diesel_async::AsyncPgConnection;
-use serde::Deserialize;
 
 use super::order_lifecycle::advance;
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::{FieldErrors, OrderStatus, Reason};
-
-/// A cancellation form as submitted.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct CancelForm {
-    pub reason: String,
-}
+use crate::domain::{OrderId, OrderStatus, Reason};
 
 /// A parsed cancellation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelOrder {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub reason: Reason,
-}
-
-impl CancelOrder {
-    pub fn parse(order_id: i64, form: &CancelForm) -> Result<Self, FieldErrors> {
-        Reason::parse(&form.reason)
-            .map(|reason| Self { order_id, reason })
-            .map_err(|e| FieldErrors::single("reason", e))
-    }
 }
 
 /// Cancels the order and releases its reservations.

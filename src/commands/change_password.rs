@@ -8,7 +8,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{sessions, staff_users};
-use crate::domain::Password;
+use crate::domain::{EventType, Password};
 use crate::security::hash_password;
 
 /// Whose password, and the new one (already checked against that username).
@@ -51,7 +51,7 @@ pub async fn change_password(
             ctx,
             Aggregate::User,
             input.user_id,
-            "user_password_changed",
+            EventType::UserPasswordChanged,
             json!({ "version": version, "sessions_ended": ended }),
         )
         .await?;

@@ -3,32 +3,18 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
-use crate::domain::Role;
-
-/// The role form as submitted.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct RoleForm {
-    pub role: String,
-}
+use crate::domain::{EventType, Role};
 
 /// Which account, and its new role.
 #[derive(Debug, Clone, Copy)]
 pub struct ChangeRole {
     pub user_id: i64,
     pub role: Role,
-}
-
-impl ChangeRole {
-    pub fn parse(user_id: i64, form: &RoleForm) -> Result<Self, CommandError> {
-        let role = Role::parse(&form.role).map_err(|m| CommandError::field("role", m))?;
-        Ok(Self { user_id, role })
-    }
 }
 
 /// Refuses when `user_id` is the only active admin (locks the admins' rows,
@@ -38,7 +24,7 @@ pub(super) async fn keep_one_admin(
     user_id: i64,
 ) -> Result<(), CommandError> {
     let admins: Vec<i64> = staff_users::table
-        .filter(staff_users::role.eq(Role::Admin.as_str()))
+        .filter(staff_users::role.eq(Role::Admin))
         .filter(staff_users::active.eq(true))
         .select(staff_users::id)
         .for_update()
@@ -65,7 +51,7 @@ pub async fn change_role(
         }
         let version: Option<i32> = diesel::update(staff_users::table.find(input.user_id))
             .set((
-                staff_users::role.eq(input.role.as_str()),
+                staff_users::role.eq(input.role),
                 staff_users::version.eq(staff_users::version + 1),
             ))
             .returning(staff_users::version)
@@ -83,7 +69,7 @@ pub async fn change_role(
             ctx,
             Aggregate::User,
             input.user_id,
-            "user_role_changed",
+            EventType::UserRoleChanged,
             json!({ "role": input.role.as_str(), "version": version }),
         )
         .await?;

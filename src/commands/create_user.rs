@@ -3,22 +3,13 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
-use crate::domain::{FieldErrors, Password, Role, Username};
+use crate::domain::{EventType, Password, Role, Username};
 use crate::security::hash_password;
-
-/// The new-user form as submitted.
-#[derive(Clone, Default, Deserialize, rocket::FromForm)]
-pub struct UserForm {
-    pub username: String,
-    pub password: String,
-    pub role: String,
-}
 
 /// The new account, parsed.
 #[derive(Debug, Clone)]
@@ -26,27 +17,6 @@ pub struct CreateUser {
     pub username: Username,
     pub password: Password,
     pub role: Role,
-}
-
-impl TryFrom<&UserForm> for CreateUser {
-    type Error = FieldErrors;
-
-    fn try_from(form: &UserForm) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let username = errors.check("username", Username::parse(&form.username));
-        let role = errors.check("role", Role::parse(&form.role));
-        let password = username
-            .as_ref()
-            .and_then(|u| errors.check("password", Password::parse(&form.password, u)));
-        match (username, password, role) {
-            (Some(username), Some(password), Some(role)) if errors.is_empty() => Ok(Self {
-                username,
-                password,
-                role,
-            }),
-            _ => Err(errors),
-        }
-    }
 }
 
 /// The message for a username that is already taken.
@@ -67,7 +37,7 @@ pub async fn create_user(
             .values((
                 staff_users::username.eq(input.username.as_str()),
                 staff_users::password_hash.eq(&hash),
-                staff_users::role.eq(input.role.as_str()),
+                staff_users::role.eq(input.role),
             ))
             .on_conflict(staff_users::username)
             .do_nothing()
@@ -83,7 +53,7 @@ pub async fn create_user(
             ctx,
             Aggregate::User,
             id,
-            "user_created",
+            EventType::UserCreated,
             json!({ "username": input.username.as_str(), "role": input.role.as_str() }),
         )
         .await?;

@@ -9,6 +9,7 @@ use super::change_role::keep_one_admin;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{sessions, staff_users};
+use crate::domain::EventType;
 
 /// Which account to deactivate.
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +49,7 @@ pub async fn deactivate_user(
             ctx,
             Aggregate::User,
             input.user_id,
-            "user_deactivated",
+            EventType::UserDeactivated,
             json!({ "version": version, "sessions_ended": ended }),
         )
         .await?;

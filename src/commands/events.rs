@@ -6,27 +6,8 @@ use serde_json::Value;
 
 use super::CommandContext;
 use crate::db::schema::events;
-
-/// The kinds of record an event belongs to.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Aggregate {
-    Customer,
-    Product,
-    Order,
-    /// A staff account.
-    User,
-}
-
-impl Aggregate {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "customer",
-            Self::Product => "product",
-            Self::Order => "order",
-            Self::User => "user",
-        }
-    }
-}
+pub(crate) use crate::domain::Aggregate;
+use crate::domain::EventType;
 
 /// Appends one event and returns its id.
 pub(crate) async fn append(
@@ -34,12 +15,12 @@ pub(crate) async fn append(
     ctx: &CommandContext,
     aggregate: Aggregate,
     aggregate_id: i64,
-    event_type: &str,
+    event_type: EventType,
     payload: Value,
 ) -> QueryResult<i64> {
     diesel::insert_into(events::table)
         .values((
-            events::aggregate_type.eq(aggregate.as_str()),
+            events::aggregate_type.eq(aggregate),
             events::aggregate_id.eq(aggregate_id),
             events::event_type.eq(event_type),
             events::payload.eq(payload),
@@ -59,7 +40,7 @@ pub(crate) async fn last_change(
     aggregate_id: i64,
 ) -> QueryResult<Option<(String, chrono::DateTime<chrono::Utc>)>> {
     events::table
-        .filter(events::aggregate_type.eq(aggregate.as_str()))
+        .filter(events::aggregate_type.eq(aggregate))
         .filter(events::aggregate_id.eq(aggregate_id))
         .order(events::id.desc())
         .select((events::actor, events::occurred_at))

@@ -4,12 +4,12 @@ use diesel_async::AsyncPgConnection;
 
 use super::order_lifecycle::advance;
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::OrderStatus;
+use crate::domain::{OrderId, OrderStatus};
 
 /// See the module docs; a status that does not allow it is an `InvalidTransition`.
 pub async fn mark_paid(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
     advance(conn, order_id, OrderStatus::Paid, None, ctx).await

@@ -1,6 +1,7 @@
-//! The write side. Each command is one file: parse raw input into a typed
-//! command, then one transaction that enforces the rules, changes the write
-//! tables and appends its events. A command answers with an [`Ack`], never
+//! The write side. Each command is one file: a typed input (its values
+//! already parsed by the web layer's forms, `web::forms`), then one
+//! transaction that enforces the rules, changes the write tables and appends
+//! its events. No web framework here. A command answers with an [`Ack`], never
 //! with a read model; it never reads from the `read` schema.
 
 mod events;
@@ -81,6 +82,10 @@ pub enum CommandError {
     /// The database failed (connection lost, timeout, a constraint we did not expect).
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
+    /// Something the command relies on did not hold: a bug, never the user's
+    /// input (answered as an internal error and logged, never shown).
+    #[error("broken invariant: {0}")]
+    Invariant(String),
 }
 
 impl CommandError {

@@ -1,23 +1,23 @@
 //! The order lifecycle that MarkPaid, ShipOrder, MarkDelivered and CancelOrder
-//! share: one guarded status update whose allowed "from" states come from
-//! [`OrderStatus::can_become`], the stock effects of shipping and cancelling,
-//! and the event.
+//! share: one guarded status update (in Diesel's DSL, `WHERE status = ANY(…)`)
+//! whose allowed "from" states come from [`OrderStatus::can_become`], the
+//! stock effects of shipping and cancelling, and the event.
 
+use diesel::dsl::now;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, order_lines, orders, stock_movements};
-use crate::domain::{OrderStatus, Reason};
+use crate::domain::{EventType, OrderId, OrderStatus, Reason, StockMovementKind};
 
 /// Moves the order to `to` if its current status allows it, applying the stock
 /// effect of the move, and appends `order_<to>`.
 pub(crate) async fn advance(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
     reason: Option<Reason>,
     ctx: &CommandContext,
@@ -35,13 +35,13 @@ pub(crate) async fn advance(
                 conn,
                 ctx,
                 Aggregate::Order,
-                order_id,
-                &format!("order_{to}"),
+                order_id.get(),
+                EventType::order_moved_to(to),
                 json!({ "status": to.as_str(), "reason": reason.as_ref().map(Reason::as_str), "version": version }),
             )
             .await?;
             Ok(Ack {
-                id: order_id,
+                id: order_id.get(),
                 version: Some(version),
                 event_id,
                 replayed: false,
@@ -50,46 +50,49 @@ pub(crate) async fn advance(
     .await
 }
 
-#[derive(QueryableByName)]
-struct NewVersion {
-    #[diesel(sql_type = Integer)]
-    version: i32,
-}
-
 /// The guarded update: sets `to` and its timestamp only where the current
 /// status may become `to`; row locks make concurrent moves take turns.
 async fn move_status(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
     reason: Option<&Reason>,
 ) -> Result<i32, CommandError> {
-    let from: Vec<&str> = OrderStatus::ALL
+    let from: Vec<OrderStatus> = OrderStatus::ALL
         .into_iter()
         .filter(|s| s.can_become(to))
-        .map(OrderStatus::as_str)
         .collect();
-    let row: Option<NewVersion> = diesel::sql_query(
-        "UPDATE orders SET status = $2,
-             paid_at      = CASE WHEN $2 = 'paid'      THEN now() ELSE paid_at END,
-             shipped_at   = CASE WHEN $2 = 'shipped'   THEN now() ELSE shipped_at END,
-             delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END,
-             cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END,
-             cancellation_reason = COALESCE($3, cancellation_reason),
-             version = version + 1,
-             updated_at = now()
-         WHERE id = $1 AND status = ANY($4)
-         RETURNING version",
-    )
-    .bind::<BigInt, _>(order_id)
-    .bind::<Text, _>(to.as_str())
-    .bind::<Nullable<Text>, _>(reason.map(Reason::as_str))
-    .bind::<Array<Text>, _>(&from)
-    .get_result(conn)
-    .await
-    .optional()?;
-    match row {
-        Some(row) => Ok(row.version),
+    let target = orders::table
+        .find(order_id)
+        .filter(orders::status.eq_any(from));
+    // One UPDATE per target: the status, the step's own timestamp, the version.
+    macro_rules! guarded {
+        ($($stamp:expr),*) => {
+            diesel::update(target)
+                .set((
+                    orders::status.eq(to),
+                    $($stamp,)*
+                    orders::version.eq(orders::version + 1),
+                    orders::updated_at.eq(now),
+                ))
+                .returning(orders::version)
+                .get_result::<i32>(conn)
+                .await
+                .optional()?
+        };
+    }
+    let version = match to {
+        OrderStatus::Placed => guarded!(),
+        OrderStatus::Paid => guarded!(orders::paid_at.eq(now)),
+        OrderStatus::Shipped => guarded!(orders::shipped_at.eq(now)),
+        OrderStatus::Delivered => guarded!(orders::delivered_at.eq(now)),
+        OrderStatus::Cancelled => guarded!(
+            orders::cancelled_at.eq(now),
+            orders::cancellation_reason.eq(reason.map(Reason::as_str))
+        ),
+    };
+    match version {
+        Some(version) => Ok(version),
         None => Err(refused(conn, order_id, to).await?),
     }
 }
@@ -98,24 +101,25 @@ async fn move_status(
 /// its status does not allow the move to `to`.
 async fn refused(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
 ) -> Result<CommandError, CommandError> {
-    let status: Option<String> = orders::table
+    let status: Option<OrderStatus> = orders::table
         .find(order_id)
         .select(orders::status)
         .first(conn)
         .await
         .optional()?;
-    Ok(match status.map(|s| OrderStatus::parse(&s)) {
+    Ok(match status {
         None => CommandError::NotFound {
             what: "order",
-            id: order_id,
+            id: order_id.get(),
         },
-        Some(Ok(from)) => CommandError::InvalidTransition { order_id, from, to },
-        Some(Err(e)) => {
-            CommandError::Database(diesel::result::Error::DeserializationError(e.into()))
-        }
+        Some(from) => CommandError::InvalidTransition {
+            order_id: order_id.get(),
+            from,
+            to,
+        },
     })
 }
 
@@ -132,7 +136,7 @@ enum ReservationEnd {
 /// ascending id (the same lock order as placing an order), with a ledger entry each.
 async fn end_reservations(
     conn: &mut AsyncPgConnection,
-    order_id: i64,
+    order_id: OrderId,
     end: ReservationEnd,
     ctx: &CommandContext,
 ) -> Result<(), CommandError> {
@@ -167,8 +171,8 @@ async fn end_reservations(
         }
     }
     let kind = match end {
-        ReservationEnd::Release => "release",
-        ReservationEnd::Ship => "shipment",
+        ReservationEnd::Release => StockMovementKind::Release,
+        ReservationEnd::Ship => StockMovementKind::Shipment,
     };
     let movements: Vec<_> = lines
         .iter()

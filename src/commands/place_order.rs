@@ -9,113 +9,35 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::events::{self, Aggregate};
+use super::events::{self as event_log, Aggregate};
 use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
-use crate::db::schema::{customers, inventory, order_lines, orders, products, stock_movements};
-use crate::domain::{Address, FieldErrors, IdempotencyKey, Quantity, Sku};
+use crate::db::schema::{
+    customers, events, inventory, order_lines, orders, products, stock_movements,
+};
+use crate::domain::{
+    Address, CustomerId, EventType, FieldErrors, IdempotencyKey, Quantity, Sku, StockMovementKind,
+};
 
 /// The most lines one order may have.
 pub const MAX_LINES: usize = 50;
 
-/// An order form as submitted. Lines whose SKU and quantity are both blank are
-/// ignored (forms offer spare rows).
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct OrderForm {
-    pub customer_id: String,
-    pub shipping_address: String,
-    pub idempotency_key: String,
-    pub lines: Vec<LineForm>,
-}
-
-/// One order line as submitted.
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct LineForm {
-    pub sku: String,
-    pub quantity: String,
-}
-
 /// A parsed order. Lines are keyed by SKU: a SKU entered twice is one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceOrder {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub shipping_address: Address,
     pub idempotency_key: IdempotencyKey,
     pub lines: BTreeMap<Sku, Quantity>,
-}
-
-impl TryFrom<&OrderForm> for PlaceOrder {
-    type Error = FieldErrors;
-
-    fn try_from(form: &OrderForm) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let customer_id = errors.check(
-            "customer_id",
-            form.customer_id
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .ok_or_else(|| "choose a customer".to_string()),
-        );
-        let address = errors.check("shipping_address", Address::parse(&form.shipping_address));
-        let key = errors.check(
-            "idempotency_key",
-            IdempotencyKey::parse(&form.idempotency_key),
-        );
-        let mut lines: BTreeMap<Sku, Quantity> = BTreeMap::new();
-        for (i, line) in form.lines.iter().enumerate() {
-            if line.sku.trim().is_empty() && line.quantity.trim().is_empty() {
-                continue;
-            }
-            let sku = errors.check(&format!("lines[{i}].sku"), Sku::parse(&line.sku));
-            let qty = errors.check(
-                &format!("lines[{i}].quantity"),
-                Quantity::parse(&line.quantity),
-            );
-            if let (Some(sku), Some(qty)) = (sku, qty) {
-                let merged = match lines.get(&sku) {
-                    Some(prev) => Quantity::new(i64::from(prev.get()) + i64::from(qty.get())),
-                    None => Ok(qty),
-                };
-                if let Some(q) = errors.check(&format!("lines[{i}].quantity"), merged) {
-                    lines.insert(sku, q);
-                }
-            }
-        }
-        if lines.is_empty() && errors.is_empty() {
-            errors.add("lines", "add at least one line");
-        }
-        if lines.len() > MAX_LINES {
-            errors.add(
-                "lines",
-                format!("an order may have at most {MAX_LINES} lines"),
-            );
-        }
-        match (customer_id, address, key) {
-            (Some(customer_id), Some(shipping_address), Some(idempotency_key))
-                if errors.is_empty() =>
-            {
-                Ok(Self {
-                    customer_id,
-                    shipping_address,
-                    idempotency_key,
-                    lines,
-                })
-            }
-            _ => Err(errors),
-        }
-    }
 }
 
 impl PlaceOrder {
     /// A digest of everything but the key, so a replay can be told from a misuse.
     fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
-        h.update(self.customer_id.to_be_bytes());
+        h.update(self.customer_id.get().to_be_bytes());
         h.update(self.shipping_address.as_str().as_bytes());
         for (sku, qty) in &self.lines {
             h.update([0]);
@@ -173,7 +95,12 @@ pub async fn place_order(
             // A concurrent submission with the same key committed first.
             return earlier_order(conn, &input.idempotency_key, &fingerprint)
                 .await?
-                .ok_or(CommandError::Database(diesel::result::Error::NotFound));
+                .ok_or_else(|| {
+                    CommandError::Invariant(format!(
+                        "idempotency key {} conflicted, but no order holds it",
+                        input.idempotency_key
+                    ))
+                });
         };
         reserve(conn, &lines).await?;
         record_lines(conn, order_id, &lines, ctx).await?;
@@ -190,12 +117,12 @@ pub async fn place_order(
                 })
             })
             .collect();
-        let event_id = events::append(
+        let event_id = event_log::append(
             conn,
             ctx,
             Aggregate::Order,
             order_id,
-            "order_placed",
+            EventType::OrderPlaced,
             json!({
                 "customer_id": input.customer_id,
                 "shipping_address": input.shipping_address.as_str(),
@@ -240,13 +167,15 @@ async fn earlier_order(
             current_version: Some(version),
         }));
     }
-    let event_id: i64 = crate::db::schema::events::table
-        .filter(crate::db::schema::events::aggregate_type.eq("order"))
-        .filter(crate::db::schema::events::aggregate_id.eq(id))
-        .filter(crate::db::schema::events::event_type.eq("order_placed"))
-        .select(crate::db::schema::events::id)
+    let event_id: i64 = events::table
+        .filter(events::aggregate_type.eq(Aggregate::Order))
+        .filter(events::aggregate_id.eq(id))
+        .filter(events::event_type.eq(EventType::OrderPlaced))
+        .select(events::id)
         .first(conn)
-        .await?;
+        .await
+        .optional()?
+        .ok_or_else(|| CommandError::Invariant(format!("order {id} has no order_placed event")))?;
     Ok(Some(Ack {
         id,
         version: Some(version),
@@ -381,7 +310,7 @@ async fn record_lines(
         .map(|l| {
             (
                 stock_movements::product_id.eq(l.product.id),
-                stock_movements::kind.eq("reservation"),
+                stock_movements::kind.eq(StockMovementKind::Reservation),
                 stock_movements::quantity.eq(l.quantity),
                 stock_movements::order_id.eq(Some(order_id)),
                 stock_movements::actor.eq(&ctx.actor.name),

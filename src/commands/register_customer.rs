@@ -2,21 +2,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::customers;
-use crate::domain::{Email, FieldErrors, Name, Phone};
-
-/// A customer form as submitted (also used by UpdateCustomer).
-#[derive(Debug, Clone, Default, Deserialize, rocket::FromForm)]
-pub struct CustomerForm {
-    pub email: String,
-    pub name: String,
-    pub phone: String,
-}
+use crate::domain::{Email, EventType, Name, Phone};
 
 /// The customer's details, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,23 +15,6 @@ pub struct CustomerDetails {
     pub email: Email,
     pub name: Name,
     pub phone: Option<Phone>,
-}
-
-impl TryFrom<&CustomerForm> for CustomerDetails {
-    type Error = FieldErrors;
-
-    fn try_from(form: &CustomerForm) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let email = errors.check("email", Email::parse(&form.email));
-        let name = errors.check("name", Name::parse(&form.name));
-        let phone = errors.check("phone", Phone::parse_optional(&form.phone));
-        match (email, name, phone) {
-            (Some(email), Some(name), Some(phone)) if errors.is_empty() => {
-                Ok(Self { email, name, phone })
-            }
-            _ => Err(errors),
-        }
-    }
 }
 
 pub(super) const DUPLICATE_EMAIL: &str = "a customer with this email is already registered";
@@ -72,7 +46,7 @@ pub async fn register_customer(
             ctx,
             Aggregate::Customer,
             id,
-            "customer_registered",
+            EventType::CustomerRegistered,
             json!({
                 "email": input.email.as_str(),
                 "name": input.name.as_str(),

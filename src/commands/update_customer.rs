@@ -8,12 +8,12 @@ use super::events::{self, Aggregate};
 use super::register_customer::{CustomerDetails, DUPLICATE_EMAIL};
 use super::{Ack, CommandContext, CommandError, differing, is_unique_violation, stale_version};
 use crate::db::schema::customers;
-use crate::domain::Phone;
+use crate::domain::{CustomerId, EventType, Phone};
 
 /// The edit: which customer, the version the user saw, the new details.
 #[derive(Debug, Clone)]
 pub struct UpdateCustomer {
-    pub customer_id: i64,
+    pub customer_id: CustomerId,
     pub expected_version: i32,
     pub details: CustomerDetails,
 }
@@ -55,8 +55,8 @@ pub async fn update_customer(
             conn,
             ctx,
             Aggregate::Customer,
-            input.customer_id,
-            "customer_updated",
+            input.customer_id.get(),
+            EventType::CustomerUpdated,
             json!({
                 "email": d.email.as_str(),
                 "name": d.name.as_str(),
@@ -66,7 +66,7 @@ pub async fn update_customer(
         )
         .await?;
         Ok(Ack {
-            id: input.customer_id,
+            id: input.customer_id.get(),
             version: Some(version),
             event_id,
             replayed: false,
@@ -94,7 +94,7 @@ async fn rejection(
     let Some((email, name, phone, version)) = current else {
         return Ok(CommandError::NotFound {
             what: "customer",
-            id: input.customer_id,
+            id: input.customer_id.get(),
         });
     };
     let d = &input.details;
@@ -113,7 +113,7 @@ async fn rejection(
     Ok(stale_version(
         conn,
         Aggregate::Customer,
-        input.customer_id,
+        input.customer_id.get(),
         version,
         changes,
     )

@@ -8,12 +8,12 @@ use super::create_product::ProductDetails;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, differing, stale_version};
 use crate::db::schema::products;
-use crate::domain::format_cents;
+use crate::domain::{EventType, ProductId, format_cents};
 
 /// The edit: which product, the version the user saw, the new details.
 #[derive(Debug, Clone)]
 pub struct UpdateProduct {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub expected_version: i32,
     pub details: ProductDetails,
 }
@@ -51,8 +51,8 @@ pub async fn update_product(
             conn,
             ctx,
             Aggregate::Product,
-            input.product_id,
-            "product_updated",
+            input.product_id.get(),
+            EventType::ProductUpdated,
             json!({
                 "name": d.name.as_str(),
                 "description": d.description,
@@ -63,7 +63,7 @@ pub async fn update_product(
         )
         .await?;
         Ok(Ack {
-            id: input.product_id,
+            id: input.product_id.get(),
             version: Some(version),
             event_id,
             replayed: false,
@@ -91,7 +91,7 @@ async fn rejection(
     let Some((name, description, price_cents, active, version)) = current else {
         return Ok(CommandError::NotFound {
             what: "product",
-            id: input.product_id,
+            id: input.product_id.get(),
         });
     };
     let d = &input.details;
@@ -101,5 +101,12 @@ async fn rejection(
         ("price", format_cents(price_cents), d.price.to_string()),
         ("active", active.to_string(), d.active.to_string()),
     ]);
-    Ok(stale_version(conn, Aggregate::Product, input.product_id, version, changes).await)
+    Ok(stale_version(
+        conn,
+        Aggregate::Product,
+        input.product_id.get(),
+        version,
+        changes,
+    )
+    .await)
 }

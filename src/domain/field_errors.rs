@@ -54,15 +54,6 @@ impl FieldErrors {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
     }
-
-    /// `Ok(value)` when nothing was recorded, otherwise the errors.
-    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
-        if self.is_empty() {
-            Ok(value())
-        } else {
-            Err(self)
-        }
-    }
 }
 
 impl fmt::Display for FieldErrors {

@@ -2,7 +2,13 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+use diesel::{AsExpression, FromSqlRow};
+
+use super::sql_text::text_enum;
+
+/// An order's status, stored in `orders.status` (and the read models' copies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum OrderStatus {
     Placed,
     Paid,
@@ -47,12 +53,9 @@ impl OrderStatus {
                 | (Self::Shipped, Self::Delivered)
         )
     }
-
-    /// Whether the order still holds reserved stock.
-    pub fn holds_reservation(self) -> bool {
-        matches!(self, Self::Placed | Self::Paid)
-    }
 }
+
+text_enum!(OrderStatus);
 
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+use diesel::{AsExpression, FromSqlRow};
+
+use super::sql_text::text_enum;
+
 /// A staff login name: 3 to 50 of `a–z 0–9 . _ -`, stored lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Username(String);
@@ -78,7 +82,8 @@ impl fmt::Debug for Password {
 }
 
 /// What a staff member may do, by role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AsExpression, FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Role {
     /// Read-only: sees every page, changes nothing.
     Viewer,
@@ -131,6 +136,8 @@ impl Role {
         }
     }
 }
+
+text_enum!(Role);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -144,6 +144,21 @@ impl Reason {
 }
 
 text_value!(
+    /// An optional note on a stock receipt (a delivery note or purchase-order
+    /// number): one line of at most 500 characters, possibly empty.
+    Note
+);
+impl Note {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s = raw.trim();
+        if s.chars().count() > 500 || s.chars().any(char::is_control) {
+            return Err("note must be one line of at most 500 characters".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+text_value!(
     /// A shipping address: 1 to 1000 characters, lines allowed.
     Address
 );

@@ -41,5 +41,6 @@ fn kind(error: &CommandError) -> &'static str {
         CommandError::InsufficientStock(_) => "insufficient_stock",
         CommandError::InvalidTransition { .. } => "invalid_transition",
         CommandError::Database(_) => "database",
+        CommandError::Invariant(_) => "invariant",
     }
 }

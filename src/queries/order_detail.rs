@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::history::{self, HistoryEntry};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
+use crate::domain::OrderStatus;
 
 /// One line, as embedded in the view.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -28,7 +29,7 @@ struct Row {
     customer_id: i64,
     customer_name: String,
     customer_email: String,
-    status: String,
+    status: OrderStatus,
     item_count: i64,
     total_cents: i64,
     shipping_address: String,
@@ -49,7 +50,7 @@ pub struct OrderDetail {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub item_count: i64,
     pub total_cents: i64,
     pub shipping_address: String,

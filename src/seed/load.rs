@@ -9,6 +9,7 @@ use futures_util::SinkExt;
 use tokio::sync::mpsc;
 use tokio_postgres::Client;
 
+use super::SeedError;
 use super::plan::Plan;
 use super::progress::Progress;
 use super::rows::{Context, Table};
@@ -24,7 +25,7 @@ pub struct Loaded {
 }
 
 /// Ids already used in the write tables, so seeded rows come after them.
-pub async fn context(client: &Client, seed: u64) -> Result<Context, String> {
+pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
     let row = client
         .query_one(
             "SELECT (SELECT coalesce(max(id), 0) FROM customers), \
@@ -33,7 +34,7 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, String> {
             &[],
         )
         .await
-        .map_err(|e| format!("cannot read existing ids: {e}"))?;
+        .map_err(SeedError::at("cannot read existing ids"))?;
     Ok(Context {
         customer_offset: row.get(0),
         product_offset: row.get(1),
@@ -48,8 +49,8 @@ pub async fn load(
     plan: Arc<Plan>,
     cx: Context,
     progress: &Progress,
-) -> Result<Vec<Loaded>, String> {
-    let db = |what: &'static str| move |e: tokio_postgres::Error| format!("{what}: {e}");
+) -> Result<Vec<Loaded>, SeedError> {
+    let db = SeedError::at;
     client
         .batch_execute("SET synchronous_commit = off")
         .await
@@ -67,7 +68,7 @@ pub async fn load(
     for statement in rebuild {
         tx.batch_execute(&statement)
             .await
-            .map_err(|e| format!("{statement}: {e}"))?;
+            .map_err(SeedError::at(statement.as_str()))?;
     }
     progress.note("sequences");
     tx.batch_execute(
@@ -94,7 +95,7 @@ pub async fn load(
 /// statements that recreate them. Building an index once from sorted rows and
 /// checking a key with one join are much faster than doing both row by row;
 /// the definitions come from the catalogue, so the migrations stay the truth.
-async fn set_aside(tx: &tokio_postgres::Transaction<'_>) -> Result<Vec<String>, String> {
+async fn set_aside(tx: &tokio_postgres::Transaction<'_>) -> Result<Vec<String>, SeedError> {
     let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
     let found = tx
         .query(
@@ -113,18 +114,18 @@ async fn set_aside(tx: &tokio_postgres::Transaction<'_>) -> Result<Vec<String>, 
             &[&tables],
         )
         .await
-        .map_err(|e| format!("reading index definitions: {e}"))?;
+        .map_err(SeedError::at("reading index definitions"))?;
     let mut rebuild = Vec::new();
     for row in &found {
         let (drop, create): (String, String) = (row.get(0), row.get(1));
         tx.batch_execute(&drop)
             .await
-            .map_err(|e| format!("{drop}: {e}"))?;
+            .map_err(SeedError::at(drop.as_str()))?;
         rebuild.push(create);
     }
     tx.batch_execute("SET LOCAL maintenance_work_mem = '512MB'")
         .await
-        .map_err(|e| format!("session setup: {e}"))?;
+        .map_err(SeedError::at("session setup"))?;
     Ok(rebuild)
 }
 
@@ -135,7 +136,7 @@ async fn copy(
     plan: Arc<Plan>,
     cx: Context,
     progress: &Progress,
-) -> Result<u64, String> {
+) -> Result<u64, SeedError> {
     let (send, mut receive) = mpsc::channel::<(Bytes, u64)>(4);
     let render = tokio::task::spawn_blocking(move || {
         let mut rows = 0;
@@ -162,25 +163,27 @@ async fn copy(
         }
         rows
     });
-    let error = |e: tokio_postgres::Error| format!("loading {}: {e}", table.name());
+    let error = || SeedError::at(format!("loading {}", table.name()));
     let sink = tx
         .copy_in::<_, Bytes>(table.copy_sql())
         .await
-        .map_err(error)?;
+        .map_err(error())?;
     futures_util::pin_mut!(sink);
     while let Some((chunk, units)) = receive.recv().await {
-        sink.send(chunk).await.map_err(error)?;
+        sink.send(chunk).await.map_err(error())?;
         progress.advance(units);
     }
-    let copied = sink.as_mut().finish().await.map_err(error)?;
-    let rendered = render
-        .await
-        .map_err(|e| format!("generating {}: {e}", table.name()))?;
+    let copied = sink.as_mut().finish().await.map_err(error())?;
+    let rendered = render.await.map_err(|source| SeedError::Generate {
+        what: table.name(),
+        source,
+    })?;
     if copied != rendered {
-        return Err(format!(
-            "{}: rendered {rendered} rows but the server took {copied}",
-            table.name()
-        ));
+        return Err(SeedError::RowCount {
+            table: table.name(),
+            rendered,
+            copied,
+        });
     }
     Ok(copied)
 }

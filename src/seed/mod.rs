@@ -7,6 +7,7 @@
 //! COPY text ([`rows`]) and streamed in one transaction ([`load`]).
 
 mod calendar;
+mod error;
 mod load;
 mod names;
 mod plan;
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use tokio_postgres::NoTls;
 
+pub use error::SeedError;
 pub use load::Loaded;
 pub use rows::ACTOR;
 
@@ -102,17 +104,17 @@ impl fmt::Display for Summary {
 }
 
 /// Seeds the database at `url` (migrations must have been applied).
-pub async fn run(url: &str, options: &SeedOptions) -> Result<Outcome, String> {
+pub async fn run(url: &str, options: &SeedOptions) -> Result<Outcome, SeedError> {
     let started = Instant::now();
     if options.orders > 0 && (options.customers == 0 || options.products == 0) {
-        return Err("orders need at least one customer and one product".into());
+        return Err(SeedError::NothingToOrder);
     }
     if options.days == 0 {
-        return Err("--days must be at least 1".into());
+        return Err(SeedError::NoDays);
     }
     let (mut client, connection) = tokio_postgres::connect(url, NoTls)
         .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        .map_err(SeedError::Connect)?;
     let connection = tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::error!(error = %e, "seed connection failed");
@@ -125,15 +127,15 @@ pub async fn run(url: &str, options: &SeedOptions) -> Result<Outcome, String> {
             &[],
         )
         .await
-        .map_err(|e| format!("cannot inspect the database (run `orderdesk migrate` first?): {e}"))?
+        .map_err(SeedError::at(
+            "cannot inspect the database (run `orderdesk migrate` first?)",
+        ))?
         .get::<_, bool>(0);
     if has_data && options.if_empty {
         return Ok(Outcome::Skipped);
     }
     if has_data && !options.force {
-        return Err("the database already holds customers, products or orders; \
-                    seed an empty database, or pass --force to add the shop to it"
-            .into());
+        return Err(SeedError::HasData);
     }
     let until = options.until.unwrap_or_else(|| Utc::now().date_naive());
     let shape = plan::Shape {
@@ -146,7 +148,10 @@ pub async fn run(url: &str, options: &SeedOptions) -> Result<Outcome, String> {
     };
     let plan = tokio::task::spawn_blocking(move || plan::Plan::generate(shape))
         .await
-        .map_err(|e| format!("generating the shop failed: {e}"))?;
+        .map_err(|source| SeedError::Generate {
+            what: "the shop",
+            source,
+        })?;
     let plan = Arc::new(plan);
     let cx = load::context(&client, options.seed).await?;
     let units: usize = rows::Table::ALL.iter().map(|t| t.units(&plan)).sum();

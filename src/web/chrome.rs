@@ -7,13 +7,13 @@ use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use super::auth::CurrentUser;
 use crate::config::Settings;
 use crate::db::health::DbHealth;
-use crate::domain::Currency;
+use crate::domain::{Currency, Permission, Role};
 
 /// The signed-in user as the layout shows them.
 #[derive(Debug, Clone)]
 pub struct UserBadge {
     pub username: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// A one-shot message after Post/Redirect/Get ("Order #1042 placed").
@@ -44,7 +44,7 @@ impl Chrome {
         Self {
             user: Some(UserBadge {
                 username: user.username.clone(),
-                role: user.role.as_str().to_owned(),
+                role: user.role,
             }),
             csrf_token: user.csrf_token().to_owned(),
             flash: None,
@@ -54,15 +54,19 @@ impl Chrome {
         }
     }
 
-    /// May the user run commands on orders, customers, products and stock?
-    pub fn can_write(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| u.role == "admin" || u.role == "clerk")
+    /// Whether the signed-in user's role allows `permission` ([`Role::can`]).
+    pub fn can(&self, permission: Permission) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.can(permission))
     }
 
+    /// May the user run commands on orders, customers, products and stock?
+    pub fn can_write(&self) -> bool {
+        self.can(Permission::EditBusinessData)
+    }
+
+    /// May the user manage staff accounts (and refresh read models)?
     pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == "admin")
+        self.can(Permission::ManageUsers)
     }
 }
 

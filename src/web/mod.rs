@@ -12,11 +12,13 @@ mod customers;
 mod dashboard;
 mod db_guard;
 mod db_watch;
+pub mod error_page;
 mod etag;
 pub mod filters;
 mod flash;
 mod form_answer;
 pub mod form_body;
+pub mod forms;
 mod freshness_note;
 mod health;
 mod maintainer;
@@ -38,9 +40,9 @@ use rocket::response::Redirect;
 use rocket::response::content::RawHtml;
 use rocket::{Build, Rocket, catchers};
 
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 use crate::db::Pools;
-use crate::error::ErrorPage;
+use error_page::ErrorPage;
 
 pub use await_change::{AfterParams, AwaitChange, ChangeWaiter};
 pub use chrome::{Chrome, Flash, UserBadge};
@@ -51,18 +53,36 @@ pub use path_id::PathId;
 pub use request_id::RequestId;
 pub use staff::Staff;
 
+/// Why the application could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The pools could not be set up from the database URLs.
+    #[error("{0}")]
+    Pools(String),
+    #[error("cannot read the static files in {dir}")]
+    StaticFiles {
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// Builds the application from a figment (see [`Settings::figment`]).
-pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, String> {
+pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, StartError> {
     let settings = Settings::from_figment(&figment)?;
     let pools = Pools::with_limits(
         &settings.database_url,
         settings.read_url(),
         settings.pool_options(),
         settings.session_limits(),
-    )?;
+    )
+    .map_err(StartError::Pools)?;
     crate::observability::install();
-    assets::Assets::scan(std::path::Path::new(&static_dir()))
-        .map_err(|e| format!("cannot read the static files in {}: {e}", static_dir()))?
+    let dir = static_dir();
+    assets::Assets::scan(std::path::Path::new(&dir))
+        .map_err(|source| StartError::StaticFiles { dir, source })?
         .install();
     let health = std::sync::Arc::new(crate::db::health::DbHealth::new(
         std::time::Duration::from_secs(settings.max_replication_lag_secs),

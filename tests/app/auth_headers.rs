@@ -1,6 +1,6 @@
 //! Security headers on every response, and output escaping.
 
-use orderdesk::error::ErrorPage;
+use orderdesk::web::error_page::ErrorPage;
 use rocket::http::Status;
 
 use crate::helpers::TestApp;

@@ -1,6 +1,7 @@
 //! Bulk actions on the orders list: each order through its own command,
 //! refusals listed with their reason, a resubmission doing nothing twice.
 
+use orderdesk::web::forms::CommandForm;
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 
@@ -16,15 +17,17 @@ async fn five_orders(app: &TestApp) -> Vec<i64> {
         ids.push(app.place(customer, &[("TEE", 1)]).await.unwrap().id);
     }
     let ctx = crate::helpers::ctx();
-    orderdesk::commands::mark_paid::mark_paid(&mut *app.conn().await, ids[3], &ctx)
-        .await
-        .unwrap();
-    let cancel = orderdesk::commands::cancel_order::CancelOrder::parse(
-        ids[4],
-        &orderdesk::commands::cancel_order::CancelForm {
-            reason: "changed mind".into(),
-        },
+    orderdesk::commands::mark_paid::mark_paid(
+        &mut *app.conn().await,
+        orderdesk::domain::OrderId(ids[3]),
+        &ctx,
     )
+    .await
+    .unwrap();
+    let cancel = (orderdesk::web::forms::CancelForm {
+        reason: "changed mind".into(),
+    })
+    .parse(ids[4])
     .unwrap();
     orderdesk::commands::cancel_order::cancel_order(&mut *app.conn().await, cancel, &ctx)
         .await

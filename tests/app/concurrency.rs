@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use orderdesk::commands::CommandError;
-use orderdesk::commands::create_product::{ProductDetails, ProductForm};
-use orderdesk::commands::place_order::{PlaceOrder, place_order};
+use orderdesk::commands::create_product::ProductDetails;
+use orderdesk::commands::place_order::place_order;
 use orderdesk::commands::update_product::{UpdateProduct, update_product};
-use orderdesk::domain::FieldErrors;
+use orderdesk::domain::{Money, Name};
+use orderdesk::web::forms::CommandForm;
 
 use crate::helpers::{TestApp, ctx, order_form};
 
@@ -85,18 +86,16 @@ async fn two_concurrent_updates_with_the_same_version_one_wins_one_conflicts() {
         .map(|price| {
             let app = Arc::clone(&app);
             tokio::spawn(async move {
-                let form = ProductForm {
-                    sku: String::new(),
-                    name: "Tee".into(),
+                let details = ProductDetails {
+                    name: Name::parse("Tee").unwrap(),
                     description: String::new(),
-                    price: price.into(),
+                    price: Money::parse(price).unwrap(),
                     active: true,
                 };
-                let details = ProductDetails::parse(&form, &mut FieldErrors::new()).unwrap();
                 update_product(
                     &mut *app.conn().await,
                     UpdateProduct {
-                        product_id: id,
+                        product_id: orderdesk::domain::ProductId(id),
                         expected_version: 1,
                         details,
                     },
@@ -135,7 +134,7 @@ async fn the_same_idempotency_key_submitted_ten_times_at_once_makes_one_order() 
     let app = Arc::new(TestApp::spawn().await);
     let customer = app.customer("ada@example.com").await;
     let tee = app.product("TEE", "10", 100).await;
-    let input = PlaceOrder::try_from(&order_form(customer, &[("TEE", 3)])).unwrap();
+    let input = order_form(customer, &[("TEE", 3)]).parse(()).unwrap();
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {

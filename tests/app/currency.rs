@@ -17,9 +17,13 @@ async fn one_order(app: &TestApp) -> i64 {
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "1234.50", 5).await;
     let id = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
-    orderdesk::commands::mark_paid::mark_paid(&mut *app.conn().await, id, &crate::helpers::ctx())
-        .await
-        .unwrap();
+    orderdesk::commands::mark_paid::mark_paid(
+        &mut *app.conn().await,
+        orderdesk::domain::OrderId(id),
+        &crate::helpers::ctx(),
+    )
+    .await
+    .unwrap();
     app.refresh().await;
     id
 }
@@ -102,9 +106,15 @@ fn an_unknown_currency_stops_the_app_from_starting_with_the_reason() {
 
     let error = orderdesk::build_rocket(figment).expect_err("an error");
 
+    let orderdesk::web::StartError::Config(config) = &error else {
+        panic!("not a configuration error: {error:?}");
+    };
+    let cause = std::error::Error::source(config).map(ToString::to_string);
     assert!(
-        error.contains(r#""XYZ" is not an ISO 4217 currency code"#),
-        "{error}"
+        cause
+            .as_deref()
+            .is_some_and(|c| c.contains(r#""XYZ" is not an ISO 4217 currency code"#)),
+        "{cause:?}"
     );
 }
 

@@ -1,8 +1,9 @@
 //! RegisterCustomer and UpdateCustomer.
 
 use orderdesk::commands::CommandError;
-use orderdesk::commands::register_customer::{CustomerDetails, CustomerForm, register_customer};
+use orderdesk::commands::register_customer::register_customer;
 use orderdesk::commands::update_customer::{UpdateCustomer, update_customer};
+use orderdesk::web::forms::{CommandForm, CustomerForm};
 
 use crate::helpers::{TestApp, ctx};
 
@@ -17,12 +18,9 @@ fn form(email: &str, name: &str, phone: &str) -> CustomerForm {
 #[tokio::test]
 async fn registering_a_customer_stores_it_lowercased_with_an_event() {
     let app = TestApp::spawn().await;
-    let input = CustomerDetails::try_from(&form(
-        " Ada@Example.COM ",
-        " Ada Lovelace ",
-        "+44 20 7946 0000",
-    ))
-    .unwrap();
+    let input = form(" Ada@Example.COM ", " Ada Lovelace ", "+44 20 7946 0000")
+        .parse(())
+        .unwrap();
 
     let ack = register_customer(&mut *app.conn().await, input, &ctx())
         .await
@@ -38,13 +36,13 @@ async fn registering_a_customer_stores_it_lowercased_with_an_event() {
 
 #[tokio::test]
 async fn every_malformed_field_is_reported_at_once() {
-    let errors = CustomerDetails::try_from(&form("not-an-email", "", "call me")).unwrap_err();
+    let errors = form("not-an-email", "", "call me").parse(()).unwrap_err();
     assert_eq!(
         errors.fields().collect::<Vec<_>>(),
         ["email", "name", "phone"]
     );
 
-    let long = CustomerDetails::try_from(&form("a@b.co", &"x".repeat(201), "")).unwrap_err();
+    let long = form("a@b.co", &"x".repeat(201), "").parse(()).unwrap_err();
     assert!(long.get("name").unwrap().contains("at most 200"));
 }
 
@@ -54,7 +52,9 @@ async fn a_duplicate_email_is_a_field_error_and_writes_nothing() {
     app.customer("ada@example.com").await;
     let before = app.snapshot().await;
 
-    let input = CustomerDetails::try_from(&form("ADA@example.com", "Another Ada", "")).unwrap();
+    let input = form("ADA@example.com", "Another Ada", "")
+        .parse(())
+        .unwrap();
     let err = register_customer(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap_err();
@@ -70,12 +70,12 @@ async fn a_duplicate_email_is_a_field_error_and_writes_nothing() {
 async fn updating_with_the_current_version_saves_and_bumps_it() {
     let app = TestApp::spawn().await;
     let id = app.customer("ada@example.com").await;
-    let details = CustomerDetails::try_from(&form("ada@lovelace.org", "Ada King", "")).unwrap();
+    let details = form("ada@lovelace.org", "Ada King", "").parse(()).unwrap();
 
     let ack = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: id,
+            customer_id: orderdesk::domain::CustomerId(id),
             expected_version: 1,
             details,
         },
@@ -97,11 +97,11 @@ async fn updating_with_the_current_version_saves_and_bumps_it() {
 async fn a_stale_version_is_a_conflict_that_says_what_changed() {
     let app = TestApp::spawn().await;
     let id = app.customer("ada@example.com").await;
-    let first = CustomerDetails::try_from(&form("ada@example.com", "Ada King", "")).unwrap();
+    let first = form("ada@example.com", "Ada King", "").parse(()).unwrap();
     update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: id,
+            customer_id: orderdesk::domain::CustomerId(id),
             expected_version: 1,
             details: first,
         },
@@ -111,11 +111,11 @@ async fn a_stale_version_is_a_conflict_that_says_what_changed() {
     .unwrap();
     let before = app.snapshot().await;
 
-    let stale = CustomerDetails::try_from(&form("ada@example.com", "Ada Byron", "")).unwrap();
+    let stale = form("ada@example.com", "Ada Byron", "").parse(()).unwrap();
     let err = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: id,
+            customer_id: orderdesk::domain::CustomerId(id),
             expected_version: 1,
             details: stale,
         },
@@ -147,11 +147,11 @@ async fn updating_to_a_taken_email_or_a_missing_customer_is_refused() {
     app.customer("bob@example.com").await;
     let before = app.snapshot().await;
 
-    let taken = CustomerDetails::try_from(&form("bob@example.com", "Ada", "")).unwrap();
+    let taken = form("bob@example.com", "Ada", "").parse(()).unwrap();
     let err = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: ada,
+            customer_id: orderdesk::domain::CustomerId(ada),
             expected_version: 1,
             details: taken.clone(),
         },
@@ -167,7 +167,7 @@ async fn updating_to_a_taken_email_or_a_missing_customer_is_refused() {
     let err = update_customer(
         &mut *app.conn().await,
         UpdateCustomer {
-            customer_id: 999_999,
+            customer_id: orderdesk::domain::CustomerId(999_999),
             expected_version: 1,
             details: taken,
         },

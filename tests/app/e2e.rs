@@ -12,7 +12,8 @@ use std::time::Instant;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
-use orderdesk::commands::register_customer::{self, CustomerDetails, CustomerForm};
+use orderdesk::commands::register_customer::{self};
+use orderdesk::web::forms::{CommandForm, CustomerForm};
 
 use crate::e2e_checks::{check_page, phone_menu_opens};
 use crate::e2e_flows::{Shop, bulk_pay_and_ship, enter_order_without_javascript, pick_list};
@@ -63,7 +64,7 @@ pub async fn named_customer(app: &TestApp, name: &str, email: &str) -> i64 {
         name: name.into(),
         phone: String::new(),
     };
-    let input = CustomerDetails::try_from(&form).unwrap();
+    let input = form.parse(()).unwrap();
     register_customer::register_customer(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap()

@@ -9,15 +9,19 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use orderdesk::commands::{
     Ack, CommandContext,
-    create_product::{self, CreateProduct, ProductForm},
-    place_order::{self, LineForm, OrderForm, PlaceOrder},
-    receive_stock::{self, ReceiptForm, ReceiveStock},
-    register_customer::{self, CustomerDetails, CustomerForm},
+    create_product::{self},
+    place_order::{self, PlaceOrder},
+    receive_stock::{self},
+    register_customer::{self},
 };
 use orderdesk::db::admin::{quote_ident, with_database};
 use orderdesk::db::pools::{PoolOptions, Pools};
 use orderdesk::db::{PooledConn, migrations};
+use orderdesk::domain::Currency;
 use orderdesk::domain::{Actor, IdempotencyKey};
+use orderdesk::web::forms::{
+    CommandForm, CustomerForm, LineForm, OrderForm, ProductForm, ReceiptForm,
+};
 use tokio::sync::OnceCell;
 
 /// The server every test talks to (DATABASE_URL; its database name is ignored).
@@ -326,7 +330,7 @@ impl TestApp {
             name: format!("Customer {email}"),
             phone: String::new(),
         };
-        let input = CustomerDetails::try_from(&form).unwrap();
+        let input = form.parse(()).unwrap();
         register_customer::register_customer(&mut *self.conn().await, input, &ctx())
             .await
             .unwrap()
@@ -342,19 +346,17 @@ impl TestApp {
             price: price.into(),
             active: true,
         };
-        let input = CreateProduct::try_from(&form).unwrap();
+        let input = form.parse(Currency::default()).unwrap();
         let id = create_product::create_product(&mut *self.conn().await, input, &ctx())
             .await
             .unwrap()
             .id;
         if stock > 0 {
-            let receipt = ReceiveStock::parse(
-                id,
-                &ReceiptForm {
-                    quantity: stock.to_string(),
-                    note: String::new(),
-                },
-            )
+            let receipt = (ReceiptForm {
+                quantity: stock.to_string(),
+                note: String::new(),
+            })
+            .parse(id)
             .unwrap();
             receive_stock::receive_stock(&mut *self.conn().await, receipt, &ctx())
                 .await
@@ -395,7 +397,7 @@ pub fn order_form(customer_id: i64, lines: &[(&str, u32)]) -> OrderForm {
 }
 
 pub fn order_input(customer_id: i64, lines: &[(&str, u32)]) -> PlaceOrder {
-    PlaceOrder::try_from(&order_form(customer_id, lines)).unwrap()
+    order_form(customer_id, lines).parse(()).unwrap()
 }
 
 /// The actor tests run commands as.

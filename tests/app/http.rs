@@ -1,8 +1,9 @@
 //! HTTP helpers: a Rocket client on the test's database, staff accounts made
 //! with the real command, and signing in through the real form.
 
-use orderdesk::commands::create_user::{self, CreateUser, UserForm};
+use orderdesk::commands::create_user::{self};
 use orderdesk::config::Settings;
+use orderdesk::web::forms::{CommandForm, UserForm};
 use rocket::figment::Figment;
 use rocket::figment::value::Value;
 use rocket::http::{ContentType, Status};
@@ -76,11 +77,12 @@ impl TestApp {
 
     /// A staff account with [`PASSWORD`]; returns its id.
     pub async fn user(&self, username: &str, role: &str) -> i64 {
-        let input = CreateUser::try_from(&UserForm {
+        let input = (UserForm {
             username: username.into(),
             password: PASSWORD.into(),
             role: role.into(),
         })
+        .parse(())
         .unwrap();
         create_user::create_user(&mut *self.conn().await, input, &ctx())
             .await

@@ -1,8 +1,10 @@
 //! The order form's type-ahead endpoint (`/orders/lookup/*`): role-checked,
 //! bounded, escaped, and reading the read models.
 
-use orderdesk::commands::create_product::{self, CreateProduct, ProductForm};
-use orderdesk::commands::receive_stock::{self, ReceiptForm, ReceiveStock};
+use orderdesk::commands::create_product::{self};
+use orderdesk::commands::receive_stock::{self};
+use orderdesk::domain::Currency;
+use orderdesk::web::forms::{CommandForm, ProductForm, ReceiptForm};
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
@@ -24,7 +26,7 @@ pub async fn named_product(
         price: price.into(),
         active,
     };
-    let input = CreateProduct::try_from(&form).unwrap();
+    let input = form.parse(Currency::default()).unwrap();
     let id = create_product::create_product(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap()
@@ -34,7 +36,7 @@ pub async fn named_product(
             quantity: stock.to_string(),
             note: String::new(),
         };
-        let receipt = ReceiveStock::parse(id, &form).unwrap();
+        let receipt = form.parse(id).unwrap();
         receive_stock::receive_stock(&mut *app.conn().await, receipt, &ctx())
             .await
             .unwrap();

@@ -8,19 +8,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use orderdesk::commands::adjust_stock::{AdjustStock, AdjustmentForm, adjust_stock};
-use orderdesk::commands::cancel_order::{CancelForm, CancelOrder, cancel_order};
-use orderdesk::commands::create_product::{ProductDetails, ProductForm};
+use orderdesk::commands::adjust_stock::adjust_stock;
+use orderdesk::commands::cancel_order::cancel_order;
+use orderdesk::commands::create_product::ProductDetails;
 use orderdesk::commands::mark_delivered::mark_delivered;
 use orderdesk::commands::mark_paid::mark_paid;
-use orderdesk::commands::register_customer::{CustomerDetails, CustomerForm};
 use orderdesk::commands::ship_order::ship_order;
 use orderdesk::commands::update_customer::{UpdateCustomer, update_customer};
 use orderdesk::commands::update_product::{UpdateProduct, update_product};
-use orderdesk::domain::FieldErrors;
+use orderdesk::domain::{Money, Name};
 use orderdesk::queries::freshness;
 use orderdesk::read_models::maintainer::{self, BatchOutcome};
 use orderdesk::read_models::{Trigger, catalog, verify};
+use orderdesk::web::forms::{AdjustmentForm, CancelForm, CommandForm, CustomerForm};
 
 use crate::helpers::{TestApp, ctx};
 
@@ -180,7 +180,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a payment", async {
-        mark_paid(&mut *app.conn().await, a, &c).await.unwrap();
+        mark_paid(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(
@@ -196,7 +198,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a shipment", async {
-        ship_order(&mut *app.conn().await, a, &c).await.unwrap();
+        ship_order(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(
@@ -218,12 +222,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     })
     .await;
     let changes = step(&app, "a cancellation", async {
-        let input = CancelOrder::parse(
-            b,
-            &CancelForm {
-                reason: "changed mind".into(),
-            },
-        )
+        let input = (CancelForm {
+            reason: "changed mind".into(),
+        })
+        .parse(b)
         .unwrap();
         cancel_order(&mut *app.conn().await, input, &c)
             .await
@@ -253,9 +255,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             name: "Ada King".into(),
             phone: String::new(),
         };
-        let details = CustomerDetails::try_from(&form).unwrap();
+        let details = form.parse(()).unwrap();
         let input = UpdateCustomer {
-            customer_id: ada,
+            customer_id: orderdesk::domain::CustomerId(ada),
             expected_version: 1,
             details,
         };
@@ -274,16 +276,14 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a product rename", async {
-        let form = ProductForm {
-            sku: String::new(),
-            name: "Tee, organic".into(),
+        let details = ProductDetails {
+            name: Name::parse("Tee, organic").unwrap(),
             description: String::new(),
-            price: "10.00".into(),
+            price: Money::parse("10.00").unwrap(),
             active: true,
         };
-        let details = ProductDetails::parse(&form, &mut FieldErrors::new()).unwrap();
         let input = UpdateProduct {
-            product_id: tee,
+            product_id: orderdesk::domain::ProductId(tee),
             expected_version: 1,
             details,
         };
@@ -306,7 +306,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             quantity: "-1".into(),
             reason: "damaged".into(),
         };
-        let input = AdjustStock::parse(tee, &form).unwrap();
+        let input = form.parse(tee).unwrap();
         adjust_stock(&mut *app.conn().await, input, &c)
             .await
             .unwrap();
@@ -322,7 +322,9 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a delivery", async {
-        mark_delivered(&mut *app.conn().await, a, &c).await.unwrap();
+        mark_delivered(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(

@@ -5,6 +5,7 @@ use orderdesk::commands::{CommandContext, register_customer};
 use orderdesk::config::Settings;
 use orderdesk::domain::Actor;
 use orderdesk::observability;
+use orderdesk::web::forms::{CommandForm, CustomerForm};
 use orderdesk::web::{RequestId, WriteConn};
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
@@ -30,12 +31,12 @@ async fn client(app: &TestApp, token: Option<&str>) -> Client {
 /// command's context, and the command runs instrumented.
 #[rocket::post("/customers/<email>")]
 async fn register(email: &str, id: RequestId, mut conn: WriteConn) -> String {
-    let form = register_customer::CustomerForm {
+    let form = CustomerForm {
         email: email.into(),
         name: "Ada".into(),
         phone: String::new(),
     };
-    let input = register_customer::CustomerDetails::try_from(&form).unwrap();
+    let input = form.parse(()).unwrap();
     let ctx = CommandContext {
         actor: Actor::system("test"),
         request_id: Some(id.0),

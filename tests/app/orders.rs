@@ -1,22 +1,21 @@
 //! PlaceOrder and the order lifecycle: MarkPaid, ShipOrder, MarkDelivered, CancelOrder.
 
-use orderdesk::commands::cancel_order::{CancelForm, CancelOrder, cancel_order};
+use orderdesk::commands::cancel_order::{CancelOrder, cancel_order};
 use orderdesk::commands::mark_delivered::mark_delivered;
 use orderdesk::commands::mark_paid::mark_paid;
-use orderdesk::commands::place_order::{LineForm, PlaceOrder, place_order};
+use orderdesk::commands::place_order::place_order;
 use orderdesk::commands::ship_order::ship_order;
 use orderdesk::commands::{CommandError, Shortage};
 use orderdesk::domain::OrderStatus;
+use orderdesk::web::forms::{CancelForm, CommandForm, LineForm};
 
 use crate::helpers::{TestApp, ctx, order_form};
 
 fn cancel(order_id: i64) -> CancelOrder {
-    CancelOrder::parse(
-        order_id,
-        &CancelForm {
-            reason: "customer changed their mind".into(),
-        },
-    )
+    (CancelForm {
+        reason: "customer changed their mind".into(),
+    })
+    .parse(order_id)
     .unwrap()
 }
 
@@ -67,7 +66,7 @@ async fn order_forms_report_each_bad_field() {
         sku: "BAD SKU".into(),
         quantity: "2".into(),
     };
-    let errors = PlaceOrder::try_from(&form).unwrap_err();
+    let errors = form.parse(()).unwrap_err();
     let fields: Vec<_> = errors.fields().collect();
     assert_eq!(
         fields,
@@ -80,15 +79,17 @@ async fn order_forms_report_each_bad_field() {
         ]
     );
 
-    let empty = PlaceOrder::try_from(&order_form(1, &[])).unwrap_err();
+    let empty = order_form(1, &[]).parse(()).unwrap_err();
     assert!(empty.get("lines").unwrap().contains("at least one line"));
 
     let skus: Vec<String> = (0..51).map(|i| format!("SKU-{i}")).collect();
     let lines: Vec<(&str, u32)> = skus.iter().map(|s| (s.as_str(), 1)).collect();
-    let too_many = PlaceOrder::try_from(&order_form(1, &lines)).unwrap_err();
+    let too_many = order_form(1, &lines).parse(()).unwrap_err();
     assert!(too_many.get("lines").unwrap().contains("at most 50"));
 
-    let over = PlaceOrder::try_from(&order_form(1, &[("TEE", 6000), ("TEE", 6000)])).unwrap_err();
+    let over = order_form(1, &[("TEE", 6000), ("TEE", 6000)])
+        .parse(())
+        .unwrap_err();
     assert!(over.get("lines[1].quantity").unwrap().contains("at most"));
 }
 
@@ -164,7 +165,7 @@ async fn the_same_key_and_content_returns_the_first_order_without_a_second_event
     let app = TestApp::spawn().await;
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 5).await;
-    let input = PlaceOrder::try_from(&order_form(customer, &[("TEE", 2)])).unwrap();
+    let input = order_form(customer, &[("TEE", 2)]).parse(()).unwrap();
 
     let first = place_order(&mut *app.conn().await, input.clone(), &ctx())
         .await
@@ -188,24 +189,16 @@ async fn the_same_key_with_other_content_is_a_conflict() {
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 5).await;
     let form = order_form(customer, &[("TEE", 2)]);
-    place_order(
-        &mut *app.conn().await,
-        PlaceOrder::try_from(&form).unwrap(),
-        &ctx(),
-    )
-    .await
-    .unwrap();
+    place_order(&mut *app.conn().await, form.parse(()).unwrap(), &ctx())
+        .await
+        .unwrap();
     let before = app.snapshot().await;
 
     let mut changed = form.clone();
     changed.lines[0].quantity = "3".into();
-    let err = place_order(
-        &mut *app.conn().await,
-        PlaceOrder::try_from(&changed).unwrap(),
-        &ctx(),
-    )
-    .await
-    .unwrap_err();
+    let err = place_order(&mut *app.conn().await, changed.parse(()).unwrap(), &ctx())
+        .await
+        .unwrap_err();
 
     assert!(
         matches!(&err, CommandError::Conflict(c) if c.message.contains("already submitted")),
@@ -222,12 +215,18 @@ async fn an_order_moves_through_paid_shipped_delivered_and_stock_leaves_on_shipp
     let order = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
     let conn = &mut *app.conn().await;
 
-    let paid = mark_paid(conn, order, &ctx()).await.unwrap();
+    let paid = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
     assert_eq!(paid.version, Some(2));
     assert_eq!(app.stock(tee).await, (5, 2));
-    ship_order(conn, order, &ctx()).await.unwrap();
+    ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
     assert_eq!(app.stock(tee).await, (3, 0));
-    let delivered = mark_delivered(conn, order, &ctx()).await.unwrap();
+    let delivered = mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
 
     assert_eq!(delivered.version, Some(4));
     assert_eq!(app.order_status(order).await, "delivered");
@@ -257,7 +256,9 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     let conn = &mut *app.conn().await;
     let before = app.snapshot().await;
 
-    let err = ship_order(conn, order, &ctx()).await.unwrap_err();
+    let err = ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -269,7 +270,9 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         ),
         "{err:?}"
     );
-    let err = mark_delivered(conn, order, &ctx()).await.unwrap_err();
+    let err = mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -283,8 +286,12 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     );
     assert_eq!(app.snapshot().await, before);
 
-    mark_paid(conn, order, &ctx()).await.unwrap();
-    let err = mark_paid(conn, order, &ctx()).await.unwrap_err();
+    mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
+    let err = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -297,7 +304,9 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         "{err:?}"
     );
 
-    let err = mark_paid(conn, 999_999, &ctx()).await.unwrap_err();
+    let err = mark_paid(conn, orderdesk::domain::OrderId(999_999), &ctx())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -318,7 +327,9 @@ async fn cancelling_releases_reserved_stock_with_the_reason() {
     let placed = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
     let paid = app.place(customer, &[("TEE", 3)]).await.unwrap().id;
     let conn = &mut *app.conn().await;
-    mark_paid(conn, paid, &ctx()).await.unwrap();
+    mark_paid(conn, orderdesk::domain::OrderId(paid), &ctx())
+        .await
+        .unwrap();
     assert_eq!(app.stock(tee).await, (5, 5));
 
     cancel_order(conn, cancel(placed), &ctx()).await.unwrap();
@@ -340,8 +351,12 @@ async fn a_shipped_order_cannot_be_cancelled_and_a_reason_is_required() {
     app.product("TEE", "10", 5).await;
     let order = app.place(customer, &[("TEE", 1)]).await.unwrap().id;
     let conn = &mut *app.conn().await;
-    mark_paid(conn, order, &ctx()).await.unwrap();
-    ship_order(conn, order, &ctx()).await.unwrap();
+    mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
+    ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
     let before = app.snapshot().await;
 
     let err = cancel_order(conn, cancel(order), &ctx()).await.unwrap_err();
@@ -359,12 +374,10 @@ async fn a_shipped_order_cannot_be_cancelled_and_a_reason_is_required() {
     );
     assert_eq!(app.snapshot().await, before);
     assert!(
-        CancelOrder::parse(
-            order,
-            &CancelForm {
-                reason: "   ".into()
-            }
-        )
+        (CancelForm {
+            reason: "   ".into()
+        })
+        .parse(order)
         .unwrap_err()
         .get("reason")
         .is_some()

@@ -31,11 +31,15 @@ async fn orders(app: &TestApp) -> [i64; 4] {
     let d = app.place(customer, &[("MUG", 1)]).await.unwrap().id;
     let mut conn = app.conn().await;
     for id in [a, b, d] {
-        orderdesk::commands::mark_paid::mark_paid(&mut conn, id, &ctx())
-            .await
-            .unwrap();
+        orderdesk::commands::mark_paid::mark_paid(
+            &mut conn,
+            orderdesk::domain::OrderId(id),
+            &ctx(),
+        )
+        .await
+        .unwrap();
     }
-    orderdesk::commands::ship_order::ship_order(&mut conn, d, &ctx())
+    orderdesk::commands::ship_order::ship_order(&mut conn, orderdesk::domain::OrderId(d), &ctx())
         .await
         .unwrap();
     drop(conn);

@@ -1,11 +1,11 @@
 //! CreateProduct and UpdateProduct.
 
 use orderdesk::commands::CommandError;
-use orderdesk::commands::create_product::{
-    CreateProduct, ProductDetails, ProductForm, create_product,
-};
+use orderdesk::commands::create_product::{ProductDetails, create_product};
 use orderdesk::commands::update_product::{UpdateProduct, update_product};
-use orderdesk::domain::FieldErrors;
+use orderdesk::domain::Currency;
+use orderdesk::domain::{Money, Name};
+use orderdesk::web::forms::{CommandForm, ProductForm};
 
 use crate::helpers::{TestApp, ctx};
 
@@ -20,18 +20,20 @@ fn form(sku: &str, name: &str, price: &str) -> ProductForm {
 }
 
 fn details(name: &str, price: &str, active: bool) -> ProductDetails {
-    let mut errors = FieldErrors::new();
-    let f = ProductForm {
+    ProductDetails {
+        name: Name::parse(name).unwrap(),
+        description: "Soft cotton".into(),
+        price: Money::parse(price).unwrap(),
         active,
-        ..form("IGNORED", name, price)
-    };
-    ProductDetails::parse(&f, &mut errors).unwrap()
+    }
 }
 
 #[tokio::test]
 async fn creating_a_product_gives_it_an_empty_stock_record_and_an_event() {
     let app = TestApp::spawn().await;
-    let input = CreateProduct::try_from(&form("tee-blk-m", "Black tee, M", "19.90")).unwrap();
+    let input = form("tee-blk-m", "Black tee, M", "19.90")
+        .parse(Currency::default())
+        .unwrap();
 
     let ack = create_product(&mut *app.conn().await, input, &ctx())
         .await
@@ -48,13 +50,17 @@ async fn creating_a_product_gives_it_an_empty_stock_record_and_an_event() {
 
 #[tokio::test]
 async fn malformed_sku_name_and_price_are_each_reported() {
-    let errors = CreateProduct::try_from(&form("no spaces!", "  ", "12.345")).unwrap_err();
+    let errors = form("no spaces!", "  ", "12.345")
+        .parse(Currency::default())
+        .unwrap_err();
     assert_eq!(
         errors.fields().collect::<Vec<_>>(),
         ["sku", "name", "price"]
     );
     for bad_price in ["0", "-1", "abc", "", "1000000.01"] {
-        let e = CreateProduct::try_from(&form("TEE-1", "Tee", bad_price)).unwrap_err();
+        let e = form("TEE-1", "Tee", bad_price)
+            .parse(Currency::default())
+            .unwrap_err();
         assert!(e.get("price").is_some(), "{bad_price:?} accepted");
     }
     let long_description = ProductForm {
@@ -62,7 +68,8 @@ async fn malformed_sku_name_and_price_are_each_reported() {
         ..form("TEE-1", "Tee", "1")
     };
     assert!(
-        CreateProduct::try_from(&long_description)
+        long_description
+            .parse(Currency::default())
             .unwrap_err()
             .get("description")
             .is_some()
@@ -75,7 +82,9 @@ async fn a_duplicate_sku_is_a_field_error_and_writes_nothing() {
     app.product("TEE-BLK-M", "19.90", 0).await;
     let before = app.snapshot().await;
 
-    let input = CreateProduct::try_from(&form("tee-blk-m", "Another tee", "5")).unwrap();
+    let input = form("tee-blk-m", "Another tee", "5")
+        .parse(Currency::default())
+        .unwrap();
     let err = create_product(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap_err();
@@ -97,7 +106,7 @@ async fn updating_a_product_changes_price_for_new_orders_only() {
     let ack = update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: id,
+            product_id: orderdesk::domain::ProductId(id),
             expected_version: 1,
             details: details("Tee", "12.50", true),
         },
@@ -129,7 +138,7 @@ async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
     update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: id,
+            product_id: orderdesk::domain::ProductId(id),
             expected_version: 1,
             details: details("Product TEE", "11.00", false),
         },
@@ -142,7 +151,7 @@ async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
     let err = update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: id,
+            product_id: orderdesk::domain::ProductId(id),
             expected_version: 1,
             details: details("Product TEE", "10.00", true),
         },
@@ -166,7 +175,7 @@ async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
     let missing = update_product(
         &mut *app.conn().await,
         UpdateProduct {
-            product_id: 424_242,
+            product_id: orderdesk::domain::ProductId(424_242),
             expected_version: 1,
             details: details("X", "1", true),
         },

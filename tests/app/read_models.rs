@@ -12,6 +12,7 @@ use orderdesk::read_models::maintainer::run::{self, Options, Signal};
 use orderdesk::read_models::maintainer::{self, BatchOutcome};
 use orderdesk::read_models::refresh::refresh;
 use orderdesk::read_models::{RefreshOutcome, Trigger, verify};
+use orderdesk::web::forms::CommandForm;
 
 use crate::helpers::TestApp;
 
@@ -26,18 +27,16 @@ async fn small_shop(app: &TestApp) -> Vec<i64> {
     let c = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     let conn = &mut app.conn().await;
     let ctx = crate::helpers::ctx();
-    orderdesk::commands::mark_paid::mark_paid(conn, a, &ctx)
+    orderdesk::commands::mark_paid::mark_paid(conn, orderdesk::domain::OrderId(a), &ctx)
         .await
         .unwrap();
-    orderdesk::commands::ship_order::ship_order(conn, a, &ctx)
+    orderdesk::commands::ship_order::ship_order(conn, orderdesk::domain::OrderId(a), &ctx)
         .await
         .unwrap();
-    let cancel = orderdesk::commands::cancel_order::CancelOrder::parse(
-        b,
-        &orderdesk::commands::cancel_order::CancelForm {
-            reason: "out of budget".into(),
-        },
-    )
+    let cancel = (orderdesk::web::forms::CancelForm {
+        reason: "out of budget".into(),
+    })
+    .parse(b)
     .unwrap();
     orderdesk::commands::cancel_order::cancel_order(conn, cancel, &ctx)
         .await

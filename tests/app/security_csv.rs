@@ -1,17 +1,19 @@
 //! CSV formula injection: what staff typed into a customer never becomes a
 //! live formula in the orders export.
 
-use orderdesk::commands::register_customer::{self, CustomerDetails, CustomerForm};
+use orderdesk::commands::register_customer::{self};
+use orderdesk::web::forms::{CommandForm, CustomerForm};
 use rocket::http::Status;
 
 use crate::helpers::{TestApp, ctx};
 
 async fn customer_named(app: &TestApp, email: &str, name: &str) -> i64 {
-    let input = CustomerDetails::try_from(&CustomerForm {
+    let input = (CustomerForm {
         email: email.into(),
         name: name.into(),
         phone: String::new(),
     })
+    .parse(())
     .unwrap();
     register_customer::register_customer(&mut *app.conn().await, input, &ctx())
         .await

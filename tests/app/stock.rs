@@ -1,19 +1,18 @@
 //! ReceiveStock and AdjustStock.
 
 use orderdesk::commands::CommandError;
-use orderdesk::commands::adjust_stock::{AdjustStock, AdjustmentForm, adjust_stock};
-use orderdesk::commands::receive_stock::{ReceiptForm, ReceiveStock, receive_stock};
+use orderdesk::commands::adjust_stock::{AdjustStock, adjust_stock};
+use orderdesk::commands::receive_stock::receive_stock;
+use orderdesk::web::forms::{AdjustmentForm, CommandForm, ReceiptForm};
 
 use crate::helpers::{TestApp, ctx};
 
 fn adjustment(product_id: i64, quantity: &str, reason: &str) -> AdjustStock {
-    AdjustStock::parse(
-        product_id,
-        &AdjustmentForm {
-            quantity: quantity.into(),
-            reason: reason.into(),
-        },
-    )
+    (AdjustmentForm {
+        quantity: quantity.into(),
+        reason: reason.into(),
+    })
+    .parse(product_id)
     .unwrap()
 }
 
@@ -21,13 +20,11 @@ fn adjustment(product_id: i64, quantity: &str, reason: &str) -> AdjustStock {
 async fn receiving_stock_adds_to_on_hand_with_a_ledger_entry_and_event() {
     let app = TestApp::spawn().await;
     let id = app.product("TEE", "10", 0).await;
-    let input = ReceiveStock::parse(
-        id,
-        &ReceiptForm {
-            quantity: "25".into(),
-            note: "PO-17".into(),
-        },
-    )
+    let input = (ReceiptForm {
+        quantity: "25".into(),
+        note: "PO-17".into(),
+    })
+    .parse(id)
     .unwrap();
 
     receive_stock(&mut *app.conn().await, input, &ctx())
@@ -46,23 +43,19 @@ async fn receiving_stock_adds_to_on_hand_with_a_ledger_entry_and_event() {
 #[tokio::test]
 async fn bad_receipts_are_rejected_before_the_database() {
     for q in ["0", "-5", "", "ten", "10001", "1.5"] {
-        let e = ReceiveStock::parse(
-            1,
-            &ReceiptForm {
-                quantity: q.into(),
-                note: String::new(),
-            },
-        )
+        let e = (ReceiptForm {
+            quantity: q.into(),
+            note: String::new(),
+        })
+        .parse(1)
         .unwrap_err();
         assert!(e.get("quantity").is_some(), "{q:?} accepted");
     }
-    let e = ReceiveStock::parse(
-        1,
-        &ReceiptForm {
-            quantity: "1".into(),
-            note: "n".repeat(501),
-        },
-    )
+    let e = (ReceiptForm {
+        quantity: "1".into(),
+        note: "n".repeat(501),
+    })
+    .parse(1)
     .unwrap_err();
     assert!(e.get("note").is_some());
 }
@@ -71,13 +64,11 @@ async fn bad_receipts_are_rejected_before_the_database() {
 async fn receiving_for_an_unknown_product_is_not_found_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let before = app.snapshot().await;
-    let input = ReceiveStock::parse(
-        777,
-        &ReceiptForm {
-            quantity: "1".into(),
-            note: String::new(),
-        },
-    )
+    let input = (ReceiptForm {
+        quantity: "1".into(),
+        note: String::new(),
+    })
+    .parse(777)
     .unwrap();
     let err = receive_stock(&mut *app.conn().await, input, &ctx())
         .await
@@ -165,13 +156,11 @@ async fn an_adjustment_may_not_take_stock_below_what_is_reserved() {
 
 #[tokio::test]
 async fn an_adjustment_needs_a_reason_and_a_non_zero_quantity() {
-    let e = AdjustStock::parse(
-        1,
-        &AdjustmentForm {
-            quantity: "0".into(),
-            reason: " ".into(),
-        },
-    )
+    let e = (AdjustmentForm {
+        quantity: "0".into(),
+        reason: " ".into(),
+    })
+    .parse(1)
     .unwrap_err();
     assert_eq!(e.fields().collect::<Vec<_>>(), ["quantity", "reason"]);
 }

@@ -17,7 +17,6 @@ use crate::db::Pools;
 use crate::db::health::{DbHealth, unreachable};
 use crate::db::retry::{self, Failed};
 use crate::domain::{Actor, Permission, Role};
-use crate::error::AppError;
 use crate::security::constant_time_eq;
 use crate::web::db_guard::{ReadSide, note_failure, note_fallback, read_order};
 
@@ -55,15 +54,6 @@ impl CurrentUser {
     /// Whether `submitted` is this session's CSRF token (constant time).
     pub fn csrf_matches(&self, submitted: &str) -> bool {
         constant_time_eq(submitted, &self.csrf_token)
-    }
-
-    /// Forbidden unless this user's role allows `permission`.
-    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.role.can(permission) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(refusal_message(self.role, permission)))
-        }
     }
 }
 
@@ -126,15 +116,12 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
             tracing::warn!(error = %e, "could not touch the session's last_seen_at");
         }
     }
-    Ok(found.and_then(|s| {
-        let role = Role::parse(&s.role).ok()?;
-        Some(CurrentUser {
-            id: s.user_id,
-            username: s.username,
-            role,
-            session_id: s.session_id,
-            csrf_token: s.csrf_token,
-        })
+    Ok(found.map(|s| CurrentUser {
+        id: s.user_id,
+        username: s.username,
+        role: s.role,
+        session_id: s.session_id,
+        csrf_token: s.csrf_token,
     }))
 }
 

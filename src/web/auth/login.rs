@@ -12,7 +12,7 @@ use rocket::form::FromForm;
 use rocket::http::{CookieJar, Status};
 use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
-use rocket::{Responder, State, get, post, routes};
+use rocket::{State, get, post, routes};
 
 use super::csrf::{self, CsrfForm, TokenOnly};
 use super::{ClientInfo, device, session, throttle};
@@ -22,9 +22,9 @@ use crate::db::schema::staff_users;
 use crate::error::AppError;
 use crate::security::verify_password;
 use crate::web::Flash as FlashNote;
-use crate::web::WriteConn;
 use crate::web::filters;
 use crate::web::form_body::TimedForm;
+use crate::web::{FormAnswer, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![login_page, login, logout]
@@ -56,13 +56,6 @@ struct LoginForm {
 }
 
 const BAD_CREDENTIALS: &str = "The username or password is not right.";
-
-#[derive(Responder)]
-#[expect(clippy::large_enum_variant, reason = "one per request, never stored")]
-enum LoginReply {
-    Done(Redirect),
-    Again((Status, RawHtml<String>)),
-}
 
 /// Only a local path may be a `next` target (no `//host`, no scheme).
 fn safe_next(next: &str) -> String {
@@ -103,7 +96,7 @@ async fn login(
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
     client: ClientInfo,
-) -> Result<LoginReply, AppError> {
+) -> Result<FormAnswer, AppError> {
     let form = form.0;
     // Checked out only now that the body is in (see `web::form_body`).
     let mut db = WriteConn(pools.write.get().await?);
@@ -126,7 +119,7 @@ async fn login(
         tracing::warn!(username = ?username, ip = ?ip, outcome = "csrf_refused", "login attempt");
         return Err(AppError::Forbidden(csrf::refused_message().into()));
     }
-    let again = |status: Status, message: &str| -> Result<LoginReply, AppError> {
+    let again = |status: Status, message: &str| -> Result<FormAnswer, AppError> {
         let page = render(&LoginPage {
             chrome: crate::web::Chrome::default(),
             csrf_token: csrf::login_token(cookies, settings),
@@ -135,7 +128,7 @@ async fn login(
             error: Some(message.into()),
             flash: None,
         })?;
-        Ok(LoginReply::Again((status, RawHtml(page))))
+        Ok(FormAnswer::page(status, RawHtml(page)))
     };
     let attempt_id = match throttle::begin(&mut db.0, &attempt).await? {
         throttle::Decision::Proceed(id) => id,
@@ -167,7 +160,7 @@ async fn login(
     session::purge_expired(&mut db.0, settings).await?;
     let new = session::start(&mut db.0, user_id, &client, settings).await?;
     cookies.add(session::cookie(new.token, settings));
-    Ok(LoginReply::Done(Redirect::to(safe_next(&form.next))))
+    Ok(FormAnswer::go(safe_next(&form.next)))
 }
 
 /// "Wait 40 seconds" / "Wait 3 minutes", rounded up.

@@ -13,6 +13,7 @@ use super::ClientInfo;
 use crate::config::Settings;
 use crate::db::Prepare;
 use crate::db::schema::{sessions, staff_users};
+use crate::domain::Role;
 use crate::security::{random_token, sha256_hex};
 
 /// What a new session hands back: the token for the cookie (never stored).
@@ -30,7 +31,7 @@ pub struct LiveSession {
     #[diesel(sql_type = Text)]
     pub username: String,
     #[diesel(sql_type = Text)]
-    pub role: String,
+    pub role: Role,
     #[diesel(sql_type = Text)]
     pub csrf_token: String,
     /// Its `last_seen_at` is more than a minute old: [`touch`] it.

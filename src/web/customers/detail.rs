@@ -6,13 +6,13 @@ use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use super::edit::EditForm;
 use crate::commands::Conflict;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::HistoryEntry;
 use crate::web::PathId;
+use crate::web::forms::CustomerEditForm;
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
     render_page,
@@ -27,7 +27,7 @@ pub fn routes() -> Vec<rocket::Route> {
 #[derive(Debug, Clone, Default)]
 pub struct EditState {
     /// `None`: the customer's stored values.
-    pub form: Option<EditForm>,
+    pub form: Option<CustomerEditForm>,
     pub errors: FieldErrors,
     pub conflict: Option<Conflict>,
 }
@@ -42,7 +42,7 @@ pub struct DetailPage {
     freshness: FreshnessNote,
     await_change: AwaitChange,
     history: Vec<HistoryEntry>,
-    edit: EditForm,
+    edit: CustomerEditForm,
     errors: FieldErrors,
     conflict: Option<Conflict>,
 }
@@ -61,7 +61,7 @@ pub async fn page(
     let history = std::mem::take(&mut detail.history);
     let edit = state
         .form
-        .or_else(|| detail.customer.as_ref().map(EditForm::of))
+        .or_else(|| detail.customer.as_ref().map(CustomerEditForm::of))
         .unwrap_or_default();
     Ok(DetailPage {
         chrome,

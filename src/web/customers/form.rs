@@ -9,11 +9,12 @@ use rocket::response::content::RawHtml;
 use rocket::{get, post, routes};
 
 use crate::commands::CommandError;
-use crate::commands::register_customer::{CustomerDetails, CustomerForm, register_customer};
+use crate::commands::register_customer::register_customer;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::filters;
+use crate::web::forms::{CommandForm, CustomerForm};
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -44,7 +45,7 @@ async fn create(
     mut conn: WriteConn,
     form: CsrfForm<CustomerForm>,
 ) -> Result<FormAnswer, AppError> {
-    let result = match CustomerDetails::try_from(&*form) {
+    let result = match form.parse(()) {
         Ok(input) => {
             instrument_command(
                 "register_customer",
@@ -65,7 +66,7 @@ async fn create(
                 form: form.into_inner(),
                 errors,
             };
-            Ok(FormAnswer::refused(
+            Ok(FormAnswer::page(
                 Status::UnprocessableEntity,
                 render(&page)?,
             ))

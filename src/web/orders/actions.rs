@@ -6,14 +6,16 @@
 use rocket::response::{Flash, Redirect};
 use rocket::{post, routes};
 
-use crate::commands::cancel_order::{CancelForm, CancelOrder, cancel_order};
+use crate::commands::cancel_order::cancel_order;
 use crate::commands::mark_delivered::mark_delivered;
 use crate::commands::mark_paid::mark_paid;
 use crate::commands::ship_order::ship_order;
 use crate::commands::{Ack, CommandError};
+use crate::domain::OrderId;
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::auth::{CsrfForm, TokenOnly};
+use crate::web::forms::{CancelForm, CommandForm};
 use crate::web::{PathId, Staff, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -78,15 +80,15 @@ async fn advance(
         Step::Unknown => return Err(AppError::NotFound("There is no such order action.".into())),
         Step::Pay => (
             "marked paid",
-            instrument_command("mark_paid", mark_paid(conn, id, &ctx)).await,
+            instrument_command("mark_paid", mark_paid(conn, OrderId(id), &ctx)).await,
         ),
         Step::Ship => (
             "shipped",
-            instrument_command("ship_order", ship_order(conn, id, &ctx)).await,
+            instrument_command("ship_order", ship_order(conn, OrderId(id), &ctx)).await,
         ),
         Step::Deliver => (
             "marked delivered",
-            instrument_command("mark_delivered", mark_delivered(conn, id, &ctx)).await,
+            instrument_command("mark_delivered", mark_delivered(conn, OrderId(id), &ctx)).await,
         ),
     };
     outcome(id, done, result)
@@ -100,7 +102,7 @@ async fn cancel(
     form: CsrfForm<CancelForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = id.or_404("order")?;
-    let input = match CancelOrder::parse(id, &form.form) {
+    let input = match form.form.parse(id) {
         Ok(input) => input,
         Err(errors) => return outcome(id, "cancelled", Err(CommandError::Invalid(errors))),
     };

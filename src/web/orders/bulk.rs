@@ -5,48 +5,20 @@
 //! packing slips" goes to the slips of the selected orders.
 
 use askama::Template;
-use rocket::form::FromForm;
 use rocket::http::Status;
-use rocket::response::Redirect;
-use rocket::response::content::RawHtml;
 use rocket::{post, routes};
 
 use crate::commands::CommandError;
-use crate::commands::bulk_orders::{
-    BulkAdvanceOrders, BulkOutcome, BulkStep, MAX_BULK_ORDERS, bulk_advance_orders,
-};
+use crate::commands::bulk_orders::{BulkOutcome, BulkStep, MAX_BULK_ORDERS, bulk_advance_orders};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::auth::CsrfForm;
 use crate::web::filters;
-use crate::web::{Chrome, Staff, WriteConn, page, render_page};
+use crate::web::forms::{BulkForm, CommandForm};
+use crate::web::{Chrome, FormAnswer, Staff, WriteConn, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![bulk]
-}
-
-/// The list's bulk form: the checked orders (or every order on the page when
-/// "all on this page" is checked) and the button pressed.
-#[derive(Debug, Clone, Default, FromForm)]
-pub struct BulkForm {
-    #[field(default = String::new())]
-    pub action: String,
-    #[field(default = String::new())]
-    pub idempotency_key: String,
-    pub ids: Vec<String>,
-    #[field(default = false)]
-    pub all_on_page: bool,
-    pub page_ids: Vec<String>,
-}
-
-impl BulkForm {
-    fn selected(&self) -> &[String] {
-        if self.all_on_page {
-            &self.page_ids
-        } else {
-            &self.ids
-        }
-    }
 }
 
 #[derive(Template)]
@@ -73,20 +45,13 @@ impl BulkPage {
     }
 }
 
-/// The result page, or the way to the slips.
-#[derive(rocket::Responder)]
-pub enum BulkResponse {
-    Page((Status, RawHtml<String>)),
-    Slips(Box<Redirect>),
-}
-
 #[post("/orders/bulk", data = "<form>")]
 async fn bulk(
     chrome: Chrome,
     staff: Staff,
     mut write: WriteConn,
     form: CsrfForm<BulkForm>,
-) -> Result<BulkResponse, AppError> {
+) -> Result<FormAnswer, AppError> {
     let form = form.form;
     let step = match form.action.as_str() {
         "pay" => BulkStep::Pay,
@@ -105,7 +70,7 @@ async fn bulk(
         }
     };
     let title = format!("Bulk action: {}", step.done());
-    let input = match BulkAdvanceOrders::parse(&form.idempotency_key, step, form.selected()) {
+    let input = match form.parse(step) {
         Ok(input) => input,
         Err(errors) => {
             let reasons: Vec<&str> = errors.iter().map(|(_, message)| message).collect();
@@ -138,7 +103,7 @@ async fn bulk(
 }
 
 /// "Print packing slips": the selected orders' slips (a GET, so printing twice is harmless).
-fn slips(chrome: Chrome, selected: &[String]) -> Result<BulkResponse, AppError> {
+fn slips(chrome: Chrome, selected: &[String]) -> Result<FormAnswer, AppError> {
     let ids: Result<Vec<i64>, _> = selected
         .iter()
         .map(|s| s.trim().parse::<i64>().map_err(|_| s.clone()))
@@ -148,10 +113,10 @@ fn slips(chrome: Chrome, selected: &[String]) -> Result<BulkResponse, AppError> 
             if !ids.is_empty() && ids.len() <= MAX_BULK_ORDERS && ids.iter().all(|i| *i > 0) =>
         {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            return Ok(BulkResponse::Slips(Box::new(Redirect::to(format!(
+            return Ok(FormAnswer::go(format!(
                 "/orders/slips?ids={}",
                 list.join(",")
-            )))));
+            )));
         }
         Ok(ids) if ids.is_empty() => "Select at least one order to print.".to_owned(),
         Ok(_) => format!("Select between 1 and {MAX_BULK_ORDERS} orders to print."),
@@ -174,7 +139,7 @@ fn answer(
     outcome: Option<BulkOutcome>,
     asked: usize,
     problem: Option<String>,
-) -> Result<BulkResponse, AppError> {
+) -> Result<FormAnswer, AppError> {
     let page = BulkPage {
         chrome,
         title: title.to_owned(),
@@ -182,5 +147,5 @@ fn answer(
         asked,
         problem,
     };
-    Ok(BulkResponse::Page((status, render_page(&page)?)))
+    Ok(FormAnswer::page(status, render_page(&page)?))
 }

@@ -33,12 +33,13 @@ struct DetailPage {
 page!(DetailPage);
 
 impl DetailPage {
-    fn can(&self, next: &str) -> bool {
-        let (Some(order), Ok(next)) = (&self.order, OrderStatus::parse(next)) else {
-            return false;
-        };
+    /// Whether the user may move this order to `next` now (its button shows).
+    fn can(&self, next: OrderStatus) -> bool {
         self.chrome.can_write()
-            && OrderStatus::parse(&order.status).is_ok_and(|s| s.can_become(next))
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| o.status.can_become(next))
     }
 }
 

@@ -7,20 +7,20 @@
 use askama::Template;
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
-use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes};
 
 use super::entry_form::{EntryForm, EntryView};
 use crate::commands::CommandError;
-use crate::commands::place_order::{PlaceOrder, place_order};
-use crate::commands::register_customer::{CustomerDetails, CustomerForm, register_customer};
+use crate::commands::place_order::place_order;
+use crate::commands::register_customer::register_customer;
 use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::order_entry;
 use crate::web::auth::CsrfForm;
+use crate::web::forms::{CommandForm, CustomerForm};
 use crate::web::params::search_text;
-use crate::web::{Chrome, ReadConn, Staff, WriteConn, filters, page, render_page};
+use crate::web::{Chrome, FormAnswer, ReadConn, Staff, WriteConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![new, submit]
@@ -34,13 +34,6 @@ struct EntryPage {
 }
 
 page!(EntryPage);
-
-/// A re-rendered form, or the redirect to the placed order.
-#[derive(rocket::Responder)]
-pub enum EntryResponse {
-    Page((Status, RawHtml<String>)),
-    Placed(Box<Flash<Redirect>>),
-}
 
 #[get("/orders/new")]
 async fn new(
@@ -59,7 +52,7 @@ async fn submit(
     mut read: ReadConn,
     mut write: WriteConn,
     form: CsrfForm<EntryForm>,
-) -> Result<EntryResponse, AppError> {
+) -> Result<FormAnswer, AppError> {
     let mut form = form.form;
     if !form.customer_pick.trim().is_empty() {
         form.customer_id = std::mem::take(&mut form.customer_pick);
@@ -69,13 +62,13 @@ async fn submit(
     }
     if !form.add_sku.trim().is_empty() {
         let view = add_found_product(&mut read, form).await?;
-        return Ok(EntryResponse::Page((
+        return Ok(FormAnswer::page(
             Status::Ok,
             render_page(&EntryPage { chrome, v: view })?,
-        )));
+        ));
     }
     let (status, view) = match form.action.as_str() {
-        "place" => match PlaceOrder::try_from(&form.order()) {
+        "place" => match form.order().parse(()) {
             Err(errors) => (
                 Status::UnprocessableEntity,
                 build_view(&mut read, form, errors).await?,
@@ -95,10 +88,10 @@ async fn submit(
                     } else {
                         format!("Order #{} placed", ack.id)
                     };
-                    return Ok(EntryResponse::Placed(Box::new(Flash::success(
-                        Redirect::to(format!("/orders/{}?after={}", ack.id, ack.event_id)),
+                    return Ok(FormAnswer::done(
+                        format!("/orders/{}?after={}", ack.id, ack.event_id),
                         message,
-                    ))));
+                    ));
                 }
                 Err(e) => refused(&mut read, form, e).await?,
             },
@@ -145,10 +138,10 @@ async fn submit(
             build_view(&mut read, form, FieldErrors::new()).await?,
         ),
     };
-    Ok(EntryResponse::Page((
+    Ok(FormAnswer::page(
         status,
         render_page(&EntryPage { chrome, v: view })?,
-    )))
+    ))
 }
 
 /// The view of `form`: its customer and products looked up, blank rows padded.
@@ -246,7 +239,7 @@ async fn register_inline(
         }
         out
     };
-    let details = match CustomerDetails::try_from(&raw) {
+    let details = match raw.parse(()) {
         Ok(d) => d,
         Err(errors) => {
             return Ok((

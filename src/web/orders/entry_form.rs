@@ -4,9 +4,9 @@
 
 use rocket::form::FromForm;
 
-use crate::commands::place_order::{LineForm, OrderForm};
 use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::queries::order_entry::{CustomerChoice, ProductChoice};
+use crate::web::forms::{LineForm, OrderForm};
 
 /// Rows the form offers at first.
 pub const BLANK_LINES: usize = 5;

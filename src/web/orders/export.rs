@@ -16,11 +16,12 @@ use super::list::ListParams;
 use crate::config::Settings;
 use crate::db::Pools;
 use crate::domain::Currency;
-use crate::error::{AppError, ErrorPage};
+use crate::error::AppError;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
 use crate::web::auth::CurrentUser;
 use crate::web::csv::CsvChunk;
+use crate::web::error_page::ErrorPage;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![export]

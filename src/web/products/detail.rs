@@ -6,15 +6,14 @@ use askama::Template;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use super::edit::EditForm;
 use crate::commands::Conflict;
-use crate::commands::adjust_stock::AdjustmentForm;
-use crate::commands::receive_stock::ReceiptForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::products::{self, ProductRow};
 use crate::web::PathId;
+use crate::web::forms::ProductEditForm;
+use crate::web::forms::{AdjustmentForm, ReceiptForm};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
     render_page,
@@ -28,7 +27,7 @@ pub fn routes() -> Vec<rocket::Route> {
 #[derive(Debug, Clone, Default)]
 pub struct Forms {
     /// `None`: the product's stored values.
-    pub edit: Option<EditForm>,
+    pub edit: Option<ProductEditForm>,
     pub edit_errors: FieldErrors,
     pub conflict: Option<Conflict>,
     pub receipt: ReceiptForm,
@@ -47,7 +46,7 @@ pub struct DetailPage {
     freshness: FreshnessNote,
     await_change: AwaitChange,
     history: Vec<HistoryEntry>,
-    edit: EditForm,
+    edit: ProductEditForm,
     forms: Forms,
 }
 
@@ -65,7 +64,11 @@ pub async fn page(
     let edit = forms
         .edit
         .clone()
-        .or_else(|| product.as_ref().map(|p| EditForm::of(p, chrome.currency)))
+        .or_else(|| {
+            product
+                .as_ref()
+                .map(|p| ProductEditForm::of(p, chrome.currency))
+        })
         .unwrap_or_default();
     Ok(DetailPage {
         chrome,

@@ -2,80 +2,21 @@
 //! the version the form showed. A stale version answers 409 with the user's
 //! values, what changed meanwhile and the new version to save again against.
 
-use rocket::form::FromForm;
-
-use crate::web::auth::CsrfForm;
 use rocket::http::Status;
 use rocket::{post, routes};
 
 use super::detail::{Forms, page};
 use crate::commands::CommandError;
-use crate::commands::create_product::{ProductDetails, ProductForm};
-use crate::commands::update_product::{UpdateProduct, update_product};
-use crate::domain::{Currency, FieldErrors};
+use crate::commands::update_product::update_product;
 use crate::error::AppError;
 use crate::observability::instrument_command;
-use crate::queries::products::ProductRow;
 use crate::web::PathId;
+use crate::web::auth::CsrfForm;
+use crate::web::forms::{CommandForm, ProductEditForm};
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![update]
-}
-
-/// The edit form as submitted (the SKU never changes, so it is not a field).
-#[derive(Debug, Clone, Default, FromForm)]
-pub struct EditForm {
-    pub name: String,
-    pub description: String,
-    pub price: String,
-    pub active: bool,
-    /// The version the form was filled from.
-    pub version: String,
-}
-
-impl EditForm {
-    /// The form filled with a product's stored values, the price written
-    /// plainly in the shop's currency (`12.50`, `1500`).
-    pub fn of(p: &ProductRow, currency: Currency) -> Self {
-        Self {
-            name: p.name.clone(),
-            description: p.description.clone(),
-            price: currency.plain(p.price_cents),
-            active: p.active,
-            version: p.version.to_string(),
-        }
-    }
-
-    fn parse(&self, product_id: i64, currency: Currency) -> Result<UpdateProduct, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let version = errors.check(
-            "version",
-            self.version
-                .trim()
-                .parse::<i32>()
-                .map_err(|_| "the form lost its version; reload the page".to_owned()),
-        );
-        let details = ProductDetails::parse_in(
-            &ProductForm {
-                sku: String::new(),
-                name: self.name.clone(),
-                description: self.description.clone(),
-                price: self.price.clone(),
-                active: self.active,
-            },
-            currency.exponent(),
-            &mut errors,
-        );
-        match (version, details) {
-            (Some(expected_version), Some(details)) if errors.is_empty() => Ok(UpdateProduct {
-                product_id,
-                expected_version,
-                details,
-            }),
-            _ => Err(errors),
-        }
-    }
 }
 
 #[post("/products/<id>", data = "<form>")]
@@ -85,10 +26,10 @@ async fn update(
     mut conn: WriteConn,
     mut read: ReadConn,
     id: PathId,
-    form: CsrfForm<EditForm>,
+    form: CsrfForm<ProductEditForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
-    let result = match form.parse(id, chrome.currency) {
+    let result = match form.parse((id, chrome.currency)) {
         Ok(input) => {
             instrument_command(
                 "update_product",
@@ -130,5 +71,5 @@ async fn update(
         Err(e) => return Err(e.into()),
     };
     let page = page(&mut read.0, chrome, id, AwaitChange::default(), forms).await?;
-    Ok(FormAnswer::refused(status, render_page(&page)?))
+    Ok(FormAnswer::page(status, render_page(&page)?))
 }

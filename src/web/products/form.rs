@@ -9,11 +9,12 @@ use rocket::response::content::RawHtml;
 use rocket::{get, post, routes};
 
 use crate::commands::CommandError;
-use crate::commands::create_product::{CreateProduct, ProductForm, create_product};
+use crate::commands::create_product::create_product;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::filters;
+use crate::web::forms::{CommandForm, ProductForm};
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -47,7 +48,7 @@ async fn create(
     mut conn: WriteConn,
     form: CsrfForm<ProductForm>,
 ) -> Result<FormAnswer, AppError> {
-    let result = match CreateProduct::parse_in(&form, chrome.currency.exponent()) {
+    let result = match form.parse(chrome.currency) {
         Ok(input) => {
             instrument_command(
                 "create_product",
@@ -68,7 +69,7 @@ async fn create(
                 form: form.into_inner(),
                 errors,
             };
-            Ok(FormAnswer::refused(
+            Ok(FormAnswer::page(
                 Status::UnprocessableEntity,
                 render(&page)?,
             ))

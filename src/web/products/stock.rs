@@ -7,12 +7,13 @@ use rocket::http::Status;
 use rocket::{post, routes};
 
 use super::detail::{Forms, page};
-use crate::commands::adjust_stock::{AdjustStock, AdjustmentForm, adjust_stock};
-use crate::commands::receive_stock::{ReceiptForm, ReceiveStock, receive_stock};
+use crate::commands::adjust_stock::adjust_stock;
+use crate::commands::receive_stock::receive_stock;
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::PathId;
+use crate::web::forms::{AdjustmentForm, CommandForm, ReceiptForm};
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -41,7 +42,7 @@ async fn respond(
                 AwaitChange::default(),
                 with_errors(errors),
             );
-            Ok(FormAnswer::refused(
+            Ok(FormAnswer::page(
                 Status::UnprocessableEntity,
                 render_page(&page.await?)?,
             ))
@@ -60,7 +61,7 @@ async fn receive(
     form: CsrfForm<ReceiptForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
-    let result = match ReceiveStock::parse(id, &form) {
+    let result = match form.parse(id) {
         Ok(input) => {
             instrument_command(
                 "receive_stock",
@@ -91,7 +92,7 @@ async fn adjust(
     form: CsrfForm<AdjustmentForm>,
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("product")?;
-    let result = match AdjustStock::parse(id, &form) {
+    let result = match form.parse(id) {
         Ok(input) => {
             instrument_command(
                 "adjust_stock",

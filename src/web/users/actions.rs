@@ -3,40 +3,33 @@
 
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
-use rocket::response::{Flash, Redirect};
-use rocket::{Responder, post, routes};
+use rocket::{post, routes};
 
-use crate::commands::change_role::{ChangeRole, RoleForm, change_role};
-use crate::commands::create_user::{CreateUser, UserForm, create_user};
+use crate::commands::change_role::change_role;
+use crate::commands::create_user::create_user;
 use crate::commands::deactivate_user::{DeactivateUser, deactivate_user};
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
-use crate::web::WriteConn;
 use crate::web::auth::{Admin, CsrfForm, TokenOnly};
+use crate::web::forms::{CommandForm, RoleForm, UserForm};
+use crate::web::{FormAnswer, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![create, set_role, deactivate]
 }
 
-#[derive(Responder)]
-#[expect(clippy::large_enum_variant, reason = "one per request, never stored")]
-enum Reply {
-    Done(Flash<Redirect>),
-    Refused((Status, RawHtml<String>)),
-}
-
-fn back(message: String) -> Reply {
-    Reply::Done(Flash::success(Redirect::to("/users"), message))
+fn back(message: String) -> FormAnswer {
+    FormAnswer::done("/users", message)
 }
 
 /// A refused edit goes back to the list with the reason; other errors are pages.
-fn outcome(result: Result<Ack, CommandError>, done: String) -> Result<Reply, AppError> {
+fn outcome(result: Result<Ack, CommandError>, done: String) -> Result<FormAnswer, AppError> {
     match result {
         Ok(_) => Ok(back(done)),
-        Err(CommandError::Invalid(errors)) => Ok(Reply::Done(Flash::error(
-            Redirect::to("/users"),
+        Err(CommandError::Invalid(errors)) => Ok(FormAnswer::done_with_error(
+            "/users",
             errors.iter().map(|(_, m)| m).collect::<Vec<_>>().join("; "),
-        ))),
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -46,9 +39,9 @@ async fn create(
     _admin: Admin,
     form: CsrfForm<UserForm>,
     mut db: WriteConn,
-) -> Result<Reply, AppError> {
+) -> Result<FormAnswer, AppError> {
     let CsrfForm { user, form } = form;
-    let result = match CreateUser::try_from(&form) {
+    let result = match form.parse(()) {
         Ok(input) => create_user(&mut db.0, input, &user.context()).await,
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
@@ -59,7 +52,7 @@ async fn create(
         ))),
         Err(CommandError::Invalid(errors)) => {
             let page = super::render(&mut db.0, user, None, Some(&form), errors).await?;
-            Ok(Reply::Refused((Status::UnprocessableEntity, RawHtml(page))))
+            Ok(FormAnswer::page(Status::UnprocessableEntity, RawHtml(page)))
         }
         Err(e) => Err(e.into()),
     }
@@ -71,11 +64,11 @@ async fn set_role(
     id: i64,
     form: CsrfForm<RoleForm>,
     mut db: WriteConn,
-) -> Result<Reply, AppError> {
+) -> Result<FormAnswer, AppError> {
     let ctx = form.user.context();
-    let result = match ChangeRole::parse(id, &form.form) {
+    let result = match form.form.parse(id) {
         Ok(input) => change_role(&mut db.0, input, &ctx).await,
-        Err(e) => Err(e),
+        Err(errors) => Err(CommandError::Invalid(errors)),
     };
     outcome(
         result,
@@ -89,7 +82,7 @@ async fn deactivate(
     id: i64,
     form: CsrfForm<TokenOnly>,
     mut db: WriteConn,
-) -> Result<Reply, AppError> {
+) -> Result<FormAnswer, AppError> {
     let result = deactivate_user(
         &mut db.0,
         DeactivateUser { user_id: id },

@@ -15,7 +15,6 @@ use rocket::request::FlashMessage;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use crate::commands::create_user::UserForm;
 use crate::db::schema::staff_users;
 use crate::domain::{FieldErrors, Role};
 use crate::error::AppError;
@@ -23,6 +22,7 @@ use crate::web::Flash;
 use crate::web::WriteConn;
 use crate::web::auth::{Admin, CurrentUser};
 use crate::web::filters;
+use crate::web::forms::UserForm;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = routes![index];
@@ -35,7 +35,7 @@ pub fn routes() -> Vec<rocket::Route> {
 struct StaffRow {
     id: i64,
     username: String,
-    role: String,
+    role: Role,
     active: bool,
     created_at: DateTime<Utc>,
     last_login_at: Option<DateTime<Utc>>,
