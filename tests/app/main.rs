@@ -4,6 +4,7 @@
 mod helpers;
 mod html;
 mod http_caching;
+mod layering;
 
 mod bulk;
 mod cli;
