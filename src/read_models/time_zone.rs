@@ -17,14 +17,14 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::maintainer::{self, lock};
 use super::rebuild::{Rebuilt, build_beside, record, swap};
-use super::{Trigger, catalog};
+use super::{ReadModelName, Trigger, catalog};
 
 /// The live models whose rows depend on the shop's day, in catalog order.
-pub const PER_DAY: &[&str] = &[
-    "daily_sales",
-    "product_sales_daily",
-    "product_sales_30d",
-    "dashboard",
+pub const PER_DAY: &[ReadModelName] = &[
+    ReadModelName::DailySales,
+    ReadModelName::ProductSalesDaily,
+    ReadModelName::ProductSales30d,
+    ReadModelName::Dashboard,
 ];
 
 #[derive(QueryableByName)]
