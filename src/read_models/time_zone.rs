@@ -41,18 +41,28 @@ pub async fn stored(conn: &mut AsyncPgConnection) -> Result<String, diesel::resu
     Ok(z.time_zone)
 }
 
+/// Why [`check`] refused to serve.
+#[derive(Debug, thiserror::Error)]
+pub enum ZoneCheckError {
+    #[error("could not read the read models' time zone")]
+    Read(#[source] diesel::result::Error),
+    #[error(
+        "the read models count days in {stored} but time_zone is {configured}: \
+         run `orderdesk migrate` to switch them (it rebuilds the per-day read models)"
+    )]
+    Differs { stored: String, configured: String },
+}
+
 /// An error unless the read models count days in `zone`.
-pub async fn check(conn: &mut AsyncPgConnection, zone: &str) -> Result<(), String> {
-    let stored = stored(conn)
-        .await
-        .map_err(|e| format!("could not read the read models' time zone: {e}"))?;
+pub async fn check(conn: &mut AsyncPgConnection, zone: &str) -> Result<(), ZoneCheckError> {
+    let stored = stored(conn).await.map_err(ZoneCheckError::Read)?;
     if stored == zone {
         Ok(())
     } else {
-        Err(format!(
-            "the read models count days in {stored} but time_zone is {zone}: \
-             run `orderdesk migrate` to switch them (it rebuilds the per-day read models)"
-        ))
+        Err(ZoneCheckError::Differs {
+            stored,
+            configured: zone.to_owned(),
+        })
     }
 }
 
