@@ -295,8 +295,9 @@ async fn with_the_primary_stopped_staff_read_on_and_commands_wait_for_its_return
     assert!(
         refused_page.contains("Changes are paused")
             && refused_page.contains("nothing was saved")
-            && refused_page.contains(r#"name="shipping_address" rows="3">7 Standby Lane"#)
-            && refused_page.contains(r#"name="idempotency_key" value="key-replica-0002""#)
+            && refused_page.contains("<dt>shipping_address</dt><dd>7 Standby Lane")
+            && refused_page.contains("<dt>idempotency_key</dt><dd>key-replica-0002</dd>")
+            && refused_page.contains("<dt>lines[1].sku</dt><dd>MUG</dd>")
             && refused_page.contains(r#"name="lines[1].sku" value="MUG""#),
         "the 503 page keeps what was typed: {refused_page}"
     );
