@@ -297,7 +297,7 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
         (
             r.id,
             r.customer_name.clone(),
-            r.status.clone(),
+            r.status.to_string(),
             r.item_count,
             r.total_cents,
             r.placed_at,

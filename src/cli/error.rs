@@ -44,9 +44,10 @@ pub enum CliError {
         "{failed} report view(s) could not be refreshed in {zone}; run `orderdesk refresh --reports`"
     )]
     ReportsNotRefreshed { failed: usize, zone: String },
-    /// The read models count days in another zone than the configured one.
-    #[error("{0}")]
-    WrongTimeZone(String),
+    /// The read models count days in another zone than the configured one
+    /// (or their zone could not be read).
+    #[error(transparent)]
+    WrongTimeZone(crate::read_models::time_zone::ZoneCheckError),
     #[error("rebuild failed (nothing was changed)")]
     Rebuild(#[source] diesel::result::Error),
     #[error("verify failed to run")]

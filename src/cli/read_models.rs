@@ -39,7 +39,7 @@ fn select(names: &[String]) -> Result<Vec<&'static ReadModel>, CliError> {
         .iter()
         .map(|n| {
             catalog::find(n).ok_or_else(|| {
-                let known: Vec<_> = READ_MODELS.iter().map(|m| m.name).collect();
+                let known: Vec<_> = READ_MODELS.iter().map(|m| m.name.as_str()).collect();
                 CliError::UnknownReadModel {
                     name: n.clone(),
                     known: known.join(", "),

@@ -3,13 +3,17 @@
 use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use super::DbError;
+
 /// Splits a connection URL into (URL up to the database name, database name, query string).
-fn split(url: &str) -> Result<(&str, &str, &str), String> {
+fn split(url: &str) -> Result<(&str, &str, &str), DbError> {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let slash = url[after_scheme..]
         .find('/')
         .map(|i| i + after_scheme)
-        .ok_or_else(|| format!("database URL {url:?} names no database"))?;
+        .ok_or_else(|| DbError::NoDatabase {
+            url: url.to_owned(),
+        })?;
     let (db, query) = match url[slash + 1..].split_once('?') {
         Some((db, q)) => (db, q),
         None => (&url[slash + 1..], ""),
@@ -18,16 +22,18 @@ fn split(url: &str) -> Result<(&str, &str, &str), String> {
 }
 
 /// The database name in a connection URL.
-pub fn database_name(url: &str) -> Result<String, String> {
+pub fn database_name(url: &str) -> Result<String, DbError> {
     let (_, db, _) = split(url)?;
     if db.is_empty() {
-        return Err(format!("database URL {url:?} names no database"));
+        return Err(DbError::NoDatabase {
+            url: url.to_owned(),
+        });
     }
     Ok(db.to_owned())
 }
 
 /// The same server's URL with another database name (e.g. `postgres`).
-pub fn with_database(url: &str, name: &str) -> Result<String, String> {
+pub fn with_database(url: &str, name: &str) -> Result<String, DbError> {
     let (base, _, query) = split(url)?;
     Ok(if query.is_empty() {
         format!("{base}/{name}")
@@ -37,11 +43,13 @@ pub fn with_database(url: &str, name: &str) -> Result<String, String> {
 }
 
 /// The same URL with another user name (any password is dropped).
-pub fn with_user(url: &str, user: &str) -> Result<String, String> {
+pub fn with_user(url: &str, user: &str) -> Result<String, DbError> {
     let scheme_end = url
         .find("://")
         .map(|i| i + 3)
-        .ok_or_else(|| format!("database URL {url:?} has no scheme"))?;
+        .ok_or_else(|| DbError::NoScheme {
+            url: url.to_owned(),
+        })?;
     let rest = &url[scheme_end..];
     let host_start = rest
         .find('/')
@@ -58,13 +66,13 @@ pub fn with_user(url: &str, user: &str) -> Result<String, String> {
 
 /// `target` with the user (and password) of `source`: the reader's
 /// credentials on the write server, for reads that fall back to it.
-pub fn with_userinfo_of(target: &str, source: &str) -> Result<String, String> {
-    let (t_scheme, t_rest) = target
-        .split_once("://")
-        .ok_or_else(|| format!("database URL {target:?} has no scheme"))?;
-    let (_, s_rest) = source
-        .split_once("://")
-        .ok_or_else(|| format!("database URL {source:?} has no scheme"))?;
+pub fn with_userinfo_of(target: &str, source: &str) -> Result<String, DbError> {
+    let (t_scheme, t_rest) = target.split_once("://").ok_or_else(|| DbError::NoScheme {
+        url: target.to_owned(),
+    })?;
+    let (_, s_rest) = source.split_once("://").ok_or_else(|| DbError::NoScheme {
+        url: source.to_owned(),
+    })?;
     let authority = |rest: &str| rest[..rest.find('/').unwrap_or(rest.len())].to_owned();
     let (s_auth, t_auth) = (authority(s_rest), authority(t_rest));
     let userinfo = s_auth.rsplit_once('@').map(|(u, _)| u);
@@ -98,18 +106,18 @@ struct Exists {
 }
 
 /// Creates the database `url` names unless it exists; returns whether it created it.
-pub async fn create_database_if_missing(url: &str) -> Result<bool, String> {
+pub async fn create_database_if_missing(url: &str) -> Result<bool, DbError> {
     let name = database_name(url)?;
     let admin_url = with_database(url, "postgres")?;
     let mut admin = AsyncPgConnection::establish(&admin_url)
         .await
-        .map_err(|e| format!("cannot connect to {admin_url}: {e}"))?;
+        .map_err(DbError::connecting(&admin_url))?;
     let found: Exists =
         diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
             .bind::<Text, _>(&name)
             .get_result(&mut admin)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(DbError::at("cannot look the database up"))?;
     if found.exists {
         return Ok(false);
     }
@@ -123,7 +131,7 @@ pub async fn create_database_if_missing(url: &str) -> Result<bool, String> {
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
         )) => Ok(false),
-        Err(e) => Err(format!("cannot create database {name}: {e}")),
+        Err(e) => Err(DbError::at(format!("cannot create database {name}"))(e)),
     }
 }
 
@@ -138,7 +146,14 @@ mod tests {
             "postgres://u@h:5432/postgres?sslmode=disable"
         );
         assert_eq!(database_name("postgres://u@h/shop").unwrap(), "shop");
-        assert!(database_name("postgres://u@h").is_err());
+        assert!(matches!(
+            database_name("postgres://u@h"),
+            Err(DbError::NoDatabase { url }) if url == "postgres://u@h"
+        ));
+        assert!(matches!(
+            with_user("u@h/shop", "app"),
+            Err(DbError::NoScheme { .. })
+        ));
         assert_eq!(
             with_user("postgres://u:pw@h:5432/shop?x=1", "app").unwrap(),
             "postgres://app@h:5432/shop?x=1"

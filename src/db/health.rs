@@ -159,7 +159,7 @@ pub struct Lag {
 /// Lag as the read server sees it: WAL received but not replayed, and the
 /// age of the last replayed commit while anything received is unreplayed
 /// (an idle primary is not lag). A primary answers 0 and 0.
-pub const LAG_SQL: &str = "SELECT pg_is_in_recovery() AS in_recovery, \
+const LAG_SQL: &str = "SELECT pg_is_in_recovery() AS in_recovery, \
      coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint AS bytes, \
      CASE WHEN NOT pg_is_in_recovery() \
                OR pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0 \

@@ -11,6 +11,8 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// A fingerprint of the migrations' contents (see build.rs).
 pub const FINGERPRINT: &str = env!("ORDERDESK_MIGRATIONS_FINGERPRINT");
 
+use super::DbError;
+
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Applies pending migrations to the database at `url`; returns how many ran.
@@ -51,7 +53,7 @@ pub async fn all_applied(url: &str) -> Result<bool, BoxError> {
 /// applied, oldest first. Reads `__diesel_schema_migrations` only (no DDL,
 /// unlike the harness, which creates that table), so the application role
 /// may ask; a database without the table has applied none.
-pub async fn pending(url: &str) -> Result<Vec<String>, String> {
+pub async fn pending(url: &str) -> Result<Vec<String>, DbError> {
     #[derive(diesel::QueryableByName)]
     struct Applied {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -59,7 +61,7 @@ pub async fn pending(url: &str) -> Result<Vec<String>, String> {
     }
     let mut conn = AsyncPgConnection::establish(url)
         .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        .map_err(DbError::connecting(url))?;
     let applied: Vec<String> =
         match diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
             .load::<Applied>(&mut conn)
@@ -71,10 +73,10 @@ pub async fn pending(url: &str) -> Result<Vec<String>, String> {
             {
                 Vec::new()
             }
-            Err(e) => return Err(format!("cannot read the applied migrations: {e}")),
+            Err(e) => return Err(DbError::at("cannot read the applied migrations")(e)),
         };
     let mut embedded: Vec<String> = MigrationSource::<Pg>::migrations(&MIGRATIONS)
-        .map_err(|e| e.to_string())?
+        .map_err(DbError::EmbeddedMigrations)?
         .iter()
         .map(|m| m.name().version().to_string())
         .collect();
@@ -83,19 +85,14 @@ pub async fn pending(url: &str) -> Result<Vec<String>, String> {
     Ok(embedded)
 }
 
-/// Ok when every embedded migration is applied; otherwise the message
-/// `orderdesk serve` refuses to start with.
-pub async fn ensure_current(url: &str) -> Result<(), String> {
+/// Ok when every embedded migration is applied; otherwise
+/// [`DbError::MigrationsPending`], which `orderdesk serve` refuses to start with.
+pub async fn ensure_current(url: &str) -> Result<(), DbError> {
     let pending = pending(url).await?;
     if pending.is_empty() {
         return Ok(());
     }
-    Err(format!(
-        "the database has not applied {} migration(s) this binary needs ({}); \
-         run `orderdesk migrate` as the owner role first, then start the server again",
-        pending.len(),
-        pending.join(", ")
-    ))
+    Err(DbError::MigrationsPending(pending))
 }
 
 /// How many migrations the binary carries.

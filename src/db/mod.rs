@@ -1,6 +1,7 @@
 //! Database access: the two pools, embedded migrations and the Diesel schema.
 
 pub mod admin;
+mod error;
 pub mod health;
 pub mod migrations;
 pub mod pools;
@@ -12,5 +13,6 @@ pub mod roles;
 #[allow(clippy::wildcard_imports)]
 pub mod schema;
 
+pub use error::DbError;
 pub use pools::{PgPool, PooledConn, Pools};
 pub use prepared::Prepare;

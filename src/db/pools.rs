@@ -6,15 +6,13 @@
 //!
 //! Both request pools carry a `statement_timeout` (and the write pool a
 //! `lock_timeout`), so a runaway query or a row held by another transaction
-//! costs a request a bounded wait, never a connection for good. Pools built
-//! with [`write_pool`] (the read-model refresher's) have no such limits: a
-//! full rebuild may take minutes.
+//! costs a request a bounded wait, never a connection for good. (The
+//! read-model maintainer and the CLI's rebuilds open connections of their
+//! own, without such limits: a full rebuild may take minutes.)
 //!
 //! The request pools recycle connections the fast way (no query per
 //! checkout: a connection whose socket has closed is dropped, see
-//! [`super::retry`] for the rare one that dies unnoticed); the refresher's
-//! pool verifies each connection with a query, which costs it nothing that
-//! matters.
+//! [`super::retry`] for the rare one that dies unnoticed).
 
 use std::time::Duration;
 
@@ -26,6 +24,8 @@ use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
 use futures_util::FutureExt;
+
+use super::DbError;
 
 /// A pool of async PostgreSQL connections.
 pub type PgPool = Pool<AsyncPgConnection>;
@@ -85,7 +85,7 @@ pub struct PoolOptions {
 
 impl Pools {
     /// Both pools without statement or lock timeouts.
-    pub fn new(write_url: &str, read_url: &str, options: PoolOptions) -> Result<Self, String> {
+    pub fn new(write_url: &str, read_url: &str, options: PoolOptions) -> Result<Self, DbError> {
         Self::with_limits(write_url, read_url, options, SessionLimits::default())
     }
 
@@ -95,7 +95,7 @@ impl Pools {
         read_url: &str,
         options: PoolOptions,
         limits: SessionLimits,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, DbError> {
         let fallback_url = super::admin::with_userinfo_of(write_url, read_url)?;
         let read_fallback = if super::admin::same_database(write_url, read_url) {
             None
@@ -115,23 +115,9 @@ impl Pools {
     }
 }
 
-/// A pool for commands without statement or lock timeouts (the refresher's).
-/// Connections are verified when reused, so the pool heals itself after a
-/// database restart instead of handing out dead connections.
-pub fn write_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
-    let mut config = ManagerConfig::default();
-    config.recycling_method = RecyclingMethod::Verified;
-    build(url, config, options)
-}
-
-/// A pool for queries without a statement timeout, see the module docs.
-pub fn read_pool(url: &str, options: PoolOptions) -> Result<PgPool, String> {
-    with_setup(url, options, SessionLimits::default().read_setup())
-}
-
 /// A request pool whose connections run `setup` once, when opened. Reuse
 /// costs no round trip (`Fast`: a connection whose socket closed is dropped).
-fn with_setup(url: &str, options: PoolOptions, setup: String) -> Result<PgPool, String> {
+fn with_setup(url: &str, options: PoolOptions, setup: String) -> Result<PgPool, DbError> {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
@@ -152,7 +138,7 @@ fn build(
     url: &str,
     config: ManagerConfig<AsyncPgConnection>,
     options: PoolOptions,
-) -> Result<PgPool, String> {
+) -> Result<PgPool, DbError> {
     let manager = AsyncDieselConnectionManager::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(options.max_size)
@@ -161,5 +147,5 @@ fn build(
         .recycle_timeout(Some(options.wait_timeout))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
-        .map_err(|e| format!("could not build connection pool: {e}"))
+        .map_err(DbError::Pool)
 }

@@ -7,6 +7,7 @@
 use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
+use super::DbError;
 use super::admin::{quote_ident, with_database, with_user};
 
 /// Owns the database and its schema; runs `orderdesk migrate` and the
@@ -24,12 +25,12 @@ pub const READER: &str = "orderdesk_reader";
 /// where the server does not trust local connections), their memberships, and
 /// (given `url`) the database it names, owned by [`OWNER`], if missing.
 /// `admin_url` is a superuser's URL on the same server.
-pub async fn setup(admin_url: &str, url: Option<&str>) -> Result<(), String> {
+pub async fn setup(admin_url: &str, url: Option<&str>) -> Result<(), DbError> {
     // The maintenance database: the one `url` names may not exist yet.
     let admin_url = with_database(admin_url, "postgres")?;
     let mut admin = AsyncPgConnection::establish(&admin_url)
         .await
-        .map_err(|e| format!("cannot connect to {admin_url}: {e}"))?;
+        .map_err(DbError::connecting(&admin_url))?;
     setup_roles(&mut admin).await?;
     match url {
         Some(url) => create_database(&mut admin, &admin_url, url).await,
@@ -38,7 +39,7 @@ pub async fn setup(admin_url: &str, url: Option<&str>) -> Result<(), String> {
 }
 
 /// Creates the roles and their memberships (see [`setup`]) on a superuser's connection.
-pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), String> {
+pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), DbError> {
     // One at a time across processes: CREATE ROLE races otherwise.
     let sql = format!(
         "SELECT pg_advisory_lock(4242012); \
@@ -59,7 +60,7 @@ pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), String> {
     admin
         .batch_execute(&sql)
         .await
-        .map_err(|e| format!("cannot set up roles: {e}"))
+        .map_err(DbError::at("cannot set up roles"))
 }
 
 #[derive(diesel::QueryableByName)]
@@ -74,14 +75,14 @@ async fn create_database(
     admin: &mut AsyncPgConnection,
     admin_url: &str,
     url: &str,
-) -> Result<(), String> {
+) -> Result<(), DbError> {
     let name = super::admin::database_name(url)?;
     let found: Found =
         diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
             .bind::<Text, _>(&name)
             .get_result(admin)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(DbError::at(format!("cannot look database {name} up")))?;
     if found.n == 0 {
         diesel::sql_query(format!(
             "CREATE DATABASE {} OWNER {OWNER}",
@@ -89,7 +90,7 @@ async fn create_database(
         ))
         .execute(admin)
         .await
-        .map_err(|e| format!("cannot create database {name}: {e}"))?;
+        .map_err(DbError::at(format!("cannot create database {name}")))?;
         return Ok(());
     }
     let owned: Found = diesel::sql_query(
@@ -99,27 +100,32 @@ async fn create_database(
     .bind::<Text, _>(OWNER)
     .get_result(admin)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(DbError::at(format!(
+        "cannot read the owner of database {name}"
+    )))?;
     if owned.n == 1 {
         return Ok(());
     }
-    let mut inside = AsyncPgConnection::establish(&with_database(admin_url, &name)?)
+    let inside_url = with_database(admin_url, &name)?;
+    let mut inside = AsyncPgConnection::establish(&inside_url)
         .await
-        .map_err(|e| format!("cannot connect to {name}: {e}"))?;
+        .map_err(DbError::connecting(&inside_url))?;
     inside
         .batch_execute(include_str!("adopt.sql"))
         .await
-        .map_err(|e| format!("cannot hand database {name} to {OWNER}: {e}"))
+        .map_err(DbError::at(format!(
+            "cannot hand database {name} to {OWNER}"
+        )))
 }
 
 /// `url` with the user set to `role` (same server, same database).
-pub fn url_as(url: &str, role: &str) -> Result<String, String> {
+pub fn url_as(url: &str, role: &str) -> Result<String, DbError> {
     with_user(url, role)
 }
 
 /// A superuser's URL on the same server as `url`: `ADMIN_DATABASE_URL`, or
 /// `postgres@` on its maintenance database.
-pub fn default_admin_url(url: &str) -> Result<String, String> {
+pub fn default_admin_url(url: &str) -> Result<String, DbError> {
     match std::env::var("ADMIN_DATABASE_URL") {
         Ok(admin) => Ok(admin),
         Err(_) => with_user(&with_database(url, "postgres")?, "postgres"),

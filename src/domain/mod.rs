@@ -13,7 +13,7 @@ mod money;
 mod order_status;
 mod quantity;
 pub mod shop_day;
-mod sql_text;
+pub(crate) mod sql_text;
 mod staff;
 mod stock_movement;
 mod text;

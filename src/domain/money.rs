@@ -4,7 +4,6 @@ use std::fmt;
 
 /// The largest price or amount a form may enter: 1,000,000.00 (in major units).
 const MAX_MAJOR: i64 = 1_000_000;
-const MAX_CENTS: i64 = MAX_MAJOR * 100;
 
 /// A positive amount of money in cents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,17 +67,6 @@ impl Money {
             Err(format!("amount must be at most {MAX_MAJOR}"))
         } else {
             Ok(Self(minor))
-        }
-    }
-
-    /// A positive amount up to the maximum.
-    pub fn from_cents(cents: i64) -> Result<Self, String> {
-        if cents <= 0 {
-            Err("amount must be greater than zero".into())
-        } else if cents > MAX_CENTS {
-            Err("amount must be at most 1000000.00".into())
-        } else {
-            Ok(Self(cents))
         }
     }
 
@@ -153,7 +141,7 @@ mod tests {
 
     #[test]
     fn displays_two_decimals() {
-        assert_eq!(Money::from_cents(105).unwrap().to_string(), "1.05");
+        assert_eq!(Money::parse("1.05").unwrap().to_string(), "1.05");
         assert_eq!(format_cents(-250), "-2.50");
     }
 }

@@ -57,6 +57,14 @@ impl OrderStatus {
 
 text_enum!(OrderStatus);
 
+/// Read back from JSON as its stored text (the dashboard's recent orders).
+impl<'de> serde::Deserialize<'de> for OrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

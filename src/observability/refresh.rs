@@ -40,7 +40,7 @@ pub fn record_batch(outcome: &crate::read_models::maintainer::BatchOutcome) {
             metrics::counter!("orderdesk_maintainer_orders_total")
                 .increment(u64::try_from(applied.orders).unwrap_or(0));
             for (model, rows) in &applied.rows_changed {
-                metrics::counter!("orderdesk_maintainer_rows_changed_total", "model" => *model)
+                metrics::counter!("orderdesk_maintainer_rows_changed_total", "model" => model.as_str())
                     .increment(u64::try_from(*rows).unwrap_or(0));
             }
         }

@@ -10,6 +10,8 @@ use super::keyset::{self, Direction};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::customer_stats as cs;
+use crate::domain::Aggregate;
+use crate::read_models::ReadModelName;
 
 /// One customer and their order statistics (cancelled orders excluded).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -57,7 +59,7 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &CustomerFilter,
 ) -> Result<CustomerPage, diesel::result::Error> {
-    const VIEWS: &[&str] = &["customer_stats"];
+    const VIEWS: &[ReadModelName] = &[ReadModelName::CustomerStats];
     let mut q = cs::table.select(CustomerRow::as_select()).into_boxed();
     if let Some(text) = filter
         .search
@@ -101,7 +103,7 @@ pub async fn get(
     conn: &mut AsyncPgConnection,
     customer_id: i64,
 ) -> Result<CustomerDetail, diesel::result::Error> {
-    const VIEWS: &[&str] = &["customer_stats", "order_summaries"];
+    const VIEWS: &[ReadModelName] = &[ReadModelName::CustomerStats, ReadModelName::OrderSummaries];
     // One round trip: the freshness, the customer, their orders and their
     // history, pipelined.
     let shared: &AsyncPgConnection = conn;
@@ -117,7 +119,8 @@ pub async fn get(
         ..OrderFilter::default()
     };
     let orders = orders::page_query(&filter).load::<OrderRow>(&mut &*shared);
-    let history = history::query("customer", customer_id).load::<HistoryEntry>(&mut &*shared);
+    let history =
+        history::query(Aggregate::Customer, customer_id).load::<HistoryEntry>(&mut &*shared);
     let (fresh, customer, orders, history) =
         futures_util::try_join!(fresh, customer, orders, history)?;
     Ok(CustomerDetail {

@@ -17,10 +17,10 @@ use serde::Deserialize;
 use super::Freshness;
 use super::orders::OrderRow;
 use crate::db::Prepare;
-use crate::read_models::catalog;
+use crate::read_models::{ReadModelName, catalog};
 
 /// The live model the dashboard reads.
-pub const VIEW: &str = "dashboard";
+pub const VIEW: ReadModelName = ReadModelName::Dashboard;
 
 /// Revenue and orders over a period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub async fn load_unless(
     conn: &mut AsyncPgConnection,
     known: Option<i64>,
 ) -> Result<Snapshot<Option<Dashboard>>, diesel::result::Error> {
-    let types: Vec<&str> = catalog::find(VIEW)
+    let types: Vec<_> = catalog::find(VIEW.as_str())
         .map(|m| m.event_types.to_vec())
         .unwrap_or_default();
     let row: Row = diesel::sql_query(include_str!("sql/dashboard.sql"))

@@ -8,12 +8,13 @@ use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::prepared::{Prepare, Prepared};
-use crate::read_models::catalog::find;
+use crate::domain::EventType;
+use crate::read_models::catalog::{self, ReadModelName};
 
 /// The freshness of one read model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Freshness {
-    pub view: &'static str,
+    pub view: ReadModelName,
     /// Start of the last successful refresh; `None` if it never ran.
     pub as_of: Option<DateTime<Utc>>,
     /// Events that affect the view, committed after that refresh's snapshot.
@@ -64,17 +65,20 @@ pub struct StatusRow {
     pub last_error: Option<String>,
 }
 
-/// The full status of the read model called `view`.
+/// The event types whose changes `view` shows, bound as the status
+/// functions' second argument.
+fn event_types(view: ReadModelName) -> &'static [EventType] {
+    catalog::get(view).event_types
+}
+
+/// The full status of the read model `view`.
 pub async fn status(
     conn: &mut AsyncPgConnection,
-    view: &str,
+    view: ReadModelName,
 ) -> Result<StatusRow, diesel::result::Error> {
-    let types: Vec<&str> = find(view)
-        .map(|m| m.event_types.to_vec())
-        .unwrap_or_default();
     diesel::sql_query("SELECT * FROM read.read_model_status($1, $2)")
         .bind::<Text, _>(view)
-        .bind::<Array<Text>, _>(types)
+        .bind::<Array<Text>, _>(event_types(view))
         .prepared()
         .get_result(conn)
         .await
@@ -93,12 +97,12 @@ pub struct Row {
     changed_at: Option<DateTime<Utc>>,
 }
 
-/// The statement that answers the freshness of each named view, for a
+/// The statement that answers the freshness of each of `views`, for a
 /// caller that sends it in the same round trip as the page's data
 /// (pipelined ahead of it: the data is then at least as fresh as it says).
 /// The view names and event types are bound, never spliced into the SQL.
 pub fn query(
-    views: &[&'static str],
+    views: &[ReadModelName],
 ) -> Prepared<BoxedSqlQuery<'static, diesel::pg::Pg, diesel::query_builder::SqlQuery>> {
     let sql = (0..views.len().max(1))
         .map(|i| {
@@ -112,12 +116,15 @@ pub fn query(
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
-    let none: &[&'static str] = &[""];
-    for &view in if views.is_empty() { none } else { views } {
-        let types: Vec<&str> = find(view)
-            .map(|m| m.event_types.to_vec())
-            .unwrap_or_default();
-        query = query.bind::<Text, _>(view).bind::<Array<Text>, _>(types);
+    if views.is_empty() {
+        // One row for no view at all, as the text above expects.
+        let none: &[EventType] = &[];
+        query = query.bind::<Text, _>("").bind::<Array<Text>, _>(none);
+    }
+    for &view in views {
+        query = query
+            .bind::<Text, _>(view)
+            .bind::<Array<Text>, _>(event_types(view));
     }
     // One text per number of views: safe to keep prepared.
     query.prepared()
@@ -126,7 +133,7 @@ pub fn query(
 /// The freshness of each of `views` from [`query`]'s rows, in their order,
 /// and when any of them last changed.
 pub fn decode(
-    views: &[&'static str],
+    views: &[ReadModelName],
     mut rows: Vec<Row>,
 ) -> (Vec<Freshness>, Option<DateTime<Utc>>) {
     rows.sort_by_key(|r| r.ord);
@@ -143,10 +150,10 @@ pub fn decode(
     (all, changed_at)
 }
 
-/// The freshness of each named view, in one round trip.
+/// The freshness of each of `views`, in one round trip.
 pub async fn of(
     conn: &mut AsyncPgConnection,
-    views: &[&'static str],
+    views: &[ReadModelName],
 ) -> Result<Vec<Freshness>, diesel::result::Error> {
     if views.is_empty() {
         return Ok(Vec::new());
@@ -164,7 +171,7 @@ struct Flag {
 /// Whether the last refresh of `view` included event `event_id` (the user's own change).
 pub async fn has_caught_up(
     conn: &mut AsyncPgConnection,
-    view: &str,
+    view: ReadModelName,
     event_id: i64,
 ) -> Result<bool, diesel::result::Error> {
     let f: Flag = diesel::sql_query("SELECT read.has_caught_up($1, $2) AS flag")

@@ -5,6 +5,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Jsonb, Text, Timestamptz};
 
 use crate::db::prepared::{Prepare, Prepared};
+use crate::domain::{Aggregate, EventType};
 
 /// One event in a record's history.
 #[derive(Debug, Clone, QueryableByName)]
@@ -12,7 +13,7 @@ pub struct HistoryEntry {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
     #[diesel(sql_type = Text)]
-    pub event_type: String,
+    pub event_type: EventType,
     #[diesel(sql_type = Text)]
     pub actor: String,
     #[diesel(sql_type = Timestamptz)]
@@ -21,16 +22,16 @@ pub struct HistoryEntry {
     pub payload: serde_json::Value,
 }
 
-/// The events of one aggregate (`"order"`, `"customer"`, `"product"`),
-/// oldest first: the statement, for a caller that pipelines it with others.
+/// The events of one aggregate (an order, a customer, a product), oldest
+/// first: the statement, for a caller that pipelines it with others.
 pub fn query(
-    aggregate_type: &str,
+    aggregate_type: Aggregate,
     id: i64,
 ) -> Prepared<
     impl diesel::query_builder::QueryFragment<diesel::pg::Pg>
     + diesel::query_builder::Query<SqlType = diesel::sql_types::Untyped>
     + Send
-    + '_,
+    + 'static,
 > {
     diesel::sql_query(include_str!("sql/history.sql"))
         .bind::<Text, _>(aggregate_type)

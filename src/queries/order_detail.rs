@@ -8,7 +8,8 @@ use serde::Deserialize;
 use super::history::{self, HistoryEntry};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
-use crate::domain::OrderStatus;
+use crate::domain::{Aggregate, OrderStatus};
+use crate::read_models::ReadModelName;
 
 /// One line, as embedded in the view.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -79,11 +80,11 @@ pub async fn get(
     conn: &mut AsyncPgConnection,
     id: i64,
 ) -> Result<OrderDetailPage, diesel::result::Error> {
-    const VIEWS: &[&str] = &["order_summaries"];
+    const VIEWS: &[ReadModelName] = &[ReadModelName::OrderSummaries];
     // One round trip: the freshness, the order, its history, pipelined.
     let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
-    let history = history::query("order", id).load::<HistoryEntry>(&mut &*shared);
+    let history = history::query(Aggregate::Order, id).load::<HistoryEntry>(&mut &*shared);
     let row = os::table
         .find(id)
         .select(Row::as_select())

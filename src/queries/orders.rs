@@ -13,6 +13,7 @@ use super::keyset::{
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::order_summaries as os;
 use crate::domain::{OrderStatus, shop_day};
+use crate::read_models::ReadModelName;
 
 pub use super::keyset::MAX_PAGE_SIZE;
 
@@ -107,7 +108,7 @@ pub struct OrderRow {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub item_count: i64,
     pub total_cents: i64,
     pub placed_at: DateTime<Utc>,
@@ -130,7 +131,7 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &OrderFilter,
 ) -> Result<OrderPage, diesel::result::Error> {
-    const VIEWS: &[&str] = &["order_summaries"];
+    const VIEWS: &[ReadModelName] = &[ReadModelName::OrderSummaries];
     // One round trip: the freshness, then the page, pipelined (futures on a
     // shared connection are sent at once; the server runs them in order).
     let shared: &AsyncPgConnection = conn;
@@ -164,7 +165,7 @@ type PageQuery = os::BoxedQuery<'static, Pg, <AsSelect<OrderRow, Pg> as Expressi
 pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
     let mut q = os::table.select(OrderRow::as_select()).into_boxed();
     if let Some(status) = filter.status {
-        q = q.filter(os::status.eq(status.as_str()));
+        q = q.filter(os::status.eq(status));
     }
     if let Some(customer_id) = filter.customer_id {
         q = q.filter(os::customer_id.eq(customer_id));

@@ -10,6 +10,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::order_detail::LineView;
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
+use crate::domain::OrderStatus;
+use crate::read_models::ReadModelName;
 
 /// The most orders one print run covers (the orders list's largest page).
 pub const MAX_PRINT_ORDERS: usize = 200;
@@ -21,7 +23,7 @@ pub struct PrintOrder {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub shipping_address: String,
     pub placed_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
@@ -38,7 +40,7 @@ struct Row {
     customer_id: i64,
     customer_name: String,
     customer_email: String,
-    status: String,
+    status: OrderStatus,
     shipping_address: String,
     placed_at: DateTime<Utc>,
     paid_at: Option<DateTime<Utc>>,
@@ -78,7 +80,9 @@ pub async fn orders(
             })
         })
         .collect::<Result<Vec<_>, diesel::result::Error>>()?;
-    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
+    let freshness = freshness::of(conn, &[ReadModelName::OrderSummaries])
+        .await?
+        .remove(0);
     Ok((orders, freshness))
 }
 
@@ -125,12 +129,14 @@ pub async fn pick_list(conn: &mut AsyncPgConnection) -> Result<PickList, diesel:
         .load(conn)
         .await?;
     let order_count = os::table
-        .filter(os::status.eq("paid"))
+        .filter(os::status.eq(OrderStatus::Paid))
         .count()
         .get_result(conn)
         .await?;
     let unit_count = rows.iter().map(|r| r.quantity).sum();
-    let freshness = freshness::of(conn, &["order_summaries"]).await?.remove(0);
+    let freshness = freshness::of(conn, &[ReadModelName::OrderSummaries])
+        .await?
+        .remove(0);
     Ok(PickList {
         rows,
         order_count,

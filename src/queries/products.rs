@@ -8,6 +8,8 @@ use super::history::{self, HistoryEntry};
 use super::keyset::{self, Direction};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::{inventory_status as inv, product_sales_30d as ps};
+use crate::domain::Aggregate;
+use crate::read_models::ReadModelName;
 
 /// One product with its stock and all-time sales.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -60,7 +62,10 @@ pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &ProductFilter,
 ) -> Result<ProductPage, diesel::result::Error> {
-    const VIEWS: &[&str] = &["inventory_status", "product_sales_30d"];
+    const VIEWS: &[ReadModelName] = &[
+        ReadModelName::InventoryStatus,
+        ReadModelName::ProductSales30d,
+    ];
     let mut q = inv::table
         .left_join(ps::table)
         .select((
@@ -114,14 +119,15 @@ pub async fn detail(
     conn: &mut AsyncPgConnection,
     product_id: i64,
 ) -> Result<(Option<ProductRow>, Vec<HistoryEntry>, Freshness), diesel::result::Error> {
-    const VIEWS: &[&str] = &["inventory_status"];
+    const VIEWS: &[ReadModelName] = &[ReadModelName::InventoryStatus];
     let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let product = inv::table
         .find(product_id)
         .select(ProductRow::as_select())
         .load::<ProductRow>(&mut &*shared);
-    let history = history::query("product", product_id).load::<HistoryEntry>(&mut &*shared);
+    let history =
+        history::query(Aggregate::Product, product_id).load::<HistoryEntry>(&mut &*shared);
     let (fresh, product, history) = futures_util::try_join!(fresh, product, history)?;
     Ok((
         product.into_iter().next(),

@@ -8,13 +8,13 @@ use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::freshness::{self, StatusRow};
-use crate::read_models::catalog;
+use crate::read_models::{ReadModelName, catalog};
 
 /// One live model's status (all live models share one snapshot).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LiveStatus {
     #[diesel(sql_type = Text)]
-    pub name: String,
+    pub name: ReadModelName,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub as_of: Option<DateTime<Utc>>,
     /// Committed events not yet applied, plus transactions with queued keys.
@@ -53,7 +53,7 @@ impl LiveStatus {
 /// One report view's status.
 #[derive(Debug, Clone)]
 pub struct ReportStatus {
-    pub view: &'static str,
+    pub view: ReadModelName,
     pub status: StatusRow,
 }
 
@@ -69,12 +69,8 @@ pub async fn live(conn: &mut AsyncPgConnection) -> Result<Vec<LiveStatus>, diese
     let mut rows: Vec<LiveStatus> = diesel::sql_query(include_str!("sql/live_model_status.sql"))
         .load(conn)
         .await?;
-    rows.sort_by_key(|r| {
-        catalog::READ_MODELS
-            .iter()
-            .position(|m| m.name == r.name)
-            .unwrap_or(usize::MAX)
-    });
+    // Catalog order is `ReadModelName`'s order.
+    rows.sort_by_key(|r| r.name as usize);
     Ok(rows)
 }
 

@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Freshness, freshness};
 use crate::db::read_schema::{customer_cohorts as cc, monthly_sales as ms};
+use crate::read_models::ReadModelName;
 
 /// Revenue and orders in one month (cancelled orders excluded from revenue).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -62,7 +63,7 @@ pub struct Report<T> {
 
 async fn freshness_of(
     conn: &mut AsyncPgConnection,
-    view: &'static str,
+    view: ReadModelName,
 ) -> Result<Freshness, diesel::result::Error> {
     Ok(freshness::of(conn, &[view]).await?.remove(0))
 }
@@ -78,7 +79,7 @@ pub async fn monthly(
         .select(MonthRow::as_select())
         .load(conn)
         .await?;
-    let freshness = freshness_of(conn, "monthly_sales").await?;
+    let freshness = freshness_of(conn, ReadModelName::MonthlySales).await?;
     Ok(Report { rows, freshness })
 }
 
@@ -95,7 +96,7 @@ pub async fn top_products(
         .bind::<BigInt, _>(per_month.max(1))
         .load(conn)
         .await?;
-    let freshness = freshness_of(conn, "product_sales_monthly").await?;
+    let freshness = freshness_of(conn, ReadModelName::ProductSalesMonthly).await?;
     Ok(Report { rows, freshness })
 }
 
@@ -110,6 +111,6 @@ pub async fn cohorts(
         .select(CohortRow::as_select())
         .load(conn)
         .await?;
-    let freshness = freshness_of(conn, "customer_cohorts").await?;
+    let freshness = freshness_of(conn, ReadModelName::CustomerCohorts).await?;
     Ok(Report { rows, freshness })
 }

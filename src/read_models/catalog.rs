@@ -1,5 +1,13 @@
 //! The one list of read models: the live models the maintainer keeps up to
 //! date from the events, and the report views refreshed whole on a schedule.
+//! Each is named by a [`ReadModelName`]; [`get`] finds its entry.
+
+use crate::domain::EventType::{
+    self, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered, OrderPaid,
+    OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, StockAdjusted, StockReceived,
+};
+
+pub use super::name::ReadModelName;
 
 /// How a read model is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +24,10 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadModel {
     /// Its name in schema `read`.
-    pub name: &'static str,
+    pub name: ReadModelName,
     pub kind: Kind,
     /// The event types whose changes it shows (for "n changes pending").
-    pub event_types: &'static [&'static str],
+    pub event_types: &'static [EventType],
     /// Live models: the SQL that yields every row from the write tables
     /// (rebuild and verify use it; batches use the same function per key).
     pub definition: &'static str,
@@ -33,77 +41,77 @@ impl ReadModel {
     }
 }
 
-const ORDER_EVENTS: &[&str] = &[
-    "order_placed",
-    "order_paid",
-    "order_shipped",
-    "order_delivered",
-    "order_cancelled",
+const ORDER_EVENTS: &[EventType] = &[
+    OrderPlaced,
+    OrderPaid,
+    OrderShipped,
+    OrderDelivered,
+    OrderCancelled,
 ];
 
-const SALES_EVENTS: &[&str] = &["order_placed", "order_cancelled"];
+const SALES_EVENTS: &[EventType] = &[OrderPlaced, OrderCancelled];
 
 /// Every read model: the live ones first, then the report views.
 pub const READ_MODELS: &[ReadModel] = &[
     ReadModel {
-        name: "order_summaries",
+        name: ReadModelName::OrderSummaries,
         kind: Kind::Live,
         event_types: &[
-            "customer_updated",
-            "product_updated",
-            "order_placed",
-            "order_paid",
-            "order_shipped",
-            "order_delivered",
-            "order_cancelled",
+            CustomerUpdated,
+            ProductUpdated,
+            OrderPlaced,
+            OrderPaid,
+            OrderShipped,
+            OrderDelivered,
+            OrderCancelled,
         ],
         definition: "SELECT * FROM read_def.order_summaries(NULL)",
         key: &["id"],
     },
     ReadModel {
-        name: "order_status_counts",
+        name: ReadModelName::OrderStatusCounts,
         kind: Kind::Live,
         event_types: ORDER_EVENTS,
         definition: "SELECT * FROM read_def.order_status_counts(true)",
         key: &["status"],
     },
     ReadModel {
-        name: "daily_sales",
+        name: ReadModelName::DailySales,
         kind: Kind::Live,
         event_types: SALES_EVENTS,
         definition: "SELECT * FROM read_def.daily_sales(true)",
         key: &["day"],
     },
     ReadModel {
-        name: "product_sales_daily",
+        name: ReadModelName::ProductSalesDaily,
         kind: Kind::Live,
         event_types: SALES_EVENTS,
         definition: "SELECT * FROM read_def.product_sales_daily(true)",
         key: &["product_id", "day"],
     },
     ReadModel {
-        name: "inventory_status",
+        name: ReadModelName::InventoryStatus,
         kind: Kind::Live,
         event_types: &[
-            "product_created",
-            "product_updated",
-            "stock_received",
-            "stock_adjusted",
-            "order_placed",
-            "order_shipped",
-            "order_cancelled",
+            ProductCreated,
+            ProductUpdated,
+            StockReceived,
+            StockAdjusted,
+            OrderPlaced,
+            OrderShipped,
+            OrderCancelled,
         ],
         definition: "SELECT * FROM read_def.inventory_status(NULL, true)",
         key: &["product_id"],
     },
     ReadModel {
-        name: "customer_stats",
+        name: ReadModelName::CustomerStats,
         kind: Kind::Live,
         event_types: &[
-            "customer_registered",
-            "customer_updated",
-            "order_placed",
-            "order_cancelled",
+            CustomerRegistered,
+            CustomerUpdated,
+            OrderPlaced,
+            OrderCancelled,
         ],
         definition: "SELECT * FROM read_def.customer_stats(NULL, true)",
         key: &["customer_id"],
@@ -111,46 +119,46 @@ pub const READ_MODELS: &[ReadModel] = &[
     // The two below are built from the live models above (so they come after
     // them: a rebuild of every model builds them last).
     ReadModel {
-        name: "product_sales_30d",
+        name: ReadModelName::ProductSales30d,
         kind: Kind::Live,
         event_types: SALES_EVENTS,
         definition: "SELECT * FROM read_def.product_sales_30d(read_def.dashboard_day())",
         key: &["product_id"],
     },
     ReadModel {
-        name: "dashboard",
+        name: ReadModelName::Dashboard,
         kind: Kind::Live,
         event_types: &[
-            "customer_updated",
-            "product_created",
-            "product_updated",
-            "stock_received",
-            "stock_adjusted",
-            "order_placed",
-            "order_paid",
-            "order_shipped",
-            "order_delivered",
-            "order_cancelled",
+            CustomerUpdated,
+            ProductCreated,
+            ProductUpdated,
+            StockReceived,
+            StockAdjusted,
+            OrderPlaced,
+            OrderPaid,
+            OrderShipped,
+            OrderDelivered,
+            OrderCancelled,
         ],
         definition: "SELECT * FROM read_def.dashboard(read_def.dashboard_day())",
         key: &["day"],
     },
     ReadModel {
-        name: "monthly_sales",
+        name: ReadModelName::MonthlySales,
         kind: Kind::Report,
         event_types: SALES_EVENTS,
         definition: "",
         key: &["month"],
     },
     ReadModel {
-        name: "product_sales_monthly",
+        name: ReadModelName::ProductSalesMonthly,
         kind: Kind::Report,
         event_types: SALES_EVENTS,
         definition: "",
         key: &["month", "product_id"],
     },
     ReadModel {
-        name: "customer_cohorts",
+        name: ReadModelName::CustomerCohorts,
         kind: Kind::Report,
         event_types: SALES_EVENTS,
         definition: "",
@@ -158,9 +166,26 @@ pub const READ_MODELS: &[ReadModel] = &[
     },
 ];
 
+// `get` indexes READ_MODELS by name: the catalog lists every name once, in
+// `ReadModelName::ALL`'s order (checked when this compiles).
+const _: () = {
+    assert!(READ_MODELS.len() == ReadModelName::ALL.len());
+    let mut i = 0;
+    while i < READ_MODELS.len() {
+        assert!(READ_MODELS[i].name as usize == i);
+        i += 1;
+    }
+};
+
 /// The read model called `name`.
+pub fn get(name: ReadModelName) -> &'static ReadModel {
+    &READ_MODELS[name as usize]
+}
+
+/// The read model whose name in schema `read` is `name` (for a name typed
+/// by a user: the CLI's argument, the status page's form).
 pub fn find(name: &str) -> Option<&'static ReadModel> {
-    READ_MODELS.iter().find(|m| m.name == name)
+    ReadModelName::parse(name).ok().map(get)
 }
 
 /// The live models, in catalog order.
@@ -173,33 +198,33 @@ pub fn reports() -> impl Iterator<Item = &'static ReadModel> {
     READ_MODELS.iter().filter(|m| !m.is_live())
 }
 
-/// The read models an event of `event_type` makes stale.
-pub fn affected_by(event_type: &str) -> impl Iterator<Item = &'static ReadModel> + '_ {
-    READ_MODELS
-        .iter()
-        .filter(move |m| m.event_types.contains(&event_type))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn affected_by(event_type: EventType) -> impl Iterator<Item = &'static ReadModel> {
+        READ_MODELS
+            .iter()
+            .filter(move |m| m.event_types.contains(&event_type))
+    }
+
     #[test]
     fn an_order_placed_touches_every_sales_model_but_a_new_customer_only_their_stats() {
-        let placed: Vec<_> = affected_by("order_placed")
+        let placed: Vec<_> = affected_by(OrderPlaced)
             .filter(|m| m.is_live())
             .map(|m| m.name)
             .collect();
         assert_eq!(placed.len(), 8);
-        let registered: Vec<_> = affected_by("customer_registered").map(|m| m.name).collect();
-        assert_eq!(registered, ["customer_stats"]);
-        assert_eq!(affected_by("user_created").count(), 0);
+        let registered: Vec<_> = affected_by(CustomerRegistered).map(|m| m.name).collect();
+        assert_eq!(registered, [ReadModelName::CustomerStats]);
+        assert_eq!(affected_by(EventType::UserCreated).count(), 0);
     }
 
     #[test]
     fn names_are_unique_and_found() {
         for m in READ_MODELS {
-            assert_eq!(find(m.name), Some(m));
+            assert_eq!(get(m.name), m);
+            assert_eq!(find(m.name.as_str()), Some(m));
         }
         assert!(find("orders").is_none());
     }

@@ -5,11 +5,12 @@
 
 pub mod catalog;
 pub mod maintainer;
+mod name;
 pub mod rebuild;
 pub mod refresh;
 pub mod schedule;
 pub mod time_zone;
 pub mod verify;
 
-pub use catalog::{Kind, READ_MODELS, ReadModel};
+pub use catalog::{Kind, READ_MODELS, ReadModel, ReadModelName};
 pub use refresh::{RefreshOutcome, Trigger, refresh};

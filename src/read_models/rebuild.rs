@@ -17,12 +17,12 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
 use super::maintainer::{self, lock};
-use super::{ReadModel, Trigger};
+use super::{ReadModel, ReadModelName, Trigger};
 
 /// What a rebuild of one model did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rebuilt {
-    pub name: &'static str,
+    pub name: ReadModelName,
     pub rows: i64,
     pub duration: Duration,
 }
@@ -156,7 +156,7 @@ pub(super) async fn build_beside(
     model: &ReadModel,
     progress: &mut (dyn FnMut(String) + Send),
 ) -> Result<i64, diesel::result::Error> {
-    let name = model.name;
+    let name = model.name.as_str();
     progress(format!("{name}: building from its definition"));
     conn.batch_execute(&format!(
         "CREATE TABLE read.{name}__rebuild (LIKE read.{name} INCLUDING DEFAULTS INCLUDING STORAGE);
@@ -197,7 +197,7 @@ pub(super) async fn swap(
     conn: &mut AsyncPgConnection,
     model: &ReadModel,
 ) -> Result<(), diesel::result::Error> {
-    let name = model.name;
+    let name = model.name.as_str();
     let indexes = indexes_of(conn, name).await?;
     let mut sql = format!(
         "SET LOCAL lock_timeout = '10s';

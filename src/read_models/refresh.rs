@@ -16,7 +16,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::ReadModel;
+use super::{ReadModel, ReadModelName};
 use crate::db::schema::read_model_refreshes as rr;
 
 /// How many runs per view the log keeps.
@@ -182,24 +182,24 @@ pub async fn refresh(
             _ => Err(None),
         };
         if let Err(e) = record(conn, name, trigger, started_at, clock.elapsed(), error).await {
-            tracing::error!(view = name, error = %e, "could not record refresh run");
+            tracing::error!(view = name.as_str(), error = %e, "could not record refresh run");
         }
     }
     match &outcome {
         RefreshOutcome::Refreshed { rows, duration, .. } => {
-            crate::observability::record_refresh(name, *duration, *rows, true);
+            crate::observability::record_refresh(name.as_str(), *duration, *rows, true);
         }
         RefreshOutcome::Failed(_) => {
-            crate::observability::record_refresh(name, clock.elapsed(), 0, false);
+            crate::observability::record_refresh(name.as_str(), clock.elapsed(), 0, false);
         }
         RefreshOutcome::Skipped => {}
     }
     match &outcome {
         RefreshOutcome::Failed(e) => {
-            tracing::error!(view = name, trigger = trigger.as_str(), error = %e, "refresh failed");
+            tracing::error!(view = name.as_str(), trigger = trigger.as_str(), error = %e, "refresh failed");
         }
         RefreshOutcome::Skipped => tracing::info!(
-            view = name,
+            view = name.as_str(),
             trigger = trigger.as_str(),
             "refresh skipped: already running"
         ),
@@ -208,7 +208,7 @@ pub async fn refresh(
             duration,
             watermark,
         } => tracing::debug!(
-            view = name,
+            view = name.as_str(),
             trigger = trigger.as_str(),
             rows,
             watermark,
@@ -237,7 +237,7 @@ pub async fn refresh_all(
 /// skip, Err(Some(error)) for a failure.
 async fn record(
     conn: &mut AsyncPgConnection,
-    view: &str,
+    view: ReadModelName,
     trigger: Trigger,
     started_at: DateTime<Utc>,
     duration: Duration,

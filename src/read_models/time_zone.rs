@@ -17,14 +17,14 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::maintainer::{self, lock};
 use super::rebuild::{Rebuilt, build_beside, record, swap};
-use super::{Trigger, catalog};
+use super::{ReadModelName, Trigger, catalog};
 
 /// The live models whose rows depend on the shop's day, in catalog order.
-pub const PER_DAY: &[&str] = &[
-    "daily_sales",
-    "product_sales_daily",
-    "product_sales_30d",
-    "dashboard",
+pub const PER_DAY: &[ReadModelName] = &[
+    ReadModelName::DailySales,
+    ReadModelName::ProductSalesDaily,
+    ReadModelName::ProductSales30d,
+    ReadModelName::Dashboard,
 ];
 
 #[derive(QueryableByName)]
@@ -41,18 +41,28 @@ pub async fn stored(conn: &mut AsyncPgConnection) -> Result<String, diesel::resu
     Ok(z.time_zone)
 }
 
+/// Why [`check`] refused to serve.
+#[derive(Debug, thiserror::Error)]
+pub enum ZoneCheckError {
+    #[error("could not read the read models' time zone")]
+    Read(#[source] diesel::result::Error),
+    #[error(
+        "the read models count days in {stored} but time_zone is {configured}: \
+         run `orderdesk migrate` to switch them (it rebuilds the per-day read models)"
+    )]
+    Differs { stored: String, configured: String },
+}
+
 /// An error unless the read models count days in `zone`.
-pub async fn check(conn: &mut AsyncPgConnection, zone: &str) -> Result<(), String> {
-    let stored = stored(conn)
-        .await
-        .map_err(|e| format!("could not read the read models' time zone: {e}"))?;
+pub async fn check(conn: &mut AsyncPgConnection, zone: &str) -> Result<(), ZoneCheckError> {
+    let stored = stored(conn).await.map_err(ZoneCheckError::Read)?;
     if stored == zone {
         Ok(())
     } else {
-        Err(format!(
-            "the read models count days in {stored} but time_zone is {zone}: \
-             run `orderdesk migrate` to switch them (it rebuilds the per-day read models)"
-        ))
+        Err(ZoneCheckError::Differs {
+            stored,
+            configured: zone.to_owned(),
+        })
     }
 }
 

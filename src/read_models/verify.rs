@@ -16,7 +16,7 @@ use diesel::sql_types::{Array, BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::maintainer::{self, lock};
-use super::{ReadModel, Trigger};
+use super::{ReadModel, ReadModelName, Trigger};
 use crate::db::schema::{inventory as inv, stock_movements as m};
 
 /// Rows of differing keys reported (and repaired) per model at most.
@@ -25,7 +25,7 @@ const MAX_DIFFERENCES: i64 = 10_000;
 /// How a model compares with its definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drift {
-    pub name: &'static str,
+    pub name: ReadModelName,
     /// Rows the definition has that the model lacks (or has otherwise).
     pub missing: i64,
     /// Rows the model has that the definition does not.
@@ -188,7 +188,7 @@ async fn replace_keys(
     model: &'static ReadModel,
     keys: &[String],
 ) -> Result<(), diesel::result::Error> {
-    let name = model.name;
+    let name = model.name.as_str();
     diesel::sql_query(format!(
         "DELETE FROM read.{name} x WHERE {key} = ANY ($1::jsonb[])",
         key = key_object(model, "x")

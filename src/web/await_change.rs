@@ -16,6 +16,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::config::Settings;
 use crate::queries::freshness;
+use crate::read_models::ReadModelName;
 use crate::read_models::maintainer::run::Signal;
 
 /// How many times a page reloads itself before it stops and says so.
@@ -68,7 +69,7 @@ impl AwaitChange {
     /// is the page's path. Call it before reading the page's data.
     pub async fn check(
         conn: &mut AsyncPgConnection,
-        view: &str,
+        view: ReadModelName,
         params: &AfterParams,
         path: &str,
         waiter: &ChangeWaiter,
@@ -104,7 +105,7 @@ impl AwaitChange {
 /// True once `view` includes `event_id`; false if `bound` passed first.
 async fn wait_for(
     conn: &mut AsyncPgConnection,
-    view: &str,
+    view: ReadModelName,
     event_id: i64,
     bound: Duration,
     signal: Option<&Signal>,

@@ -131,7 +131,7 @@ async fn read_check(
     Result<(), String>,
     &'static str,
 ) {
-    let names: Vec<&'static str> = READ_MODELS.iter().map(|m| m.name).collect();
+    let names: Vec<_> = READ_MODELS.iter().map(|m| m.name).collect();
     let mut last = Err("no read database".to_owned());
     let mut configured = Err(match health.read_fallback() {
         Some(why) => format!("not asked: {}", why.as_str()),
@@ -151,7 +151,7 @@ async fn read_check(
                 let never: Vec<_> = all
                     .into_iter()
                     .filter(|f| f.as_of.is_none())
-                    .map(|f| f.view)
+                    .map(|f| f.view.as_str())
                     .collect();
                 let from = match side {
                     ReadSide::Configured if pools.reads_elsewhere() => "standby",

@@ -78,17 +78,17 @@ async fn record_pending(pools: &Pools) {
     let Ok(mut conn) = pools.read.get().await else {
         return;
     };
-    let names: Vec<&'static str> = crate::read_models::READ_MODELS
+    let names: Vec<_> = crate::read_models::READ_MODELS
         .iter()
         .map(|m| m.name)
         .collect();
     if let Ok(all) = crate::queries::freshness::of(&mut conn, &names).await {
         let now = chrono::Utc::now();
         for f in all {
-            observability::set_pending(f.view, f.pending);
+            observability::set_pending(f.view.as_str(), f.pending);
             if let Some(as_of) = f.as_of {
                 let age = (now - as_of).num_milliseconds().max(0);
-                observability::set_snapshot_age(f.view, seconds(age));
+                observability::set_snapshot_age(f.view.as_str(), seconds(age));
             }
         }
     }

@@ -59,8 +59,8 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The pools could not be set up from the database URLs.
-    #[error("{0}")]
-    Pools(String),
+    #[error("cannot set up the connection pools")]
+    Pools(#[source] crate::db::DbError),
     #[error("cannot read the static files in {dir}")]
     StaticFiles {
         dir: String,

@@ -145,7 +145,11 @@ async fn ensure_admin_creates_the_first_admin_once() {
         Status::SeeOther
     );
     let listed = orderdesk::cli::list_users(&app.db.url).await.unwrap();
-    assert!(listed[0].starts_with("admin") && listed[0].contains("active"));
+    assert_eq!(
+        listed[0].split_whitespace().take(3).collect::<Vec<_>>(),
+        ["admin", "admin", "active"],
+        "{listed:?}"
+    );
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ use orderdesk::commands::update_product::{UpdateProduct, update_product};
 use orderdesk::domain::{Money, Name};
 use orderdesk::queries::freshness;
 use orderdesk::read_models::maintainer::{self, BatchOutcome};
-use orderdesk::read_models::{Trigger, catalog, verify};
+use orderdesk::read_models::{ReadModelName, Trigger, catalog, verify};
 use orderdesk::web::forms::{AdjustmentForm, CancelForm, CommandForm, CustomerForm};
 
 use crate::helpers::{TestApp, ctx};
@@ -48,7 +48,7 @@ async fn contents(app: &TestApp) -> Contents {
         .await
         .unwrap();
         out.insert(
-            model.name,
+            model.name.as_str(),
             rows.into_iter().map(|r| (r.key, r.row)).collect(),
         );
     }
@@ -542,13 +542,15 @@ async fn a_batch_takes_at_most_its_bound_and_carries_the_rest_over_honestly() {
 
     let first = maintainer::batch(&mut *app.conn().await, Trigger::Manual, 4).await;
     let mut read = app.read_conn().await;
-    let first_seen = freshness::has_caught_up(&mut read, "order_summaries", acks[0].event_id)
-        .await
-        .unwrap();
-    let last_seen = freshness::has_caught_up(&mut read, "order_summaries", acks[9].event_id)
-        .await
-        .unwrap();
-    let pending = freshness::of(&mut read, &["order_summaries"])
+    let first_seen =
+        freshness::has_caught_up(&mut read, ReadModelName::OrderSummaries, acks[0].event_id)
+            .await
+            .unwrap();
+    let last_seen =
+        freshness::has_caught_up(&mut read, ReadModelName::OrderSummaries, acks[9].event_id)
+            .await
+            .unwrap();
+    let pending = freshness::of(&mut read, &[ReadModelName::OrderSummaries])
         .await
         .unwrap()[0]
         .pending;
@@ -573,7 +575,7 @@ async fn a_batch_takes_at_most_its_bound_and_carries_the_rest_over_honestly() {
     let rest = app.catch_up().await;
     assert_eq!((rest.events, rest.orders, rest.carried), (0, 6, 0));
     assert!(
-        freshness::has_caught_up(&mut read, "order_summaries", acks[9].event_id)
+        freshness::has_caught_up(&mut read, ReadModelName::OrderSummaries, acks[9].event_id)
             .await
             .unwrap()
     );
@@ -619,7 +621,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     let drift = |all: &[verify::Drift]| -> Vec<(&str, i64, i64, Vec<String>)> {
         all.iter()
             .filter(|d| !d.ok())
-            .map(|d| (d.name, d.missing, d.unexpected, d.keys.clone()))
+            .map(|d| (d.name.as_str(), d.missing, d.unexpected, d.keys.clone()))
             .collect()
     };
     assert_eq!(
@@ -690,7 +692,7 @@ async fn a_rebuild_swaps_in_an_identical_table_and_the_maintainer_goes_on_from_i
     );
     let mut read = app.read_conn().await;
     assert!(
-        freshness::has_caught_up(&mut read, "product_sales_daily", late.event_id)
+        freshness::has_caught_up(&mut read, ReadModelName::ProductSalesDaily, late.event_id)
             .await
             .unwrap()
     );

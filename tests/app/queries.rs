@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use orderdesk::domain::OrderStatus;
+use orderdesk::domain::{EventType, OrderStatus};
 use orderdesk::queries::orders::{self, OrderFilter, OrderSort};
 use orderdesk::queries::{
     customers, dashboard, order_detail, order_entry, products, read_model_status,
@@ -285,7 +285,7 @@ async fn order_detail_has_lines_totals_and_history_and_is_empty_before_the_refre
             .collect::<Vec<_>>(),
         [("TEE", 1000), ("MUG", 1500)]
     );
-    assert_eq!(after.history[0].event_type, "order_placed");
+    assert_eq!(after.history[0].event_type, EventType::OrderPlaced);
     assert_eq!(after.history[0].actor, "system:test");
 }
 
@@ -355,11 +355,7 @@ async fn customers_and_products_carry_their_statistics() {
         (2, 3, 3, 3000)
     );
     assert_eq!(
-        status
-            .live
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect::<Vec<_>>(),
+        status.live.iter().map(|s| s.name).collect::<Vec<_>>(),
         orderdesk::read_models::catalog::live()
             .map(|m| m.name)
             .collect::<Vec<_>>()

@@ -4,6 +4,7 @@
 //! server refuses a database behind its migrations.
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use orderdesk::db::DbError;
 use orderdesk::db::roles::{APP, READER, url_as};
 
 use crate::helpers::{TestApp, TestDb};
@@ -177,9 +178,14 @@ async fn serve_refuses_a_database_that_is_behind_its_migrations() {
     let ok = orderdesk::db::migrations::ensure_current(&url_as(&migrated.url, APP).unwrap()).await;
     let behind = orderdesk::db::migrations::ensure_current(&empty.url).await;
 
-    assert_eq!(ok, Ok(()));
-    let message = behind.unwrap_err();
+    assert!(ok.is_ok(), "{ok:?}");
+    let error = behind.unwrap_err();
+    let message = error.to_string();
     let n = orderdesk::db::migrations::count();
+    assert!(
+        matches!(&error, DbError::MigrationsPending(versions) if versions.len() == n),
+        "{error:?}"
+    );
     assert!(
         message.starts_with(&format!(
             "the database has not applied {n} migration(s) this binary needs ("

@@ -4,6 +4,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
+use orderdesk::read_models::time_zone::ZoneCheckError;
 use orderdesk::read_models::{catalog, time_zone, verify};
 use rocket::local::asynchronous::Client;
 
@@ -99,15 +100,24 @@ async fn an_order_late_in_a_new_york_evening_counts_for_that_new_york_day() {
             .unwrap()
             .is_none()
     );
-    assert!(
-        time_zone::check(&mut *app.conn().await, "America/New_York")
-            .await
-            .is_ok()
-    );
+    time_zone::check(&mut *app.conn().await, "America/New_York")
+        .await
+        .expect("the zone just applied is the stored one");
     let refused = time_zone::check(&mut *app.conn().await, "UTC")
         .await
         .unwrap_err();
-    assert!(refused.contains("orderdesk migrate"), "{refused}");
+    assert!(
+        matches!(
+            &refused,
+            ZoneCheckError::Differs { stored, configured }
+                if stored == "America/New_York" && configured == "UTC"
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("orderdesk migrate"),
+        "{refused}"
+    );
     let unknown = time_zone::change(&mut *app.conn().await, "Mars/Olympus_Mons", &mut |_| {})
         .await
         .unwrap_err()

@@ -8,6 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::Prepare;
 use crate::db::read_schema::{daily_sales as ds, product_sales_30d as ps30};
+use crate::read_models::ReadModelName;
 
 type Result<T> = std::result::Result<T, diesel::result::Error>;
 
@@ -24,7 +25,7 @@ pub struct Applied {
     /// Whether the shop's day changed, moving the rolling windows.
     pub day_changed: bool,
     /// Rows written or removed per live model, in catalog order.
-    pub rows_changed: Vec<(&'static str, i64)>,
+    pub rows_changed: Vec<(ReadModelName, i64)>,
 }
 
 impl Applied {
@@ -48,7 +49,7 @@ impl Applied {
         for (name, n) in &other.rows_changed {
             match self.rows_changed.iter_mut().find(|(m, _)| m == name) {
                 Some((_, total)) => *total += n,
-                None => self.rows_changed.push((name, *n)),
+                None => self.rows_changed.push((*name, *n)),
             }
         }
     }
@@ -167,8 +168,10 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     if taken.orders.is_empty() && taken.customers.is_empty() && taken.products.is_empty() {
         if day_changed {
             let dashboard = dashboard(conn, today).await?;
-            applied.rows_changed =
-                vec![("product_sales_30d", rewindowed), ("dashboard", dashboard)];
+            applied.rows_changed = vec![
+                (ReadModelName::ProductSales30d, rewindowed),
+                (ReadModelName::Dashboard, dashboard),
+            ];
         }
         return Ok(applied);
     }
@@ -202,14 +205,14 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     // Last: the page-shaped model, from the others as this batch left them.
     let dashboard = dashboard(conn, today).await?;
     applied.rows_changed = vec![
-        ("order_summaries", orders),
-        ("order_status_counts", status_counts),
-        ("daily_sales", daily),
-        ("product_sales_daily", product_daily),
-        ("inventory_status", inventory + sales_totals),
-        ("customer_stats", customers),
-        ("product_sales_30d", window),
-        ("dashboard", dashboard),
+        (ReadModelName::OrderSummaries, orders),
+        (ReadModelName::OrderStatusCounts, status_counts),
+        (ReadModelName::DailySales, daily),
+        (ReadModelName::ProductSalesDaily, product_daily),
+        (ReadModelName::InventoryStatus, inventory + sales_totals),
+        (ReadModelName::CustomerStats, customers),
+        (ReadModelName::ProductSales30d, window),
+        (ReadModelName::Dashboard, dashboard),
     ];
     Ok(applied)
 }
@@ -218,32 +221,32 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
 /// SQL that yields the fresh rows of the keys `$1`, and whether the replaced
 /// and written rows are captured for the additive models.
 struct Keyed {
-    table: &'static str,
+    table: ReadModelName,
     key: &'static str,
     fresh: &'static str,
     capture: bool,
 }
 
 const ORDER_SUMMARIES: Keyed = Keyed {
-    table: "order_summaries",
+    table: ReadModelName::OrderSummaries,
     key: "id",
     fresh: include_str!("sql/order_summaries.sql"),
     capture: true,
 };
 const INVENTORY_STATUS: Keyed = Keyed {
-    table: "inventory_status",
+    table: ReadModelName::InventoryStatus,
     key: "product_id",
     fresh: include_str!("sql/inventory_status.sql"),
     capture: false,
 };
 const CUSTOMER_DETAILS: Keyed = Keyed {
-    table: "customer_stats",
+    table: ReadModelName::CustomerStats,
     key: "customer_id",
     fresh: include_str!("sql/customer_details.sql"),
     capture: false,
 };
 const CUSTOMER_STATS: Keyed = Keyed {
-    table: "customer_stats",
+    table: ReadModelName::CustomerStats,
     key: "customer_id",
     fresh: include_str!("sql/customer_stats.sql"),
     capture: false,

@@ -34,7 +34,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 pub use apply::Applied;
 
-use super::Trigger;
+use super::{ReadModelName, Trigger};
 use crate::db::Prepare;
 
 /// Keys recomputed per batch at most; the rest wait for the next batch.
@@ -173,7 +173,8 @@ pub(crate) async fn finish(
     if !applied.did_work() {
         return Ok(());
     }
-    let (names, counts): (Vec<&str>, Vec<i64>) = applied.rows_changed.iter().copied().unzip();
+    let (names, counts): (Vec<ReadModelName>, Vec<i64>) =
+        applied.rows_changed.iter().copied().unzip();
     diesel::sql_query(include_str!("sql/record_live.sql"))
         .bind::<Timestamptz, _>(started_at)
         .bind::<Double, _>(duration.as_secs_f64() * 1000.0)

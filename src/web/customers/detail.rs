@@ -11,6 +11,7 @@ use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::HistoryEntry;
+use crate::read_models::ReadModelName::CustomerStats;
 use crate::web::PathId;
 use crate::web::forms::CustomerEditForm;
 use crate::web::{
@@ -87,7 +88,7 @@ async fn show(
     let id = id.or_404("customer")?;
     let path = format!("/customers/{id}");
     let await_change =
-        AwaitChange::check(&mut conn.0, "customer_stats", &params, &path, &waiter).await?;
+        AwaitChange::check(&mut conn.0, CustomerStats, &params, &path, &waiter).await?;
     let page = page(&mut conn.0, chrome, id, await_change, EditState::default()).await?;
     if page.detail.customer.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no customer {id}.")));

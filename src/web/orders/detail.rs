@@ -10,6 +10,7 @@ use crate::domain::OrderStatus;
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
+use crate::read_models::ReadModelName::OrderSummaries;
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters, page,
     render_page,
@@ -54,7 +55,7 @@ async fn show(
     let id = id.or_404("order")?;
     let path = format!("/orders/{id}");
     let await_change =
-        AwaitChange::check(&mut conn.0, "order_summaries", &params, &path, &waiter).await?;
+        AwaitChange::check(&mut conn.0, OrderSummaries, &params, &path, &waiter).await?;
     let page = order_detail::get(&mut conn.0, id).await?;
     if page.order.is_none() && page.history.is_empty() {
         return Err(AppError::NotFound(format!("There is no order #{id}.")));

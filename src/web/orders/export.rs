@@ -72,7 +72,7 @@ fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
             r.placed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             r.customer_name.clone(),
             r.customer_email.clone(),
-            r.status.clone(),
+            r.status.to_string(),
             r.item_count.to_string(),
             currency.plain(r.total_cents),
         ]);

@@ -11,6 +11,7 @@ use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::products::{self, ProductRow};
+use crate::read_models::ReadModelName::InventoryStatus;
 use crate::web::PathId;
 use crate::web::forms::ProductEditForm;
 use crate::web::forms::{AdjustmentForm, ReceiptForm};
@@ -93,7 +94,7 @@ async fn show(
     let id = id.or_404("product")?;
     let path = format!("/products/{id}");
     let await_change =
-        AwaitChange::check(&mut conn.0, "inventory_status", &params, &path, &waiter).await?;
+        AwaitChange::check(&mut conn.0, InventoryStatus, &params, &path, &waiter).await?;
     let page = page(&mut conn.0, chrome, id, await_change, Forms::default()).await?;
     if page.product.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no product {id}.")));
