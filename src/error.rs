@@ -51,11 +51,6 @@ pub fn is_unavailable(e: &DieselError) -> bool {
         return true;
     }
     match e {
-        DieselError::DatabaseError(
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-            _,
-        )
-        | DieselError::BrokenTransactionManager => true,
         // diesel-async does not expose the SQLSTATE (57014, 55P03) of these;
         // PostgreSQL's messages are fixed (lc_messages is English by default).
         DieselError::DatabaseError(DatabaseErrorKind::Unknown, info) => {

@@ -7,7 +7,7 @@ use std::fmt;
 use diesel::{AsExpression, FromSqlRow};
 
 use super::OrderStatus;
-use super::sql_text::text_enum;
+use super::sql_text::{parse_stored, text_enum};
 
 /// The kinds of record an event belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
@@ -34,10 +34,7 @@ impl Aggregate {
     }
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.as_str() == raw)
-            .ok_or_else(|| format!("unknown aggregate type {raw:?}"))
+        parse_stored(&Self::ALL, Self::as_str, raw, "aggregate type")
     }
 }
 
@@ -111,10 +108,7 @@ impl EventType {
     }
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|e| e.as_str() == raw)
-            .ok_or_else(|| format!("unknown event type {raw:?}"))
+        parse_stored(&Self::ALL, Self::as_str, raw, "event type")
     }
 
     /// The event of an order's move to `status` (`order_paid` …).

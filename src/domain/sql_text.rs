@@ -33,3 +33,16 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+/// The one of `all` whose stored text is `raw`; `"unknown {what} {raw:?}"` otherwise.
+pub(crate) fn parse_stored<T: Copy>(
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+    raw: &str,
+    what: &str,
+) -> Result<T, String> {
+    all.iter()
+        .copied()
+        .find(|v| as_str(*v) == raw)
+        .ok_or_else(|| format!("unknown {what} {raw:?}"))
+}

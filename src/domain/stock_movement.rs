@@ -4,7 +4,7 @@ use std::fmt;
 
 use diesel::{AsExpression, FromSqlRow};
 
-use super::sql_text::text_enum;
+use super::sql_text::{parse_stored, text_enum};
 
 /// What a stock movement records. Its quantity is the signed change of the
 /// figure the kind names: receipts, adjustments and shipments change
@@ -40,10 +40,7 @@ impl StockMovementKind {
     }
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-            .ok_or_else(|| format!("unknown stock movement kind {raw:?}"))
+        parse_stored(&Self::ALL, Self::as_str, raw, "stock movement kind")
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 
 use diesel::{AsExpression, FromSqlRow};
 
-use crate::domain::sql_text::text_enum;
+use crate::domain::sql_text::{parse_stored, text_enum};
 
 /// One read model in schema `read`, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
@@ -59,10 +59,7 @@ impl ReadModelName {
     }
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|n| n.as_str() == raw)
-            .ok_or_else(|| format!("unknown read model {raw:?}"))
+        parse_stored(&Self::ALL, Self::as_str, raw, "read model")
     }
 }
 

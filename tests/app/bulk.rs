@@ -17,13 +17,7 @@ async fn five_orders(app: &TestApp) -> Vec<i64> {
         ids.push(app.place(customer, &[("TEE", 1)]).await.unwrap().id);
     }
     let ctx = crate::helpers::ctx();
-    orderdesk::commands::mark_paid::mark_paid(
-        &mut *app.conn().await,
-        orderdesk::domain::OrderId(ids[3]),
-        &ctx,
-    )
-    .await
-    .unwrap();
+    app.mark_paid(ids[3]).await;
     let cancel = (orderdesk::web::forms::CancelForm {
         reason: "changed mind".into(),
     })

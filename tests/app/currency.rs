@@ -17,13 +17,7 @@ async fn one_order(app: &TestApp) -> i64 {
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "1234.50", 5).await;
     let id = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
-    orderdesk::commands::mark_paid::mark_paid(
-        &mut *app.conn().await,
-        orderdesk::domain::OrderId(id),
-        &crate::helpers::ctx(),
-    )
-    .await
-    .unwrap();
+    app.mark_paid(id).await;
     app.refresh().await;
     id
 }

@@ -378,6 +378,17 @@ impl TestApp {
         )
         .await
     }
+
+    /// Marks order `id` paid (it must be placed).
+    pub async fn mark_paid(&self, id: i64) {
+        orderdesk::commands::mark_paid::mark_paid(
+            &mut *self.conn().await,
+            orderdesk::domain::OrderId(id),
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    }
 }
 
 /// An order form with a fresh key.

@@ -337,13 +337,7 @@ async fn the_list_filters_and_the_csv_holds_exactly_the_filtered_rows() {
     app.product("TEE", "10", 50).await;
     let a = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     let b = app.place(bob, &[("TEE", 2)]).await.unwrap().id;
-    orderdesk::commands::mark_paid::mark_paid(
-        &mut *app.conn().await,
-        orderdesk::domain::OrderId(b),
-        &crate::helpers::ctx(),
-    )
-    .await
-    .unwrap();
+    app.mark_paid(b).await;
     app.refresh().await;
     let (client, _) = app.signed_in("viewer").await;
 

@@ -132,13 +132,7 @@ async fn the_orders_list_filters_by_status_text_and_date() {
     app.product("TEE", "10", 50).await;
     let a = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     let b = app.place(bob, &[("TEE", 5)]).await.unwrap().id;
-    orderdesk::commands::mark_paid::mark_paid(
-        &mut *app.conn().await,
-        orderdesk::domain::OrderId(b),
-        &crate::helpers::ctx(),
-    )
-    .await
-    .unwrap();
+    app.mark_paid(b).await;
     app.refresh().await;
     let conn = &mut *app.read_conn().await;
     let ids = |p: orders::OrderPage| p.rows.iter().map(|r| r.id).collect::<Vec<_>>();
