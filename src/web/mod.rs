@@ -34,6 +34,7 @@ pub mod request_id;
 mod staff;
 mod telemetry;
 mod users;
+mod whole_body;
 
 use rocket::http::Method;
 use rocket::response::Redirect;
@@ -104,6 +105,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .manage(pools)
         .manage(dashboard::Kept::default())
         .attach(auth::SecurityHeaders)
+        .attach(whole_body::WholeBody)
         .mount("/", dashboard::routes())
         .mount("/", health::routes())
         .mount("/", orders::routes())
