@@ -53,7 +53,7 @@ pub fn is_connection_error(e: &DieselError) -> bool {
 
 /// Throws `conn` away instead of returning it to its pool, and with it the
 /// pool's idle connections (they most likely died the same way).
-fn discard(pool: &PgPool, conn: PooledConn) {
+pub fn discard(pool: &PgPool, conn: PooledConn) {
     drop(deadpool::managed::Object::take(conn));
     pool.retain(|_, _| false);
 }

@@ -144,9 +144,10 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<Snapshot, diesel::resu
 }
 
 /// The dashboard's version and freshness, and the row itself unless its
-/// version is `known`; one statement either way.
+/// version is `known`; one statement either way. It takes a shared
+/// connection, so a caller may pipeline it with other statements.
 pub async fn load_unless(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     known: Option<i64>,
 ) -> Result<Snapshot<Option<Dashboard>>, diesel::result::Error> {
     let types: Vec<_> = catalog::find(VIEW.as_str())
@@ -157,7 +158,7 @@ pub async fn load_unless(
         .bind::<Text, _>(VIEW)
         .bind::<Nullable<BigInt>, _>(known)
         .prepared()
-        .get_result(conn)
+        .get_result(&mut conn)
         .await?;
     let data = match (row.dashboard, row.version) {
         (Some(json), _) => Some(

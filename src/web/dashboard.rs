@@ -1,5 +1,6 @@
-//! `GET /`: the dashboard, from one read (the `dashboard` live model's version
-//! and freshness) plus the session; 304 when the browser already has it.
+//! `GET /`: the dashboard, from one statement (the `dashboard` live model's
+//! version and freshness) sent in one round trip with the session look-up
+//! (`page_read`); 304 when the browser already has it.
 //!
 //! The figures' markup (tiles, charts, tables) depends only on the row, so it
 //! is rendered once per version of the row and kept ([`Kept`]). A request
@@ -9,10 +10,13 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use askama::Template;
+use diesel::QueryResult;
+use futures_util::FutureExt;
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{State, get, routes};
 
 use super::etag::{self, Cached, IfNoneMatch};
-use super::{Chrome, FreshnessNote, ReadConn, charts, filters, page, render_page};
+use super::{Chrome, FreshnessNote, charts, filters, page, page_read, render_page};
 use crate::error::AppError;
 use crate::queries::dashboard::{self, Dashboard};
 
@@ -93,17 +97,36 @@ impl Kept {
     }
 }
 
+/// The dashboard's row (unless the kept figures are current) and the figures
+/// held when it was asked, read in one round trip with the session.
+struct Read {
+    answer: QueryResult<dashboard::Snapshot<Option<Dashboard>>>,
+    held: Option<Arc<Figures>>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Read {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let held = req.rocket().state::<Kept>().and_then(Kept::get);
+        let known = held.as_ref().and_then(|f| f.version);
+        page_read::with_session(req, |c| dashboard::load_unless(c, known).boxed())
+            .await
+            .map(|answer| Read { answer, held })
+    }
+}
+
+// `read` comes first: it settles the session that `chrome` then uses.
 #[get("/")]
 async fn show(
+    read: Read,
     chrome: Chrome,
     if_none_match: IfNoneMatch,
     kept: &State<Kept>,
-    mut conn: ReadConn,
 ) -> Result<Cached, AppError> {
-    let held = kept.get();
-    let known = held.as_ref().and_then(|f| f.version);
-    let s = dashboard::load_unless(&mut conn.0, known).await?;
-    drop(conn);
+    let Read { answer, held } = read;
+    let s = answer?;
     let version = format!("{:?}", s.version);
     let tag = etag::etag(&chrome, &s.freshness, s.changed_at, &version);
     etag::answer(chrome.flash.is_some(), &if_none_match, tag, || {

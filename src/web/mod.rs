@@ -24,6 +24,7 @@ mod health;
 mod maintainer;
 mod metrics;
 mod orders;
+mod page_read;
 mod params;
 mod path_id;
 mod paused;

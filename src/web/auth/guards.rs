@@ -97,6 +97,16 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
     };
     let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
     let found = find(req, pools, health, settings, &token).await?;
+    Ok(admit(pools, health, found).await)
+}
+
+/// The user of a live session found by [`find`] or alongside a page's reads
+/// ([`found_with_page`]), after the at-most-once-a-minute touch it may be due.
+async fn admit(
+    pools: &Pools,
+    health: Option<&DbHealth>,
+    found: Option<session::LiveSession>,
+) -> Option<CurrentUser> {
     let due = found.as_ref().filter(|s| s.touch_due);
     if let Some(s) = due.filter(|_| !health.is_some_and(DbHealth::primary_down)) {
         // The one write, on the primary, at most once a minute per session.
@@ -116,13 +126,25 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
             tracing::warn!(error = %e, "could not touch the session's last_seen_at");
         }
     }
-    Ok(found.map(|s| CurrentUser {
+    found.map(|s| CurrentUser {
         id: s.user_id,
         username: s.username,
         role: s.role,
         session_id: s.session_id,
         csrf_token: s.csrf_token,
-    }))
+    })
+}
+
+/// Settles this request's session with the answer of a look-up that was sent
+/// together with a page's own statements (`web::page_read`): the guards then
+/// use it and look up nothing more. `None` is an unknown or ended session.
+pub(crate) async fn found_with_page(req: &Request<'_>, found: Option<session::LiveSession>) {
+    let Some(pools) = req.rocket().state::<Pools>() else {
+        return;
+    };
+    let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
+    let user = admit(pools, health, found).await;
+    req.local_cache(|| Lookup(Ok(user)));
 }
 
 /// The session, looked up where the reads go (one statement). A session the

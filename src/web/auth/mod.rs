@@ -8,11 +8,12 @@ mod device;
 mod guards;
 mod headers;
 mod login;
-mod session;
+pub(crate) mod session;
 mod throttle;
 
 pub use client::ClientInfo;
 pub use csrf::{CsrfForm, TokenOnly};
+pub(crate) use guards::found_with_page;
 pub use guards::{Admin, Clerk, CurrentUser, Refusal};
 pub use headers::SecurityHeaders;
 

@@ -69,8 +69,10 @@ pub async fn start(
 /// read connection (`read.session_lookup`, which the reader may call; it runs
 /// on a standby too). Expired or idle sessions, and those of inactive users,
 /// are not found. Whether `last_seen_at` needs a [`touch`] comes with it.
+/// The connection is shared, so a page may pipeline its own statements with
+/// this one (`web::page_read`).
 pub fn lookup<'c>(
-    conn: &'c mut AsyncPgConnection,
+    mut conn: &'c AsyncPgConnection,
     token: &str,
     settings: &Settings,
 ) -> impl Future<Output = QueryResult<Option<LiveSession>>> + Send + use<'c> {
@@ -82,7 +84,7 @@ pub fn lookup<'c>(
             .bind::<Text, _>(id)
             .bind::<Double, _>(idle_secs)
             .prepared()
-            .get_result(conn)
+            .get_result(&mut conn)
             .await
             .optional()
     }
