@@ -93,6 +93,42 @@ async fn the_dashboards_row_is_sent_only_when_its_version_is_not_held() {
     assert_eq!(changed.data.map(|d| d.today.orders), Some(2));
 }
 
+/// `read.live_freshness` (the dashboard's) answers what `read.live_model_status`
+/// (the status page's) says of the same model, caught up and behind.
+#[tokio::test]
+async fn the_dashboards_freshness_is_the_status_pages_for_its_model() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 50).await;
+    let types = "'{order_placed,order_paid}'::text[]";
+    let lean =
+        format!("SELECT as_of, pending, changed_at FROM read.live_freshness('dashboard', {types})");
+    let full = format!(
+        "SELECT as_of, pending, last_batch_at FROM read.live_model_status({types}) \
+         WHERE name = 'dashboard'"
+    );
+    let differ =
+        format!("SELECT count(*) FROM (({lean} EXCEPT {full}) UNION ALL ({full} EXCEPT {lean})) d");
+    let pending = format!("SELECT pending FROM ({lean}) f");
+
+    app.refresh().await;
+    assert_eq!(app.scalar(&pending).await, 0);
+    assert_eq!(app.scalar(&differ).await, 0);
+
+    app.place(ada, &[("TEE", 1)]).await.unwrap();
+    app.place(ada, &[("TEE", 1)]).await.unwrap();
+    assert_eq!(
+        app.scalar(&pending).await,
+        2,
+        "two orders not maintained yet"
+    );
+    assert_eq!(app.scalar(&differ).await, 0);
+
+    app.refresh().await;
+    assert_eq!(app.scalar(&pending).await, 0);
+    assert_eq!(app.scalar(&differ).await, 0);
+}
+
 #[tokio::test]
 async fn the_dashboards_best_sellers_are_the_ten_with_most_revenue() {
     let app = TestApp::spawn().await;

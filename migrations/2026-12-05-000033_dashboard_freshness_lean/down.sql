@@ -1,0 +1,1 @@
+DROP FUNCTION read.live_freshness(text, text[]);
