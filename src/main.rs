@@ -11,6 +11,12 @@ use clap::{Parser, Subcommand};
 use orderdesk::config::Settings;
 use orderdesk::db::migrations;
 
+/// mimalloc instead of glibc's malloc: a page's allocations (request, rows,
+/// rendered HTML) are many and short-lived, spread over the runtime's worker
+/// threads; `script/bench --pages` measured the difference (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "orderdesk", version, about = "OrderDesk: a shop's back office")]
 struct Cli {
