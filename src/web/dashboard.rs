@@ -117,9 +117,14 @@ impl<'r> FromRequest<'r> for Read {
     }
 }
 
-// `read` comes first: it settles the session that `chrome` then uses.
+// `read` comes first: it settles the session that `chrome` then uses. The
+// handler awaits nothing: the database was read by the `Read` guard.
 #[get("/")]
-async fn show(
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Rocket hands request guards over by value"
+)]
+fn show(
     read: Read,
     chrome: Chrome,
     if_none_match: IfNoneMatch,

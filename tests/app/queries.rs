@@ -77,18 +77,16 @@ async fn the_dashboards_row_is_sent_only_when_its_version_is_not_held() {
 
     let first = dashboard::load(&mut conn).await.unwrap();
     let held = first.version.expect("the maintainer built the row");
-    let again = dashboard::load_unless(&mut conn, Some(held)).await.unwrap();
+    let again = dashboard::load_unless(&conn, Some(held)).await.unwrap();
     assert_eq!(again.version, Some(held));
     assert!(again.data.is_none(), "the held version is current: no row");
     assert_eq!(again.freshness, first.freshness);
-    let other = dashboard::load_unless(&mut conn, Some(held - 1))
-        .await
-        .unwrap();
+    let other = dashboard::load_unless(&conn, Some(held - 1)).await.unwrap();
     assert_eq!(other.data.map(|d| d.today.orders), Some(1));
 
     app.place(ada, &[("TEE", 2)]).await.unwrap();
     app.refresh().await;
-    let changed = dashboard::load_unless(&mut conn, Some(held)).await.unwrap();
+    let changed = dashboard::load_unless(&conn, Some(held)).await.unwrap();
     assert_ne!(changed.version, Some(held), "a new row, a new version");
     assert_eq!(changed.data.map(|d| d.today.orders), Some(2));
 }
