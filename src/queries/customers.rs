@@ -85,7 +85,7 @@ pub async fn list(
     Ok(CustomerPage {
         rows,
         next,
-        freshness: freshness::decode(VIEWS, fresh).0.remove(0),
+        freshness: freshness::decode(VIEWS, fresh).remove(0),
     })
 }
 
@@ -127,6 +127,6 @@ pub async fn get(
         customer: customer.into_iter().next(),
         orders: orders::split_page(&filter, orders).0,
         history,
-        freshness: freshness::decode(VIEWS, fresh).0,
+        freshness: freshness::decode(VIEWS, fresh),
     })
 }

@@ -113,8 +113,6 @@ pub struct Snapshot<D = Dashboard> {
     /// when the caller's version is current.
     pub data: D,
     pub freshness: Freshness,
-    /// When the live models last changed.
-    pub changed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(QueryableByName)]
@@ -127,8 +125,8 @@ struct Row {
     as_of: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<BigInt>)]
     pending: Option<i64>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    changed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    generation: Option<i64>,
 }
 
 /// The dashboard and its freshness, in one statement. Before the maintainer
@@ -139,7 +137,6 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<Snapshot, diesel::resu
         data: s.data.unwrap_or_else(|| Stored::empty().into()),
         version: s.version,
         freshness: s.freshness,
-        changed_at: s.changed_at,
     })
 }
 
@@ -176,8 +173,8 @@ pub async fn load_unless(
             view: VIEW,
             as_of: row.as_of,
             pending: row.pending.unwrap_or(0),
+            generation: row.generation.unwrap_or(0),
         },
-        changed_at: row.changed_at,
     })
 }
 

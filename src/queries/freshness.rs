@@ -19,6 +19,10 @@ pub struct Freshness {
     pub as_of: Option<DateTime<Utc>>,
     /// Events that affect the view, committed after that refresh's snapshot.
     pub pending: i64,
+    /// Moves whenever the view's rows may have changed (a live model's
+    /// batches, rebuilds and repairs; a report's refreshes): pages' ETags
+    /// hold it.
+    pub generation: i64,
 }
 
 impl Freshness {
@@ -40,6 +44,8 @@ impl Freshness {
                 _ => None,
             },
             pending: acc.pending.max(f.pending),
+            // Any one view's change changes the sum.
+            generation: acc.generation.saturating_add(f.generation),
         }))
     }
 }
@@ -93,8 +99,8 @@ pub struct Row {
     as_of: Option<DateTime<Utc>>,
     #[diesel(sql_type = BigInt)]
     pending: i64,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    changed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    generation: i64,
 }
 
 /// The statement that answers the freshness of each of `views`, for a
@@ -107,8 +113,8 @@ pub fn query(
     let sql = (0..views.len().max(1))
         .map(|i| {
             format!(
-                "SELECT {i}::bigint AS ord, as_of, pending, last_run_at AS changed_at \
-                 FROM read.read_model_status(${}, ${})",
+                "SELECT {i}::bigint AS ord, as_of, pending, generation \
+                 FROM read.page_freshness(${}, ${})",
                 2 * i + 1,
                 2 * i + 2
             )
@@ -130,24 +136,18 @@ pub fn query(
     query.prepared()
 }
 
-/// The freshness of each of `views` from [`query`]'s rows, in their order,
-/// and when any of them last changed.
-pub fn decode(
-    views: &[ReadModelName],
-    mut rows: Vec<Row>,
-) -> (Vec<Freshness>, Option<DateTime<Utc>>) {
+/// The freshness of each of `views` from [`query`]'s rows, in their order.
+pub fn decode(views: &[ReadModelName], mut rows: Vec<Row>) -> Vec<Freshness> {
     rows.sort_by_key(|r| r.ord);
-    let changed_at = rows.iter().filter_map(|r| r.changed_at).max();
-    let all = rows
-        .into_iter()
+    rows.into_iter()
         .zip(views)
         .map(|(r, &view)| Freshness {
             view,
             as_of: r.as_of,
             pending: r.pending,
+            generation: r.generation,
         })
-        .collect();
-    (all, changed_at)
+        .collect()
 }
 
 /// The freshness of each of `views`, in one round trip.
@@ -159,7 +159,7 @@ pub async fn of(
         return Ok(Vec::new());
     }
     let rows: Vec<Row> = query(views).load(conn).await?;
-    Ok(decode(views, rows).0)
+    Ok(decode(views, rows))
 }
 
 #[derive(QueryableByName)]

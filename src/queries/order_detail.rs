@@ -115,6 +115,6 @@ pub async fn get(
     Ok(OrderDetailPage {
         order,
         history,
-        freshness: freshness::decode(VIEWS, fresh).0.remove(0),
+        freshness: freshness::decode(VIEWS, fresh).remove(0),
     })
 }

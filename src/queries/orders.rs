@@ -120,8 +120,6 @@ pub struct OrderPage {
     pub rows: Vec<OrderRow>,
     pub next: Option<Cursor>,
     pub freshness: Freshness,
-    /// When the rows' model last changed (for the page's ETag).
-    pub changed_at: Option<DateTime<Utc>>,
 }
 
 /// One page of the filtered list. Keyset pagination: the page after `after`
@@ -138,13 +136,12 @@ pub async fn list(
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let page = page_query(filter).load::<OrderRow>(&mut &*shared);
     let (fresh, rows) = futures_util::try_join!(fresh, page)?;
-    let (mut fresh, changed_at) = freshness::decode(VIEWS, fresh);
+    let mut fresh = freshness::decode(VIEWS, fresh);
     let (rows, next) = split_page(filter, rows);
     Ok(OrderPage {
         rows,
         next,
         freshness: fresh.remove(0),
-        changed_at,
     })
 }
 

@@ -110,7 +110,7 @@ pub async fn list(
     Ok(ProductPage {
         rows,
         next_sku,
-        freshness: freshness::decode(VIEWS, fresh).0,
+        freshness: freshness::decode(VIEWS, fresh),
     })
 }
 
@@ -132,6 +132,6 @@ pub async fn detail(
     Ok((
         product.into_iter().next(),
         history,
-        freshness::decode(VIEWS, fresh).0.remove(0),
+        freshness::decode(VIEWS, fresh).remove(0),
     ))
 }

@@ -182,7 +182,8 @@ async fn compare(
     })
 }
 
-/// Deletes the rows of `keys` and inserts the definition's rows for them.
+/// Deletes the rows of `keys` and inserts the definition's rows for them;
+/// the model gets a new generation (pages' ETags hold it).
 async fn replace_keys(
     conn: &mut AsyncPgConnection,
     model: &'static ReadModel,
@@ -204,6 +205,10 @@ async fn replace_keys(
     .bind::<Array<Text>, _>(keys)
     .execute(conn)
     .await?;
+    diesel::sql_query(include_str!("sql/record_repair.sql"))
+        .bind::<Text, _>(name)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -133,7 +133,13 @@ fn show(
     let Read { answer, held } = read;
     let s = answer?;
     let version = format!("{:?}", s.version);
-    let tag = etag::etag(&chrome, &s.freshness, s.changed_at, &version);
+    let freshness = FreshnessNote::one(&s.freshness);
+    let tag = etag::etag(
+        &chrome,
+        std::slice::from_ref(&s.freshness),
+        &freshness,
+        &version,
+    );
     etag::answer(chrome.flash.is_some(), &if_none_match, tag, || {
         let figures = match (s.data, held) {
             (Some(d), _) => kept.keep(Figures::render(s.version, &d, &chrome)?),
@@ -145,9 +151,9 @@ fn show(
             }
         };
         render_page(&DashboardPage {
-            freshness: FreshnessNote::one(&s.freshness),
-            figures,
             chrome,
+            figures,
+            freshness,
         })
     })
 }

@@ -1,5 +1,5 @@
 //! Conditional GETs for pages: an ETag made of what the page shows depends on
-//! (the read models' last change and pending count, the user and session,
+//! (the read models' generations and pending counts, the user and session,
 //! the build), and `304 Not Modified` when the browser already has it.
 //!
 //! A page carrying a flash message is never given an ETag (the flash is shown
@@ -9,15 +9,15 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Utc};
 use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::content::RawHtml;
 use rocket::response::{self, Responder, Response};
 
-use super::Chrome;
+use super::{Chrome, FreshnessNote};
 use crate::error::AppError;
 use crate::queries::Freshness;
+use crate::queries::history::HistoryEntry;
 use crate::security::sha256_hex;
 
 /// The request's `If-None-Match` header, if any.
@@ -79,41 +79,53 @@ impl<'r> Responder<'r, 'static> for Cached {
     }
 }
 
-/// The ETag of a page showing data as fresh as `freshness` (changed last at
-/// `changed_at`) to the user of `chrome` (with or without the "changes are
-/// paused" banner), with `extra` for anything else the page depends on.
-pub fn etag(
-    chrome: &Chrome,
-    freshness: &Freshness,
-    changed_at: Option<DateTime<Utc>>,
-    extra: &str,
-) -> String {
+/// The ETag of a page showing the read models of `freshness` (at their
+/// generations) with `note` about them, to the user of `chrome`, with
+/// `extra` for anything else the page depends on. Everything the layout
+/// shows is in it too: the user, the session's form token, the "changes are
+/// paused" banner, the currency and time zone the figures are written in,
+/// and the build. The note's text is in it as written (pending count, and an
+/// age while changes are pending), so a 304 never keeps an outdated "5 s ago".
+pub fn etag(chrome: &Chrome, freshness: &[Freshness], note: &FreshnessNote, extra: &str) -> String {
     let mut key = String::new();
     let _ = write!(
         key,
-        "{}|{}|{}|{:?}|{}|{}|{}|{}|{extra}",
+        "{}|{}|{}|{}|{}|{}|{}|{}|",
         env!("CARGO_PKG_VERSION"),
         option_env!("ORDERDESK_BUILD").unwrap_or(""),
         // The "changes are paused" banner and disabled forms are part of the page.
         chrome.writes_paused,
-        changed_at.map(|t| t.timestamp_micros()),
-        freshness.pending,
+        chrome.currency.code(),
+        chrome.time_zone.name(),
         chrome.user.as_ref().map_or("", |u| u.username.as_str()),
         chrome.user.as_ref().map_or("", |u| u.role.as_str()),
         chrome.csrf_token,
     );
+    for f in freshness {
+        let _ = write!(key, "{}:{}|", f.view, f.generation);
+    }
+    let _ = write!(key, "{}|{}|", note.as_of, note.pending);
+    key.push_str(extra);
     format!("\"{}\"", &sha256_hex(&key)[..32])
 }
 
+/// What a page's list of events adds to its ETag: how many it shows and the
+/// newest (the event log is read as it is, not through a read model).
+pub fn history_key(history: &[HistoryEntry]) -> String {
+    let newest = history.iter().map(|h| h.id).max().unwrap_or(0);
+    format!("history:{}:{newest}", history.len())
+}
+
 /// Answers 304 when the browser has `etag` already; otherwise renders. A
-/// page with a flash message (shown once) is rendered without an ETag.
+/// page shown once (a flash message, a "processing" notice that reloads) is
+/// rendered without an ETag.
 pub fn answer(
-    has_flash: bool,
+    shown_once: bool,
     if_none_match: &IfNoneMatch,
     etag: String,
     render: impl FnOnce() -> Result<RawHtml<String>, AppError>,
 ) -> Result<Cached, AppError> {
-    if has_flash {
+    if shown_once {
         return Ok(Cached::Page {
             etag: None,
             html: render()?,

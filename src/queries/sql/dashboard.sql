@@ -6,10 +6,10 @@ SELECT d.version,
        CASE WHEN d.version IS DISTINCT FROM $3 THEN
            (SELECT to_jsonb(x) FROM read.dashboard x ORDER BY x.day DESC LIMIT 1)
        END AS dashboard,
-       f.as_of, f.pending, f.changed_at
+       f.as_of, f.pending, f.generation
 FROM (SELECT 1) one
 LEFT JOIN LATERAL (
     SELECT x.xmin::text::bigint AS version
     FROM read.dashboard x ORDER BY x.day DESC LIMIT 1
 ) d ON true
-LEFT JOIN read.live_freshness($2, $1) f ON true
+LEFT JOIN read.page_freshness($2, $1) f ON true

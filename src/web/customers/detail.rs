@@ -3,7 +3,6 @@
 //! page is also what a refused edit re-renders.
 
 use askama::Template;
-use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
 use crate::commands::Conflict;
@@ -13,6 +12,7 @@ use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::HistoryEntry;
 use crate::read_models::ReadModelName::CustomerStats;
 use crate::web::PathId;
+use crate::web::etag::{self, Cached, IfNoneMatch};
 use crate::web::forms::CustomerEditForm;
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
@@ -84,7 +84,8 @@ async fn show(
     id: PathId,
     params: AfterParams,
     waiter: ChangeWaiter,
-) -> Result<RawHtml<String>, AppError> {
+    if_none_match: IfNoneMatch,
+) -> Result<Cached, AppError> {
     let id = id.or_404("customer")?;
     let path = format!("/customers/{id}");
     let await_change =
@@ -93,5 +94,12 @@ async fn show(
     if page.detail.customer.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no customer {id}.")));
     }
-    render_page(&page)
+    let tag = etag::etag(
+        &page.chrome,
+        &page.detail.freshness,
+        &page.freshness,
+        &etag::history_key(&page.history),
+    );
+    let shown_once = page.chrome.flash.is_some() || page.await_change.waiting;
+    etag::answer(shown_once, &if_none_match, tag, || render_page(&page))
 }

@@ -2,11 +2,11 @@
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
 use crate::error::AppError;
 use crate::queries::customers::{self, CustomerFilter, CustomerRow};
+use crate::web::etag::{self, Cached, IfNoneMatch};
 use crate::web::params::{page_size, query_string, search_text};
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
@@ -43,7 +43,8 @@ async fn index(
     chrome: Chrome,
     mut conn: ReadConn,
     params: ListParams,
-) -> Result<RawHtml<String>, AppError> {
+    if_none_match: IfNoneMatch,
+) -> Result<Cached, AppError> {
     let (q, search_note) = search_text(params.q.as_deref().unwrap_or_default());
     let size = page_size(params.size.as_deref());
     let after_id = params.after_id.and_then(|id| id.trim().parse::<i64>().ok());
@@ -63,13 +64,22 @@ async fn index(
         ];
         format!("/customers?{}", query_string(&query))
     });
-    render_page(&ListPage {
-        freshness: FreshnessNote::one(&page.freshness),
-        rows: page.rows,
-        chrome,
-        q,
-        search_note,
-        size,
-        next_url,
+    let freshness = FreshnessNote::one(&page.freshness);
+    let tag = etag::etag(
+        &chrome,
+        std::slice::from_ref(&page.freshness),
+        &freshness,
+        "",
+    );
+    etag::answer(chrome.flash.is_some(), &if_none_match, tag, || {
+        render_page(&ListPage {
+            freshness,
+            rows: page.rows,
+            chrome,
+            q,
+            search_note,
+            size,
+            next_url,
+        })
     })
 }

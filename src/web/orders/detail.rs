@@ -3,7 +3,6 @@
 //! model has the user's change.
 
 use askama::Template;
-use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
 use crate::domain::OrderStatus;
@@ -11,6 +10,7 @@ use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
 use crate::read_models::ReadModelName::OrderSummaries;
+use crate::web::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters, page,
     render_page,
@@ -51,7 +51,8 @@ async fn show(
     id: PathId,
     params: AfterParams,
     waiter: ChangeWaiter,
-) -> Result<RawHtml<String>, AppError> {
+    if_none_match: IfNoneMatch,
+) -> Result<Cached, AppError> {
     let id = id.or_404("order")?;
     let path = format!("/orders/{id}");
     let await_change =
@@ -60,12 +61,22 @@ async fn show(
     if page.order.is_none() && page.history.is_empty() {
         return Err(AppError::NotFound(format!("There is no order #{id}.")));
     }
-    render_page(&DetailPage {
-        chrome,
-        id,
-        order: page.order,
-        history: page.history,
-        freshness: FreshnessNote::one(&page.freshness),
-        await_change,
+    let freshness = FreshnessNote::one(&page.freshness);
+    let tag = etag::etag(
+        &chrome,
+        std::slice::from_ref(&page.freshness),
+        &freshness,
+        &etag::history_key(&page.history),
+    );
+    let shown_once = chrome.flash.is_some() || await_change.waiting;
+    etag::answer(shown_once, &if_none_match, tag, || {
+        render_page(&DetailPage {
+            chrome,
+            id,
+            order: page.order,
+            history: page.history,
+            freshness,
+            await_change,
+        })
     })
 }

@@ -149,6 +149,11 @@ async fn index(
         ..
     } = orders::list(&mut conn.0, &filter).await?;
     let base = params.query_without_cursor();
+    // No ETag here, unlike the other lists: the page carries a fresh key for
+    // its bulk form. A 304 would hand back a copy whose key may be spent (a
+    // bulk action that changed nothing leaves the rows, and so the tag, as
+    // they were), and every later selection from it would be refused as
+    // "already submitted".
     render_page(&ListPage {
         chrome,
         rows,

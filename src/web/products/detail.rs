@@ -3,16 +3,17 @@
 //! The page is also what a refused edit or stock form re-renders.
 
 use askama::Template;
-use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
 use crate::commands::Conflict;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::queries::Freshness;
 use crate::queries::history::HistoryEntry;
 use crate::queries::products::{self, ProductRow};
 use crate::read_models::ReadModelName::InventoryStatus;
 use crate::web::PathId;
+use crate::web::etag::{self, Cached, IfNoneMatch};
 use crate::web::forms::ProductEditForm;
 use crate::web::forms::{AdjustmentForm, ReceiptForm};
 use crate::web::{
@@ -44,6 +45,8 @@ pub struct DetailPage {
     chrome: Chrome,
     id: i64,
     product: Option<ProductRow>,
+    /// What the page's ETag holds of the read model.
+    sources: Freshness,
     freshness: FreshnessNote,
     await_change: AwaitChange,
     history: Vec<HistoryEntry>,
@@ -76,6 +79,7 @@ pub async fn page(
         id,
         product,
         freshness: FreshnessNote::one(&freshness),
+        sources: freshness,
         await_change,
         history,
         edit,
@@ -90,7 +94,8 @@ async fn show(
     id: PathId,
     params: AfterParams,
     waiter: ChangeWaiter,
-) -> Result<RawHtml<String>, AppError> {
+    if_none_match: IfNoneMatch,
+) -> Result<Cached, AppError> {
     let id = id.or_404("product")?;
     let path = format!("/products/{id}");
     let await_change =
@@ -99,5 +104,12 @@ async fn show(
     if page.product.is_none() && !page.await_change.waiting {
         return Err(AppError::NotFound(format!("There is no product {id}.")));
     }
-    render_page(&page)
+    let tag = etag::etag(
+        &page.chrome,
+        std::slice::from_ref(&page.sources),
+        &page.freshness,
+        &etag::history_key(&page.history),
+    );
+    let shown_once = page.chrome.flash.is_some() || page.await_change.waiting;
+    etag::answer(shown_once, &if_none_match, tag, || render_page(&page))
 }

@@ -2,11 +2,11 @@
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
 use crate::error::AppError;
 use crate::queries::products::{self, ProductFilter, ProductListRow};
+use crate::web::etag::{self, Cached, IfNoneMatch};
 use crate::web::params::{page_size, query_string, search_text};
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
@@ -44,7 +44,8 @@ async fn index(
     chrome: Chrome,
     mut conn: ReadConn,
     params: ListParams,
-) -> Result<RawHtml<String>, AppError> {
+    if_none_match: IfNoneMatch,
+) -> Result<Cached, AppError> {
     let (q, search_note) = search_text(params.q.as_deref().unwrap_or_default());
     let low_only = params.low.as_deref() == Some("true");
     let size = page_size(params.size.as_deref());
@@ -66,14 +67,18 @@ async fn index(
         ];
         format!("/products?{}", query_string(&query))
     });
-    render_page(&ListPage {
-        freshness: FreshnessNote::of(&page.freshness),
-        rows: page.rows,
-        chrome,
-        q,
-        search_note,
-        low_only,
-        size,
-        next_url,
+    let freshness = FreshnessNote::of(&page.freshness);
+    let tag = etag::etag(&chrome, &page.freshness, &freshness, "");
+    etag::answer(chrome.flash.is_some(), &if_none_match, tag, || {
+        render_page(&ListPage {
+            freshness,
+            rows: page.rows,
+            chrome,
+            q,
+            search_note,
+            low_only,
+            size,
+            next_url,
+        })
     })
 }
