@@ -1,5 +1,8 @@
 //! The log format: human-readable text for a terminal, or one JSON object per
-//! line for a log collector (`log_format` in Rocket.toml).
+//! line for a log collector (`log_format` in Rocket.toml). Text is coloured
+//! only on a terminal: a log file or a pipe gets plain lines.
+
+use std::io::IsTerminal;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +22,9 @@ pub fn init_tracing(format: LogFormat) {
         .unwrap_or_else(|_| "info,rocket=warn,orderdesk=info".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = match format {
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::stdout().is_terminal())
+            .try_init(),
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
