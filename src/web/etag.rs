@@ -1,9 +1,9 @@
 //! Conditional GETs for pages: an ETag made of what the page shows depends on
-//! (the read models' generations and pending counts, the user and session,
-//! the build), and `304 Not Modified` when the browser already has it.
+//! (the read models' generations and the freshness line, the user and
+//! session, the build), and `304 Not Modified` when the browser already has it.
 //!
-//! A page carrying a flash message is never given an ETag (the flash is shown
-//! once). Pages with an ETag are `Cache-Control: private, no-cache`: the
+//! A page shown once (a flash message, a "processing" page that reloads
+//! itself) is never given an ETag. Pages with an ETag are `Cache-Control: private, no-cache`: the
 //! browser may keep them but must ask again each time; everything else stays
 //! `no-store` (see the security headers fairing).
 
