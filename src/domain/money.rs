@@ -36,12 +36,11 @@ impl Money {
         };
         let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
         let decimals = exponent as usize;
-        if whole.is_empty()
-            || !digits(whole)
-            || !digits(frac)
-            || frac.len() > decimals
-            || (decimals == 0 && s.contains('.'))
-        {
+        // A sign, a separator or a letter is not a decimals problem: say what is.
+        if whole.is_empty() || !digits(whole) || !digits(frac) {
+            return Err(format!("enter the amount in digits, e.g. {example}"));
+        }
+        if frac.len() > decimals || (decimals == 0 && s.contains('.')) {
             return Err(match exponent {
                 0 => format!("enter a whole amount without decimals, e.g. {example}"),
                 e => format!("enter an amount with at most {e} decimals, e.g. {example}"),
@@ -136,6 +135,79 @@ mod tests {
         assert_eq!(
             Money::parse_in("1.2345", 3),
             Err("enter an amount with at most 3 decimals, e.g. 12.500".into())
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_digits_with_the_digits_message() {
+        for bad in ["abc", "-5", ".5", "1,50", "1e3", "12.x", "+3", "1.2.3"] {
+            assert_eq!(
+                Money::parse(bad),
+                Err("enter the amount in digits, e.g. 12.50".into()),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            Money::parse_in("x", 0),
+            Err("enter the amount in digits, e.g. 1500".into())
+        );
+        assert_eq!(
+            Money::parse("  "),
+            Err("enter an amount, e.g. 12.50".into())
+        );
+    }
+
+    #[test]
+    fn decimals_are_bounded_by_the_currency() {
+        assert_eq!(Money::parse("1.25").unwrap().cents(), 125);
+        assert_eq!(
+            Money::parse("1.255"),
+            Err("enter an amount with at most 2 decimals, e.g. 12.50".into())
+        );
+        // A trailing point has no decimals but is still a decimal amount.
+        assert_eq!(
+            Money::parse_in("15.", 0),
+            Err("enter a whole amount without decimals, e.g. 1500".into())
+        );
+        assert_eq!(Money::parse("15.").unwrap().cents(), 1500);
+        // More than four decimals is capped at ISO 4217's largest, four.
+        assert_eq!(Money::parse_in("1.5", 6).unwrap().cents(), 15_000);
+        assert_eq!(
+            Money::parse_in("1.23456", 6),
+            Err("enter an amount with at most 4 decimals, e.g. 12.5000".into())
+        );
+    }
+
+    #[test]
+    fn the_whole_part_is_bounded_at_nine_digits() {
+        // Nine digits parse and meet the maximum's check; ten are refused before parsing.
+        assert_eq!(
+            Money::parse_in("123456789", 0),
+            Err("amount must be at most 1000000".into())
+        );
+        assert_eq!(
+            Money::parse_in("1234567890", 0),
+            Err("amount is too large".into())
+        );
+        assert_eq!(Money::parse_in("000999999", 0).unwrap().cents(), 999_999);
+        assert_eq!(
+            Money::parse_in("0000999999", 0),
+            Err("amount is too large".into())
+        );
+    }
+
+    #[test]
+    fn the_maximum_and_the_minimum_are_inclusive() {
+        assert_eq!(Money::parse_in("1000000", 0).unwrap().cents(), 1_000_000);
+        assert_eq!(Money::parse("1000000.00").unwrap().cents(), 100_000_000);
+        assert_eq!(
+            Money::parse("1000000.01"),
+            Err("amount must be at most 1000000".into())
+        );
+        assert_eq!(Money::parse("0.01").unwrap().cents(), 1);
+        assert_eq!(
+            Money::parse("0.00"),
+            Err("amount must be greater than zero".into())
         );
     }
 
