@@ -91,7 +91,8 @@ enum Command {
         rate: u64,
         #[arg(long, default_value_t = 120.0)]
         secs: f64,
-        /// Connections placing orders, each at rate / writers (default: one per 25 orders/s, at most 32).
+        /// Connections placing orders, each at rate / writers
+        /// (default: one per 25 orders/s, at most 32).
         #[arg(long)]
         writers: Option<usize>,
         #[arg(long, value_delimiter = ',')]

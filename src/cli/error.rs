@@ -54,7 +54,10 @@ pub enum CliError {
     Verify(#[source] diesel::result::Error),
     #[error("stock ledger check failed to run")]
     Ledger(#[source] diesel::result::Error),
-    #[error("{drifted} check(s) differ from their definitions{}", if *.repaired { "" } else { "; `orderdesk verify --repair` fixes exactly those rows" })]
+    #[error(
+        "{drifted} check(s) differ from their definitions{}",
+        if *.repaired { "" } else { "; `orderdesk verify --repair` fixes exactly those rows" }
+    )]
     Differs { drifted: usize, repaired: bool },
 }
 

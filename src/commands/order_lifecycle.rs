@@ -23,29 +23,36 @@ pub(crate) async fn advance(
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
-            let version = move_status(conn, order_id, to, reason.as_ref()).await?;
-            match to {
-                OrderStatus::Shipped => end_reservations(conn, order_id, ReservationEnd::Ship, ctx).await?,
-                OrderStatus::Cancelled => {
-                    end_reservations(conn, order_id, ReservationEnd::Release, ctx).await?;
-                }
-                OrderStatus::Placed | OrderStatus::Paid | OrderStatus::Delivered => {}
+        let version = move_status(conn, order_id, to, reason.as_ref()).await?;
+        match to {
+            OrderStatus::Shipped => {
+                end_reservations(conn, order_id, ReservationEnd::Ship, ctx).await?;
             }
-            let event_id = events::append(
-                conn,
-                ctx,
-                Aggregate::Order,
-                order_id.get(),
-                EventType::order_moved_to(to),
-                json!({ "status": to.as_str(), "reason": reason.as_ref().map(Reason::as_str), "version": version }),
-            )
-            .await?;
-            Ok(Ack {
-                id: order_id.get(),
-                version: Some(version),
-                event_id,
-                replayed: false,
-            })
+            OrderStatus::Cancelled => {
+                end_reservations(conn, order_id, ReservationEnd::Release, ctx).await?;
+            }
+            OrderStatus::Placed | OrderStatus::Paid | OrderStatus::Delivered => {}
+        }
+        let payload = json!({
+            "status": to.as_str(),
+            "reason": reason.as_ref().map(Reason::as_str),
+            "version": version,
+        });
+        let event_id = events::append(
+            conn,
+            ctx,
+            Aggregate::Order,
+            order_id.get(),
+            EventType::order_moved_to(to),
+            payload,
+        )
+        .await?;
+        Ok(Ack {
+            id: order_id.get(),
+            version: Some(version),
+            event_id,
+            replayed: false,
+        })
     })
     .await
 }

@@ -97,7 +97,10 @@ impl DbHealth {
         if was_down && up {
             tracing::info!("the primary database answers again: changes resume");
         } else if !was_down && !up {
-            tracing::warn!(error = %detail, "the primary database cannot be reached: changes are paused");
+            tracing::warn!(
+                error = %detail,
+                "the primary database cannot be reached: changes are paused"
+            );
         }
     }
 
@@ -107,7 +110,10 @@ impl DbHealth {
         if was_down && up {
             tracing::info!("the standby answers again: reads go back to it unless it lags");
         } else if !was_down && !up {
-            tracing::warn!(error = %detail, "the standby cannot be reached: reads fall back to the primary");
+            tracing::warn!(
+                error = %detail,
+                "the standby cannot be reached: reads fall back to the primary"
+            );
         }
     }
 

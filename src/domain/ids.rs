@@ -15,7 +15,8 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AsExpression, FromSqlRow, Serialize,
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            AsExpression, FromSqlRow, Serialize,
         )]
         #[diesel(sql_type = BigInt)]
         #[serde(transparent)]

@@ -196,7 +196,12 @@ pub async fn refresh(
     }
     match &outcome {
         RefreshOutcome::Failed(e) => {
-            tracing::error!(view = name.as_str(), trigger = trigger.as_str(), error = %e, "refresh failed");
+            tracing::error!(
+                view = name.as_str(),
+                trigger = trigger.as_str(),
+                error = %e,
+                "refresh failed"
+            );
         }
         RefreshOutcome::Skipped => tracing::info!(
             view = name.as_str(),

@@ -54,10 +54,20 @@ impl<'r> Responder<'r, 'static> for AppError {
         let status = status_of(&self);
         match &self {
             Self::Unavailable(detail) => {
-                tracing::warn!(uri = %req.uri(), status = status.code, error = %detail, "database unavailable");
+                tracing::warn!(
+                    uri = %req.uri(),
+                    status = status.code,
+                    error = %detail,
+                    "database unavailable"
+                );
             }
             Self::Internal(detail) => {
-                tracing::error!(uri = %req.uri(), status = status.code, error = %detail, "request failed");
+                tracing::error!(
+                    uri = %req.uri(),
+                    status = status.code,
+                    error = %detail,
+                    "request failed"
+                );
             }
             _ => {}
         }

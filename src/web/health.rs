@@ -98,9 +98,10 @@ async fn readyz(
         (true, Some(Fallback::StandbyDown)) => "unavailable",
     };
     let (lag_bytes, lag_seconds) = health.lag();
+    let write = write.as_ref().map(|_| ()).map_err(Clone::clone);
     let body = json!({
         "status": if ready { "ready" } else if read_only { "read_only" } else { "unavailable" },
-        "write_database": outcome("write_database", write.as_ref().map(|_| ()).map_err(Clone::clone), "unavailable"),
+        "write_database": outcome("write_database", write, "unavailable"),
         "read_database": outcome("read_database", configured, "unavailable"),
         "standby": standby,
         "reads_from": reads_from,

@@ -87,7 +87,10 @@ where
             if is_connection_error(&e) {
                 discard(pool, conn);
             }
-            tracing::info!(error = %e, "the page's reads with the session failed; reading them one after the other");
+            tracing::info!(
+                error = %e,
+                "the page's reads with the session failed; reading them one after the other"
+            );
             None
         }
     }

@@ -55,11 +55,17 @@ async fn template() -> &'static str {
         .get_or_init(|| async {
             let name = format!("orderdesk_tpl_{}", migrations::FINGERPRINT);
             let mut conn = admin().await;
-            diesel::sql_query("SELECT pg_advisory_lock(4242001)").execute(&mut conn).await.unwrap();
+            diesel::sql_query("SELECT pg_advisory_lock(4242001)")
+                .execute(&mut conn)
+                .await
+                .unwrap();
             // The roles the app runs as in production (cluster-wide; idempotent).
-            orderdesk::db::roles::setup_roles(&mut conn).await.expect("database roles");
+            orderdesk::db::roles::setup_roles(&mut conn)
+                .await
+                .expect("database roles");
             let ready: Flag = diesel::sql_query(
-                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate) AS flag",
+                "SELECT EXISTS (SELECT 1 FROM pg_database \
+                 WHERE datname = $1 AND datistemplate) AS flag",
             )
             .bind::<Text, _>(&name)
             .get_result(&mut conn)
@@ -67,17 +73,28 @@ async fn template() -> &'static str {
             .unwrap();
             if !ready.flag {
                 let q = quote_ident(&name);
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {q}")).execute(&mut conn).await.unwrap();
-                diesel::sql_query(format!("CREATE DATABASE {q}")).execute(&mut conn).await.unwrap();
-                migrations::run_pending(&with_database(&server_url(), &name).unwrap())
-                    .await
-                    .expect("migrations apply to a fresh database");
-                diesel::sql_query(format!("ALTER DATABASE {q} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"))
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {q}"))
                     .execute(&mut conn)
                     .await
                     .unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {q}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                migrations::run_pending(&with_database(&server_url(), &name).unwrap())
+                    .await
+                    .expect("migrations apply to a fresh database");
+                diesel::sql_query(format!(
+                    "ALTER DATABASE {q} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"
+                ))
+                .execute(&mut conn)
+                .await
+                .unwrap();
             }
-            diesel::sql_query("SELECT pg_advisory_unlock(4242001)").execute(&mut conn).await.unwrap();
+            diesel::sql_query("SELECT pg_advisory_unlock(4242001)")
+                .execute(&mut conn)
+                .await
+                .unwrap();
             name
         })
         .await

@@ -392,7 +392,11 @@ async fn a_transaction_that_commits_after_a_later_one_is_applied_exactly_once() 
 
     assert_eq!(first.events, 1, "the late commit is picked up once");
     assert_eq!(second.events, 0, "and never again");
-    assert_eq!(app.scalar(&format!("SELECT count(*) FROM read.order_summaries WHERE id = {} AND customer_name = 'Ada Early'", order.id)).await, 1);
+    let renamed = format!(
+        "SELECT count(*) FROM read.order_summaries WHERE id = {} AND customer_name = 'Ada Early'",
+        order.id
+    );
+    assert_eq!(app.scalar(&renamed).await, 1);
     assert_eq!(
         app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'placed'")
             .await,

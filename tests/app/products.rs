@@ -39,7 +39,11 @@ async fn creating_a_product_gives_it_an_empty_stock_record_and_an_event() {
         .await
         .unwrap();
 
-    assert_eq!(app.scalar(&format!("SELECT count(*) FROM products WHERE id = {} AND sku = 'TEE-BLK-M' AND price_cents = 1990", ack.id)).await, 1);
+    let created = format!(
+        "SELECT count(*) FROM products WHERE id = {} AND sku = 'TEE-BLK-M' AND price_cents = 1990",
+        ack.id
+    );
+    assert_eq!(app.scalar(&created).await, 1);
     assert_eq!(app.stock(ack.id).await, (0, 0));
     assert_eq!(
         app.scalar("SELECT count(*) FROM events WHERE event_type = 'product_created'")

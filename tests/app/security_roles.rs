@@ -77,7 +77,11 @@ async fn the_app_role_maintains_the_live_models_and_refreshes_the_reports() {
     .await;
 
     assert!(
-        matches!(&batch, orderdesk::read_models::maintainer::BatchOutcome::Applied { applied, .. } if applied.orders == 1),
+        matches!(
+            &batch,
+            orderdesk::read_models::maintainer::BatchOutcome::Applied { applied, .. }
+                if applied.orders == 1
+        ),
         "{batch:?}"
     );
     for (model, outcome) in results {

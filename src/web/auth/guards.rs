@@ -173,7 +173,11 @@ async fn find(
             }
             Ok(None) => return Ok(None),
             Err(Failed::NoConnection(e)) => {
-                tracing::warn!(uri = %req.uri(), error = %e, "no database connection for the session");
+                tracing::warn!(
+                    uri = %req.uri(),
+                    error = %e,
+                    "no database connection for the session"
+                );
                 note_failure(pools, health, side, &e);
             }
             Err(Failed::Query(e)) => {
