@@ -2,114 +2,42 @@
 //! (`aggregate_type`) and what happened to it (`event_type`), as enums
 //! mapped to those text columns.
 
-use std::fmt;
-
-use diesel::{AsExpression, FromSqlRow};
-
 use super::OrderStatus;
-use super::sql_text::{parse_stored, text_enum};
+use super::sql_text::text_enum;
 
-/// The kinds of record an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Aggregate {
-    Customer,
-    Product,
-    Order,
-    /// A staff account.
-    User,
-}
-
-impl Aggregate {
-    pub const ALL: [Self; 4] = [Self::Customer, Self::Product, Self::Order, Self::User];
-
-    /// The value stored in `events.aggregate_type`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "customer",
-            Self::Product => "product",
-            Self::Order => "order",
-            Self::User => "user",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        parse_stored(&Self::ALL, Self::as_str, raw, "aggregate type")
+text_enum! {
+    /// The kinds of record an event belongs to (`events.aggregate_type`).
+    pub enum Aggregate (what = "aggregate type") {
+        Customer => "customer",
+        Product => "product",
+        Order => "order",
+        /// A staff account.
+        User => "user",
     }
 }
 
-impl fmt::Display for Aggregate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+text_enum! {
+    /// What happened, as stored in `events.event_type`.
+    pub enum EventType (what = "event type") {
+        CustomerRegistered => "customer_registered",
+        CustomerUpdated => "customer_updated",
+        ProductCreated => "product_created",
+        ProductUpdated => "product_updated",
+        StockReceived => "stock_received",
+        StockAdjusted => "stock_adjusted",
+        OrderPlaced => "order_placed",
+        OrderPaid => "order_paid",
+        OrderShipped => "order_shipped",
+        OrderDelivered => "order_delivered",
+        OrderCancelled => "order_cancelled",
+        UserCreated => "user_created",
+        UserRoleChanged => "user_role_changed",
+        UserPasswordChanged => "user_password_changed",
+        UserDeactivated => "user_deactivated",
     }
-}
-
-text_enum!(Aggregate);
-
-/// What happened, as stored in `events.event_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum EventType {
-    CustomerRegistered,
-    CustomerUpdated,
-    ProductCreated,
-    ProductUpdated,
-    StockReceived,
-    StockAdjusted,
-    OrderPlaced,
-    OrderPaid,
-    OrderShipped,
-    OrderDelivered,
-    OrderCancelled,
-    UserCreated,
-    UserRoleChanged,
-    UserPasswordChanged,
-    UserDeactivated,
 }
 
 impl EventType {
-    pub const ALL: [Self; 15] = [
-        Self::CustomerRegistered,
-        Self::CustomerUpdated,
-        Self::ProductCreated,
-        Self::ProductUpdated,
-        Self::StockReceived,
-        Self::StockAdjusted,
-        Self::OrderPlaced,
-        Self::OrderPaid,
-        Self::OrderShipped,
-        Self::OrderDelivered,
-        Self::OrderCancelled,
-        Self::UserCreated,
-        Self::UserRoleChanged,
-        Self::UserPasswordChanged,
-        Self::UserDeactivated,
-    ];
-
-    /// The value stored in `events.event_type`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CustomerRegistered => "customer_registered",
-            Self::CustomerUpdated => "customer_updated",
-            Self::ProductCreated => "product_created",
-            Self::ProductUpdated => "product_updated",
-            Self::StockReceived => "stock_received",
-            Self::StockAdjusted => "stock_adjusted",
-            Self::OrderPlaced => "order_placed",
-            Self::OrderPaid => "order_paid",
-            Self::OrderShipped => "order_shipped",
-            Self::OrderDelivered => "order_delivered",
-            Self::OrderCancelled => "order_cancelled",
-            Self::UserCreated => "user_created",
-            Self::UserRoleChanged => "user_role_changed",
-            Self::UserPasswordChanged => "user_password_changed",
-            Self::UserDeactivated => "user_deactivated",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        parse_stored(&Self::ALL, Self::as_str, raw, "event type")
-    }
 
     /// The event of an order's move to `status` (`order_paid` …).
     pub fn order_moved_to(status: OrderStatus) -> Self {
@@ -122,14 +50,6 @@ impl EventType {
         }
     }
 }
-
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-text_enum!(EventType);
 
 #[cfg(test)]
 mod tests {

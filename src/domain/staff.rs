@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use diesel::{AsExpression, FromSqlRow};
-
 use super::sql_text::text_enum;
 
 /// A staff login name: 3 to 50 of `a–z 0–9 . _ -`, stored lower-cased.
@@ -81,16 +79,17 @@ impl fmt::Debug for Password {
     }
 }
 
-/// What a staff member may do, by role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AsExpression, FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Role {
-    /// Read-only: sees every page, changes nothing.
-    Viewer,
-    /// Day-to-day work: orders, customers, products and stock.
-    Clerk,
-    /// Everything, including staff accounts and read-model refreshes.
-    Admin,
+text_enum! {
+    /// What a staff member may do, by role; declared most powerful first (the
+    /// order forms list them in).
+    pub enum Role (error = "role must be admin, clerk or viewer") {
+        /// Everything, including staff accounts and read-model refreshes.
+        Admin => "admin",
+        /// Day-to-day work: orders, customers, products and stock.
+        Clerk => "clerk",
+        /// Read-only: sees every page, changes nothing.
+        Viewer => "viewer",
+    }
 }
 
 /// An action a role may or may not take.
@@ -107,43 +106,17 @@ pub enum Permission {
 }
 
 impl Role {
-    /// Every role, most powerful first (the order forms list them in).
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Clerk, Role::Viewer];
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        match raw.trim().to_lowercase().as_str() {
-            "admin" => Ok(Self::Admin),
-            "clerk" => Ok(Self::Clerk),
-            "viewer" => Ok(Self::Viewer),
-            _ => Err("role must be admin, clerk or viewer".into()),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Clerk => "clerk",
-            Self::Viewer => "viewer",
-        }
-    }
 
     /// Whether this role may take `permission`: the one table of who may do what.
     pub fn can(self, permission: Permission) -> bool {
         match permission {
             Permission::ViewPages => true,
-            Permission::EditBusinessData => self >= Role::Clerk,
+            Permission::EditBusinessData => matches!(self, Role::Admin | Role::Clerk),
             Permission::ManageUsers | Permission::RefreshReadModels => self == Role::Admin,
         }
     }
 }
 
-text_enum!(Role);
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,74 +3,25 @@
 //! not exist. Stored as text (`read.refresh_runs.view_name`, the status
 //! functions' arguments) through [`text_enum!`].
 
-use std::fmt;
+use crate::domain::sql_text::text_enum;
 
-use diesel::{AsExpression, FromSqlRow};
-
-use crate::domain::sql_text::{parse_stored, text_enum};
-
-/// One read model in schema `read`, by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum ReadModelName {
-    OrderSummaries,
-    OrderStatusCounts,
-    DailySales,
-    ProductSalesDaily,
-    InventoryStatus,
-    CustomerStats,
-    ProductSales30d,
-    Dashboard,
-    MonthlySales,
-    ProductSalesMonthly,
-    CustomerCohorts,
-}
-
-impl ReadModelName {
-    pub const ALL: [Self; 11] = [
-        Self::OrderSummaries,
-        Self::OrderStatusCounts,
-        Self::DailySales,
-        Self::ProductSalesDaily,
-        Self::InventoryStatus,
-        Self::CustomerStats,
-        Self::ProductSales30d,
-        Self::Dashboard,
-        Self::MonthlySales,
-        Self::ProductSalesMonthly,
-        Self::CustomerCohorts,
-    ];
-
-    /// Its name in schema `read` (and in the refresh log).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::OrderSummaries => "order_summaries",
-            Self::OrderStatusCounts => "order_status_counts",
-            Self::DailySales => "daily_sales",
-            Self::ProductSalesDaily => "product_sales_daily",
-            Self::InventoryStatus => "inventory_status",
-            Self::CustomerStats => "customer_stats",
-            Self::ProductSales30d => "product_sales_30d",
-            Self::Dashboard => "dashboard",
-            Self::MonthlySales => "monthly_sales",
-            Self::ProductSalesMonthly => "product_sales_monthly",
-            Self::CustomerCohorts => "customer_cohorts",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        parse_stored(&Self::ALL, Self::as_str, raw, "read model")
+text_enum! {
+    /// One read model in schema `read`, by name (and in the refresh log).
+    /// Its `Display` pads like a `str` (`{:<22}` in the CLI's table).
+    pub enum ReadModelName (what = "read model") {
+        OrderSummaries => "order_summaries",
+        OrderStatusCounts => "order_status_counts",
+        DailySales => "daily_sales",
+        ProductSalesDaily => "product_sales_daily",
+        InventoryStatus => "inventory_status",
+        CustomerStats => "customer_stats",
+        ProductSales30d => "product_sales_30d",
+        Dashboard => "dashboard",
+        MonthlySales => "monthly_sales",
+        ProductSalesMonthly => "product_sales_monthly",
+        CustomerCohorts => "customer_cohorts",
     }
 }
-
-/// Its name, padded like a `str` (`{:<22}` in the CLI's table).
-impl fmt::Display for ReadModelName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-text_enum!(ReadModelName);
 
 #[cfg(test)]
 mod tests {
