@@ -95,6 +95,21 @@ impl CommandError {
     }
 }
 
+/// The bounded label the command metrics count failures by.
+impl crate::observability::FailureKind for CommandError {
+    fn failure_kind(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid",
+            Self::NotFound { .. } => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::InsufficientStock(_) => "insufficient_stock",
+            Self::InvalidTransition { .. } => "invalid_transition",
+            Self::Database(_) => "database",
+            Self::Invariant(_) => "invariant",
+        }
+    }
+}
+
 impl From<FieldErrors> for CommandError {
     fn from(errors: FieldErrors) -> Self {
         Self::Invalid(errors)
@@ -135,9 +150,10 @@ fn shortage_list(shortages: &[Shortage]) -> String {
 
 /// Whether a Diesel error is a unique violation of `constraint`.
 fn is_unique_violation(error: &diesel::result::Error, constraint: &str) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
     matches!(
         error,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, info)
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
             if info.constraint_name() == Some(constraint)
     )
 }

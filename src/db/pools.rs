@@ -83,6 +83,27 @@ pub struct PoolOptions {
     pub wait_timeout: Duration,
 }
 
+/// The pools' figures for the metrics (`read_fallback` only when configured).
+impl crate::observability::PoolGauges for Pools {
+    fn pool_statuses(&self) -> Vec<crate::observability::PoolStatus> {
+        let fallback = self.read_fallback.as_ref().map(|p| ("read_fallback", p));
+        [("write", &self.write), ("read", &self.read)]
+            .into_iter()
+            .chain(fallback)
+            .map(|(name, pool)| {
+                let status = pool.status();
+                crate::observability::PoolStatus {
+                    name,
+                    max_size: status.max_size,
+                    size: status.size,
+                    available: status.available,
+                    waiting: status.waiting,
+                }
+            })
+            .collect()
+    }
+}
+
 impl Pools {
     /// Both pools without statement or lock timeouts.
     pub fn new(write_url: &str, read_url: &str, options: PoolOptions) -> Result<Self, DbError> {

@@ -5,42 +5,37 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::commands::CommandError;
+/// A command's error, as a bounded label for why it did not succeed
+/// (`invalid`, `conflict`, …). The commands implement it for their error
+/// type, so this module knows no command.
+pub trait FailureKind {
+    fn failure_kind(&self) -> &'static str;
+}
 
 /// Runs a command future and records its outcome and latency under `name`
 /// (e.g. `"place_order"`).
-pub async fn instrument_command<T, F>(name: &'static str, command: F) -> Result<T, CommandError>
+pub async fn instrument_command<T, E, F>(name: &'static str, command: F) -> Result<T, E>
 where
-    F: Future<Output = Result<T, CommandError>>,
+    E: FailureKind,
+    F: Future<Output = Result<T, E>>,
 {
     let started = Instant::now();
     let result = command.await;
-    record_command(name, started.elapsed(), result.as_ref().err());
+    let failure = result.as_ref().err().map(FailureKind::failure_kind);
+    record_command(name, started.elapsed(), failure);
     result
 }
 
-/// Records one command run; `error` is `None` when it succeeded.
-pub fn record_command(name: &'static str, elapsed: Duration, error: Option<&CommandError>) {
-    let outcome = if error.is_some() { "error" } else { "ok" };
+/// Records one command run; `failure` is its error's kind, `None` when it
+/// succeeded.
+pub fn record_command(name: &'static str, elapsed: Duration, failure: Option<&'static str>) {
+    let outcome = if failure.is_some() { "error" } else { "ok" };
     metrics::counter!("orderdesk_commands_total", "command" => name, "outcome" => outcome)
         .increment(1);
     metrics::histogram!("orderdesk_command_duration_seconds", "command" => name)
         .record(elapsed.as_secs_f64());
-    if let Some(error) = error {
-        metrics::counter!("orderdesk_command_failures_total", "command" => name, "kind" => kind(error))
+    if let Some(kind) = failure {
+        metrics::counter!("orderdesk_command_failures_total", "command" => name, "kind" => kind)
             .increment(1);
-    }
-}
-
-/// A bounded label for why a command did not succeed.
-fn kind(error: &CommandError) -> &'static str {
-    match error {
-        CommandError::Invalid(_) => "invalid",
-        CommandError::NotFound { .. } => "not_found",
-        CommandError::Conflict(_) => "conflict",
-        CommandError::InsufficientStock(_) => "insufficient_stock",
-        CommandError::InvalidTransition { .. } => "invalid_transition",
-        CommandError::Database(_) => "database",
-        CommandError::Invariant(_) => "invariant",
     }
 }

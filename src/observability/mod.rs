@@ -13,11 +13,9 @@ use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::db::Pools;
-
-pub use commands::{instrument_command, record_command};
+pub use commands::{FailureKind, instrument_command, record_command};
 pub use logging::{LogFormat, init_tracing};
-pub use refresh::{record_batch, record_refresh, set_pending, set_snapshot_age};
+pub use refresh::{BatchRecord, record_batch, record_refresh, set_pending, set_snapshot_age};
 pub use replication::{record_read_fallback, set_database_up, set_replication_lag};
 
 /// Histogram buckets for latencies, in seconds.
@@ -50,10 +48,26 @@ pub fn install() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
+/// One connection pool's figures, by name (`write`, `read`, `read_fallback`).
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStatus {
+    pub name: &'static str,
+    pub max_size: usize,
+    pub size: usize,
+    pub available: usize,
+    pub waiting: usize,
+}
+
+/// What has connection pools to report: the database layer implements it for
+/// its pools, so this module knows no pool type.
+pub trait PoolGauges {
+    fn pool_statuses(&self) -> Vec<PoolStatus>;
+}
+
 /// The exposition in Prometheus text format, with pool gauges read now.
-pub fn render(pools: Option<&Pools>) -> String {
+pub fn render<P: PoolGauges>(pools: Option<&P>) -> String {
     if let Some(pools) = pools {
-        record_pools(pools);
+        record_pools(&pools.pool_statuses());
     }
     install().map_or_else(String::new, |handle| {
         handle.run_upkeep();
@@ -63,11 +77,9 @@ pub fn render(pools: Option<&Pools>) -> String {
 
 /// Size, idle connections and waiting requests of the pools (`read_fallback`:
 /// read connections on the primary, used while the standby is down or lags).
-pub fn record_pools(pools: &Pools) {
-    let fallback = pools.read_fallback.as_ref().map(|p| ("read_fallback", p));
-    let all = [("write", &pools.write), ("read", &pools.read)];
-    for (name, pool) in all.into_iter().chain(fallback) {
-        let status = pool.status();
+pub fn record_pools(pools: &[PoolStatus]) {
+    for status in pools {
+        let name = status.name;
         metrics::gauge!("orderdesk_pool_max_size", "pool" => name).set(as_f64(status.max_size));
         metrics::gauge!("orderdesk_pool_size", "pool" => name).set(as_f64(status.size));
         metrics::gauge!("orderdesk_pool_available", "pool" => name).set(as_f64(status.available));

@@ -23,32 +23,61 @@ pub fn record_refresh(view: &str, duration: Duration, rows: i64, ok: bool) {
     }
 }
 
+/// One maintainer batch, in plain figures (the maintainer translates its
+/// outcome into this, so this module knows no maintainer type).
+#[derive(Debug, Clone, Copy)]
+pub enum BatchRecord<'a> {
+    /// The batch committed.
+    Applied {
+        /// Whether it found anything to do (a quiet batch records only its
+        /// outcome and the carried keys).
+        did_work: bool,
+        duration: Duration,
+        events: i64,
+        orders: i64,
+        /// Keys left queued for the next batch.
+        carried: i64,
+        /// Rows written or removed, by live model name.
+        rows_changed: &'a [(&'static str, i64)],
+    },
+    /// Another maintainer held the lock; nothing done.
+    Busy,
+    /// The batch rolled back.
+    Failed,
+}
+
 /// Records one maintainer batch.
-pub fn record_batch(outcome: &crate::read_models::maintainer::BatchOutcome) {
-    use crate::read_models::maintainer::BatchOutcome;
-    match outcome {
-        BatchOutcome::Applied { applied, duration } => {
+pub fn record_batch(batch: BatchRecord<'_>) {
+    match batch {
+        BatchRecord::Applied {
+            did_work,
+            duration,
+            events,
+            orders,
+            carried,
+            rows_changed,
+        } => {
             metrics::counter!("orderdesk_maintainer_batches_total", "outcome" => "ok").increment(1);
-            metrics::gauge!("orderdesk_maintainer_carried_keys").set(lossy(applied.carried));
-            if !applied.did_work() {
+            metrics::gauge!("orderdesk_maintainer_carried_keys").set(lossy(carried));
+            if !did_work {
                 return;
             }
             metrics::histogram!("orderdesk_maintainer_batch_duration_seconds")
                 .record(duration.as_secs_f64());
             metrics::counter!("orderdesk_maintainer_events_total")
-                .increment(u64::try_from(applied.events).unwrap_or(0));
+                .increment(u64::try_from(events).unwrap_or(0));
             metrics::counter!("orderdesk_maintainer_orders_total")
-                .increment(u64::try_from(applied.orders).unwrap_or(0));
-            for (model, rows) in &applied.rows_changed {
-                metrics::counter!("orderdesk_maintainer_rows_changed_total", "model" => model.as_str())
-                    .increment(u64::try_from(*rows).unwrap_or(0));
+                .increment(u64::try_from(orders).unwrap_or(0));
+            for &(model, rows) in rows_changed {
+                metrics::counter!("orderdesk_maintainer_rows_changed_total", "model" => model)
+                    .increment(u64::try_from(rows).unwrap_or(0));
             }
         }
-        BatchOutcome::Busy => {
+        BatchRecord::Busy => {
             metrics::counter!("orderdesk_maintainer_batches_total", "outcome" => "busy")
                 .increment(1);
         }
-        BatchOutcome::Failed(_) => {
+        BatchRecord::Failed => {
             metrics::counter!("orderdesk_maintainer_batches_total", "outcome" => "failed")
                 .increment(1);
         }

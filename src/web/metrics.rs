@@ -59,7 +59,7 @@ async fn metrics(scraper: Outcome<Scraper, &'static str>, pools: &State<Pools>) 
         Outcome::Success(Scraper) => {
             record_pending(pools).await;
             MetricsResponse::Exposition(
-                observability::render(Some(pools)),
+                observability::render(Some(pools.inner())),
                 ContentType::new("text", "plain").with_params(("version", "0.0.4")),
             )
         }

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod html;
+mod cycles;
 mod http_caching;
 mod layering;
 

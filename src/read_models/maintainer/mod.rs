@@ -224,9 +224,33 @@ async fn record_failure(
     Ok(())
 }
 
+/// Counts a batch, in the plain figures the metrics module takes.
+fn record_metrics(outcome: &BatchOutcome) {
+    use crate::observability::{BatchRecord, record_batch};
+    match outcome {
+        BatchOutcome::Applied { applied, duration } => {
+            let rows_changed: Vec<(&'static str, i64)> = applied
+                .rows_changed
+                .iter()
+                .map(|&(model, rows)| (model.as_str(), rows))
+                .collect();
+            record_batch(BatchRecord::Applied {
+                did_work: applied.did_work(),
+                duration: *duration,
+                events: applied.events,
+                orders: applied.orders,
+                carried: applied.carried,
+                rows_changed: &rows_changed,
+            });
+        }
+        BatchOutcome::Busy => record_batch(BatchRecord::Busy),
+        BatchOutcome::Failed(_) => record_batch(BatchRecord::Failed),
+    }
+}
+
 /// Logs and counts a batch (quiet when it found nothing to do).
 fn report(outcome: &BatchOutcome, trigger: Trigger) {
-    crate::observability::record_batch(outcome);
+    record_metrics(outcome);
     match outcome {
         BatchOutcome::Applied { applied, duration } if applied.did_work() => tracing::debug!(
             trigger = trigger.as_str(),
