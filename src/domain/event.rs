@@ -38,7 +38,6 @@ text_enum! {
 }
 
 impl EventType {
-
     /// The event of an order's move to `status` (`order_paid` …).
     pub fn order_moved_to(status: OrderStatus) -> Self {
         match status {

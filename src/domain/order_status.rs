@@ -14,7 +14,6 @@ text_enum! {
 }
 
 impl OrderStatus {
-
     /// Whether an order in this status may move to `next`.
     pub fn can_become(self, next: Self) -> bool {
         matches!(

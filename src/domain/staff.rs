@@ -106,7 +106,6 @@ pub enum Permission {
 }
 
 impl Role {
-
     /// Whether this role may take `permission`: the one table of who may do what.
     pub fn can(self, permission: Permission) -> bool {
         match permission {
@@ -116,7 +115,6 @@ impl Role {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {

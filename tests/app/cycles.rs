@@ -55,7 +55,10 @@ fn naming(dir: &str, forbidden: &[&str]) -> Vec<String> {
     for file in sources(dir) {
         let text = std::fs::read_to_string(&file).unwrap();
         for (n, line) in text.lines().enumerate() {
-            if crate_modules(line).iter().any(|m| forbidden.contains(&m.as_str())) {
+            if crate_modules(line)
+                .iter()
+                .any(|m| forbidden.contains(&m.as_str()))
+            {
                 let name = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
                 found.push(format!("{}:{}: {}", name.display(), n + 1, line.trim()));
             }
