@@ -208,6 +208,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             migrations::ensure_current(&settings.database_url).await?;
             orderdesk::cli::check_time_zone(&settings.database_url, settings.time_zone.name())
                 .await?;
+            orderdesk::read_models::schedule::fill_at_start(&settings.database_url).await;
             let rocket = orderdesk::build_rocket(figment)?;
             rocket
                 .launch()
@@ -249,6 +250,14 @@ async fn seed(url: &str, options: &orderdesk::seed::SeedOptions) -> Result<(), F
             println!("seeded:\n{summary}");
             // A bulk load is faster to rebuild than to apply change by change.
             orderdesk::cli::rebuild_all(url, !options.quiet).await?;
+            // `migrate` filled the report views before these orders existed.
+            let reports = orderdesk::cli::RefreshRequest {
+                views: Vec::new(),
+                reports: true,
+                rebuild: false,
+                progress: false,
+            };
+            orderdesk::cli::refresh(url, &reports).await?;
         }
     }
     Ok(())

@@ -42,7 +42,8 @@ pub fn daily_revenue(days: &[DayRow], currency: Currency) -> String {
         days.len()
     );
     let title = format!("Daily revenue ({})", currency.code());
-    revenue_bars(&bars, currency, &label, &title)
+    let empty = format!("No revenue in the last {} days.", days.len());
+    revenue_bars(&bars, currency, &label, &title, &empty)
 }
 
 /// Monthly revenue as bars, one per month, oldest first.
@@ -62,10 +63,15 @@ pub fn monthly_revenue(months: &[MonthRow], currency: Currency) -> String {
         months.len()
     );
     let title = format!("Monthly revenue ({})", currency.code());
-    revenue_bars(&bars, currency, &label, &title)
+    revenue_bars(&bars, currency, &label, &title, "No orders yet.")
 }
 
-fn revenue_bars(bars: &[Bar], currency: Currency, label: &str, title: &str) -> String {
+/// The bars with a y-axis, or `empty` in words when no bar has revenue (an
+/// axis reading $0.00 at both ends says nothing).
+fn revenue_bars(bars: &[Bar], currency: Currency, label: &str, title: &str, empty: &str) -> String {
+    if bars.iter().all(|b| b.revenue_cents == 0) {
+        return format!(r#"<p class="chart chart-empty" role="note">{empty}</p>"#);
+    }
     let max = bars
         .iter()
         .map(|d| d.revenue_cents)

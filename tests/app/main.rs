@@ -1,9 +1,9 @@
 //! The one integration-test binary: every test talks to a real PostgreSQL,
 //! each in a database of its own made from a migrated template.
 
+mod cycles;
 mod helpers;
 mod html;
-mod cycles;
 mod http_caching;
 mod layering;
 
@@ -37,6 +37,7 @@ mod replica;
 mod replica_pair;
 mod replica_restart;
 mod reports;
+mod reports_fill;
 mod round_trips;
 mod security_bounds;
 mod security_client_ip;
