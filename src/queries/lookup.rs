@@ -1,24 +1,26 @@
-//! Type-ahead for order entry: products by SKU or name (inactive and
-//! out-of-stock ones included, so the form can mark them rather than hide
-//! them) and customers by name, email or number. Bounded: at most
-//! [`MAX_RESULTS`] rows, and the search text is cut to [`MAX_QUERY_CHARS`].
+//! The order form's two searches, one each for products and customers,
+//! behind both the type-ahead (`GET /orders/lookup/…`) and the no-JS Find
+//! buttons: products by SKU or name (inactive and out-of-stock ones
+//! included, so the form marks them rather than hides them) and customers by
+//! name, email or number. Bounded: at most [`MAX_RESULTS`] rows, and the
+//! search text is cut by [`super::bounded_search`].
+//!
+//! These were two pairs that disagreed; the type-ahead's matching is the one
+//! kept, because it finds more of what a clerk types: a customer by number
+//! (`#42`) as well as by name or email, the product whose SKU starts with the
+//! text before those that merely contain it, and a product no longer for
+//! sale marked as such instead of "no match" (the Find listed only products
+//! for sale, by SKU, and no customer by number).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::contains_pattern;
 use super::order_entry::{CustomerChoice, ProductChoice};
+use super::{bounded_search, contains_pattern};
 use crate::db::read_schema::{customer_stats as cs, inventory_status as inv};
 
-/// The most rows one look-up returns.
+/// The most rows one search returns.
 pub const MAX_RESULTS: i64 = 10;
-/// Longer search text is cut to this many characters.
-pub const MAX_QUERY_CHARS: usize = 100;
-
-/// The search text as the look-ups use it: trimmed and bounded.
-pub fn bounded(text: &str) -> String {
-    text.trim().chars().take(MAX_QUERY_CHARS).collect()
-}
 
 /// Products whose SKU or name contains `text`: those whose SKU starts with it
 /// first, then for sale before not for sale, then by SKU.
@@ -27,7 +29,7 @@ pub async fn products(
     text: &str,
     limit: i64,
 ) -> Result<Vec<ProductChoice>, diesel::result::Error> {
-    let text = bounded(text);
+    let text = bounded_search(text);
     if text.is_empty() {
         return Ok(Vec::new());
     }
@@ -54,7 +56,7 @@ pub async fn customers(
     text: &str,
     limit: i64,
 ) -> Result<Vec<CustomerChoice>, diesel::result::Error> {
-    let text = bounded(text);
+    let text = bounded_search(text);
     if text.is_empty() {
         return Ok(Vec::new());
     }

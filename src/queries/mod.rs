@@ -24,18 +24,20 @@ pub use freshness::Freshness;
 /// (with a note) and [`contains_pattern`] never uses more.
 pub const MAX_SEARCH_CHARS: usize = 200;
 
+/// The search text as every query uses it: trimmed, and cut to
+/// [`MAX_SEARCH_CHARS`] characters (the one bound on search text).
+pub fn bounded_search(text: &str) -> String {
+    text.trim().chars().take(MAX_SEARCH_CHARS).collect()
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE` pattern and wraps it in `%…%`,
-/// lower-cased to match the views' `search_text`; at most
-/// [`MAX_SEARCH_CHARS`] characters of `text` are used.
+/// lower-cased to match the views' `search_text`; the text is
+/// [`bounded_search`] first.
 pub(crate) fn contains_pattern(text: &str) -> String {
+    let text = bounded_search(text);
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
-    for c in text
-        .trim()
-        .chars()
-        .take(MAX_SEARCH_CHARS)
-        .flat_map(char::to_lowercase)
-    {
+    for c in text.chars().flat_map(char::to_lowercase) {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -50,5 +52,18 @@ mod tests {
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(super::contains_pattern(" Ada_50% "), "%ada\\_50\\%%");
+    }
+
+    #[test]
+    fn search_text_is_trimmed_and_cut_at_the_one_bound() {
+        let long = format!("  {}é  ", "a".repeat(super::MAX_SEARCH_CHARS));
+        let bounded = super::bounded_search(&long);
+        assert_eq!(bounded.chars().count(), super::MAX_SEARCH_CHARS);
+        assert!(bounded.chars().all(|c| c == 'a'));
+        assert_eq!(super::bounded_search(" Ada "), "Ada");
+        assert_eq!(
+            super::contains_pattern(&long).chars().count(),
+            super::MAX_SEARCH_CHARS + 2
+        );
     }
 }

@@ -1,7 +1,10 @@
 //! One order, as its detail page shows it.
 
 use chrono::{DateTime, Utc};
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::pg::{Pg, PgValue};
 use diesel::prelude::*;
+use diesel::sql_types::Jsonb;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
@@ -23,29 +26,9 @@ pub struct LineView {
     pub line_total_cents: i64,
 }
 
+/// The order with its lines, read straight from the view's row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = os, check_for_backend(diesel::pg::Pg))]
-struct Row {
-    id: i64,
-    customer_id: i64,
-    customer_name: String,
-    customer_email: String,
-    status: OrderStatus,
-    item_count: i64,
-    total_cents: i64,
-    shipping_address: String,
-    placed_at: DateTime<Utc>,
-    paid_at: Option<DateTime<Utc>>,
-    shipped_at: Option<DateTime<Utc>>,
-    delivered_at: Option<DateTime<Utc>>,
-    cancelled_at: Option<DateTime<Utc>>,
-    cancellation_reason: Option<String>,
-    version: i32,
-    lines: serde_json::Value,
-}
-
-/// The order with its lines and history.
-#[derive(Debug, Clone)]
 pub struct OrderDetail {
     pub id: i64,
     pub customer_id: i64,
@@ -62,7 +45,26 @@ pub struct OrderDetail {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancellation_reason: Option<String>,
     pub version: i32,
+    #[diesel(deserialize_as = Lines)]
     pub lines: Vec<LineView>,
+}
+
+/// The view's `lines` (jsonb), decoded as the row is read (public only
+/// because the derived `Queryable` names it).
+#[derive(FromSqlRow)]
+pub struct Lines(Vec<LineView>);
+
+impl FromSql<Jsonb, Pg> for Lines {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        let json = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(value)?;
+        Ok(Self(serde_json::from_value(json)?))
+    }
+}
+
+impl From<Lines> for Vec<LineView> {
+    fn from(lines: Lines) -> Self {
+        lines.0
+    }
 }
 
 /// What the detail page needs: the order if the read model has it yet, its
@@ -87,31 +89,10 @@ pub async fn get(
     let history = history::query(Aggregate::Order, id).load::<HistoryEntry>(&mut &*shared);
     let row = os::table
         .find(id)
-        .select(Row::as_select())
-        .load::<Row>(&mut &*shared);
+        .select(OrderDetail::as_select())
+        .load::<OrderDetail>(&mut &*shared);
     let (fresh, history, rows) = futures_util::try_join!(fresh, history, row)?;
-    let order = match rows.into_iter().next() {
-        Some(r) => Some(OrderDetail {
-            lines: serde_json::from_value(r.lines)
-                .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?,
-            id: r.id,
-            customer_id: r.customer_id,
-            customer_name: r.customer_name,
-            customer_email: r.customer_email,
-            status: r.status,
-            item_count: r.item_count,
-            total_cents: r.total_cents,
-            shipping_address: r.shipping_address,
-            placed_at: r.placed_at,
-            paid_at: r.paid_at,
-            shipped_at: r.shipped_at,
-            delivered_at: r.delivered_at,
-            cancelled_at: r.cancelled_at,
-            cancellation_reason: r.cancellation_reason,
-            version: r.version,
-        }),
-        None => None,
-    };
+    let order = rows.into_iter().next();
     Ok(OrderDetailPage {
         order,
         history,

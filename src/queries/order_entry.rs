@@ -1,10 +1,9 @@
-//! What the order-entry form reads: the chosen customer, the products its
-//! lines name, and searches for both.
+//! What the order-entry form reads: the chosen customer and the products its
+//! lines name (its searches for both are [`super::lookup`]'s).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::contains_pattern;
 use crate::db::read_schema::{customer_stats as cs, inventory_status as inv};
 
 /// A customer as the form shows them.
@@ -40,20 +39,6 @@ pub async fn customer(
         .optional()
 }
 
-/// Up to 10 customers whose name or email contains `text`.
-pub async fn find_customers(
-    conn: &mut AsyncPgConnection,
-    text: &str,
-) -> Result<Vec<CustomerChoice>, diesel::result::Error> {
-    cs::table
-        .select(CustomerChoice::as_select())
-        .filter(cs::search_text.like(contains_pattern(text)))
-        .order((cs::name.asc(), cs::customer_id.asc()))
-        .limit(10)
-        .load(conn)
-        .await
-}
-
 /// The products with these SKUs (upper-case).
 pub async fn products_by_sku(
     conn: &mut AsyncPgConnection,
@@ -65,21 +50,6 @@ pub async fn products_by_sku(
     inv::table
         .select(ProductChoice::as_select())
         .filter(inv::sku.eq_any(skus))
-        .load(conn)
-        .await
-}
-
-/// Up to 15 products for sale whose SKU or name contains `text`.
-pub async fn find_products(
-    conn: &mut AsyncPgConnection,
-    text: &str,
-) -> Result<Vec<ProductChoice>, diesel::result::Error> {
-    inv::table
-        .select(ProductChoice::as_select())
-        .filter(inv::active)
-        .filter(inv::search_text.like(contains_pattern(text)))
-        .order(inv::sku.asc())
-        .limit(15)
         .load(conn)
         .await
 }

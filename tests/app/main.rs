@@ -39,6 +39,7 @@ mod replica_restart;
 mod reports;
 mod reports_fill;
 mod round_trips;
+mod search_shared;
 mod security_bounds;
 mod security_client_ip;
 mod security_csv;

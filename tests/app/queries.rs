@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use orderdesk::domain::{EventType, OrderStatus};
 use orderdesk::queries::orders::{self, OrderFilter, OrderSort};
-use orderdesk::queries::{
-    customers, dashboard, order_detail, order_entry, products, read_model_status,
-};
+use orderdesk::queries::{customers, dashboard, lookup, order_detail, products, read_model_status};
 
 use crate::helpers::TestApp;
 
@@ -355,7 +353,9 @@ async fn customers_and_products_carry_their_statistics() {
     )
     .await
     .unwrap();
-    let found = order_entry::find_customers(conn, "ada").await.unwrap();
+    let found = lookup::customers(conn, "ada", lookup::MAX_RESULTS)
+        .await
+        .unwrap();
     let page = products::list(
         conn,
         &products::ProductFilter {

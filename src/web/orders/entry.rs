@@ -16,6 +16,7 @@ use crate::commands::register_customer::register_customer;
 use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::error::AppError;
 use crate::observability::instrument_command;
+use crate::queries::lookup::{self, MAX_RESULTS};
 use crate::queries::order_entry;
 use crate::web::auth::CsrfForm;
 use crate::web::forms::{CommandForm, CustomerForm};
@@ -102,7 +103,7 @@ async fn submit(
             form.customer_q = text;
             let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
             view.customer_matches =
-                order_entry::find_customers(&mut read.0, &view.form.customer_q).await?;
+                lookup::customers(&mut read.0, &view.form.customer_q, MAX_RESULTS).await?;
             if let Some(note) = cut {
                 view.errors.add("customer_q", note);
             }
@@ -117,7 +118,7 @@ async fn submit(
             form.product_q = text;
             let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
             view.product_matches =
-                order_entry::find_products(&mut read.0, &view.form.product_q).await?;
+                lookup::products(&mut read.0, &view.form.product_q, MAX_RESULTS).await?;
             if let Some(note) = cut {
                 view.errors.add("product_q", note);
             }
@@ -168,7 +169,7 @@ async fn add_found_product(
     let sku = std::mem::take(&mut form.add_sku).trim().to_uppercase();
     form.add_product(&sku);
     let mut view = build_view(read, form, FieldErrors::new()).await?;
-    view.product_matches = order_entry::find_products(&mut read.0, &view.form.product_q).await?;
+    view.product_matches = lookup::products(&mut read.0, &view.form.product_q, MAX_RESULTS).await?;
     if let Some(line) = view.lines.iter_mut().find(|l| l.sku.trim() == sku) {
         line.focus = true;
         view.notice = Some(format!("Added {sku} to line {}.", line.index + 1));
