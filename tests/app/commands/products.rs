@@ -1,0 +1,193 @@
+//! CreateProduct and UpdateProduct.
+
+use orderdesk::commands::CommandError;
+use orderdesk::commands::create_product::{ProductDetails, create_product};
+use orderdesk::commands::update_product::{UpdateProduct, update_product};
+use orderdesk::domain::Currency;
+use orderdesk::domain::{Money, Name};
+use orderdesk::web::forms::{CommandForm, ProductForm};
+
+use crate::support::helpers::{TestApp, ctx};
+
+fn form(sku: &str, name: &str, price: &str) -> ProductForm {
+    ProductForm {
+        sku: sku.into(),
+        name: name.into(),
+        description: "Soft cotton".into(),
+        price: price.into(),
+        active: true,
+    }
+}
+
+fn details(name: &str, price: &str, active: bool) -> ProductDetails {
+    ProductDetails {
+        name: Name::parse(name).unwrap(),
+        description: "Soft cotton".into(),
+        price: Money::parse(price).unwrap(),
+        active,
+    }
+}
+
+#[tokio::test]
+async fn creating_a_product_gives_it_an_empty_stock_record_and_an_event() {
+    let app = TestApp::spawn().await;
+    let input = form("tee-blk-m", "Black tee, M", "19.90")
+        .parse(Currency::default())
+        .unwrap();
+
+    let ack = create_product(&mut *app.conn().await, input, &ctx())
+        .await
+        .unwrap();
+
+    assert_eq!(app.scalar(&format!("SELECT count(*) FROM products WHERE id = {} AND sku = 'TEE-BLK-M' AND price_cents = 1990", ack.id)).await, 1);
+    assert_eq!(app.stock(ack.id).await, (0, 0));
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM events WHERE event_type = 'product_created'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn malformed_sku_name_and_price_are_each_reported() {
+    let errors = form("no spaces!", "  ", "12.345")
+        .parse(Currency::default())
+        .unwrap_err();
+    assert_eq!(
+        errors.fields().collect::<Vec<_>>(),
+        ["sku", "name", "price"]
+    );
+    for bad_price in ["0", "-1", "abc", "", "1000000.01"] {
+        let e = form("TEE-1", "Tee", bad_price)
+            .parse(Currency::default())
+            .unwrap_err();
+        assert!(e.get("price").is_some(), "{bad_price:?} accepted");
+    }
+    let long_description = ProductForm {
+        description: "d".repeat(4001),
+        ..form("TEE-1", "Tee", "1")
+    };
+    assert!(
+        long_description
+            .parse(Currency::default())
+            .unwrap_err()
+            .get("description")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_sku_is_a_field_error_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    app.product("TEE-BLK-M", "19.90", 0).await;
+    let before = app.snapshot().await;
+
+    let input = form("tee-blk-m", "Another tee", "5")
+        .parse(Currency::default())
+        .unwrap();
+    let err = create_product(&mut *app.conn().await, input, &ctx())
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&err, CommandError::Invalid(e) if e.get("sku").is_some()),
+        "{err:?}"
+    );
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn updating_a_product_changes_price_for_new_orders_only() {
+    let app = TestApp::spawn().await;
+    let customer = app.customer("ada@example.com").await;
+    let id = app.product("TEE", "10.00", 10).await;
+    let order = app.place(customer, &[("TEE", 1)]).await.unwrap();
+
+    let ack = update_product(
+        &mut *app.conn().await,
+        UpdateProduct {
+            product_id: orderdesk::domain::ProductId(id),
+            expected_version: 1,
+            details: details("Tee", "12.50", true),
+        },
+        &ctx(),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(ack.version, Some(2));
+    assert_eq!(
+        app.scalar(&format!("SELECT price_cents FROM products WHERE id = {id}"))
+            .await,
+        1250
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT unit_price_cents FROM order_lines WHERE order_id = {}",
+            order.id
+        ))
+        .await,
+        1000
+    );
+}
+
+#[tokio::test]
+async fn a_stale_product_version_is_a_conflict_listing_the_changed_fields() {
+    let app = TestApp::spawn().await;
+    let id = app.product("TEE", "10.00", 0).await;
+    update_product(
+        &mut *app.conn().await,
+        UpdateProduct {
+            product_id: orderdesk::domain::ProductId(id),
+            expected_version: 1,
+            details: details("Product TEE", "11.00", false),
+        },
+        &ctx(),
+    )
+    .await
+    .unwrap();
+    let before = app.snapshot().await;
+
+    let err = update_product(
+        &mut *app.conn().await,
+        UpdateProduct {
+            product_id: orderdesk::domain::ProductId(id),
+            expected_version: 1,
+            details: details("Product TEE", "10.00", true),
+        },
+        &ctx(),
+    )
+    .await
+    .unwrap_err();
+
+    let CommandError::Conflict(c) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        c.changes,
+        vec![
+            ("price".to_string(), "11.00".to_string()),
+            ("active".to_string(), "false".to_string())
+        ]
+    );
+    assert_eq!(app.snapshot().await, before);
+
+    let missing = update_product(
+        &mut *app.conn().await,
+        UpdateProduct {
+            product_id: orderdesk::domain::ProductId(424_242),
+            expected_version: 1,
+            details: details("X", "1", true),
+        },
+        &ctx(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(
+        missing,
+        CommandError::NotFound {
+            what: "product",
+            ..
+        }
+    ));
+}

@@ -1,0 +1,13 @@
+//! The pages over HTTP: lists, forms, detail pages, printables, caching.
+
+mod bulk;
+mod currency;
+mod customers;
+mod http_caching;
+mod order_entry;
+mod orders;
+mod printables;
+mod products;
+mod round_trips;
+mod stock;
+mod web;
