@@ -7,9 +7,9 @@ use orderdesk::commands::create_product::ProductDetails;
 use orderdesk::commands::place_order::place_order;
 use orderdesk::commands::update_product::{UpdateProduct, update_product};
 use orderdesk::domain::{Money, Name};
-use orderdesk::web::forms::CommandForm;
 
-use crate::support::helpers::{TestApp, ctx, order_form};
+use crate::support::helpers::{TestApp, ctx};
+use crate::support::inputs;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_orders_for_ten_units_reserve_exactly_ten() {
@@ -136,7 +136,7 @@ async fn the_same_idempotency_key_submitted_ten_times_at_once_makes_one_order() 
     let app = Arc::new(TestApp::spawn().await);
     let customer = app.customer("ada@example.com").await;
     let tee = app.product("TEE", "10", 100).await;
-    let input = order_form(customer, &[("TEE", 3)]).parse(()).unwrap();
+    let input = inputs::order(customer, &[("TEE", 3)]);
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {

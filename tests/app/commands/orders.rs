@@ -6,17 +6,13 @@ use orderdesk::commands::mark_paid::mark_paid;
 use orderdesk::commands::place_order::place_order;
 use orderdesk::commands::ship_order::ship_order;
 use orderdesk::commands::{CommandError, Shortage};
-use orderdesk::domain::OrderStatus;
-use orderdesk::web::forms::{CancelForm, CommandForm, LineForm};
+use orderdesk::domain::{OrderStatus, Quantity, Reason, Sku};
 
-use crate::support::helpers::{TestApp, ctx, order_form};
+use crate::support::helpers::{TestApp, ctx};
+use crate::support::inputs;
 
 fn cancel(order_id: i64) -> CancelOrder {
-    (CancelForm {
-        reason: "customer changed their mind".into(),
-    })
-    .parse(order_id)
-    .unwrap()
+    inputs::cancel(order_id, "customer changed their mind")
 }
 
 #[tokio::test]
@@ -55,42 +51,6 @@ async fn placing_an_order_reserves_stock_and_captures_prices() {
         app.scalar(&format!("SELECT (payload->>'total_cents')::bigint FROM events WHERE id = {} AND event_type = 'order_placed'", ack.event_id)).await,
         3750
     );
-}
-
-#[tokio::test]
-async fn order_forms_report_each_bad_field() {
-    let mut form = order_form(0, &[("TEE", 0), ("", "".parse().unwrap_or(0))]);
-    form.shipping_address = "  ".into();
-    form.idempotency_key = "x".into();
-    form.lines[1] = LineForm {
-        sku: "BAD SKU".into(),
-        quantity: "2".into(),
-    };
-    let errors = form.parse(()).unwrap_err();
-    let fields: Vec<_> = errors.fields().collect();
-    assert_eq!(
-        fields,
-        [
-            "customer_id",
-            "shipping_address",
-            "idempotency_key",
-            "lines[0].quantity",
-            "lines[1].sku"
-        ]
-    );
-
-    let empty = order_form(1, &[]).parse(()).unwrap_err();
-    assert!(empty.get("lines").unwrap().contains("at least one line"));
-
-    let skus: Vec<String> = (0..51).map(|i| format!("SKU-{i}")).collect();
-    let lines: Vec<(&str, u32)> = skus.iter().map(|s| (s.as_str(), 1)).collect();
-    let too_many = order_form(1, &lines).parse(()).unwrap_err();
-    assert!(too_many.get("lines").unwrap().contains("at most 50"));
-
-    let over = order_form(1, &[("TEE", 6000), ("TEE", 6000)])
-        .parse(())
-        .unwrap_err();
-    assert!(over.get("lines[1].quantity").unwrap().contains("at most"));
 }
 
 #[tokio::test]
@@ -165,7 +125,7 @@ async fn the_same_key_and_content_returns_the_first_order_without_a_second_event
     let app = TestApp::spawn().await;
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 5).await;
-    let input = order_form(customer, &[("TEE", 2)]).parse(()).unwrap();
+    let input = inputs::order(customer, &[("TEE", 2)]);
 
     let first = place_order(&mut *app.conn().await, input.clone(), &ctx())
         .await
@@ -188,15 +148,17 @@ async fn the_same_key_with_other_content_is_a_conflict() {
     let app = TestApp::spawn().await;
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 5).await;
-    let form = order_form(customer, &[("TEE", 2)]);
-    place_order(&mut *app.conn().await, form.parse(()).unwrap(), &ctx())
+    let input = inputs::order(customer, &[("TEE", 2)]);
+    place_order(&mut *app.conn().await, input.clone(), &ctx())
         .await
         .unwrap();
     let before = app.snapshot().await;
 
-    let mut changed = form.clone();
-    changed.lines[0].quantity = "3".into();
-    let err = place_order(&mut *app.conn().await, changed.parse(()).unwrap(), &ctx())
+    let mut changed = input;
+    changed
+        .lines
+        .insert(Sku::parse("TEE").unwrap(), Quantity::new(3).unwrap());
+    let err = place_order(&mut *app.conn().await, changed, &ctx())
         .await
         .unwrap_err();
 
@@ -373,13 +335,5 @@ async fn a_shipped_order_cannot_be_cancelled_and_a_reason_is_required() {
         "{err:?}"
     );
     assert_eq!(app.snapshot().await, before);
-    assert!(
-        (CancelForm {
-            reason: "   ".into()
-        })
-        .parse(order)
-        .unwrap_err()
-        .get("reason")
-        .is_some()
-    );
+    assert!(Reason::parse("   ").is_err());
 }

@@ -13,7 +13,6 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 use orderdesk::commands::register_customer::{self};
-use orderdesk::web::forms::{CommandForm, CustomerForm};
 
 use crate::e2e::checks::{check_page, phone_menu_opens};
 use crate::e2e::flows::{Shop, bulk_pay_and_ship, enter_order_without_javascript, pick_list};
@@ -59,12 +58,7 @@ async fn a_clerk_enters_ships_bulk_processes_and_prints_orders_in_a_browser() {
 
 /// A customer registered through the real command, with a name to type.
 pub async fn named_customer(app: &TestApp, name: &str, email: &str) -> i64 {
-    let form = CustomerForm {
-        email: email.into(),
-        name: name.into(),
-        phone: String::new(),
-    };
-    let input = form.parse(()).unwrap();
+    let input = crate::support::inputs::customer(email, name, "");
     register_customer::register_customer(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap()

@@ -5,7 +5,6 @@ use orderdesk::commands::{CommandContext, register_customer};
 use orderdesk::config::Settings;
 use orderdesk::domain::Actor;
 use orderdesk::observability;
-use orderdesk::web::forms::{CommandForm, CustomerForm};
 use orderdesk::web::{RequestId, WriteConn};
 use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
@@ -31,12 +30,7 @@ async fn client(app: &TestApp, token: Option<&str>) -> Client {
 /// command's context, and the command runs instrumented.
 #[rocket::post("/customers/<email>")]
 async fn register(email: &str, id: RequestId, mut conn: WriteConn) -> String {
-    let form = CustomerForm {
-        email: email.into(),
-        name: "Ada".into(),
-        phone: String::new(),
-    };
-    let input = form.parse(()).unwrap();
+    let input = crate::support::inputs::customer(email, "Ada", "");
     let ctx = CommandContext {
         actor: Actor::system("test"),
         request_id: Some(id.0),

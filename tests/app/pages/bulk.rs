@@ -1,7 +1,6 @@
 //! Bulk actions on the orders list: each order through its own command,
 //! refusals listed with their reason, a resubmission doing nothing twice.
 
-use orderdesk::web::forms::CommandForm;
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 
@@ -18,11 +17,7 @@ async fn five_orders(app: &TestApp) -> Vec<i64> {
     }
     let ctx = crate::support::helpers::ctx();
     app.mark_paid(ids[3]).await;
-    let cancel = (orderdesk::web::forms::CancelForm {
-        reason: "changed mind".into(),
-    })
-    .parse(ids[4])
-    .unwrap();
+    let cancel = crate::support::inputs::cancel(ids[4], "changed mind");
     orderdesk::commands::cancel_order::cancel_order(&mut *app.conn().await, cancel, &ctx)
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 mod bulk;
 mod currency;
 mod customers;
+mod forms;
 mod http_caching;
 mod order_entry;
 mod orders;

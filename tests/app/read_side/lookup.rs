@@ -3,12 +3,11 @@
 
 use orderdesk::commands::create_product::{self};
 use orderdesk::commands::receive_stock::{self};
-use orderdesk::domain::Currency;
-use orderdesk::web::forms::{CommandForm, ProductForm, ReceiptForm};
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
 use crate::support::helpers::{TestApp, ctx};
+use crate::support::inputs;
 
 /// A product with a chosen name, price, stock and "for sale" flag.
 pub async fn named_product(
@@ -19,24 +18,15 @@ pub async fn named_product(
     stock: i64,
     active: bool,
 ) -> i64 {
-    let form = ProductForm {
-        sku: sku.into(),
-        name: name.into(),
-        description: String::new(),
-        price: price.into(),
-        active,
-    };
-    let input = form.parse(Currency::default()).unwrap();
+    let mut input = inputs::product(sku, name, price);
+    input.details.active = active;
     let id = create_product::create_product(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap()
         .id;
     if stock > 0 {
-        let form = ReceiptForm {
-            quantity: stock.to_string(),
-            note: String::new(),
-        };
-        let receipt = form.parse(id).unwrap();
+        let quantity = u32::try_from(stock).expect("a test stock level");
+        let receipt = inputs::receipt(id, quantity, "");
         receive_stock::receive_stock(&mut *app.conn().await, receipt, &ctx())
             .await
             .unwrap();

@@ -20,7 +20,6 @@ use orderdesk::domain::{Money, Name};
 use orderdesk::queries::freshness;
 use orderdesk::read_models::maintainer::{self, BatchOutcome};
 use orderdesk::read_models::{ReadModelName, Trigger, catalog, verify};
-use orderdesk::web::forms::{AdjustmentForm, CancelForm, CommandForm, CustomerForm};
 
 use crate::support::helpers::{TestApp, ctx};
 
@@ -222,11 +221,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     })
     .await;
     let changes = step(&app, "a cancellation", async {
-        let input = (CancelForm {
-            reason: "changed mind".into(),
-        })
-        .parse(b)
-        .unwrap();
+        let input = crate::support::inputs::cancel(b, "changed mind");
         cancel_order(&mut *app.conn().await, input, &c)
             .await
             .unwrap();
@@ -250,12 +245,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a customer rename", async {
-        let form = CustomerForm {
-            email: "ada@example.com".into(),
-            name: "Ada King".into(),
-            phone: String::new(),
-        };
-        let details = form.parse(()).unwrap();
+        let details = crate::support::inputs::customer("ada@example.com", "Ada King", "");
         let input = UpdateCustomer {
             customer_id: orderdesk::domain::CustomerId(ada),
             expected_version: 1,
@@ -302,11 +292,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     );
 
     let changes = step(&app, "a stock adjustment", async {
-        let form = AdjustmentForm {
-            quantity: "-1".into(),
-            reason: "damaged".into(),
-        };
-        let input = form.parse(tee).unwrap();
+        let input = crate::support::inputs::adjustment(tee, "-1", "damaged");
         adjust_stock(&mut *app.conn().await, input, &c)
             .await
             .unwrap();

@@ -12,7 +12,6 @@ use orderdesk::read_models::maintainer::run::{self, Options, Signal};
 use orderdesk::read_models::maintainer::{self, BatchOutcome};
 use orderdesk::read_models::refresh::refresh;
 use orderdesk::read_models::{ReadModelName, RefreshOutcome, Trigger, verify};
-use orderdesk::web::forms::CommandForm;
 
 use crate::support::helpers::TestApp;
 
@@ -33,11 +32,7 @@ async fn small_shop(app: &TestApp) -> Vec<i64> {
     orderdesk::commands::ship_order::ship_order(conn, orderdesk::domain::OrderId(a), &ctx)
         .await
         .unwrap();
-    let cancel = (orderdesk::web::forms::CancelForm {
-        reason: "out of budget".into(),
-    })
-    .parse(b)
-    .unwrap();
+    let cancel = crate::support::inputs::cancel(b, "out of budget");
     orderdesk::commands::cancel_order::cancel_order(conn, cancel, &ctx)
         .await
         .unwrap();

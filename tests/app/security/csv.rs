@@ -2,19 +2,12 @@
 //! live formula in the orders export.
 
 use orderdesk::commands::register_customer::{self};
-use orderdesk::web::forms::{CommandForm, CustomerForm};
 use rocket::http::Status;
 
 use crate::support::helpers::{TestApp, ctx};
 
 async fn customer_named(app: &TestApp, email: &str, name: &str) -> i64 {
-    let input = (CustomerForm {
-        email: email.into(),
-        name: name.into(),
-        phone: String::new(),
-    })
-    .parse(())
-    .unwrap();
+    let input = crate::support::inputs::customer(email, name, "");
     register_customer::register_customer(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap()

@@ -17,11 +17,9 @@ use orderdesk::commands::{
 use orderdesk::db::admin::{quote_ident, with_database};
 use orderdesk::db::pools::{PoolOptions, Pools};
 use orderdesk::db::{PooledConn, migrations};
-use orderdesk::domain::Currency;
-use orderdesk::domain::{Actor, IdempotencyKey};
-use orderdesk::web::forms::{
-    CommandForm, CustomerForm, LineForm, OrderForm, ProductForm, ReceiptForm,
-};
+use orderdesk::domain::Actor;
+
+use crate::support::inputs;
 use tokio::sync::OnceCell;
 
 /// The server every test talks to (DATABASE_URL; its database name is ignored).
@@ -325,12 +323,7 @@ impl TestApp {
     // Fixture builders: the real commands, with sensible defaults.
 
     pub async fn customer(&self, email: &str) -> i64 {
-        let form = CustomerForm {
-            email: email.into(),
-            name: format!("Customer {email}"),
-            phone: String::new(),
-        };
-        let input = form.parse(()).unwrap();
+        let input = inputs::customer(email, &format!("Customer {email}"), "");
         register_customer::register_customer(&mut *self.conn().await, input, &ctx())
             .await
             .unwrap()
@@ -339,25 +332,14 @@ impl TestApp {
 
     /// A product with `price` (e.g. "9.99") and `stock` units on hand.
     pub async fn product(&self, sku: &str, price: &str, stock: i64) -> i64 {
-        let form = ProductForm {
-            sku: sku.into(),
-            name: format!("Product {sku}"),
-            description: String::new(),
-            price: price.into(),
-            active: true,
-        };
-        let input = form.parse(Currency::default()).unwrap();
+        let input = inputs::product(sku, &format!("Product {sku}"), price);
         let id = create_product::create_product(&mut *self.conn().await, input, &ctx())
             .await
             .unwrap()
             .id;
         if stock > 0 {
-            let receipt = (ReceiptForm {
-                quantity: stock.to_string(),
-                note: String::new(),
-            })
-            .parse(id)
-            .unwrap();
+            let quantity = u32::try_from(stock).expect("a test stock level");
+            let receipt = inputs::receipt(id, quantity, "");
             receive_stock::receive_stock(&mut *self.conn().await, receipt, &ctx())
                 .await
                 .unwrap();
@@ -391,24 +373,9 @@ impl TestApp {
     }
 }
 
-/// An order form with a fresh key.
-pub fn order_form(customer_id: i64, lines: &[(&str, u32)]) -> OrderForm {
-    OrderForm {
-        customer_id: customer_id.to_string(),
-        shipping_address: "1 High Street\nTown".into(),
-        idempotency_key: IdempotencyKey::generate().to_string(),
-        lines: lines
-            .iter()
-            .map(|(s, q)| LineForm {
-                sku: (*s).into(),
-                quantity: q.to_string(),
-            })
-            .collect(),
-    }
-}
-
+/// An order of `(sku, quantity)` lines with a fresh idempotency key.
 pub fn order_input(customer_id: i64, lines: &[(&str, u32)]) -> PlaceOrder {
-    order_form(customer_id, lines).parse(()).unwrap()
+    inputs::order(customer_id, lines)
 }
 
 /// The actor tests run commands as.

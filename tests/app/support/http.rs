@@ -3,7 +3,6 @@
 
 use orderdesk::commands::create_user::{self};
 use orderdesk::config::Settings;
-use orderdesk::web::forms::{CommandForm, UserForm};
 use rocket::figment::Figment;
 use rocket::figment::value::Value;
 use rocket::http::{ContentType, Status};
@@ -77,13 +76,7 @@ impl TestApp {
 
     /// A staff account with [`PASSWORD`]; returns its id.
     pub async fn user(&self, username: &str, role: &str) -> i64 {
-        let input = (UserForm {
-            username: username.into(),
-            password: PASSWORD.into(),
-            role: role.into(),
-        })
-        .parse(())
-        .unwrap();
+        let input = crate::support::inputs::user(username, PASSWORD, role);
         create_user::create_user(&mut *self.conn().await, input, &ctx())
             .await
             .unwrap()
