@@ -357,11 +357,15 @@ async fn the_server_loop_applies_a_command_when_woken_without_notify_or_poll() {
             let _ = stop_rx.await;
         },
     ));
+    // The start-up batch commits before anything is written, so only the
+    // wake can bring the order in (the poll is an hour away).
+    tokio::time::timeout(Duration::from_secs(10), batches.changed())
+        .await
+        .expect("the start-up batch commits")
+        .unwrap();
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 10).await;
     let ack = app.place(customer, &[("TEE", 3)]).await.unwrap();
-    // The first batch ran at start; this one happens only because of the wake.
-    batches.changed().await.unwrap();
     signal.wake();
 
     let seen = wait_until_seen(&app, ReadModelName::OrderSummaries, ack.event_id).await;
@@ -377,12 +381,21 @@ async fn the_server_loop_applies_a_command_when_woken_without_notify_or_poll() {
         .await,
         3
     );
-    assert!(
+    assert_eq!(
         app.scalar(
-            "SELECT count(*) FROM read_model_batches WHERE trigger = 'notify' AND outcome = 'ok'"
+            "SELECT count(*) FROM read_model_batches WHERE trigger = 'wake' AND outcome = 'ok' AND orders > 0"
         )
-        .await
-            > 0
+        .await,
+        1,
+        "the batch that applied the order is recorded as woken by the server"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM read_model_batches WHERE trigger <> 'wake' AND orders > 0"
+        )
+        .await,
+        0,
+        "no other batch saw the order"
     );
 }
 
@@ -390,13 +403,19 @@ async fn the_server_loop_applies_a_command_when_woken_without_notify_or_poll() {
 async fn the_server_loop_polls_for_other_processes_writes_and_stops_cleanly() {
     let app = TestApp::spawn().await;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = Arc::new(Signal::default());
+    let mut batches = signal.subscribe();
     let loop_task = tokio::spawn(run::run(
-        Arc::new(Signal::default()),
+        Arc::clone(&signal),
         options(&app, Duration::from_millis(50)),
         async {
             let _ = stop_rx.await;
         },
     ));
+    tokio::time::timeout(Duration::from_secs(10), batches.changed())
+        .await
+        .expect("the start-up batch commits")
+        .unwrap();
     // Written as another process would: nobody wakes the loop.
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10", 10).await;
@@ -408,6 +427,14 @@ async fn the_server_loop_polls_for_other_processes_writes_and_stops_cleanly() {
         app.db.name
     );
     assert!(seen, "the poll never picked the order up");
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM read_model_batches WHERE trigger <> 'poll' AND orders > 0"
+        )
+        .await,
+        0,
+        "only polled batches saw the order"
+    );
     assert_eq!(
         app.scalar(&maintainer).await,
         1,
