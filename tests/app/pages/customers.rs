@@ -4,7 +4,7 @@
 use rocket::http::Status;
 
 use crate::support::helpers::TestApp;
-use crate::support::html::row_with;
+use crate::support::html::{definition, row_with};
 use crate::support::pages_http::{get, input_value, location, post, staff_client};
 
 #[tokio::test]
@@ -149,6 +149,7 @@ async fn the_customer_page_lists_their_orders_and_statistics() {
     app.product("TEE-1", "10.00", 10).await;
     let ada = app.customer("ada@example.com").await;
     let order = app.place(ada, &[("TEE-1", 2)]).await.unwrap().id;
+    app.place(ada, &[("TEE-1", 1)]).await.unwrap();
     app.refresh().await;
     let client = staff_client(&app).await;
 
@@ -164,7 +165,16 @@ async fn the_customer_page_lists_their_orders_and_statistics() {
         row.iter().any(|cell| cell == "$20.00"),
         "the order's total: {row:?}"
     );
-    assert!(body.contains(r#"<th scope="col">"#));
+    // The statistics: two orders, $20.00 and $10.00.
+    let figure = |term| definition(&body, term).unwrap_or_default();
+    assert_eq!(
+        (
+            figure("Orders"),
+            figure("Lifetime value"),
+            figure("Average order")
+        ),
+        ("2".into(), "$30.00".into(), "$15.00".into())
+    );
 }
 
 #[tokio::test]

@@ -14,6 +14,15 @@ pub fn row_with(page: &str, mark: &str) -> Option<Vec<String>> {
         .map(cells)
 }
 
+/// The text of the `<dd>` that follows the `<dt>` reading `term` (a
+/// definition list's figure, e.g. "Lifetime value"); `None` if there is none.
+pub fn definition(page: &str, term: &str) -> Option<String> {
+    let after = page.split_once(&format!("<dt>{term}</dt>"))?.1;
+    let dd = after.trim_start().strip_prefix("<dd")?;
+    let inner = dd.split_once('>')?.1;
+    Some(text(inner.split("</dd>").next().unwrap_or(inner)))
+}
+
 /// The cells of one row's markup, as text.
 fn cells(row: &str) -> Vec<String> {
     row.split("<t")
@@ -63,4 +72,15 @@ fn a_row_is_found_by_its_mark_and_read_cell_by_cell() {
         Some(vec!["SKU".to_owned(), "Total".to_owned()])
     );
     assert_eq!(row_with(page, "/products/3"), None);
+}
+
+#[test]
+fn a_definition_is_read_after_its_term() {
+    let page = "<dl><dt>Orders</dt><dd>2</dd>\n<dt>Lifetime value</dt> <dd class=\"num\"><b>$30.00</b></dd></dl>";
+    assert_eq!(definition(page, "Orders").as_deref(), Some("2"));
+    assert_eq!(
+        definition(page, "Lifetime value").as_deref(),
+        Some("$30.00")
+    );
+    assert_eq!(definition(page, "Average order"), None);
 }
