@@ -3,6 +3,7 @@
 
 use orderdesk::commands::create_product::{self};
 use orderdesk::commands::receive_stock::{self};
+use orderdesk::queries::lookup::MAX_QUERY_CHARS;
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
@@ -97,6 +98,12 @@ async fn answers_are_bounded_in_rows_and_in_search_text() {
         )
         .await;
     }
+    // A name as long as names go (200 characters), longer than the bound: a
+    // search that starts with the name's first MAX_QUERY_CHARS characters
+    // finds it only if the text beyond the bound is dropped, and one that
+    // differs just inside the bound never does.
+    let long_name = format!("Long mug {}", "a".repeat(191));
+    named_product(&app, "LONG-1", &long_name, "1.00", 1, true).await;
     app.refresh().await;
     let (client, _) = app.signed_in("clerk").await;
 
@@ -108,6 +115,15 @@ async fn answers_are_bounded_in_rows_and_in_search_text() {
         &format!("/orders/lookup/products?q={}", "c".repeat(5000)),
     )
     .await;
+    let search = |head: usize| {
+        let text: String = long_name.chars().take(head).collect();
+        format!(
+            "/orders/lookup/products?q={}",
+            format!("{text}{}", "z".repeat(5000 - head)).replace(' ', "%20")
+        )
+    };
+    let (_, _, long_tail) = get(&client, &search(MAX_QUERY_CHARS)).await;
+    let (_, _, differs_inside) = get(&client, &search(MAX_QUERY_CHARS - 1)).await;
     let (_, _, empty) = get(&client, "/orders/lookup/products?q=%20").await;
 
     assert_eq!(default.matches(r#""sku":"CUP-"#).count(), 10);
@@ -119,6 +135,13 @@ async fn answers_are_bounded_in_rows_and_in_search_text() {
             && asked_two.contains(r#""sku":"CUP-01""#)
     );
     assert_eq!((status, long.as_str()), (Status::Ok, "[]"));
+    assert_eq!(
+        long_tail.matches(r#""sku":""#).count(),
+        1,
+        "the first characters of a 5,000-character search are used: {long_tail}"
+    );
+    assert!(long_tail.contains(r#""sku":"LONG-1""#), "{long_tail}");
+    assert_eq!(differs_inside, "[]", "the bound is no shorter than it says");
     assert_eq!(empty, "[]");
 }
 
