@@ -51,7 +51,19 @@ async fn an_unreachable_database_is_not_ready_but_the_process_stays_alive() {
 
     assert_eq!(health, Status::Ok);
     assert_eq!(ready, Status::ServiceUnavailable);
-    assert!(body.contains(r#""status":"unavailable""#), "{body}");
+    assert_eq!(
+        checks(&body),
+        ["unavailable", "unavailable", "unavailable", "unknown"],
+        "status, write database, read database, migrations: {body}"
+    );
+}
+
+/// `/readyz`'s overall status and its named checks: the write database,
+/// the read database and the migrations.
+fn checks(body: &str) -> [String; 4] {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    ["status", "write_database", "read_database", "migrations"]
+        .map(|k| v[k].as_str().unwrap_or("(missing)").to_owned())
 }
 
 #[tokio::test]
@@ -67,6 +79,11 @@ async fn an_exhausted_pool_answers_503_instead_of_hanging() {
     let (free, _) = get(&client, "/readyz").await;
 
     assert_eq!(busy, Status::ServiceUnavailable, "{body}");
+    assert_eq!(
+        checks(&body),
+        ["unavailable", "unavailable", "ok", "unknown"],
+        "only the write database's pool is exhausted: {body}"
+    );
     assert_eq!(free, Status::Ok);
 }
 
