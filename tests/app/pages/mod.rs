@@ -8,6 +8,7 @@ mod http_caching;
 mod order_entry;
 mod orders;
 mod printables;
+mod processing;
 mod products;
 mod round_trips;
 mod stock;
