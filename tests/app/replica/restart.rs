@@ -119,7 +119,19 @@ async fn a_primary_restart_under_load_hangs_nothing_loses_no_acknowledged_order_
     )
     .await
     .status();
-    app.catch_up().await;
+    // The server's own maintainer catches the read models up: the test only
+    // watches (catching up itself would pass with a dead maintainer).
+    let orders = app.scalar("SELECT count(*) FROM orders").await;
+    let mut summaries = 0;
+    for _ in 0..300 {
+        summaries = app
+            .scalar("SELECT count(*) FROM read.order_summaries")
+            .await;
+        if summaries == orders {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     eprintln!(
         "replica: restart under load: {} orders acknowledged, statuses {:?}, {} hung",
         total.acked.len(),
@@ -131,6 +143,10 @@ async fn a_primary_restart_under_load_hangs_nothing_loses_no_acknowledged_order_
     assert!(
         total.statuses.keys().all(|s| [200, 303, 503].contains(s)),
         "only 503 while the primary was away, never a 500: {total:?}"
+    );
+    assert!(
+        total.statuses.get(&503).copied().unwrap_or(0) > 0,
+        "some requests met the outage: {total:?}"
     );
     assert!(total.acked.len() > 2, "{total:?}");
     assert_eq!(after, Status::SeeOther);
@@ -158,9 +174,7 @@ async fn a_primary_restart_under_load_hangs_nothing_loses_no_acknowledged_order_
         "no order without its line"
     );
     assert_eq!(
-        app.scalar("SELECT count(*) FROM read.order_summaries")
-            .await,
-        app.scalar("SELECT count(*) FROM orders").await,
-        "the read models caught up"
+        summaries, orders,
+        "the server's maintainer caught the read models up"
     );
 }
