@@ -1,5 +1,5 @@
 //! Checks the browser test runs on every page: axe-core (vendored under
-//! `tests/app/vendor/`, injected into the page, never served by the app) with
+//! `tests/app/e2e/vendor/`, injected into the page, never served by the app) with
 //! no serious or critical violation, and no horizontal page scroll, at
 //! desktop (1280 px) and phone (390 px) width. Screenshots of both widths.
 
@@ -32,14 +32,18 @@ pub async fn axe_violations(c: &Client) -> Vec<String> {
         .await
         .expect("axe finishes in time")
         .expect("axe runs");
-    found
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|v| v.as_str().unwrap_or_default().to_owned())
-                .collect()
+    // Anything but a list (null, an object, a string) means axe did not
+    // answer as asked: that is a failure, not "no violations".
+    let Some(violations) = found.as_array() else {
+        panic!("axe answers a list of violations, not {found}");
+    };
+    violations
+        .iter()
+        .map(|v| match v.as_str() {
+            Some(line) => line.to_owned(),
+            None => format!("axe answered an unreadable violation: {v}"),
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// How far the page is wider than the viewport (0 when it does not scroll sideways).
