@@ -1,5 +1,5 @@
 //! The products pages over HTTP: list, create, detail, edit with its version
-//! check, and 404s for ids that name nothing (stock forms: pages_stock.rs).
+//! check, and 404s for ids that name nothing (stock forms: stock.rs).
 
 use rocket::http::Status;
 

@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::support::helpers::TestApp;
 
-/// Connections per pool of the app under test (tests/app/http.rs).
+/// Connections per pool of the app under test (support/http.rs).
 const POOL_SIZE: usize = 4;
 
 /// A proxy in front of PostgreSQL counting round trips over all its connections.

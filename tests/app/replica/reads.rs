@@ -1,5 +1,5 @@
 //! Reads on a hot standby (issue 13), against a real primary + standby pair
-//! of the tests' own (`replica_pair.rs`): pages are read from the standby,
+//! of the tests' own (`support/replica_pair.rs`): pages are read from the standby,
 //! the user's own order shows after the bounded wait, staff keep reading
 //! with a banner while the primary is stopped (commands answer 503 with what
 //! was typed, write nothing, and work again when it is back, no restart), and
