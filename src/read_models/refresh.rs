@@ -29,8 +29,15 @@ pub enum Trigger {
     Cron,
     /// The in-process schedule.
     Schedule,
-    /// The maintainer in the server, woken by a command or its poll.
-    Notify,
+    /// The maintainer in the server, at start-up (or on a new connection
+    /// after losing one): it catches up on whatever happened while it was away.
+    Startup,
+    /// The maintainer in the server, woken by the server itself after a
+    /// command (the in-process signal, not a database NOTIFY).
+    Wake,
+    /// The maintainer in the server, on its poll interval: writes made by
+    /// other processes (the CLI, other servers).
+    Poll,
     /// A person pressed a button, or `orderdesk verify`/`--rebuild`.
     Manual,
 }
@@ -40,7 +47,9 @@ impl Trigger {
         match self {
             Self::Cron => "cron",
             Self::Schedule => "schedule",
-            Self::Notify => "notify",
+            Self::Startup => "startup",
+            Self::Wake => "wake",
+            Self::Poll => "poll",
             Self::Manual => "manual",
         }
     }

@@ -2,7 +2,7 @@
 
 use orderdesk::db::migrations;
 
-use crate::helpers::{TestApp, TestDb};
+use crate::support::helpers::{TestApp, TestDb};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_migration_goes_up_down_and_up_again() {

@@ -4,6 +4,8 @@
 //! and at least every poll interval, which picks up writes made by other
 //! processes (the CLI, other servers); again straight away while keys are
 //! carried over, and again shortly when another maintainer held the lock.
+//! Each batch is recorded with what woke the loop (`Trigger::Startup`,
+//! `Wake` or `Poll`).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -90,8 +92,12 @@ async fn work(signal: Arc<Signal>, options: Options, mut stop: watch::Receiver<b
             }
         };
         tracing::info!("maintainer running");
+        // What woke the loop, recorded with each batch it runs: a batch that
+        // carries keys over, or retries after another maintainer's lock or a
+        // failure, keeps the cause it started from.
+        let mut trigger = Trigger::Startup;
         loop {
-            let outcome = batch(&mut conn, Trigger::Notify, options.max_keys).await;
+            let outcome = batch(&mut conn, trigger, options.max_keys).await;
             match &outcome {
                 BatchOutcome::Applied { .. } => {
                     backoff = Duration::from_millis(250);
@@ -119,11 +125,11 @@ async fn work(signal: Arc<Signal>, options: Options, mut stop: watch::Receiver<b
                     continue;
                 }
             }
-            tokio::select! {
-                () = signal.wake.notified() => {}
-                () = tokio::time::sleep(options.poll) => {}
+            trigger = tokio::select! {
+                () = signal.wake.notified() => Trigger::Wake,
+                () = tokio::time::sleep(options.poll) => Trigger::Poll,
                 _ = stop.changed() => return,
-            }
+            };
         }
     }
 }

@@ -1,0 +1,8 @@
+//! Staff sign-in, sessions, roles, CSRF and the staff accounts.
+
+mod csrf;
+mod headers;
+mod login;
+mod roles;
+mod throttle;
+mod users;

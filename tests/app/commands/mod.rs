@@ -1,0 +1,9 @@
+//! The write side: each command against the database (typed inputs, the
+//! events they record, the refusals that write nothing).
+
+mod concurrency;
+mod customers;
+mod events;
+mod orders;
+mod products;
+mod stock;

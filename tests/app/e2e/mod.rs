@@ -1,0 +1,5 @@
+//! The browser test (headless Chromium; harness in support/e2e_support.rs).
+
+mod checks;
+mod flows;
+mod journey;

@@ -1,0 +1,251 @@
+//! `orderdesk seed`: deterministic, refuses a database with data, and leaves
+//! the write model exactly as the commands would have.
+
+use chrono::NaiveDate;
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use diesel_async::RunQueryDsl;
+use orderdesk::seed::{self, Outcome, SeedOptions};
+
+use crate::support::helpers::TestApp;
+
+fn small(seed: u64) -> SeedOptions {
+    SeedOptions {
+        customers: 60,
+        products: 25,
+        orders: 400,
+        days: 60,
+        seed,
+        until: NaiveDate::from_ymd_opt(2026, 11, 1),
+        quiet: true,
+        ..SeedOptions::default()
+    }
+}
+
+async fn seeded(options: &SeedOptions) -> TestApp {
+    let app = TestApp::spawn().await;
+    match seed::run(&app.db.url, options).await.unwrap() {
+        Outcome::Seeded(summary) => assert!(summary.tables.iter().all(|t| t.rows > 0)),
+        Outcome::Skipped => panic!("an empty database was not seeded"),
+    }
+    app
+}
+
+/// An md5 of the rows of the tables the seed fills, in id order.
+async fn digest(app: &TestApp) -> String {
+    #[derive(QueryableByName)]
+    struct D {
+        #[diesel(sql_type = Text)]
+        d: String,
+    }
+    let sql = "SELECT md5(
+        (SELECT string_agg(o::text, '|' ORDER BY o.id) FROM orders o) ||
+        (SELECT string_agg(l::text, '|' ORDER BY l.id) FROM order_lines l) ||
+        (SELECT string_agg(c::text, '|' ORDER BY c.id) FROM customers c) ||
+        (SELECT string_agg(i::text, '|' ORDER BY i.product_id) FROM inventory i) ||
+        (SELECT string_agg(concat_ws(',', m.product_id, m.kind, m.quantity, m.order_id, m.occurred_at), '|' ORDER BY m.id) FROM stock_movements m) ||
+        (SELECT string_agg(concat_ws(',', e.aggregate_id, e.event_type, e.payload, e.occurred_at), '|' ORDER BY e.id) FROM events e)
+    ) AS d";
+    diesel::sql_query(sql)
+        .get_result::<D>(&mut *app.conn().await)
+        .await
+        .unwrap()
+        .d
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_shop_and_another_seed_another() {
+    let first = seeded(&small(7)).await;
+    let again = seeded(&small(7)).await;
+    let other = seeded(&small(8)).await;
+
+    let (a, b, c) = (
+        digest(&first).await,
+        digest(&again).await,
+        digest(&other).await,
+    );
+
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[tokio::test]
+async fn a_database_with_data_is_refused_unless_forced_or_skipped() {
+    let app = TestApp::spawn().await;
+    app.customer("ada@example.com").await;
+
+    let refused = seed::run(&app.db.url, &small(1)).await;
+    let skipped = seed::run(
+        &app.db.url,
+        &SeedOptions {
+            if_empty: true,
+            ..small(1)
+        },
+    )
+    .await;
+    assert_eq!(app.scalar("SELECT count(*) FROM orders").await, 0);
+    let forced = seed::run(
+        &app.db.url,
+        &SeedOptions {
+            force: true,
+            ..small(1)
+        },
+    )
+    .await;
+
+    assert!(matches!(refused, Err(seed::SeedError::HasData)));
+    assert!(matches!(skipped, Ok(Outcome::Skipped)));
+    assert!(matches!(forced, Ok(Outcome::Seeded(_))));
+    assert_eq!(app.scalar("SELECT count(*) FROM orders").await, 400);
+    assert_eq!(app.scalar("SELECT count(*) FROM customers").await, 61);
+}
+
+/// Each query counts rows that break an invariant: all must be 0.
+const BROKEN: &[(&str, &str)] = &[
+    (
+        "reserved is the sum of placed and paid lines",
+        "SELECT count(*) FROM inventory i LEFT JOIN (SELECT l.product_id, sum(l.quantity) q
+           FROM order_lines l JOIN orders o ON o.id = l.order_id
+          WHERE o.status IN ('placed', 'paid') GROUP BY 1) r USING (product_id)
+          WHERE i.reserved <> coalesce(r.q, 0)",
+    ),
+    (
+        "on_hand is the sum of receipts, adjustments and shipments",
+        "SELECT count(*) FROM inventory i LEFT JOIN (SELECT product_id, sum(quantity) q
+           FROM stock_movements WHERE kind IN ('receipt', 'adjustment', 'shipment') GROUP BY 1) m
+          USING (product_id) WHERE i.on_hand <> coalesce(m.q, 0) OR i.on_hand < i.reserved",
+    ),
+    (
+        "reserved is the sum of reservations, releases and shipments",
+        "SELECT count(*) FROM inventory i LEFT JOIN (SELECT product_id, sum(quantity) q
+           FROM stock_movements WHERE kind IN ('reservation', 'release', 'shipment') GROUP BY 1) m
+          USING (product_id) WHERE i.reserved <> coalesce(m.q, 0)",
+    ),
+    (
+        "every line has a reservation at placed_at",
+        "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
+          WHERE NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.order_id = o.id
+            AND m.product_id = l.product_id AND m.kind = 'reservation'
+            AND m.quantity = l.quantity AND m.occurred_at = o.placed_at)",
+    ),
+    (
+        "shipped lines have a shipment, cancelled ones a release, at that time",
+        "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
+          WHERE o.status IN ('shipped', 'delivered', 'cancelled')
+            AND NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.order_id = o.id
+            AND m.product_id = l.product_id AND m.quantity = -l.quantity
+            AND (m.kind, m.occurred_at) = (CASE WHEN o.status = 'cancelled' THEN 'release' ELSE 'shipment' END,
+                                           coalesce(o.cancelled_at, o.shipped_at)))",
+    ),
+    (
+        "unit prices are the product's price",
+        "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id
+          WHERE l.unit_price_cents <> p.price_cents",
+    ),
+    (
+        "each step of each order has its event, with the payload the command writes",
+        "SELECT count(*) FROM orders o WHERE
+            (SELECT count(*) FROM events e WHERE e.aggregate_type = 'order' AND e.aggregate_id = o.id)
+              <> o.version
+         OR NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id AND e.event_type = 'order_placed'
+              AND e.occurred_at = o.placed_at AND (e.payload->>'customer_id')::bigint = o.customer_id
+              AND jsonb_array_length(e.payload->'lines') = (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id)
+              AND (e.payload->>'total_cents')::bigint =
+                  (SELECT sum(quantity * unit_price_cents) FROM order_lines l WHERE l.order_id = o.id))
+         OR o.status <> 'placed' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id
+              AND e.aggregate_type = 'order' AND e.event_type = 'order_' || o.status AND (e.payload->>'version')::int = o.version
+              AND e.payload->>'status' = o.status)",
+    ),
+    (
+        "cancelled orders carry a reason",
+        "SELECT count(*) FROM orders WHERE status = 'cancelled' AND cancellation_reason IS NULL",
+    ),
+    (
+        "events are in business-time order",
+        "SELECT count(*) FROM (SELECT occurred_at < lag(occurred_at) OVER (ORDER BY id) AS back
+           FROM events) x WHERE back",
+    ),
+    (
+        "customers and products have their creation events",
+        "SELECT (SELECT count(*) FROM customers) + 2 * (SELECT count(*) FROM products)
+              - (SELECT count(*) FROM events WHERE event_type IN
+                 ('customer_registered', 'product_created', 'stock_received'))",
+    ),
+    (
+        "orders come after their customer registered",
+        "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id
+          WHERE o.placed_at < c.created_at",
+    ),
+];
+
+#[tokio::test]
+async fn a_seeded_shop_holds_every_write_model_invariant() {
+    let app = seeded(&small(3)).await;
+
+    for (rule, sql) in BROKEN {
+        assert_eq!(app.scalar(sql).await, 0, "{rule}");
+    }
+    let cancelled = app
+        .scalar("SELECT count(*) FROM orders WHERE status = 'cancelled'")
+        .await;
+    assert!((4..=40).contains(&cancelled), "{cancelled} cancelled");
+    assert!(
+        app.scalar("SELECT count(*) FROM orders WHERE status = 'delivered'")
+            .await
+            > 300,
+        "old orders are delivered"
+    );
+}
+
+#[tokio::test]
+async fn commands_work_after_seeding_with_fresh_ids() {
+    let app = seeded(&small(5)).await;
+    let sku = {
+        #[derive(QueryableByName)]
+        struct S {
+            #[diesel(sql_type = Text)]
+            sku: String,
+        }
+        diesel::sql_query(
+            "SELECT p.sku FROM products p JOIN inventory i ON i.product_id = p.id
+              WHERE p.active AND i.on_hand - i.reserved > 0 ORDER BY p.id LIMIT 1",
+        )
+        .get_result::<S>(&mut *app.conn().await)
+        .await
+        .unwrap()
+        .sku
+    };
+
+    let customer = app.customer("new@example.com").await;
+    let product = app.product("NEW-1", "5.00", 3).await;
+    let order = app
+        .place(customer, &[(sku.as_str(), 1), ("NEW-1", 2)])
+        .await
+        .unwrap();
+
+    assert_eq!(customer, 61);
+    assert_eq!(product, 26);
+    assert_eq!(order.id, 401);
+    assert_eq!(app.stock(product).await, (3, 2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_seeding_and_catching_up_every_live_model_equals_its_definition() {
+    let app = seeded(&small(7)).await;
+
+    app.refresh().await;
+    let models: Vec<_> = orderdesk::read_models::catalog::live().collect();
+    let results = orderdesk::read_models::verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+
+    assert_eq!(results.len(), 8);
+    for r in &results {
+        assert!(r.ok(), "{} differs after seeding: {:?}", r.name, r.keys);
+    }
+    assert!(
+        app.scalar("SELECT count(*) FROM read.order_summaries")
+            .await
+            >= 400
+    );
+}

@@ -1,0 +1,15 @@
+//! The pages over HTTP: lists, forms, detail pages, printables, caching.
+
+mod bulk;
+mod currency;
+mod customers;
+mod forms;
+mod http_caching;
+mod order_entry;
+mod orders;
+mod printables;
+mod processing;
+mod products;
+mod round_trips;
+mod stock;
+mod web;

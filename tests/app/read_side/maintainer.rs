@@ -1,0 +1,697 @@
+//! The maintainer: after every kind of event each live model equals its
+//! definition and exactly the expected rows changed; out-of-order commits,
+//! competing maintainers, a killed batch and a bounded batch are applied
+//! exactly once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use orderdesk::commands::adjust_stock::adjust_stock;
+use orderdesk::commands::cancel_order::cancel_order;
+use orderdesk::commands::create_product::ProductDetails;
+use orderdesk::commands::mark_delivered::mark_delivered;
+use orderdesk::commands::mark_paid::mark_paid;
+use orderdesk::commands::ship_order::ship_order;
+use orderdesk::commands::update_customer::{UpdateCustomer, update_customer};
+use orderdesk::commands::update_product::{UpdateProduct, update_product};
+use orderdesk::domain::{Money, Name};
+use orderdesk::queries::freshness;
+use orderdesk::read_models::maintainer::{self, BatchOutcome};
+use orderdesk::read_models::{ReadModelName, Trigger, catalog, verify};
+
+use crate::support::helpers::{TestApp, ctx};
+
+#[derive(QueryableByName)]
+struct KeyedRow {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = Text)]
+    row: String,
+}
+
+/// Every live model's rows, by model and key.
+type Contents = BTreeMap<&'static str, BTreeMap<String, String>>;
+
+async fn contents(app: &TestApp) -> Contents {
+    let mut out = Contents::new();
+    for model in catalog::live() {
+        let key: Vec<String> = model.key.iter().map(|k| format!("'{k}', t.{k}")).collect();
+        let rows: Vec<KeyedRow> = diesel::sql_query(format!(
+            "SELECT jsonb_build_object({})::text AS key, row_to_json(t)::text AS row FROM read.{} t",
+            key.join(", "),
+            model.name
+        ))
+        .load(&mut *app.conn().await)
+        .await
+        .unwrap();
+        out.insert(
+            model.name.as_str(),
+            rows.into_iter().map(|r| (r.key, r.row)).collect(),
+        );
+    }
+    out
+}
+
+/// The keys whose rows differ between two contents, per model (models
+/// without changes left out).
+fn changed(before: &Contents, after: &Contents) -> BTreeMap<&'static str, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for (model, rows) in after {
+        let old = &before[model];
+        let keys: BTreeSet<String> = rows
+            .keys()
+            .chain(old.keys())
+            .filter(|k| rows.get(*k) != old.get(*k))
+            .cloned()
+            .collect();
+        if !keys.is_empty() {
+            out.insert(*model, keys);
+        }
+    }
+    out
+}
+
+async fn assert_exact(app: &TestApp, step: &str) {
+    let models: Vec<_> = catalog::live().collect();
+    let drifts = verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+    for d in drifts {
+        assert!(d.ok(), "after {step}: {} differs at {:?}", d.name, d.keys);
+    }
+}
+
+/// Runs `step`, catches up, checks every model against its definition and
+/// returns the keys that changed.
+async fn step<F: std::future::Future<Output = ()>>(
+    app: &TestApp,
+    name: &str,
+    action: F,
+) -> BTreeMap<&'static str, BTreeSet<String>> {
+    let before = contents(app).await;
+    action.await;
+    app.catch_up().await;
+    assert_exact(app, name).await;
+    changed(&before, &contents(app).await)
+}
+
+fn keys(pairs: &[(&'static str, &[String])]) -> BTreeMap<&'static str, BTreeSet<String>> {
+    pairs
+        .iter()
+        .map(|(m, ks)| (*m, ks.iter().cloned().collect()))
+        .collect()
+}
+
+fn id(name: &str, v: i64) -> String {
+    format!("{{\"{name}\": {v}}}")
+}
+
+fn text(name: &str, v: &str) -> String {
+    format!("{{\"{name}\": \"{v}\"}}")
+}
+
+async fn today(app: &TestApp) -> String {
+    #[derive(QueryableByName)]
+    struct D {
+        #[diesel(sql_type = Text)]
+        d: String,
+    }
+    let d: D = diesel::sql_query("SELECT (now() AT TIME ZONE 'UTC')::date::text AS d")
+        .get_result(&mut *app.conn().await)
+        .await
+        .unwrap();
+    d.d
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[expect(clippy::too_many_lines, reason = "one scripted scenario, step by step")]
+async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_model_exact() {
+    let app = TestApp::spawn().await;
+    app.catch_up().await;
+    let day = today(&app).await;
+    let c = ctx();
+
+    let mut ada = 0;
+    let changes = step(&app, "a registration", async {
+        ada = app.customer("ada@example.com").await;
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[("customer_stats", &[id("customer_id", ada)])])
+    );
+
+    let mut tee = 0;
+    let changes = step(&app, "a new product with stock", async {
+        tee = app.product("TEE", "10.00", 10).await;
+    })
+    .await;
+    // At or under its low-stock threshold, the new product shows on the dashboard.
+    assert_eq!(
+        changes,
+        keys(&[
+            ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", &[text("day", &day)]),
+        ])
+    );
+
+    let mut a = 0;
+    let changes = step(&app, "an order", async {
+        a = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
+    })
+    .await;
+    let tee_day = format!("{{\"day\": \"{day}\", \"product_id\": {tee}}}");
+    let dash = text("day", &day);
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", a)]),
+            ("order_status_counts", &[text("status", "placed")]),
+            ("daily_sales", &[text("day", &day)]),
+            ("product_sales_daily", std::slice::from_ref(&tee_day)),
+            ("inventory_status", &[id("product_id", tee)]),
+            ("customer_stats", &[id("customer_id", ada)]),
+            ("product_sales_30d", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let changes = step(&app, "a payment", async {
+        mark_paid(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", a)]),
+            (
+                "order_status_counts",
+                &[text("status", "paid"), text("status", "placed")]
+            ),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let changes = step(&app, "a shipment", async {
+        ship_order(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", a)]),
+            (
+                "order_status_counts",
+                &[text("status", "paid"), text("status", "shipped")]
+            ),
+            ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let mut b = 0;
+    step(&app, "a second order", async {
+        b = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    })
+    .await;
+    let changes = step(&app, "a cancellation", async {
+        let input = crate::support::inputs::cancel(b, "changed mind");
+        cancel_order(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", b)]),
+            (
+                "order_status_counts",
+                &[text("status", "cancelled"), text("status", "placed")]
+            ),
+            ("daily_sales", &[text("day", &day)]),
+            ("product_sales_daily", std::slice::from_ref(&tee_day)),
+            ("inventory_status", &[id("product_id", tee)]),
+            ("customer_stats", &[id("customer_id", ada)]),
+            ("product_sales_30d", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let changes = step(&app, "a customer rename", async {
+        let details = crate::support::inputs::customer("ada@example.com", "Ada King", "");
+        let input = UpdateCustomer {
+            customer_id: orderdesk::domain::CustomerId(ada),
+            expected_version: 1,
+            details,
+        };
+        update_customer(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", a), id("id", b)]),
+            ("customer_stats", &[id("customer_id", ada)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let changes = step(&app, "a product rename", async {
+        let details = ProductDetails {
+            name: Name::parse("Tee, organic").unwrap(),
+            description: String::new(),
+            price: Money::parse("10.00").unwrap(),
+            active: true,
+        };
+        let input = UpdateProduct {
+            product_id: orderdesk::domain::ProductId(tee),
+            expected_version: 1,
+            details,
+        };
+        update_product(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", a), id("id", b)]),
+            ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let changes = step(&app, "a stock adjustment", async {
+        let input = crate::support::inputs::adjustment(tee, "-1", "damaged");
+        adjust_stock(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    // TEE is low on stock: the dashboard's low-stock list shows what is left.
+    assert_eq!(
+        changes,
+        keys(&[
+            ("inventory_status", &[id("product_id", tee)]),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+
+    let changes = step(&app, "a delivery", async {
+        mark_delivered(&mut *app.conn().await, orderdesk::domain::OrderId(a), &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", a)]),
+            (
+                "order_status_counts",
+                &[text("status", "delivered"), text("status", "shipped")]
+            ),
+            ("dashboard", std::slice::from_ref(&dash)),
+        ])
+    );
+    assert_eq!(
+        app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'delivered'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT units_sold FROM read.inventory_status")
+            .await,
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transaction_that_commits_after_a_later_one_is_applied_exactly_once() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 10).await;
+    app.catch_up().await;
+    // An early transaction takes its id and holds it open …
+    let mut early = AsyncPgConnection::establish(&app.db.url).await.unwrap();
+    diesel::sql_query("BEGIN")
+        .execute(&mut early)
+        .await
+        .unwrap();
+    diesel::sql_query(format!(
+        "UPDATE customers SET name = 'Ada Early', version = version + 1 WHERE id = {ada}"
+    ))
+    .execute(&mut early)
+    .await
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO events (aggregate_type, aggregate_id, event_type, actor) VALUES ('customer', {ada}, 'customer_updated', 'test')"
+    ))
+    .execute(&mut early)
+    .await
+    .unwrap();
+    // … while a later one commits and is applied.
+    let order = app.place(ada, &[("TEE", 1)]).await.unwrap();
+    app.catch_up().await;
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.order_summaries WHERE customer_name = 'Ada Early'")
+            .await,
+        0
+    );
+
+    diesel::sql_query("COMMIT")
+        .execute(&mut early)
+        .await
+        .unwrap();
+    let first = app.catch_up().await;
+    let second = app.catch_up().await;
+
+    assert_eq!(first.events, 1, "the late commit is picked up once");
+    assert_eq!(second.events, 0, "and never again");
+    let renamed = format!(
+        "SELECT count(*) FROM read.order_summaries WHERE id = {} AND customer_name = 'Ada Early'",
+        order.id
+    );
+    assert_eq!(app.scalar(&renamed).await, 1);
+    assert_eq!(
+        app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'placed'")
+            .await,
+        1
+    );
+    assert_exact(&app, "the late commit").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn maintainers_running_at_once_never_apply_a_change_twice() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 500).await;
+    for _ in 0..40 {
+        app.place(ada, &[("TEE", 1)]).await.unwrap();
+    }
+
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            let app = std::sync::Arc::clone(&app);
+            tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                for _ in 0..5 {
+                    outcomes
+                        .push(maintainer::batch(&mut *app.conn().await, Trigger::Manual, 7).await);
+                }
+                outcomes
+            })
+        })
+        .collect();
+    let outcomes: Vec<BatchOutcome> = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .flat_map(Result::unwrap)
+        .collect();
+    app.catch_up().await;
+
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| !matches!(o, BatchOutcome::Failed(_))),
+        "{outcomes:?}"
+    );
+    let applied_events: i64 = outcomes
+        .iter()
+        .map(|o| match o {
+            BatchOutcome::Applied { applied, .. } => applied.events,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(
+        applied_events, 43,
+        "registration, product, stock and 40 orders, once each"
+    );
+    assert_eq!(
+        app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'placed'")
+            .await,
+        40
+    );
+    assert_eq!(
+        app.scalar("SELECT units_sold FROM read.inventory_status")
+            .await,
+        40
+    );
+    assert_eq!(app.scalar("SELECT orders FROM read.daily_sales").await, 40);
+    assert_exact(&app, "competing maintainers").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_whose_connection_is_killed_leaves_nothing_and_the_next_one_resumes() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 100).await;
+    app.catch_up().await;
+    for _ in 0..5 {
+        app.place(ada, &[("TEE", 2)]).await.unwrap();
+    }
+    let before = contents(&app).await;
+    // The victim runs its batch with a lock held on a live model, so it
+    // stalls mid-batch, after its first changes, until it is killed.
+    let mut blocker = AsyncPgConnection::establish(&app.db.url).await.unwrap();
+    diesel::sql_query("BEGIN")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    diesel::sql_query("LOCK TABLE read.customer_stats IN EXCLUSIVE MODE")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let url = app.db.url.clone();
+    let victim = tokio::spawn(async move {
+        let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+        diesel::sql_query("SET application_name = 'victim'")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        maintainer::batch(&mut conn, Trigger::Manual, 100).await
+    });
+    let waiting = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'victim' AND wait_event_type = 'Lock'";
+    for _ in 0..200 {
+        if app.scalar(waiting).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        app.scalar(waiting).await,
+        1,
+        "the victim is stuck mid-batch"
+    );
+    app.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'victim'",
+    )
+    .await;
+    let outcome = victim.await.unwrap();
+    diesel::sql_query("ROLLBACK")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+
+    assert!(matches!(outcome, BatchOutcome::Failed(_)), "{outcome:?}");
+    assert_eq!(
+        contents(&app).await,
+        before,
+        "nothing of the killed batch remains"
+    );
+    let resumed = app.catch_up().await;
+    assert_eq!((resumed.events, resumed.orders), (5, 5));
+    assert_eq!(
+        app.scalar("SELECT units_sold FROM read.inventory_status")
+            .await,
+        10
+    );
+    assert_exact(&app, "the resumed batch").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_takes_at_most_its_bound_and_carries_the_rest_over_honestly() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 100).await;
+    app.catch_up().await;
+    let mut acks = Vec::new();
+    for _ in 0..10 {
+        acks.push(app.place(ada, &[("TEE", 1)]).await.unwrap());
+    }
+
+    let first = maintainer::batch(&mut *app.conn().await, Trigger::Manual, 4).await;
+    let mut read = app.read_conn().await;
+    let first_seen =
+        freshness::has_caught_up(&mut read, ReadModelName::OrderSummaries, acks[0].event_id)
+            .await
+            .unwrap();
+    let last_seen =
+        freshness::has_caught_up(&mut read, ReadModelName::OrderSummaries, acks[9].event_id)
+            .await
+            .unwrap();
+    let pending = freshness::of(&mut read, &[ReadModelName::OrderSummaries])
+        .await
+        .unwrap()[0]
+        .pending;
+
+    let BatchOutcome::Applied { applied, .. } = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        (applied.events, applied.orders, applied.carried),
+        (10, 4, 6)
+    );
+    assert!(
+        first_seen && !last_seen,
+        "the oldest orders first, the rest not yet claimed as seen"
+    );
+    assert_eq!(pending, 6);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.order_summaries")
+            .await,
+        4
+    );
+    let rest = app.catch_up().await;
+    assert_eq!((rest.events, rest.orders, rest.carried), (0, 6, 0));
+    assert!(
+        freshness::has_caught_up(&mut read, ReadModelName::OrderSummaries, acks[9].event_id)
+            .await
+            .unwrap()
+    );
+    assert_exact(&app, "the carried keys").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let bob = app.customer("bob@example.com").await;
+    app.product("TEE", "10", 100).await;
+    let a = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    app.place(bob, &[("TEE", 3)]).await.unwrap();
+    app.catch_up().await;
+    app.exec(&format!(
+        "UPDATE read.order_summaries SET total_cents = 1 WHERE id = {a}"
+    ))
+    .await;
+    app.exec(&format!(
+        "DELETE FROM read.customer_stats WHERE customer_id = {bob}"
+    ))
+    .await;
+    app.exec("UPDATE read.order_status_counts SET orders = 99 WHERE status = 'shipped'")
+        .await;
+    let untouched = app
+        .scalar(&format!(
+            "SELECT xmin::text::bigint FROM read.customer_stats WHERE customer_id = {ada}"
+        ))
+        .await;
+    let models: Vec<_> = catalog::live().collect();
+
+    let found = verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+    let repaired = verify::verify(&mut *app.conn().await, &models, true)
+        .await
+        .unwrap();
+    let after = verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+
+    let drift = |all: &[verify::Drift]| -> Vec<(&str, i64, i64, Vec<String>)> {
+        all.iter()
+            .filter(|d| !d.ok())
+            .map(|d| (d.name.as_str(), d.missing, d.unexpected, d.keys.clone()))
+            .collect()
+    };
+    assert_eq!(
+        drift(&found),
+        vec![
+            ("order_summaries", 1, 1, vec![id("id", a)]),
+            ("order_status_counts", 1, 1, vec![text("status", "shipped")]),
+            ("customer_stats", 1, 0, vec![id("customer_id", bob)]),
+            // Built from the models above, the dashboard's definition sees
+            // the corrupted order total and "shipped" count as well.
+            ("dashboard", 1, 1, vec![text("day", &today(&app).await)]),
+        ]
+    );
+    // Repair goes in catalog order: once the models below it are repaired,
+    // the dashboard equals its definition again.
+    assert_eq!(drift(&found)[..3], drift(&repaired)[..]);
+    assert!(repaired.iter().all(|d| d.ok() || d.repaired));
+    assert!(after.iter().all(verify::Drift::ok), "{after:?}");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT xmin::text::bigint FROM read.customer_stats WHERE customer_id = {ada}"
+        ))
+        .await,
+        untouched,
+        "rows that did not differ were not rewritten"
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read_model_live WHERE last_verify_diffs = 0")
+            .await,
+        8
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rebuild_swaps_in_an_identical_table_and_the_maintainer_goes_on_from_it() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 100).await;
+    app.place(ada, &[("TEE", 2)]).await.unwrap();
+    app.catch_up().await;
+    let before = contents(&app).await;
+    // One change pending when the rebuild starts: it must be in the result.
+    let late = app.place(ada, &[("TEE", 1)]).await.unwrap();
+    let model = catalog::find("product_sales_daily").unwrap();
+
+    let mut steps = Vec::new();
+    let rebuilt =
+        orderdesk::read_models::rebuild::rebuild(&mut *app.conn().await, &[model], &mut |s| {
+            steps.push(s);
+        })
+        .await
+        .unwrap();
+    app.place(ada, &[("TEE", 4)]).await.unwrap();
+    app.catch_up().await;
+
+    assert_eq!(rebuilt.len(), 1);
+    assert_ne!(contents(&app).await, before);
+    assert!(steps.iter().any(|s| s.contains("swapping in")), "{steps:?}");
+    assert_eq!(
+        app.scalar("SELECT units FROM read.product_sales_daily")
+            .await,
+        7
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'product_sales_daily'")
+            .await,
+        2
+    );
+    let mut read = app.read_conn().await;
+    assert!(
+        freshness::has_caught_up(&mut read, ReadModelName::ProductSalesDaily, late.event_id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        diesel::sql_query("SELECT * FROM product_sales_daily")
+            .execute(&mut *read)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_exact(&app, "a rebuild").await;
+}

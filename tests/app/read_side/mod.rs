@@ -1,0 +1,11 @@
+//! The read side: the maintainer and the live models, the report views, the
+//! queries and the type-ahead that read them.
+
+pub mod lookup;
+mod maintainer;
+mod queries;
+mod read_models;
+mod reports;
+mod reports_fill;
+mod search_shared;
+mod time_zone;

@@ -1,0 +1,5 @@
+//! Reads on a hot standby and a primary restart, on the pair of
+//! support/replica_pair.rs.
+
+mod reads;
+mod restart;

@@ -1,0 +1,10 @@
+//! Bounds, headers, logs, database roles and what docs/SECURITY.md promises.
+
+mod bounds;
+mod client_ip;
+mod csv;
+mod docs;
+mod headers;
+mod logs;
+mod roles;
+mod slow_clients;

@@ -1,0 +1,102 @@
+//! Commands' typed inputs, built directly from domain values (what a form or
+//! the command line would have parsed), so the tests of the write side and
+//! the fixture builders never go through the web layer's forms. Every text
+//! here is the test's own constant: a value that fails to parse is a broken
+//! test, hence the `expect`s.
+
+use std::collections::BTreeMap;
+
+use orderdesk::commands::adjust_stock::AdjustStock;
+use orderdesk::commands::cancel_order::CancelOrder;
+use orderdesk::commands::create_product::{CreateProduct, ProductDetails};
+use orderdesk::commands::create_user::CreateUser;
+use orderdesk::commands::place_order::PlaceOrder;
+use orderdesk::commands::receive_stock::ReceiveStock;
+use orderdesk::commands::register_customer::CustomerDetails;
+use orderdesk::domain::{
+    Address, Currency, CustomerId, Email, IdempotencyKey, Money, Name, Note, OrderId, Password,
+    Phone, ProductId, Quantity, Reason, Role, Sku, StockDelta, Username,
+};
+
+/// A customer's details; `phone` may be empty.
+pub fn customer(email: &str, name: &str, phone: &str) -> CustomerDetails {
+    CustomerDetails {
+        email: Email::parse(email).expect("a test email"),
+        name: Name::parse(name).expect("a test name"),
+        phone: Phone::parse_optional(phone).expect("a test phone"),
+    }
+}
+
+/// A product's details, active, with no description; `price` in the
+/// default currency ("9.99").
+pub fn product_details(name: &str, price: &str) -> ProductDetails {
+    ProductDetails {
+        name: Name::parse(name).expect("a test name"),
+        description: String::new(),
+        price: Money::parse_in(price, Currency::default().exponent()).expect("a test price"),
+        active: true,
+    }
+}
+
+/// A new active product.
+pub fn product(sku: &str, name: &str, price: &str) -> CreateProduct {
+    CreateProduct {
+        sku: Sku::parse(sku).expect("a test SKU"),
+        details: product_details(name, price),
+    }
+}
+
+/// `quantity` units received for `product_id`, with `note` (may be empty).
+pub fn receipt(product_id: i64, quantity: u32, note: &str) -> ReceiveStock {
+    ReceiveStock {
+        product_id: ProductId(product_id),
+        quantity: Quantity::new(i64::from(quantity)).expect("a test quantity"),
+        note: Note::parse(note).expect("a test note"),
+    }
+}
+
+/// A stock adjustment of `delta` ("-3", "+2") for `reason`.
+pub fn adjustment(product_id: i64, delta: &str, reason: &str) -> AdjustStock {
+    AdjustStock {
+        product_id: ProductId(product_id),
+        delta: StockDelta::parse(delta).expect("a test delta"),
+        reason: Reason::parse(reason).expect("a test reason"),
+    }
+}
+
+/// An order of `(sku, quantity)` lines to the test address with a fresh
+/// idempotency key; repeated SKUs are added together, as the order form does.
+pub fn order(customer_id: i64, lines: &[(&str, u32)]) -> PlaceOrder {
+    let mut merged: BTreeMap<Sku, Quantity> = BTreeMap::new();
+    for (sku, quantity) in lines {
+        let sku = Sku::parse(sku).expect("a test SKU");
+        let before = merged.get(&sku).map_or(0, |q| i64::from(q.get()));
+        let quantity =
+            Quantity::new(before + i64::from(*quantity)).expect("a test quantity in bounds");
+        merged.insert(sku, quantity);
+    }
+    PlaceOrder {
+        customer_id: CustomerId(customer_id),
+        shipping_address: Address::parse("1 High Street\nTown").expect("a test address"),
+        idempotency_key: IdempotencyKey::generate(),
+        lines: merged,
+    }
+}
+
+/// Cancelling `order_id` for `reason`.
+pub fn cancel(order_id: i64, reason: &str) -> CancelOrder {
+    CancelOrder {
+        order_id: OrderId(order_id),
+        reason: Reason::parse(reason).expect("a test reason"),
+    }
+}
+
+/// A staff account; `role` as stored ("clerk", "manager", "admin").
+pub fn user(username: &str, password: &str, role: &str) -> CreateUser {
+    let username = Username::parse(username).expect("a test username");
+    CreateUser {
+        password: Password::parse(password, &username).expect("a test password"),
+        username,
+        role: Role::parse(role).expect("a test role"),
+    }
+}
