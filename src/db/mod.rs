@@ -6,6 +6,7 @@ pub mod health;
 pub mod migrations;
 pub mod pools;
 pub mod prepared;
+pub mod replaceable;
 pub mod read_schema;
 pub mod retry;
 pub mod roles;
