@@ -213,3 +213,158 @@ struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
+
+/// One column of a `diesel::table!` block: name, SQL type as PostgreSQL names
+/// it (`udt_name`), nullable.
+type Column = (String, String, bool);
+
+/// The `diesel::table!` blocks of a schema file: `(schema, table)` → columns
+/// in order. A parser for what `diesel print-schema` writes, nothing more.
+fn table_blocks(source: &str) -> std::collections::BTreeMap<(String, String), Vec<Column>> {
+    let mut tables = std::collections::BTreeMap::new();
+    let mut current: Option<((String, String), Vec<Column>)> = None;
+    for line in source.lines() {
+        let line = line.trim();
+        if let Some((key, columns)) = current.as_mut() {
+            if line == "}" {
+                let (key, columns) = (key.clone(), std::mem::take(columns));
+                tables.insert(key, columns);
+                current = None;
+            } else if let Some((name, ty)) = line.trim_end_matches(',').split_once(" -> ") {
+                let (nullable, ty) = match ty.strip_prefix("Nullable<") {
+                    Some(inner) => (true, inner.strip_suffix('>').unwrap_or(inner)),
+                    None => (false, ty),
+                };
+                current
+                    .as_mut()
+                    .map(|(_, c)| c.push((name.trim().to_owned(), udt_name(ty), nullable)));
+            }
+            continue;
+        }
+        // `name (key) {` or `schema.name (key) {` inside a table! block.
+        if line.ends_with('{') && line.contains(" (") && !line.starts_with("diesel::") {
+            let name = line.split(" (").next().unwrap_or_default();
+            let (schema, table) = name.split_once('.').unwrap_or(("public", name));
+            current = Some(((schema.to_owned(), table.to_owned()), Vec::new()));
+        }
+    }
+    tables
+}
+
+/// A Diesel SQL type's PostgreSQL `udt_name`.
+fn udt_name(ty: &str) -> String {
+    if let Some(inner) = ty.strip_prefix("Array<") {
+        let inner = inner.strip_suffix('>').unwrap_or(inner);
+        let inner = inner
+            .strip_prefix("Nullable<")
+            .and_then(|i| i.strip_suffix('>'))
+            .unwrap_or(inner);
+        return format!("_{}", udt_name(inner));
+    }
+    match ty {
+        "Int8" | "BigInt" => "int8",
+        "Int4" | "Integer" => "int4",
+        "Text" => "text",
+        "Bool" => "bool",
+        "Timestamptz" => "timestamptz",
+        "Timestamp" => "timestamp",
+        "Date" => "date",
+        "Jsonb" => "jsonb",
+        "Float8" | "Double" => "float8",
+        "Xid8" => "xid8",
+        "PgSnapshot" => "pg_snapshot",
+        other => panic!("unknown SQL type {other} in a schema file: add it to udt_name"),
+    }
+    .to_owned()
+}
+
+#[derive(diesel::QueryableByName)]
+struct DbColumn {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_schema: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    udt_name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    nullable: bool,
+}
+
+/// Every column of the migrated database's relations in `schemas`, by table.
+async fn database_tables(
+    url: &str,
+    schemas: &[&str],
+) -> std::collections::BTreeMap<(String, String), Vec<Column>> {
+    let mut conn = diesel_async::AsyncPgConnection::establish(url).await.unwrap();
+    // pg_attribute, not information_schema: it lists materialized views too.
+    let rows: Vec<DbColumn> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT n.nspname::text AS table_schema, c.relname::text AS table_name, \
+                    a.attname::text AS column_name, t.typname::text AS udt_name, \
+                    NOT a.attnotnull AS nullable \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid \
+             WHERE n.nspname = ANY ($1) AND c.relkind IN ('r', 'm', 'v', 'p') \
+               AND a.attnum > 0 AND NOT a.attisdropped \
+               AND c.relname NOT IN ('__diesel_schema_migrations', 'replaceable_schema') \
+             ORDER BY 1, 2, a.attnum",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(schemas),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    let mut tables = std::collections::BTreeMap::<_, Vec<Column>>::new();
+    for r in rows {
+        tables
+            .entry((r.table_schema, r.table_name))
+            .or_default()
+            .push((r.column_name, r.udt_name, r.nullable));
+    }
+    tables
+}
+
+/// src/db/schema.rs is `diesel print-schema`'s output for the migrated
+/// database: every table of `public`, every column in order, its type and
+/// nullability. Fails when a migration changes a table and schema.rs was not
+/// regenerated (no diesel_cli needed to run it).
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_rs_matches_the_migrated_write_tables() {
+    let db = TestDb::migrated().await;
+    let generated = table_blocks(include_str!("../../src/db/schema.rs"));
+    let mut migrated = database_tables(&db.url, &["public"]).await;
+    // print-schema skips a table without a primary key: the maintainer's
+    // per-batch scratch, written only by SQL.
+    migrated.remove(&("public".to_owned(), "read_model_changes".to_owned()));
+    assert_eq!(
+        generated, migrated,
+        "src/db/schema.rs disagrees with the migrations: regenerate it with `diesel print-schema`"
+    );
+}
+
+/// src/db/read_schema.rs (hand-written) names only relations and columns of
+/// schema `read` that exist, with their types. Its nullability is the read
+/// side's promise (the live models' columns are nullable in the database, as
+/// CREATE TABLE AS first made them), so only names and types are compared.
+#[tokio::test(flavor = "multi_thread")]
+async fn read_schema_rs_names_the_read_models_columns() {
+    let db = TestDb::migrated().await;
+    let written = table_blocks(include_str!("../../src/db/read_schema.rs"));
+    let migrated = database_tables(&db.url, &["read"]).await;
+    assert!(!written.is_empty());
+    for (table, columns) in &written {
+        let Some(actual) = migrated.get(table) else {
+            panic!("read_schema.rs names {table:?}, which the migrations do not make");
+        };
+        let strip = |c: &Vec<Column>| -> Vec<(String, String)> {
+            c.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect()
+        };
+        let mut want = strip(columns);
+        let mut have = strip(actual);
+        want.sort();
+        have.sort();
+        assert_eq!(want, have, "read_schema.rs disagrees with the migrations on {table:?}");
+    }
+}

@@ -279,8 +279,14 @@ $$;
 -- The maintainer (orderdesk_app) and a refresh or rebuild (orderdesk_read_owner) call them.
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
 
--- A fresh database: the dashboard's one row, for the shop's today, before
--- the first batch (the maintainer keeps it from then on).
+-- A fresh database (migrations/…_read_side made the live models empty): the
+-- models that have rows over empty write tables start from their definitions,
+-- as a rebuild would make them: one count per status, and the dashboard's one
+-- row for the shop's today. The maintainer keeps them from then on, so on a
+-- database with data these find their rows and do nothing.
+INSERT INTO read.order_status_counts
+SELECT * FROM read_def.order_status_counts(true)
+WHERE NOT EXISTS (SELECT 1 FROM read.order_status_counts);
 INSERT INTO read.dashboard
 SELECT * FROM read_def.dashboard(read_def.shop_today())
 WHERE NOT EXISTS (SELECT 1 FROM read.dashboard);
