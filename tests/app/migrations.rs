@@ -71,7 +71,8 @@ fn pg_dump() -> std::path::PathBuf {
             .and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok())
             .unwrap_or(0)
     });
-    dirs.pop().expect("pg_dump on PATH or under /usr/lib/postgresql/*/bin")
+    dirs.pop()
+        .expect("pg_dump on PATH or under /usr/lib/postgresql/*/bin")
 }
 
 /// A schema dump as a sorted list of statements: comments, `\restrict` lines
@@ -121,7 +122,11 @@ async fn dump(db: &TestDb) -> String {
         .output()
         .await
         .expect("pg_dump runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -158,7 +163,9 @@ fn the_old_chains_versions_are_the_ones_refused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn migrate_and_serve_refuse_a_database_made_by_the_old_chain() {
     let db = TestDb::empty().await;
-    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url).await.unwrap();
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
     conn.batch_execute(
         "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY, \
          run_on timestamp NOT NULL DEFAULT current_timestamp); \
@@ -190,9 +197,14 @@ async fn migrate_and_serve_refuse_a_database_made_by_the_old_chain() {
 async fn serve_refuses_until_the_replaceable_sql_is_applied_and_migrate_applies_it() {
     let db = TestDb::migrated().await;
     migrations::ensure_current(&db.url).await.unwrap();
-    assert!(!replaceable::apply(&db.url).await.unwrap(), "already applied");
+    assert!(
+        !replaceable::apply(&db.url).await.unwrap(),
+        "already applied"
+    );
 
-    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url).await.unwrap();
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
     conn.batch_execute("UPDATE replaceable_schema SET sha256 = 'stale'")
         .await
         .unwrap();
@@ -203,9 +215,11 @@ async fn serve_refuses_until_the_replaceable_sql_is_applied_and_migrate_applies_
     assert_eq!(migrations::run_pending(&db.url).await.unwrap(), 0);
     migrations::ensure_current(&db.url).await.unwrap();
     // Applied again, the functions are there and answer.
-    conn.batch_execute("SELECT * FROM read.page_freshness('order_summaries', ARRAY['order_placed'])")
-        .await
-        .unwrap();
+    conn.batch_execute(
+        "SELECT * FROM read.page_freshness('order_summaries', ARRAY['order_placed'])",
+    )
+    .await
+    .unwrap();
 }
 
 #[derive(diesel::QueryableByName)]
@@ -235,9 +249,7 @@ fn table_blocks(source: &str) -> std::collections::BTreeMap<(String, String), Ve
                     Some(inner) => (true, inner.strip_suffix('>').unwrap_or(inner)),
                     None => (false, ty),
                 };
-                current
-                    .as_mut()
-                    .map(|(_, c)| c.push((name.trim().to_owned(), udt_name(ty), nullable)));
+                columns.push((name.trim().to_owned(), udt_name(ty), nullable));
             }
             continue;
         }
@@ -297,7 +309,9 @@ async fn database_tables(
     url: &str,
     schemas: &[&str],
 ) -> std::collections::BTreeMap<(String, String), Vec<Column>> {
-    let mut conn = diesel_async::AsyncPgConnection::establish(url).await.unwrap();
+    let mut conn = diesel_async::AsyncPgConnection::establish(url)
+        .await
+        .unwrap();
     // pg_attribute, not information_schema: it lists materialized views too.
     let rows: Vec<DbColumn> = diesel_async::RunQueryDsl::load(
         diesel::sql_query(
@@ -365,6 +379,9 @@ async fn read_schema_rs_names_the_read_models_columns() {
         let mut have = strip(actual);
         want.sort();
         have.sort();
-        assert_eq!(want, have, "read_schema.rs disagrees with the migrations on {table:?}");
+        assert_eq!(
+            want, have,
+            "read_schema.rs disagrees with the migrations on {table:?}"
+        );
     }
 }
