@@ -1,5 +1,6 @@
-//! Rebuilds when migrations change (they are embedded), and exports a
-//! fingerprint of their contents so test templates are rebuilt when they change.
+//! Rebuilds when migrations or the replaceable SQL change (both are embedded),
+//! and exports a fingerprint of their contents so test templates are rebuilt
+//! when they change.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -7,8 +8,10 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=src/read_models/schema");
     let mut files = Vec::new();
     collect(Path::new("migrations"), &mut files);
+    collect(Path::new("src/read_models/schema"), &mut files);
     files.sort();
     let mut hasher = DefaultHasher::new();
     for path in &files {

@@ -5,13 +5,13 @@
 //! again replays that outcome and acts on nothing twice.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::mark_paid::mark_paid;
 use super::ship_order::ship_order;
 use super::{CommandContext, CommandError, Conflict};
+use crate::db::schema::bulk_submissions;
 use crate::domain::{IdempotencyKey, OrderId};
 
 /// The most orders one submission may name (the list's largest page).
@@ -68,15 +68,14 @@ pub struct BulkOutcome {
     pub replayed: bool,
 }
 
-#[derive(QueryableByName)]
+/// The stored submission (its arrays never hold NULL: the columns are
+/// written only from `Vec<i64>`; PostgreSQL arrays may, so Diesel reads options).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = bulk_submissions, check_for_backend(diesel::pg::Pg))]
 struct Stored {
-    #[diesel(sql_type = Text)]
     action: String,
-    #[diesel(sql_type = Array<BigInt>)]
-    order_ids: Vec<i64>,
-    #[diesel(sql_type = Array<BigInt>)]
-    done_ids: Vec<i64>,
-    #[diesel(sql_type = Jsonb)]
+    order_ids: Vec<Option<i64>>,
+    done_ids: Vec<Option<i64>>,
     refusals: serde_json::Value,
 }
 
@@ -87,17 +86,18 @@ pub async fn bulk_advance_orders(
     ctx: &CommandContext,
 ) -> Result<BulkOutcome, CommandError> {
     conn.transaction(async move |conn| {
-        let claimed = diesel::sql_query(
-            "INSERT INTO bulk_submissions (idempotency_key, action, order_ids, actor_user_id, actor)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind::<Text, _>(input.key.as_str())
-        .bind::<Text, _>(input.step.as_str())
-        .bind::<Array<BigInt>, _>(&input.order_ids)
-        .bind::<Nullable<BigInt>, _>(ctx.actor.user_id)
-        .bind::<Text, _>(&ctx.actor.name)
-        .execute(conn)
-        .await?;
+        let claimed = diesel::insert_into(bulk_submissions::table)
+            .values((
+                bulk_submissions::idempotency_key.eq(input.key.as_str()),
+                bulk_submissions::action.eq(input.step.as_str()),
+                bulk_submissions::order_ids.eq(&input.order_ids),
+                bulk_submissions::actor_user_id.eq(ctx.actor.user_id),
+                bulk_submissions::actor.eq(&ctx.actor.name),
+            ))
+            .on_conflict(bulk_submissions::idempotency_key)
+            .do_nothing()
+            .execute(conn)
+            .await?;
         if claimed == 0 {
             return replay(conn, &input).await;
         }
@@ -126,14 +126,13 @@ pub async fn bulk_advance_orders(
         }
         let refusals = serde_json::to_value(&outcome.refused)
             .map_err(|e| CommandError::field("ids", format!("cannot record refusals: {e}")))?;
-        diesel::sql_query(
-            "UPDATE bulk_submissions SET done_ids = $2, refusals = $3 WHERE idempotency_key = $1",
-        )
-        .bind::<Text, _>(input.key.as_str())
-        .bind::<Array<BigInt>, _>(&outcome.done)
-        .bind::<Jsonb, _>(refusals)
-        .execute(conn)
-        .await?;
+        diesel::update(bulk_submissions::table.find(input.key.as_str()))
+            .set((
+                bulk_submissions::done_ids.eq(&outcome.done),
+                bulk_submissions::refusals.eq(refusals),
+            ))
+            .execute(conn)
+            .await?;
         Ok(outcome)
     })
     .await
@@ -160,13 +159,13 @@ async fn replay(
     conn: &mut AsyncPgConnection,
     input: &BulkAdvanceOrders,
 ) -> Result<BulkOutcome, CommandError> {
-    let stored: Stored = diesel::sql_query(
-        "SELECT action, order_ids, done_ids, refusals FROM bulk_submissions WHERE idempotency_key = $1",
-    )
-    .bind::<Text, _>(input.key.as_str())
-    .get_result(conn)
-    .await?;
-    if stored.action != input.step.as_str() || stored.order_ids != input.order_ids {
+    let stored: Stored = bulk_submissions::table
+        .find(input.key.as_str())
+        .select(Stored::as_select())
+        .get_result(conn)
+        .await?;
+    let order_ids: Vec<i64> = stored.order_ids.into_iter().flatten().collect();
+    if stored.action != input.step.as_str() || order_ids != input.order_ids {
         return Err(CommandError::Conflict(Conflict {
             message: "This form was already submitted with another selection or action; \
                       reload the list to start a new one."
@@ -178,7 +177,7 @@ async fn replay(
     let refused: Vec<Refusal> = serde_json::from_value(stored.refusals).unwrap_or_default();
     Ok(BulkOutcome {
         step: input.step,
-        done: stored.done_ids,
+        done: stored.done_ids.into_iter().flatten().collect(),
         refused,
         last_event_id: None,
         replayed: true,

@@ -39,6 +39,23 @@ pub enum DbError {
         .0.join(", ")
     )]
     MigrationsPending(Vec<String>),
+    /// The database was made by the migration chain squashed by issue 21's
+    /// baseline (it holds these old versions): it cannot be migrated.
+    #[error(
+        "the database was made by the old migration chain (it has applied {}), which this \
+         binary's baseline replaced; re-create it: drop it (e.g. `dropdb orderdesk`) and run \
+         `orderdesk migrate` (or script/server) again",
+        .0.join(", ")
+    )]
+    OldChain(Vec<String>),
+    /// The read side's replaceable SQL (src/read_models/schema/) is not the
+    /// one this binary carries.
+    #[error(
+        "the database has not applied this binary's read-side functions \
+         (src/read_models/schema/*.sql); run `orderdesk migrate` as the owner role first, \
+         then start the server again"
+    )]
+    ReplaceablePending,
 }
 
 impl DbError {

@@ -1,7 +1,8 @@
 //! Diesel tables for the read models in schema `read`: the live models
 //! (tables only the maintainer writes) and the report views (materialized
 //! views). Hand-written, as the write side's schema.rs is generated from the
-//! write tables only. Keep in step with migrations/*_live_read_models/up.sql.
+//! write tables only. Keep in step with migrations/*_read_side/up.sql (a test
+//! compares its relations, columns and types with a migrated database).
 
 diesel::table! {
     read.order_summaries (id) {

@@ -11,6 +11,19 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    bulk_submissions (idempotency_key) {
+        idempotency_key -> Text,
+        action -> Text,
+        order_ids -> Array<Nullable<Int8>>,
+        done_ids -> Array<Nullable<Int8>>,
+        refusals -> Jsonb,
+        actor_user_id -> Nullable<Int8>,
+        actor -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         email -> Text,
@@ -107,6 +120,50 @@ diesel::table! {
 }
 
 diesel::table! {
+    read_model_batches (id) {
+        id -> Int8,
+        started_at -> Timestamptz,
+        duration_ms -> Float8,
+        trigger -> Text,
+        events -> Int8,
+        orders -> Int8,
+        customers -> Int8,
+        products -> Int8,
+        carried -> Int8,
+        rows_changed -> Int8,
+        outcome -> Text,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    read_model_live (name) {
+        name -> Text,
+        last_batch_at -> Nullable<Timestamptz>,
+        last_batch_ms -> Nullable<Float8>,
+        last_rows_changed -> Nullable<Int8>,
+        rows_changed -> Int8,
+        last_rebuild_at -> Nullable<Timestamptz>,
+        last_rebuild_ms -> Nullable<Int8>,
+        last_verify_at -> Nullable<Timestamptz>,
+        last_verify_diffs -> Nullable<Int8>,
+        last_error -> Nullable<Text>,
+        generation -> Int8,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Xid8;
+
+    read_model_queue (kind, key, txid) {
+        kind -> Text,
+        key -> Int8,
+        txid -> Xid8,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::PgSnapshot;
 
@@ -121,6 +178,19 @@ diesel::table! {
         error -> Nullable<Text>,
         watermark -> Nullable<Int8>,
         snapshot -> Nullable<PgSnapshot>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::PgSnapshot;
+
+    read_model_state (id) {
+        id -> Bool,
+        snapshot -> PgSnapshot,
+        as_of -> Timestamptz,
+        batches -> Int8,
+        time_zone -> Text,
     }
 }
 
@@ -163,6 +233,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(bulk_submissions -> staff_users (actor_user_id));
 diesel::joinable!(events -> staff_users (actor_user_id));
 diesel::joinable!(inventory -> products (product_id));
 diesel::joinable!(order_lines -> orders (order_id));
@@ -172,6 +243,7 @@ diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(stock_movements -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    bulk_submissions,
     customers,
     events,
     inventory,
@@ -179,7 +251,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_lines,
     orders,
     products,
+    read_model_batches,
+    read_model_live,
+    read_model_queue,
     read_model_refreshes,
+    read_model_state,
     sessions,
     staff_users,
     stock_movements,

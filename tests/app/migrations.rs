@@ -1,6 +1,7 @@
 //! Every migration's down.sql undoes its up.sql.
 
-use orderdesk::db::migrations;
+use diesel_async::{AsyncConnection, SimpleAsyncConnection};
+use orderdesk::db::{DbError, migrations, replaceable};
 
 use crate::support::helpers::{TestApp, TestDb};
 
@@ -43,4 +44,344 @@ async fn the_database_refuses_impossible_stock_even_without_the_commands() {
         );
     }
     assert_eq!(app.stock(id).await, (5, 0));
+}
+
+/// The old chain's `pg_dump --schema-only` (owners and privileges kept), taken
+/// before the squash (tests/fixtures/old_chain_schema.sql).
+const OLD_CHAIN_SCHEMA: &str = include_str!("../fixtures/old_chain_schema.sql");
+
+/// `pg_dump` on PATH, else the newest under /usr/lib/postgresql (as
+/// script/lib/postgres.sh finds pg_ctl).
+fn pg_dump() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join("pg_dump");
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    let mut dirs: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.flatten().map(|e| e.path().join("bin/pg_dump")).collect())
+        .unwrap_or_default();
+    dirs.retain(|p: &std::path::PathBuf| p.is_file());
+    dirs.sort_by_key(|p| {
+        p.components()
+            .nth(4)
+            .and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    dirs.pop()
+        .expect("pg_dump on PATH or under /usr/lib/postgresql/*/bin")
+}
+
+/// A schema dump as a sorted list of statements: comments, `\restrict` lines
+/// and anything about `replaceable_schema` (new with the baseline) dropped;
+/// grant blocks split into single grants (their order follows the order the
+/// grants were made in); otherwise exact.
+fn normalised(dump: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    for line in dump.lines() {
+        let skip = line.starts_with("--")
+            || line.starts_with("\\restrict")
+            || line.starts_with("\\unrestrict");
+        if skip || line.trim().is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    let mut out = Vec::new();
+    for block in blocks {
+        if block.contains("replaceable_schema") {
+            continue;
+        }
+        if block
+            .lines()
+            .all(|l| l.starts_with("GRANT ") || l.starts_with("REVOKE "))
+        {
+            out.extend(block.lines().map(|l| format!("{l}\n")));
+        } else {
+            out.push(block);
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn dump(db: &TestDb) -> String {
+    let out = tokio::process::Command::new(pg_dump())
+        .args(["--schema-only", "--dbname", &db.url])
+        .output()
+        .await
+        .expect("pg_dump runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_baseline_makes_the_old_chains_schema() {
+    let db = TestDb::empty().await;
+    // The baseline alone (later migrations are appended after it), then the
+    // replaceable SQL.
+    let n = migrations::run_pending_migrations(&db.url, Some(migrations::BASELINE_LAST))
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    assert!(replaceable::apply(&db.url).await.unwrap());
+    let new = normalised(&dump(&db).await);
+    let old = normalised(OLD_CHAIN_SCHEMA);
+    let missing: Vec<_> = old.iter().filter(|s| !new.contains(s)).collect();
+    let extra: Vec<_> = new.iter().filter(|s| !old.contains(s)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && old.len() == new.len(),
+        "only in the old chain's schema:\n{}\nonly in the baseline's:\n{}",
+        missing.iter().map(|s| s.as_str()).collect::<String>(),
+        extra.iter().map(|s| s.as_str()).collect::<String>()
+    );
+}
+
+#[test]
+fn the_old_chains_versions_are_the_ones_refused() {
+    let listed: Vec<&str> = include_str!("../fixtures/old_chain_versions.txt")
+        .lines()
+        .collect();
+    assert_eq!(listed, migrations::OLD_CHAIN);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_and_serve_refuse_a_database_made_by_the_old_chain() {
+    let db = TestDb::empty().await;
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    conn.batch_execute(
+        "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY, \
+         run_on timestamp NOT NULL DEFAULT current_timestamp); \
+         INSERT INTO __diesel_schema_migrations (version) VALUES ('20261125000011');",
+    )
+    .await
+    .unwrap();
+    let err = migrations::run_pending(&db.url).await.unwrap_err();
+    match err.downcast_ref::<DbError>() {
+        Some(DbError::OldChain(versions)) => assert_eq!(versions, &["20261125000011"]),
+        other => panic!("expected the old-chain refusal, got {other:?} ({err})"),
+    }
+    assert!(err.to_string().contains("re-create it"), "{err}");
+    assert!(matches!(
+        migrations::ensure_current(&db.url).await,
+        Err(DbError::OldChain(_))
+    ));
+    // Nothing was applied.
+    let n: Count = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT count(*) AS n FROM __diesel_schema_migrations"),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    assert_eq!(n.n, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_refuses_until_the_replaceable_sql_is_applied_and_migrate_applies_it() {
+    let db = TestDb::migrated().await;
+    migrations::ensure_current(&db.url).await.unwrap();
+    assert!(
+        !replaceable::apply(&db.url).await.unwrap(),
+        "already applied"
+    );
+
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    conn.batch_execute("UPDATE replaceable_schema SET sha256 = 'stale'")
+        .await
+        .unwrap();
+    assert!(matches!(
+        migrations::ensure_current(&db.url).await,
+        Err(DbError::ReplaceablePending)
+    ));
+    assert_eq!(migrations::run_pending(&db.url).await.unwrap(), 0);
+    migrations::ensure_current(&db.url).await.unwrap();
+    // Applied again, the functions are there and answer.
+    conn.batch_execute(
+        "SELECT * FROM read.page_freshness('order_summaries', ARRAY['order_placed'])",
+    )
+    .await
+    .unwrap();
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// One column of a `diesel::table!` block: name, SQL type as PostgreSQL names
+/// it (`udt_name`), nullable.
+type Column = (String, String, bool);
+
+/// The `diesel::table!` blocks of a schema file: `(schema, table)` → columns
+/// in order. A parser for what `diesel print-schema` writes, nothing more.
+fn table_blocks(source: &str) -> std::collections::BTreeMap<(String, String), Vec<Column>> {
+    let mut tables = std::collections::BTreeMap::new();
+    let mut current: Option<((String, String), Vec<Column>)> = None;
+    for line in source.lines() {
+        let line = line.trim();
+        if let Some((key, columns)) = current.as_mut() {
+            if line == "}" {
+                let (key, columns) = (key.clone(), std::mem::take(columns));
+                tables.insert(key, columns);
+                current = None;
+            } else if let Some((name, ty)) = line.trim_end_matches(',').split_once(" -> ") {
+                let (nullable, ty) = match ty.strip_prefix("Nullable<") {
+                    Some(inner) => (true, inner.strip_suffix('>').unwrap_or(inner)),
+                    None => (false, ty),
+                };
+                columns.push((name.trim().to_owned(), udt_name(ty), nullable));
+            }
+            continue;
+        }
+        // `name (key) {` or `schema.name (key) {` inside a table! block.
+        if line.ends_with('{') && line.contains(" (") && !line.starts_with("diesel::") {
+            let name = line.split(" (").next().unwrap_or_default();
+            let (schema, table) = name.split_once('.').unwrap_or(("public", name));
+            current = Some(((schema.to_owned(), table.to_owned()), Vec::new()));
+        }
+    }
+    tables
+}
+
+/// A Diesel SQL type's PostgreSQL `udt_name`.
+fn udt_name(ty: &str) -> String {
+    if let Some(inner) = ty.strip_prefix("Array<") {
+        let inner = inner.strip_suffix('>').unwrap_or(inner);
+        let inner = inner
+            .strip_prefix("Nullable<")
+            .and_then(|i| i.strip_suffix('>'))
+            .unwrap_or(inner);
+        return format!("_{}", udt_name(inner));
+    }
+    match ty {
+        "Int8" | "BigInt" => "int8",
+        "Int4" | "Integer" => "int4",
+        "Text" => "text",
+        "Bool" => "bool",
+        "Timestamptz" => "timestamptz",
+        "Timestamp" => "timestamp",
+        "Date" => "date",
+        "Jsonb" => "jsonb",
+        "Float8" | "Double" => "float8",
+        "Xid8" => "xid8",
+        "PgSnapshot" => "pg_snapshot",
+        other => panic!("unknown SQL type {other} in a schema file: add it to udt_name"),
+    }
+    .to_owned()
+}
+
+#[derive(diesel::QueryableByName)]
+struct DbColumn {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_schema: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    udt_name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    nullable: bool,
+}
+
+/// Every column of the migrated database's relations in `schemas`, by table.
+async fn database_tables(
+    url: &str,
+    schemas: &[&str],
+) -> std::collections::BTreeMap<(String, String), Vec<Column>> {
+    let mut conn = diesel_async::AsyncPgConnection::establish(url)
+        .await
+        .unwrap();
+    // pg_attribute, not information_schema: it lists materialized views too.
+    let rows: Vec<DbColumn> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT n.nspname::text AS table_schema, c.relname::text AS table_name, \
+                    a.attname::text AS column_name, t.typname::text AS udt_name, \
+                    NOT a.attnotnull AS nullable \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid \
+             WHERE n.nspname = ANY ($1) AND c.relkind IN ('r', 'm', 'v', 'p') \
+               AND a.attnum > 0 AND NOT a.attisdropped \
+               AND c.relname NOT IN ('__diesel_schema_migrations', 'replaceable_schema') \
+             ORDER BY 1, 2, a.attnum",
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(schemas),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    let mut tables = std::collections::BTreeMap::<_, Vec<Column>>::new();
+    for r in rows {
+        tables
+            .entry((r.table_schema, r.table_name))
+            .or_default()
+            .push((r.column_name, r.udt_name, r.nullable));
+    }
+    tables
+}
+
+/// src/db/schema.rs is `diesel print-schema`'s output for the migrated
+/// database: every table of `public`, every column in order, its type and
+/// nullability. Fails when a migration changes a table and schema.rs was not
+/// regenerated (no diesel_cli needed to run it).
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_rs_matches_the_migrated_write_tables() {
+    let db = TestDb::migrated().await;
+    let generated = table_blocks(include_str!("../../src/db/schema.rs"));
+    let mut migrated = database_tables(&db.url, &["public"]).await;
+    // print-schema skips a table without a primary key: the maintainer's
+    // per-batch scratch, written only by SQL.
+    migrated.remove(&("public".to_owned(), "read_model_changes".to_owned()));
+    assert_eq!(
+        generated, migrated,
+        "src/db/schema.rs disagrees with the migrations: regenerate it with `diesel print-schema`"
+    );
+}
+
+/// src/db/read_schema.rs (hand-written) names only relations and columns of
+/// schema `read` that exist, with their types. Its nullability is the read
+/// side's promise (the live models' columns are nullable in the database, as
+/// CREATE TABLE AS first made them), so only names and types are compared.
+#[tokio::test(flavor = "multi_thread")]
+async fn read_schema_rs_names_the_read_models_columns() {
+    let db = TestDb::migrated().await;
+    let written = table_blocks(include_str!("../../src/db/read_schema.rs"));
+    let migrated = database_tables(&db.url, &["read"]).await;
+    assert!(!written.is_empty());
+    for (table, columns) in &written {
+        let Some(actual) = migrated.get(table) else {
+            panic!("read_schema.rs names {table:?}, which the migrations do not make");
+        };
+        let strip = |c: &Vec<Column>| -> Vec<(String, String)> {
+            c.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect()
+        };
+        let mut want = strip(columns);
+        let mut have = strip(actual);
+        want.sort();
+        have.sort();
+        assert_eq!(
+            want, have,
+            "read_schema.rs disagrees with the migrations on {table:?}"
+        );
+    }
 }

@@ -1,6 +1,48 @@
 -- The write model: normalized tables changed only by src/commands/.
 -- The database itself holds the invariants (CHECK, UNIQUE, FOREIGN KEY), so a
 -- bug in a command cannot store an impossible state.
+--
+-- This is the baseline of issue 21: the old chain (000001..000034, made while
+-- the product was unreleased) squashed into three migrations that read as the
+-- schema they make. A database made by the old chain is refused by
+-- `orderdesk migrate` (re-create it). From here on migrations are append-only.
+--
+-- Least-privilege roles (created cluster-wide by `orderdesk setup-roles`; made
+-- here if missing so the migrations stand alone):
+--
+--   owner (runs `orderdesk migrate`)  owns the schema; DDL; the only role with TRUNCATE
+--   orderdesk_app                     the server's write pool and read-model maintainer:
+--                                     DML on the write tables, INSERT/SELECT on events
+--                                     (no UPDATE, DELETE, TRUNCATE), DML on `read`
+--   orderdesk_read_owner (NOLOGIN)    owns the relations in `read`, so REFRESH works for
+--                                     its members (orderdesk_app) without DDL elsewhere
+--   orderdesk_reader                  the read pool: SELECT on `read` and EXECUTE on its
+--                                     functions; nothing in `public`
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orderdesk_app') THEN
+        CREATE ROLE orderdesk_app NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orderdesk_read_owner') THEN
+        CREATE ROLE orderdesk_read_owner NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orderdesk_reader') THEN
+        CREATE ROLE orderdesk_reader NOLOGIN;
+    END IF;
+END
+$$;
+
+-- The application: DML on every write table, present and future; a refresh
+-- runs a report view's query as its owner (orderdesk_read_owner), which reads
+-- the write tables. Migrations are the owner's: the others only read them.
+GRANT USAGE ON SCHEMA public TO orderdesk_app, orderdesk_read_owner;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public
+    GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO orderdesk_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public
+    GRANT USAGE, SELECT ON SEQUENCES TO orderdesk_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO orderdesk_read_owner;
+GRANT SELECT ON __diesel_schema_migrations TO orderdesk_app, orderdesk_read_owner;
 
 CREATE TABLE customers (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -121,3 +163,5 @@ CREATE TRIGGER events_append_only
 CREATE TRIGGER events_no_truncate
     BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION events_are_append_only();
+-- The application may only append to events (and read them).
+REVOKE UPDATE, DELETE, TRUNCATE ON events FROM orderdesk_app;

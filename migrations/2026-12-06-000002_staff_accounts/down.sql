@@ -1,3 +1,4 @@
+DROP TABLE bulk_submissions;
 DROP INDEX events_actor_user_idx;
 ALTER TABLE events DROP COLUMN actor_user_id;
 DROP TABLE login_attempts;

@@ -1,1 +1,0 @@
-DROP FUNCTION read.session_lookup(text, double precision);

@@ -1,1 +1,0 @@
-DROP FUNCTION read.live_freshness(text, text[]);

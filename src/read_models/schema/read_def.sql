@@ -1,0 +1,292 @@
+-- The live read models' definitions (schema read_def): one set-returning
+-- function over the write tables per model, used by the maintainer (for the
+-- keys a batch touched), by a rebuild (all keys) and by verify (all keys,
+-- compared both ways). A NULL key array means every key. They are plain SQL
+-- functions, so the planner inlines them: for a batch's keys they become index
+-- look-ups, for a rebuild one grouped pass. Never granted to the reader.
+--
+-- Replaceable schema: `orderdesk migrate` runs this file (with read.sql) in one
+-- transaction whenever the files' content changes (src/db/replaceable.rs), so
+-- the schema is dropped and made again from this text: change a definition
+-- here, never in a migration. Nothing in migrations/ may depend on read_def.
+
+DROP SCHEMA IF EXISTS read_def CASCADE;
+CREATE SCHEMA read_def;
+COMMENT ON SCHEMA read_def IS
+    'The definitions of the live read models in schema read: functions over the write tables. '
+    'Used by the maintainer, rebuild and verify; never granted to the reader.';
+GRANT USAGE ON SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
+
+-- One row per order, everything a list or detail page shows, lines embedded.
+CREATE FUNCTION read_def.order_summaries(p_ids bigint[])
+RETURNS TABLE (
+    id bigint, customer_id bigint, customer_name text, customer_email text, status text,
+    item_count bigint, line_count bigint, total_cents bigint, shipping_address text,
+    placed_at timestamptz, paid_at timestamptz, shipped_at timestamptz, delivered_at timestamptz,
+    cancelled_at timestamptz, cancellation_reason text, updated_at timestamptz, version integer,
+    search_text text, lines jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT o.id, o.customer_id, c.name, c.email, o.status,
+           coalesce(l.item_count, 0)::bigint, coalesce(l.line_count, 0)::bigint,
+           coalesce(l.total_cents, 0)::bigint, o.shipping_address,
+           o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at,
+           o.cancellation_reason, o.updated_at, o.version,
+           lower(c.name || ' ' || c.email || ' #' || o.id),
+           coalesce(l.lines, '[]'::jsonb)
+    FROM orders o
+    JOIN customers c ON c.id = o.customer_id
+    LEFT JOIN (
+        SELECT ol.order_id,
+               sum(ol.quantity) AS item_count,
+               count(*) AS line_count,
+               sum(ol.quantity * ol.unit_price_cents) AS total_cents,
+               jsonb_agg(jsonb_build_object(
+                   'line_no', ol.line_no, 'product_id', p.id, 'sku', p.sku, 'name', p.name,
+                   'quantity', ol.quantity, 'unit_price_cents', ol.unit_price_cents,
+                   'line_total_cents', ol.quantity * ol.unit_price_cents) ORDER BY ol.line_no) AS lines
+        FROM order_lines ol
+        JOIN products p ON p.id = ol.product_id
+        WHERE p_ids IS NULL OR ol.order_id = ANY (p_ids)
+        GROUP BY ol.order_id
+    ) l ON l.order_id = o.id
+    WHERE p_ids IS NULL OR o.id = ANY (p_ids)
+$$;
+
+-- The sources of the additive models: every order (p_full) or the signed
+-- order rows of the running batch (read_model_changes). One aggregate then
+-- serves both: over every order it is the model, over the changes its delta.
+CREATE FUNCTION read_def.order_rows(p_full boolean)
+RETURNS TABLE (sign integer, id bigint, status text, placed_at timestamptz, item_count bigint, total_cents bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT 1, o.id, o.status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.total_cents, 0)::bigint
+    FROM orders o
+    LEFT JOIN (
+        SELECT order_id, sum(quantity) AS item_count, sum(quantity * unit_price_cents) AS total_cents
+        FROM order_lines GROUP BY order_id
+    ) t ON t.order_id = o.id
+    WHERE p_full
+    UNION ALL
+    SELECT c.sign, c.id, c.status, c.placed_at, c.item_count, c.total_cents
+    FROM read_model_changes c
+    WHERE NOT p_full
+$$;
+
+CREATE FUNCTION read_def.line_rows(p_full boolean)
+RETURNS TABLE (sign integer, product_id bigint, status text, placed_at timestamptz, quantity bigint, total_cents bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT 1, ol.product_id, o.status, o.placed_at, ol.quantity::bigint, (ol.quantity * ol.unit_price_cents)::bigint
+    FROM order_lines ol
+    JOIN orders o ON o.id = ol.order_id
+    WHERE p_full
+    UNION ALL
+    SELECT c.sign, (l ->> 'product_id')::bigint, c.status, c.placed_at,
+           (l ->> 'quantity')::bigint, (l ->> 'line_total_cents')::bigint
+    FROM read_model_changes c
+    CROSS JOIN LATERAL jsonb_array_elements(c.lines) l
+    WHERE NOT p_full
+$$;
+
+-- Orders per status: the dashboard's "waiting" tiles.
+CREATE FUNCTION read_def.order_status_counts(p_full boolean)
+RETURNS TABLE (status text, orders bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT s.status, coalesce(sum(r.sign), 0)::bigint
+    FROM (VALUES ('placed'), ('paid'), ('shipped'), ('delivered'), ('cancelled')) AS s (status)
+    LEFT JOIN read_def.order_rows(p_full) r ON r.status = s.status
+    GROUP BY s.status
+$$;
+
+-- Per shop day: orders and revenue (cancelled orders excluded), units, cancellations.
+CREATE FUNCTION read_def.daily_sales(p_full boolean)
+RETURNS TABLE (day date, orders bigint, revenue_cents bigint, units bigint, cancellations bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT (r.placed_at AT TIME ZONE z.time_zone)::date,
+           coalesce(sum(r.sign) FILTER (WHERE r.status <> 'cancelled'), 0)::bigint,
+           coalesce(sum(r.sign * r.total_cents) FILTER (WHERE r.status <> 'cancelled'), 0)::bigint,
+           coalesce(sum(r.sign * r.item_count) FILTER (WHERE r.status <> 'cancelled'), 0)::bigint,
+           coalesce(sum(r.sign) FILTER (WHERE r.status = 'cancelled'), 0)::bigint
+    FROM read_def.order_rows(p_full) r
+    CROSS JOIN (SELECT time_zone FROM read_model_state) z
+    GROUP BY 1
+$$;
+
+-- Per product per shop day (cancelled orders excluded).
+CREATE FUNCTION read_def.product_sales_daily(p_full boolean)
+RETURNS TABLE (product_id bigint, day date, units bigint, revenue_cents bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT r.product_id, (r.placed_at AT TIME ZONE z.time_zone)::date,
+           sum(r.sign * r.quantity)::bigint, sum(r.sign * r.total_cents)::bigint
+    FROM read_def.line_rows(p_full) r
+    CROSS JOIN (SELECT time_zone FROM read_model_state) z
+    WHERE r.status <> 'cancelled'
+    GROUP BY 1, 2
+$$;
+
+-- Per product, all time (cancelled orders excluded): inventory_status's sales columns.
+CREATE FUNCTION read_def.product_sales_totals(p_full boolean)
+RETURNS TABLE (product_id bigint, units bigint, revenue_cents bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT r.product_id, sum(r.sign * r.quantity)::bigint, sum(r.sign * r.total_cents)::bigint
+    FROM read_def.line_rows(p_full) r
+    WHERE r.status <> 'cancelled'
+    GROUP BY 1
+$$;
+
+-- Per product: stock, price, flags, all-time sales. With p_sales false the
+-- sales columns are NULL: a batch keeps them by delta instead of re-summing
+-- every order line of the product.
+CREATE FUNCTION read_def.inventory_status(p_ids bigint[], p_sales boolean)
+RETURNS TABLE (
+    product_id bigint, sku text, name text, description text, price_cents bigint, active boolean,
+    version integer, on_hand integer, reserved integer, available integer, low_stock_threshold integer,
+    is_low boolean, units_sold bigint, revenue_cents bigint, search_text text, updated_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.active, p.version,
+           i.on_hand, i.reserved, i.on_hand - i.reserved, i.low_stock_threshold,
+           (i.on_hand - i.reserved) <= i.low_stock_threshold,
+           CASE WHEN p_sales THEN coalesce(s.units, 0) END,
+           CASE WHEN p_sales THEN coalesce(s.revenue_cents, 0) END,
+           lower(p.sku || ' ' || p.name),
+           greatest(p.updated_at, i.updated_at)
+    FROM products p
+    JOIN inventory i ON i.product_id = p.id
+    LEFT JOIN (SELECT * FROM read_def.product_sales_totals(true) WHERE p_sales) s ON s.product_id = p.id
+    WHERE p_ids IS NULL OR p.id = ANY (p_ids)
+$$;
+
+-- Per customer: details and order statistics (cancelled orders excluded).
+-- With p_stats false the statistics are NULL: a batch keeps them by delta
+-- (read_model_changes) instead of re-reading every order of the customer.
+CREATE FUNCTION read_def.customer_stats(p_ids bigint[], p_stats boolean)
+RETURNS TABLE (
+    customer_id bigint, name text, email text, phone text, version integer, created_at timestamptz,
+    order_count bigint, lifetime_value_cents bigint, first_order_at timestamptz,
+    last_order_at timestamptz, search_text text)
+LANGUAGE sql STABLE AS $$
+    SELECT c.id, c.name, c.email, c.phone, c.version, c.created_at,
+           CASE WHEN p_stats THEN coalesce(s.orders, 0)::bigint END,
+           CASE WHEN p_stats THEN coalesce(s.revenue_cents, 0)::bigint END,
+           s.first_order_at, s.last_order_at,
+           lower(c.name || ' ' || c.email)
+    FROM customers c
+    LEFT JOIN (
+        SELECT t.customer_id, count(*) AS orders, sum(t.total_cents) AS revenue_cents,
+               min(t.placed_at) AS first_order_at, max(t.placed_at) AS last_order_at
+        FROM (
+            SELECT o.id, o.customer_id, o.placed_at, sum(ol.quantity * ol.unit_price_cents) AS total_cents
+            FROM orders o
+            JOIN order_lines ol ON ol.order_id = o.id
+            WHERE p_stats AND o.status <> 'cancelled' AND (p_ids IS NULL OR o.customer_id = ANY (p_ids))
+            GROUP BY o.id
+        ) t
+        GROUP BY t.customer_id
+    ) s ON s.customer_id = c.id
+    WHERE p_ids IS NULL OR c.id = ANY (p_ids)
+$$;
+
+-- Which keys an event touches. A rename fans out to the orders that show the name.
+CREATE FUNCTION read_def.event_keys(p_aggregate_type text, p_event_type text)
+RETURNS SETOF text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT m.kind
+    FROM (VALUES ('order', NULL, 'order'),
+                 ('customer', NULL, 'customer'),
+                 ('customer', 'customer_updated', 'customer_orders'),
+                 ('product', NULL, 'product'),
+                 ('product', 'product_updated', 'product_orders')) AS m (aggregate_type, event_type, kind)
+    WHERE m.aggregate_type = p_aggregate_type
+      AND (m.event_type IS NULL OR m.event_type = p_event_type)
+$$;
+
+-- The shop's day now (transaction time), in its time zone.
+CREATE FUNCTION read_def.shop_today() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT (now() AT TIME ZONE time_zone)::date FROM read_model_state
+$$;
+
+CREATE FUNCTION read_def.product_sales_30d(p_day date)
+RETURNS TABLE (product_id bigint, units bigint, revenue_cents bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT s.product_id, sum(s.units)::bigint, sum(s.revenue_cents)::bigint
+    FROM read.product_sales_daily s
+    WHERE s.day BETWEEN p_day - 29 AND p_day
+    GROUP BY s.product_id
+    HAVING sum(s.units) <> 0 OR sum(s.revenue_cents) <> 0
+$$;
+
+-- Timestamps inside the JSON are written in UTC whatever the session's
+-- TimeZone, so the maintainer and verify always produce the same text.
+CREATE FUNCTION read_def.dashboard(p_day date)
+RETURNS TABLE (
+    day date, time_zone text, today_orders bigint, today_revenue_cents bigint,
+    week_orders bigint, week_revenue_cents bigint, month_orders bigint, month_revenue_cents bigint,
+    daily jsonb, status_counts jsonb, top_products jsonb, low_stock jsonb, low_stock_count bigint,
+    recent_orders jsonb)
+LANGUAGE sql STABLE AS $$
+    WITH days AS (
+        SELECT d::date AS day,
+               coalesce(s.orders, 0) AS orders, coalesce(s.revenue_cents, 0) AS revenue_cents,
+               coalesce(s.units, 0) AS units, coalesce(s.cancellations, 0) AS cancellations
+        FROM generate_series(p_day - 29, p_day, interval '1 day') d
+        LEFT JOIN read.daily_sales s ON s.day = d::date
+    )
+    SELECT p_day,
+           (SELECT time_zone FROM read_model_state),
+           (SELECT coalesce(sum(orders), 0) FROM days WHERE day = p_day)::bigint,
+           (SELECT coalesce(sum(revenue_cents), 0) FROM days WHERE day = p_day)::bigint,
+           (SELECT coalesce(sum(orders), 0) FROM days WHERE day > p_day - 7)::bigint,
+           (SELECT coalesce(sum(revenue_cents), 0) FROM days WHERE day > p_day - 7)::bigint,
+           (SELECT coalesce(sum(orders), 0) FROM days)::bigint,
+           (SELECT coalesce(sum(revenue_cents), 0) FROM days)::bigint,
+           (SELECT jsonb_agg(jsonb_build_object(
+                       'day', day, 'orders', orders, 'revenue_cents', revenue_cents,
+                       'units', units, 'cancellations', cancellations) ORDER BY day)
+            FROM days),
+           (SELECT jsonb_agg(jsonb_build_object('status', s.status, 'orders', coalesce(c.orders, 0))
+                             ORDER BY s.n)
+            FROM unnest(ARRAY['placed', 'paid', 'shipped', 'delivered', 'cancelled'])
+                 WITH ORDINALITY AS s (status, n)
+            LEFT JOIN read.order_status_counts c ON c.status = s.status),
+           (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'product_id', t.product_id, 'sku', i.sku, 'name', i.name,
+                       'units', t.units, 'revenue_cents', t.revenue_cents)
+                       ORDER BY t.revenue_cents DESC, t.product_id), '[]')
+            FROM (SELECT * FROM read.product_sales_30d ORDER BY revenue_cents DESC, product_id LIMIT 10) t
+            JOIN read.inventory_status i ON i.product_id = t.product_id),
+           (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'product_id', l.product_id, 'sku', l.sku, 'name', l.name,
+                       'available', l.available, 'low_stock_threshold', l.low_stock_threshold)
+                       ORDER BY l.available, l.product_id), '[]')
+            FROM (SELECT * FROM read.inventory_status WHERE is_low AND active
+                  ORDER BY available, product_id LIMIT 10) l),
+           (SELECT count(*) FROM read.inventory_status WHERE is_low AND active),
+           (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'id', o.id, 'customer_id', o.customer_id, 'customer_name', o.customer_name,
+                       'customer_email', o.customer_email, 'status', o.status,
+                       'item_count', o.item_count, 'total_cents', o.total_cents,
+                       'placed_at', to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                       ORDER BY o.placed_at DESC, o.id DESC), '[]')
+            FROM (SELECT * FROM read.order_summaries ORDER BY placed_at DESC, id DESC LIMIT 10) o)
+$$;
+
+-- The day the dashboard (and the 30-day window) stands at: the stored one,
+-- or the shop's today before the first batch.
+CREATE FUNCTION read_def.dashboard_day() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT max(day) FROM read.dashboard), read_def.shop_today())
+$$;
+
+-- The maintainer (orderdesk_app) and a refresh or rebuild (orderdesk_read_owner) call them.
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
+
+-- A fresh database (migrations/…_read_side made the live models empty): the
+-- models that have rows over empty write tables start from their definitions,
+-- as a rebuild would make them: one count per status, and the dashboard's one
+-- row for the shop's today. The maintainer keeps them from then on, so on a
+-- database with data these find their rows and do nothing.
+INSERT INTO read.order_status_counts
+SELECT * FROM read_def.order_status_counts(true)
+WHERE NOT EXISTS (SELECT 1 FROM read.order_status_counts);
+INSERT INTO read.dashboard
+SELECT * FROM read_def.dashboard(read_def.shop_today())
+WHERE NOT EXISTS (SELECT 1 FROM read.dashboard);
