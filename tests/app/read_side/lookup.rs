@@ -3,7 +3,7 @@
 
 use orderdesk::commands::create_product::{self};
 use orderdesk::commands::receive_stock::{self};
-use orderdesk::queries::lookup::MAX_QUERY_CHARS;
+use orderdesk::queries::MAX_SEARCH_CHARS as MAX_QUERY_CHARS;
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
