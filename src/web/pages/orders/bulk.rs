@@ -14,7 +14,8 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::guards::CsrfForm;
 use crate::web::filters;
-use crate::web::forms::{BulkForm, CommandForm};
+use super::bulk_form::{BulkAction, BulkForm};
+use crate::web::shell::command_form::{Button, CommandForm};
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -53,11 +54,11 @@ async fn bulk(
     form: CsrfForm<BulkForm>,
 ) -> Result<FormAnswer, AppError> {
     let form = form.form;
-    let step = match form.action.as_str() {
-        "pay" => BulkStep::Pay,
-        "ship" => BulkStep::Ship,
-        "slips" => return slips(chrome, form.selected()),
-        other => {
+    let step = match &form.action {
+        Button::Pressed(BulkAction::Pay) => BulkStep::Pay,
+        Button::Pressed(BulkAction::Ship) => BulkStep::Ship,
+        Button::Pressed(BulkAction::Slips) => return slips(chrome, form.selected()),
+        Button::Unknown(other) => {
             let problem = format!("{other:?} is not a bulk action; nothing was done.");
             return answer(
                 chrome,

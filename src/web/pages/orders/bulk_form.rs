@@ -1,17 +1,27 @@
 //! The orders list's bulk form: the checked orders (or every order on the
 //! page when "all on this page" is checked) and the button pressed.
 
-use rocket::form::FromForm;
+use rocket::form::{FromForm, FromFormField};
 
-use crate::web::shell::command_form::CommandForm;
 use crate::commands::bulk_orders::{BulkAdvanceOrders, BulkStep, MAX_BULK_ORDERS};
 use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::web::shell::command_form::{Button, CommandForm};
+
+/// The bulk form's buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromFormField)]
+pub enum BulkAction {
+    /// "Mark paid".
+    Pay,
+    /// "Ship".
+    Ship,
+    /// "Print packing slips".
+    Slips,
+}
 
 /// The bulk form as submitted.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct BulkForm {
-    #[field(default = String::new())]
-    pub action: String,
+    pub action: Button<BulkAction>,
     #[field(default = String::new())]
     pub idempotency_key: String,
     pub ids: Vec<String>,

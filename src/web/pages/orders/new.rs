@@ -9,7 +9,7 @@ use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::{get, post, routes};
 
-use super::new_form::{EntryForm, EntryView};
+use super::new_form::{EntryAction, EntryForm, EntryView};
 use crate::commands::CommandError;
 use crate::commands::place_order::place_order;
 use crate::commands::register_customer::register_customer;
@@ -18,7 +18,8 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::order_entry;
 use crate::web::guards::CsrfForm;
-use crate::web::forms::{CommandForm, CustomerForm};
+use crate::web::forms::CustomerForm;
+use crate::web::shell::command_form::{Button, CommandForm};
 use crate::web::guards::params::search_text;
 use crate::web::{Chrome, FormAnswer, ReadConn, Staff, WriteConn, filters, page, render_page};
 
@@ -67,8 +68,8 @@ async fn submit(
             render_page(&EntryPage { chrome, v: view })?,
         ));
     }
-    let (status, view) = match form.action.as_str() {
-        "place" => match form.order().parse(()) {
+    let (status, view) = match form.action.clone() {
+        Button::Pressed(EntryAction::Place) => match form.order().parse(()) {
             Err(errors) => (
                 Status::UnprocessableEntity,
                 build_view(&mut read, form, errors).await?,
@@ -96,8 +97,8 @@ async fn submit(
                 Err(e) => refused(&mut read, form, e).await?,
             },
         },
-        "register_customer" => register_inline(&mut read, &mut write, &staff, form).await?,
-        "find_customer" => {
+        Button::Pressed(EntryAction::RegisterCustomer) => register_inline(&mut read, &mut write, &staff, form).await?,
+        Button::Pressed(EntryAction::FindCustomer) => {
             let (text, cut) = search_text(&form.customer_q);
             form.customer_q = text;
             let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
@@ -112,7 +113,7 @@ async fn submit(
             }
             (Status::Ok, view)
         }
-        "find_products" => {
+        Button::Pressed(EntryAction::FindProducts) => {
             let (text, cut) = search_text(&form.product_q);
             form.product_q = text;
             let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
@@ -126,14 +127,14 @@ async fn submit(
             }
             (Status::Ok, view)
         }
-        "more_lines" => {
+        Button::Pressed(EntryAction::MoreLines) => {
             form.pad_lines(5);
             (
                 Status::Ok,
                 build_view(&mut read, form, FieldErrors::new()).await?,
             )
         }
-        _ => (
+        Button::Pressed(EntryAction::Preview) | Button::Unknown(_) => (
             Status::Ok,
             build_view(&mut read, form, FieldErrors::new()).await?,
         ),

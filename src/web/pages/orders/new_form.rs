@@ -2,20 +2,42 @@
 //! products and customer they name looked up, totals computed for display
 //! (the command captures the real prices when it runs).
 
-use rocket::form::FromForm;
+use rocket::form::{FromForm, FromFormField};
 
 use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::queries::order_entry::{CustomerChoice, ProductChoice};
 use crate::web::forms::{LineForm, OrderForm};
+use crate::web::shell::command_form::Button;
 
 /// Rows the form offers at first.
 pub const BLANK_LINES: usize = 5;
 
+/// The order-entry form's buttons. An unknown one (or none, as when Enter
+/// is pressed in a browser that names no button) updates the totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromFormField)]
+pub enum EntryAction {
+    /// "Place order".
+    Place,
+    /// "Register and select": the inline new customer.
+    #[field(value = "register_customer")]
+    RegisterCustomer,
+    /// "Find customer" (no-JS entry).
+    #[field(value = "find_customer")]
+    FindCustomer,
+    /// "Find products" (no-JS entry).
+    #[field(value = "find_products")]
+    FindProducts,
+    /// "More lines".
+    #[field(value = "more_lines")]
+    MoreLines,
+    /// "Update totals".
+    Preview,
+}
+
 /// Everything the order-entry form posts. `action` says which button.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct EntryForm {
-    #[field(default = String::new())]
-    pub action: String,
+    pub action: Button<EntryAction>,
     #[field(default = String::new())]
     pub customer_id: String,
     /// A customer picked from the "Find customer" results (no-JS entry);
