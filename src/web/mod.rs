@@ -77,7 +77,6 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .manage(signal)
         .manage(health)
         .attach(fairings::db_watch::DbWatch)
-        .attach(pages::paused::PausedForms)
         .attach(maintainer)
         .attach(fairings::telemetry::Telemetry)
         .manage(pages::orders::ExportSlots::new(

@@ -1,7 +1,8 @@
 //! Primary down: "changes are paused". Pages keep rendering from the read
 //! side with a banner (the layout's, from [`Chrome::writes_paused`]); every
-//! form that would post is disabled, not hidden ([`PausedForms`] wraps its
-//! controls in `<fieldset disabled>`); and a command, whose `WriteConn`
+//! form that would post is disabled, not hidden (the templates wrap its
+//! controls with `forms::controls`, a `<fieldset disabled>` while paused);
+//! and a command, whose `WriteConn`
 //! guard forwards while the primary is away, lands on [`paused_command`]
 //! (a signed-in user's only; other requests forward on to 404): a 503 page
 //! that shows what the user typed and can send it again. No command runs, so
@@ -9,16 +10,14 @@
 
 use askama::Template;
 use rocket::data::{self, Data, FromData};
-use rocket::fairing::{Fairing, Info, Kind};
 use rocket::form::Form;
-use rocket::http::{ContentType, Method, RawStr, Status};
+use rocket::http::{RawStr, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::content::RawHtml;
-use rocket::{Response, get, post, routes};
+use rocket::{get, post, routes};
 
 use crate::web::Chrome;
 use crate::web::guards::connections::PrimaryAway;
-use crate::db::health::DbHealth;
 use crate::web::filters;
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -103,77 +102,50 @@ fn paused_page(away: Away, chrome: Chrome) -> (Status, RawHtml<String>) {
     page(chrome, away.0, Vec::new())
 }
 
-/// Disables every posting form of an HTML page while the primary is away.
-pub struct PausedForms;
-
-#[rocket::async_trait]
-impl Fairing for PausedForms {
-    fn info(&self) -> Info {
-        Info {
-            name: "forms disabled while changes are paused",
-            kind: Kind::Response,
-        }
-    }
-
-    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        let paused = req
-            .rocket()
-            .state::<std::sync::Arc<DbHealth>>()
-            .is_some_and(|h| h.primary_down());
-        if !paused
-            || !matches!(req.method(), Method::Get | Method::Post)
-            || res.content_type() != Some(ContentType::HTML)
-        {
-            return;
-        }
-        let Ok(html) = res.body_mut().to_string().await else {
-            return;
-        };
-        res.set_sized_body(None, std::io::Cursor::new(disable_post_forms(&html)));
-    }
-}
-
-/// Wraps the content of every `<form … method="post" …>` in
-/// `<fieldset disabled>`: its controls stay visible, greyed out and inert.
-pub fn disable_post_forms(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some(start) = rest.find("<form") {
-        let Some(open_len) = rest[start..].find('>') else {
-            break;
-        };
-        let open = &rest[start..=start + open_len];
-        out.push_str(&rest[..=start + open_len]);
-        rest = &rest[start + open_len + 1..];
-        if !open.contains(r#"method="post""#) {
-            continue;
-        }
-        let Some(close) = rest.find("</form>") else {
-            break;
-        };
-        out.push_str(r#"<fieldset class="paused" disabled>"#);
-        out.push_str(&rest[..close]);
-        out.push_str("</fieldset>");
-        rest = &rest[close..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::disable_post_forms;
+    use rocket::http::Status;
+
+    use crate::domain::Role;
+    use crate::web::error_page::ErrorPage;
+    use crate::web::{Chrome, UserBadge};
+
+    /// A page in the layout for a signed-in clerk (its one posting form is
+    /// the sign-out), with changes paused or not.
+    fn layout(paused: bool) -> String {
+        let mut page = ErrorPage::new(Status::NotFound, "nothing here");
+        page.chrome = Chrome {
+            user: Some(UserBadge {
+                username: "clerk".into(),
+                role: Role::Clerk,
+            }),
+            csrf_token: "token-1".into(),
+            writes_paused: paused,
+            ..Chrome::default()
+        };
+        page.html()
+    }
 
     #[test]
-    fn wraps_posting_forms_only() {
-        let html = r#"<form method="get" action="/o"><input name="q"></form><form class="x" method="post"
-  action="/orders"><input name="a"></form>"#;
-        let out = disable_post_forms(html);
-        assert_eq!(
-            out,
-            r#"<form method="get" action="/o"><input name="q"></form><form class="x" method="post"
-  action="/orders"><fieldset class="paused" disabled><input name="a"></fieldset></form>"#
+    fn the_layout_disables_posting_forms_while_changes_are_paused() {
+        let html = layout(true);
+        assert!(html.contains("Changes are paused"), "{html}");
+        assert!(
+            html.contains(r#"action="/logout"><fieldset class="paused" disabled>"#),
+            "{html}"
         );
-        assert_eq!(disable_post_forms("<form"), "<form");
+        assert!(html.contains("</fieldset></form>"), "{html}");
+        assert!(
+            html.contains(r#"<input type="hidden" name="csrf_token" value="token-1">"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_layout_leaves_forms_alone_otherwise() {
+        let html = layout(false);
+        assert!(html.contains("Sign out"), "{html}");
+        assert!(!html.contains("fieldset"), "{html}");
+        assert!(!html.contains("Changes are paused"), "{html}");
     }
 }

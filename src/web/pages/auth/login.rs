@@ -5,6 +5,8 @@
 //! goes through the throttle (`throttle`) and is stored, refused ones too;
 //! typed usernames are logged quoted and escaped (`?`), never raw.
 
+use std::sync::Arc;
+
 use askama::Template;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -19,6 +21,7 @@ use super::throttle;
 use crate::web::guards::{ClientInfo, device, session};
 use crate::config::Settings;
 use crate::db::Pools;
+use crate::db::health::DbHealth;
 use crate::db::schema::staff_users;
 use crate::error::AppError;
 use crate::security::verify_password;
@@ -41,6 +44,9 @@ struct LoginPage {
     username: String,
     error: Option<String>,
     flash: Option<FlashNote>,
+    /// The primary is away: the form is shown disabled (the page has no
+    /// signed-in chrome to ask).
+    writes_paused: bool,
 }
 
 /// The sign-in form as submitted. No `Debug`: it holds a password.
@@ -77,6 +83,7 @@ fn login_page(
     next: Option<&str>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
+    health: &State<Arc<DbHealth>>,
     flash: Option<rocket::request::FlashMessage<'_>>,
 ) -> Result<RawHtml<String>, AppError> {
     render(&LoginPage {
@@ -86,6 +93,7 @@ fn login_page(
         username: String::new(),
         error: None,
         flash: flash.map(FlashNote::from),
+        writes_paused: health.primary_down(),
     })
     .map(RawHtml)
 }
@@ -96,6 +104,7 @@ async fn login(
     pools: &State<Pools>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
+    health: &State<Arc<DbHealth>>,
     client: ClientInfo,
 ) -> Result<FormAnswer, AppError> {
     let form = form.0;
@@ -128,6 +137,7 @@ async fn login(
             username: username.clone(),
             error: Some(message.into()),
             flash: None,
+            writes_paused: health.primary_down(),
         })?;
         Ok(FormAnswer::page(status, RawHtml(page)))
     };
