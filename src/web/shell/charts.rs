@@ -141,7 +141,7 @@ pub fn status_bars(counts: &[StatusCount]) -> String {
     for (i, status) in ORDER.iter().enumerate() {
         let n = counts
             .iter()
-            .find(|c| c.status == *status)
+            .find(|c| c.status.as_str() == *status)
             .map_or(0, |c| c.orders);
         #[expect(
             clippy::cast_precision_loss,
