@@ -12,6 +12,7 @@ pub mod device;
 pub mod form_body;
 pub mod params;
 mod path_id;
+pub mod read_order;
 pub(crate) mod session;
 mod staff;
 mod user;

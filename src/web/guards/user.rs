@@ -18,7 +18,7 @@ use crate::db::health::{DbHealth, unreachable};
 use crate::db::retry::{self, Failed};
 use crate::domain::{Actor, Permission, Role};
 use crate::security::constant_time_eq;
-use super::connections::{ReadSide, note_failure, note_fallback, read_order};
+use super::read_order::{ReadSide, note_failure, note_fallback, read_order};
 
 /// The signed-in staff member of this request.
 #[derive(Debug, Clone)]

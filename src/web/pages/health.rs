@@ -22,7 +22,7 @@ use crate::db::retry::{self, Failed};
 use crate::db::{Pools, migrations};
 use crate::queries::freshness;
 use crate::read_models::READ_MODELS;
-use crate::web::guards::connections::{ReadSide, note_failure, read_order};
+use crate::web::guards::read_order::{ReadSide, note_failure, read_order};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![healthz, readyz]
