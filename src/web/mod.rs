@@ -12,9 +12,7 @@ pub mod shell;
 pub mod forms {
     pub use super::pages::customers::{CustomerEditForm, CustomerForm};
     pub use super::pages::orders::{BulkForm, CancelForm, LineForm, OrderForm};
-    pub use super::pages::products::{
-        AdjustmentForm, ProductEditForm, ProductForm, ReceiptForm,
-    };
+    pub use super::pages::products::{AdjustmentForm, ProductEditForm, ProductForm, ReceiptForm};
     pub use super::pages::users::{RoleForm, UserForm};
     pub use super::shell::command_form::CommandForm;
 }
@@ -29,13 +27,13 @@ use crate::db::Pools;
 use shell::error_page::ErrorPage;
 
 pub use fairings::request_id::{self, RequestId};
+pub use guards::form_body;
 pub use guards::{PathId, ReadConn, Staff, WriteConn};
-pub(crate) use shell::{Page, page, render, render_page};
 pub use shell::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, Flash, FormAnswer, FreshnessNote, UserBadge,
     csv, error_page, filters,
 };
-pub use guards::form_body;
+pub(crate) use shell::{Page, page, render, render_page};
 
 /// Why the application could not be built.
 #[derive(Debug, thiserror::Error)]

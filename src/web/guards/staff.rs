@@ -5,8 +5,8 @@
 use rocket::request::{FromRequest, Outcome, Request};
 
 use super::Clerk;
-use crate::web::fairings::request_id::RequestId;
 use crate::commands::CommandContext;
+use crate::web::fairings::request_id::RequestId;
 
 /// The staff member running a command on this request, and the request's id.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use futures_util::FutureExt;
 
+use super::read_order::{ReadSide, note_failure, note_fallback, read_order};
 use super::session;
 use crate::commands::CommandContext;
 use crate::config::Settings;
@@ -18,7 +19,6 @@ use crate::db::health::{DbHealth, unreachable};
 use crate::db::retry::{self, Failed};
 use crate::domain::{Actor, Permission, Role};
 use crate::security::constant_time_eq;
-use super::read_order::{ReadSide, note_failure, note_fallback, read_order};
 
 /// The signed-in staff member of this request.
 #[derive(Debug, Clone)]

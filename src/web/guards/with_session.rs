@@ -25,9 +25,9 @@ use rocket::outcome::try_outcome;
 use rocket::request::{Outcome, Request};
 
 use super::ReadConn;
+use super::read_order::{ReadSide, note_fallback, read_order};
 use super::session;
 use super::user::{CurrentUser, found_with_page};
-use super::read_order::{ReadSide, note_fallback, read_order};
 use crate::config::Settings;
 use crate::db::Pools;
 use crate::db::health::DbHealth;

@@ -15,12 +15,12 @@ use futures_util::FutureExt;
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::{State, get, routes};
 
-use crate::web::shell::etag::{self, Cached, IfNoneMatch};
-use crate::web::guards::with_session;
-use crate::web::shell::charts;
-use crate::web::{Chrome, FreshnessNote, filters, page, render_page};
 use crate::error::AppError;
 use crate::queries::dashboard::{self, Dashboard};
+use crate::web::guards::with_session;
+use crate::web::shell::charts;
+use crate::web::shell::etag::{self, Cached, IfNoneMatch};
+use crate::web::{Chrome, FreshnessNote, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]

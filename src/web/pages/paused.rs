@@ -17,8 +17,8 @@ use rocket::response::content::RawHtml;
 use rocket::{get, post, routes};
 
 use crate::web::Chrome;
-use crate::web::guards::connections::PrimaryAway;
 use crate::web::filters;
+use crate::web::guards::connections::PrimaryAway;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![paused_command, paused_page]
@@ -48,7 +48,9 @@ impl<'r> FromData<'r> for Kept {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        let body = crate::web::guards::form_body::read(req, data).await.unwrap_or_default();
+        let body = crate::web::guards::form_body::read(req, data)
+            .await
+            .unwrap_or_default();
         let fields = Form::values(&body)
             .map(|f| {
                 let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();

@@ -11,13 +11,13 @@ use rocket::response::content::RawHtml;
 use rocket::response::{self, Responder};
 use rocket::{Request, Response, get, routes};
 
-use crate::web::shell::csv::CsvChunk;
-use crate::web::shell::charts;
-use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 use crate::domain::Currency;
 use crate::error::AppError;
 use crate::queries::Freshness;
 use crate::queries::reports::{self, CohortRow, MonthRow, ProductMonthRow, Report};
+use crate::web::shell::charts;
+use crate::web::shell::csv::CsvChunk;
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 /// Months of history the page shows.
 const MONTHS: u32 = 12;

@@ -10,13 +10,13 @@ use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes};
 
-use crate::web::guards::{Admin, CsrfForm};
-use crate::web::{Chrome, ReadConn, WriteConn, filters, render};
 use crate::error::AppError;
 use crate::queries::read_model_status::{self, LiveStatus, ReportStatus};
 use crate::read_models::maintainer::{self, BatchOutcome};
 use crate::read_models::refresh::{RefreshOutcome, refresh_all};
 use crate::read_models::{Trigger, catalog};
+use crate::web::guards::{Admin, CsrfForm};
+use crate::web::{Chrome, ReadConn, WriteConn, filters, render};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![index, refresh]

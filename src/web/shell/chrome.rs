@@ -4,10 +4,10 @@
 
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 
-use crate::web::guards::CurrentUser;
 use crate::config::Settings;
 use crate::db::health::DbHealth;
 use crate::domain::{Currency, Permission, Role};
+use crate::web::guards::CurrentUser;
 
 /// The signed-in user as the layout shows them.
 #[derive(Debug, Clone)]

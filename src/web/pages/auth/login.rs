@@ -16,9 +16,7 @@ use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
 use rocket::{State, get, post, routes};
 
-use crate::web::guards::csrf::{self, CsrfForm, TokenOnly};
 use super::throttle;
-use crate::web::guards::{ClientInfo, device, session};
 use crate::config::Settings;
 use crate::db::Pools;
 use crate::db::health::DbHealth;
@@ -27,7 +25,9 @@ use crate::error::AppError;
 use crate::security::verify_password;
 use crate::web::Flash as FlashNote;
 use crate::web::filters;
+use crate::web::guards::csrf::{self, CsrfForm, TokenOnly};
 use crate::web::guards::form_body::TimedForm;
+use crate::web::guards::{ClientInfo, device, session};
 use crate::web::{FormAnswer, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -12,8 +12,8 @@ use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::PathId;
-use crate::web::guards::CsrfForm;
 use crate::web::forms::{CommandForm, CustomerEditForm};
+use crate::web::guards::CsrfForm;
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -3,11 +3,11 @@
 
 use rocket::form::FromForm;
 
-use crate::web::shell::command_form::{CommandForm, expected_version};
 use crate::commands::register_customer::CustomerDetails;
 use crate::commands::update_customer::UpdateCustomer;
 use crate::domain::{CustomerId, Email, FieldErrors, Name, Phone};
 use crate::queries::customers::CustomerRow;
+use crate::web::shell::command_form::{CommandForm, expected_version};
 
 /// A new customer as submitted.
 #[derive(Debug, Clone, Default, FromForm)]

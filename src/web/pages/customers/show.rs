@@ -12,8 +12,8 @@ use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::HistoryEntry;
 use crate::read_models::ReadModelName::CustomerStats;
 use crate::web::PathId;
-use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::forms::CustomerEditForm;
+use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
     render_page,

@@ -14,8 +14,8 @@ use crate::commands::{Ack, CommandError};
 use crate::domain::OrderId;
 use crate::error::AppError;
 use crate::observability::instrument_command;
-use crate::web::guards::{CsrfForm, TokenOnly};
 use crate::web::forms::{CancelForm, CommandForm};
+use crate::web::guards::{CsrfForm, TokenOnly};
 use crate::web::{PathId, Staff, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -8,13 +8,13 @@ use askama::Template;
 use rocket::http::Status;
 use rocket::{post, routes};
 
+use super::bulk_form::{BulkAction, BulkForm};
 use crate::commands::CommandError;
 use crate::commands::bulk_orders::{BulkOutcome, BulkStep, MAX_BULK_ORDERS, bulk_advance_orders};
 use crate::error::AppError;
 use crate::observability::instrument_command;
-use crate::web::guards::CsrfForm;
 use crate::web::filters;
-use super::bulk_form::{BulkAction, BulkForm};
+use crate::web::guards::CsrfForm;
 use crate::web::shell::command_form::{Button, CommandForm};
 use crate::web::{Chrome, FormAnswer, Staff, WriteConn, page, render_page};
 

@@ -19,9 +19,9 @@ use crate::domain::Currency;
 use crate::error::AppError;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
-use crate::web::guards::CurrentUser;
 use crate::web::csv::CsvChunk;
 use crate::web::error_page::ErrorPage;
+use crate::web::guards::CurrentUser;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![export]

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use rocket::form::FromForm;
 
-use crate::web::shell::command_form::CommandForm;
 use crate::commands::cancel_order::CancelOrder;
 use crate::commands::place_order::{MAX_LINES, PlaceOrder};
 use crate::domain::{
     Address, CustomerId, FieldErrors, IdempotencyKey, OrderId, Quantity, Reason, Sku,
 };
+use crate::web::shell::command_form::CommandForm;
 
 /// An order as submitted. Lines whose SKU and quantity are both blank are
 /// ignored (forms offer spare rows).

@@ -17,10 +17,10 @@ use crate::domain::{FieldErrors, IdempotencyKey};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::order_entry;
-use crate::web::guards::CsrfForm;
 use crate::web::forms::CustomerForm;
-use crate::web::shell::command_form::{Button, CommandForm};
+use crate::web::guards::CsrfForm;
 use crate::web::guards::params::search_text;
+use crate::web::shell::command_form::{Button, CommandForm};
 use crate::web::{Chrome, FormAnswer, ReadConn, Staff, WriteConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -97,7 +97,9 @@ async fn submit(
                 Err(e) => refused(&mut read, form, e).await?,
             },
         },
-        Button::Pressed(EntryAction::RegisterCustomer) => register_inline(&mut read, &mut write, &staff, form).await?,
+        Button::Pressed(EntryAction::RegisterCustomer) => {
+            register_inline(&mut read, &mut write, &staff, form).await?
+        }
         Button::Pressed(EntryAction::FindCustomer) => {
             let (text, cut) = search_text(&form.customer_q);
             form.customer_q = text;

@@ -11,8 +11,8 @@ use crate::commands::update_product::update_product;
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::PathId;
-use crate::web::guards::CsrfForm;
 use crate::web::forms::{CommandForm, ProductEditForm};
+use crate::web::guards::CsrfForm;
 use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {

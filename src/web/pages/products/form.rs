@@ -4,11 +4,11 @@
 
 use rocket::form::FromForm;
 
-use crate::web::shell::command_form::{CommandForm, expected_version};
 use crate::commands::create_product::{CreateProduct, ProductDetails};
 use crate::commands::update_product::UpdateProduct;
 use crate::domain::{Currency, FieldErrors, Money, Name, ProductId, Sku, parse_description};
 use crate::queries::products::ProductRow;
+use crate::web::shell::command_form::{CommandForm, expected_version};
 
 /// A new product as submitted.
 #[derive(Debug, Clone, Default, FromForm)]

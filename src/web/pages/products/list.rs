@@ -6,8 +6,8 @@ use rocket::{get, routes};
 
 use crate::error::AppError;
 use crate::queries::products::{self, ProductFilter, ProductListRow};
-use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::guards::params::{page_size, query_string, search_text};
+use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {

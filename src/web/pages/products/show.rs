@@ -13,9 +13,9 @@ use crate::queries::history::HistoryEntry;
 use crate::queries::products::{self, ProductRow};
 use crate::read_models::ReadModelName::InventoryStatus;
 use crate::web::PathId;
-use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::forms::ProductEditForm;
 use crate::web::forms::{AdjustmentForm, ReceiptForm};
+use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
     render_page,

@@ -2,10 +2,10 @@
 
 use rocket::form::FromForm;
 
-use crate::web::shell::command_form::CommandForm;
 use crate::commands::adjust_stock::AdjustStock;
 use crate::commands::receive_stock::ReceiveStock;
 use crate::domain::{FieldErrors, Note, ProductId, Quantity, Reason, StockDelta};
+use crate::web::shell::command_form::CommandForm;
 
 /// A stock receipt as submitted.
 #[derive(Debug, Clone, Default, FromForm)]

@@ -10,8 +10,8 @@ use crate::commands::create_user::create_user;
 use crate::commands::deactivate_user::{DeactivateUser, deactivate_user};
 use crate::commands::{Ack, CommandError};
 use crate::error::AppError;
-use crate::web::guards::{Admin, CsrfForm, TokenOnly};
 use crate::web::forms::{CommandForm, RoleForm, UserForm};
+use crate::web::guards::{Admin, CsrfForm, TokenOnly};
 use crate::web::{FormAnswer, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {

@@ -2,10 +2,10 @@
 
 use rocket::form::FromForm;
 
-use crate::web::shell::command_form::CommandForm;
 use crate::commands::change_role::ChangeRole;
 use crate::commands::create_user::CreateUser;
 use crate::domain::{FieldErrors, Password, Role, Username};
+use crate::web::shell::command_form::CommandForm;
 
 /// A new staff account as submitted.
 #[derive(Clone, Default, FromForm)]

@@ -5,7 +5,6 @@
 //! Staff accounts are not business data and have no read model: this page
 //! reads `staff_users` directly through the write pool.
 
-
 use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -14,14 +13,14 @@ use rocket::request::FlashMessage;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
+use super::UserForm;
 use crate::db::schema::staff_users;
 use crate::domain::{FieldErrors, Role};
 use crate::error::AppError;
 use crate::web::Flash;
 use crate::web::WriteConn;
-use crate::web::guards::{Admin, CurrentUser};
 use crate::web::filters;
-use super::UserForm;
+use crate::web::guards::{Admin, CurrentUser};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![index]
