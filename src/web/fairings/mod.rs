@@ -4,7 +4,7 @@
 //! read-model maintainer after a change.
 
 pub mod db_watch;
-pub mod maintainer_wakeup;
+pub(crate) mod maintainer_wakeup;
 pub mod request_id;
 pub mod security_headers;
 pub mod telemetry;

@@ -81,8 +81,7 @@ mod tests {
 
     fn pressed(body: &str) -> Button<Action> {
         Form::<Buttons>::parse_encoded(RawStr::new(body))
-            .map(|form| form.action)
-            .unwrap_or_else(|e| panic!("{body}: {e}"))
+            .map_or_else(|e| panic!("{body}: {e}"), |form| form.action)
     }
 
     #[test]
