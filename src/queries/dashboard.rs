@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::Freshness;
 use super::orders::OrderRow;
 use crate::db::Prepare;
+use crate::domain::OrderStatus;
 use crate::read_models::{ReadModelName, catalog};
 
 /// The live model the dashboard reads.
@@ -62,7 +63,7 @@ pub struct LowStockRow {
 /// Orders in one status.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct StatusCount {
-    pub status: String,
+    pub status: OrderStatus,
     pub orders: i64,
 }
 

@@ -2,40 +2,20 @@
 //! where the write side and the read side meet (a handler calls a command or a
 //! query, never both for the same purpose).
 
-mod assets;
-pub mod auth;
-mod await_change;
-mod charts;
-mod chrome;
-pub mod csv;
-mod customers;
-mod dashboard;
-mod db_guard;
-mod db_watch;
-pub mod error_page;
-mod etag;
-pub mod filters;
-mod flash;
-mod form_answer;
-pub mod form_body;
-pub mod forms;
-mod freshness_note;
-mod health;
-mod maintainer;
-mod metrics;
-mod orders;
-mod page_read;
-mod params;
-mod path_id;
-mod paused;
-mod products;
-mod read_models;
-mod reports;
-pub mod request_id;
-mod staff;
-mod telemetry;
-mod users;
-mod whole_body;
+pub mod fairings;
+pub mod guards;
+pub mod pages;
+pub mod shell;
+
+/// The forms as the browser posts them, each defined beside its page in
+/// [`pages`], gathered here for the command tests and the bench client.
+pub mod forms {
+    pub use super::pages::customers::{CustomerEditForm, CustomerForm};
+    pub use super::pages::orders::{BulkForm, CancelForm, LineForm, OrderForm};
+    pub use super::pages::products::{AdjustmentForm, ProductEditForm, ProductForm, ReceiptForm};
+    pub use super::pages::users::{RoleForm, UserForm};
+    pub use super::shell::command_form::CommandForm;
+}
 
 use rocket::http::Method;
 use rocket::response::Redirect;
@@ -44,16 +24,16 @@ use rocket::{Build, Rocket, catchers};
 
 use crate::config::{ConfigError, Settings};
 use crate::db::Pools;
-use error_page::ErrorPage;
+use shell::error_page::ErrorPage;
 
-pub use await_change::{AfterParams, AwaitChange, ChangeWaiter};
-pub use chrome::{Chrome, Flash, UserBadge};
-pub use db_guard::{ReadConn, WriteConn};
-pub use form_answer::FormAnswer;
-pub use freshness_note::FreshnessNote;
-pub use path_id::PathId;
-pub use request_id::RequestId;
-pub use staff::Staff;
+pub use fairings::request_id::{self, RequestId};
+pub use guards::form_body;
+pub use guards::{PathId, ReadConn, Staff, WriteConn};
+pub use shell::{
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, Flash, FormAnswer, FreshnessNote, UserBadge,
+    csv, error_page, filters,
+};
+pub(crate) use shell::{Page, page, render, render_page};
 
 /// Why the application could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -83,42 +63,41 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
     .map_err(StartError::Pools)?;
     crate::observability::install();
     let dir = static_dir();
-    assets::Assets::scan(std::path::Path::new(&dir))
+    shell::assets::Assets::scan(std::path::Path::new(&dir))
         .map_err(|source| StartError::StaticFiles { dir, source })?
         .install();
     let health = std::sync::Arc::new(crate::db::health::DbHealth::new(
         std::time::Duration::from_secs(settings.max_replication_lag_secs),
     ));
-    let maintainer = maintainer::Maintainer::new();
+    let maintainer = fairings::maintainer_wakeup::Maintainer::new();
     let signal = maintainer.signal();
     Ok(rocket::custom(figment)
         .manage(signal)
         .manage(health)
-        .attach(db_watch::DbWatch)
-        .attach(paused::PausedForms)
+        .attach(fairings::db_watch::DbWatch)
         .attach(maintainer)
-        .attach(telemetry::Telemetry)
-        .manage(orders::ExportSlots::new(
+        .attach(fairings::telemetry::Telemetry)
+        .manage(pages::orders::ExportSlots::new(
             settings.max_concurrent_exports,
             std::time::Duration::from_secs(settings.export_timeout_secs),
         ))
         .manage(settings)
         .manage(pools)
-        .manage(dashboard::Kept::default())
-        .attach(auth::SecurityHeaders)
-        .attach(whole_body::WholeBody)
-        .mount("/", dashboard::routes())
-        .mount("/", health::routes())
-        .mount("/", orders::routes())
-        .mount("/", read_models::routes())
-        .mount("/", reports::routes())
-        .mount("/", auth::routes())
-        .mount("/", users::routes())
-        .mount("/", metrics::routes())
-        .mount("/", products::routes())
-        .mount("/", customers::routes())
-        .mount("/", paused::routes())
-        .mount("/", assets::routes())
+        .manage(pages::dashboard::Kept::default())
+        .attach(fairings::security_headers::SecurityHeaders)
+        .attach(fairings::whole_body::WholeBody)
+        .mount("/", pages::dashboard::routes())
+        .mount("/", pages::health::routes())
+        .mount("/", pages::orders::routes())
+        .mount("/", pages::status::routes())
+        .mount("/", pages::reports::routes())
+        .mount("/", pages::auth::routes())
+        .mount("/", pages::users::routes())
+        .mount("/", pages::metrics::routes())
+        .mount("/", pages::products::routes())
+        .mount("/", pages::customers::routes())
+        .mount("/", pages::paused::routes())
+        .mount("/", shell::assets::routes())
         .register(
             "/",
             catchers![
@@ -136,44 +115,6 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
 fn static_dir() -> String {
     std::env::var("ORDERDESK_STATIC_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/static").to_owned())
-}
-
-/// Renders a template into an HTML response; a template error is a 500.
-pub(crate) fn render(
-    page: &impl askama::Template,
-) -> Result<rocket::response::content::RawHtml<String>, crate::error::AppError> {
-    page.render()
-        .map(rocket::response::content::RawHtml)
-        .map_err(|e| crate::error::AppError::Internal(format!("template: {e}")))
-}
-
-/// A page template: it carries the layout's [`Chrome`], whose currency the
-/// `money` filter uses. [`render_page`] needs it; [`page!`] implements it.
-pub(crate) trait Page: askama::Template {
-    fn chrome(&self) -> &Chrome;
-}
-
-/// Implements [`Page`] for page structs with a `chrome` field.
-macro_rules! page {
-    ($($page:ty),+ $(,)?) => {
-        $(impl $crate::web::Page for $page {
-            fn chrome(&self) -> &$crate::web::Chrome {
-                &self.chrome
-            }
-        })+
-    };
-}
-pub(crate) use page;
-
-/// Renders a page whose amounts are written in the shop's currency; a
-/// template error is a 500. (A template that shows money through [`render`]
-/// fails loudly: the filter finds no currency.)
-pub(crate) fn render_page(
-    page: &impl Page,
-) -> Result<rocket::response::content::RawHtml<String>, crate::error::AppError> {
-    page.render_with_values(page.chrome())
-        .map(rocket::response::content::RawHtml)
-        .map_err(|e| crate::error::AppError::Internal(format!("template: {e}")))
 }
 
 fn catcher_page(
@@ -206,7 +147,7 @@ fn unauthorized(req: &rocket::Request<'_>) -> Result<Redirect, RawHtml<String>> 
 #[rocket::catch(403)]
 fn forbidden(req: &rocket::Request<'_>) -> RawHtml<String> {
     let reason =
-        req.local_cache(|| auth::Refusal("You may not do this. Nothing was changed.".into()));
+        req.local_cache(|| guards::Refusal("You may not do this. Nothing was changed.".into()));
     catcher_page(rocket::http::Status::Forbidden, &reason.0)
 }
 

@@ -82,3 +82,95 @@ fn the_check_finds_what_it_looks_for() {
     // The scan itself: the web layer does import Rocket.
     assert!(!offending("web", &["use rocket"]).is_empty());
 }
+
+#[test]
+fn nothing_outside_the_web_layer_knows_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let source = path.is_dir() || path.extension().is_some_and(|e| e == "rs");
+        if name == "web" || name == "lib.rs" || !source {
+            continue;
+        }
+        let found = offending(&name, &["crate::web", "orderdesk::web"]);
+        assert_eq!(found, Vec::<String>::new(), "{name}");
+    }
+}
+
+#[test]
+fn the_web_layer_s_folders_point_one_way() {
+    // pages → shell, guards; guards → fairings' request id only; the shell
+    // and the fairings know no page; no page reaches into a fairing.
+    let rules: [(&str, &[&str]); 4] = [
+        ("web/pages", &["web::fairings"]),
+        ("web/shell", &["web::pages", "web::fairings"]),
+        ("web/guards", &["web::pages"]),
+        ("web/fairings", &["web::pages", "web::shell"]),
+    ];
+    for (dir, forbidden) in rules {
+        assert_eq!(offending(dir, forbidden), Vec::<String>::new(), "{dir}");
+    }
+}
+
+#[test]
+fn the_guards_have_no_import_cycle() {
+    // Which server a request reads from is a leaf; the session look-up uses
+    // it, the connection guards use both, and nothing goes back.
+    let leaf = offending("web/guards/read_order.rs", &["super::", "crate::web"]);
+    assert_eq!(leaf, Vec::<String>::new());
+    let user = offending(
+        "web/guards/user.rs",
+        &["connections", "with_session", "ReadConn", "WriteConn"],
+    );
+    assert_eq!(user, Vec::<String>::new());
+}
+
+/// The `path = "..."` of every `#[template(...)]` in `text`.
+fn template_paths(text: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("#[template(") {
+        rest = &rest[at..];
+        let attribute = &rest[..rest.find(")]").unwrap_or(rest.len())];
+        if let Some(start) = attribute.find("path = \"") {
+            let value = &attribute[start + 8..];
+            paths.push(value[..value.find('"').unwrap()].to_owned());
+        }
+        rest = &rest[1..];
+    }
+    paths
+}
+
+#[test]
+fn every_page_that_renders_has_its_template_in_the_same_place() {
+    // pages/<resource>/<action>.rs renders templates/<resource>/<action>.html
+    // (or several under templates/<resource>/<action>/); a page answering
+    // with an error page may use errors/.
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages = manifest.join("src/web/pages");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for file in sources("web/pages") {
+        let place = file.strip_prefix(&pages).unwrap().with_extension("");
+        let place = place.to_str().unwrap().replace('\\', "/");
+        let text = std::fs::read_to_string(&file).unwrap();
+        for path in template_paths(&text) {
+            checked += 1;
+            let mirrors = path == format!("{place}.html")
+                || path.starts_with(&format!("{place}/"))
+                || path.starts_with("errors/");
+            if !mirrors || !manifest.join("templates").join(&path).is_file() {
+                wrong.push(format!("src/web/pages/{place}.rs renders {path}"));
+            }
+        }
+    }
+    assert!(checked > 15, "the scan found only {checked} templates");
+    assert_eq!(wrong, Vec::<String>::new());
+}
+
+#[test]
+fn the_template_check_finds_a_misplaced_template() {
+    let text = "#[derive(Template)]\n#[template(\n    path = \"orders/detail.html\"\n)]\nstruct P;";
+    assert_eq!(template_paths(text), vec!["orders/detail.html".to_owned()]);
+}

@@ -29,7 +29,7 @@ async fn the_routes_security_md_calls_public_are_exactly_those_that_need_no_sess
     let client = app.client().await;
     let mut public = Vec::new();
 
-    // The "changes are paused" answers (src/web/paused.rs) are reached only
+    // The "changes are paused" answers (src/web/pages/paused.rs) are reached only
     // by forwarding from a command's route while the primary is away, and
     // need a session then; otherwise they forward on to the 404.
     let routes: Vec<(Method, String)> = client

@@ -1,0 +1,156 @@
+//! Server-side sessions. The cookie carries a random 256-bit token; the
+//! database keeps only its SHA-256, so a leaked table holds no usable session.
+//! A session ends when idle too long, at its absolute expiry, at sign-out,
+//! and when its user is deactivated or changes password.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Double, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rocket::http::{Cookie, SameSite};
+
+use super::ClientInfo;
+use crate::config::Settings;
+use crate::db::Prepare;
+use crate::db::schema::{sessions, staff_users};
+use crate::domain::Role;
+use crate::security::{random_token, sha256_hex};
+
+/// What a new session hands back: the token for the cookie (never stored).
+pub struct NewSession {
+    pub token: String,
+}
+
+/// A live session and its user, as found by [`lookup`].
+#[derive(QueryableByName)]
+pub struct LiveSession {
+    #[diesel(sql_type = Text)]
+    pub session_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub user_id: i64,
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    #[diesel(sql_type = Text)]
+    pub role: Role,
+    #[diesel(sql_type = Text)]
+    pub csrf_token: String,
+    /// Its `last_seen_at` is more than a minute old: [`touch`] it.
+    #[diesel(sql_type = Bool)]
+    pub touch_due: bool,
+}
+
+/// Starts a session for `user_id` with a fresh token and CSRF token.
+pub async fn start(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    client: &ClientInfo,
+    settings: &Settings,
+) -> QueryResult<NewSession> {
+    let token = random_token();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(sha256_hex(&token)),
+            sessions::user_id.eq(user_id),
+            sessions::csrf_token.eq(random_token()),
+            sessions::expires_at.eq(Utc::now() + settings.session_absolute()),
+            sessions::ip.eq(client.ip.as_deref()),
+            sessions::user_agent.eq(client.user_agent.as_deref()),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(staff_users::table.find(user_id))
+        .set(staff_users::last_login_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    Ok(NewSession { token })
+}
+
+/// The live session for a cookie `token`, in one read-only statement on a
+/// read connection (`read.session_lookup`, which the reader may call; it runs
+/// on a standby too). Expired or idle sessions, and those of inactive users,
+/// are not found. Whether `last_seen_at` needs a [`touch`] comes with it.
+/// The connection is shared, so a page may pipeline its own statements with
+/// this one (`guards::with_session`).
+pub fn lookup<'c>(
+    mut conn: &'c AsyncPgConnection,
+    token: &str,
+    settings: &Settings,
+) -> impl Future<Output = QueryResult<Option<LiveSession>>> + Send + use<'c> {
+    #[expect(clippy::cast_precision_loss, reason = "seconds in a day fit exactly")]
+    let idle_secs = settings.session_idle().num_seconds() as f64;
+    let id = sha256_hex(token);
+    async move {
+        diesel::sql_query("SELECT * FROM read.session_lookup($1, $2)")
+            .bind::<Text, _>(id)
+            .bind::<Double, _>(idle_secs)
+            .prepared()
+            .get_result(&mut conn)
+            .await
+            .optional()
+    }
+}
+
+/// Moves a session's `last_seen_at` to now, on the primary. Done at most once
+/// a minute per session (when [`lookup`] says it is due): a write, and its WAL
+/// flush, on every page view would serialise a busy user's requests on one
+/// row. Idle expiry is therefore exact to within that minute.
+pub async fn touch(conn: &mut AsyncPgConnection, session_id: &str) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE sessions SET last_seen_at = now() \
+         WHERE id = $1 AND last_seen_at < now() - interval '60 seconds'",
+    )
+    .bind::<Text, _>(session_id)
+    .prepared()
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Ends the session whose cookie carries `token` (no-op when unknown).
+pub async fn end_token(conn: &mut AsyncPgConnection, token: &str) -> QueryResult<()> {
+    end(conn, &sha256_hex(token)).await
+}
+
+/// Ends the session with this stored id.
+pub async fn end(conn: &mut AsyncPgConnection, session_id: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(session_id))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Deletes every expired or idle session (run at each sign-in; cheap, indexed).
+pub async fn purge_expired(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+) -> QueryResult<usize> {
+    let now = Utc::now();
+    diesel::delete(
+        sessions::table.filter(
+            sessions::expires_at
+                .le(now)
+                .or(sessions::last_seen_at.le(now - settings.session_idle())),
+        ),
+    )
+    .execute(conn)
+    .await
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure (and
+/// `__Host-` named) when `secure_cookies` is on. No Max-Age: it dies with the
+/// browser, and the server enforces both expiries anyway.
+pub fn cookie(token: String, settings: &Settings) -> Cookie<'static> {
+    Cookie::build((settings.session_cookie_name(), token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .secure(settings.secure_cookies)
+        .build()
+}
+
+/// A cookie that removes the session cookie. It carries the attributes of
+/// [`cookie`] (browsers ignore a `__Host-` cookie without `Secure`, so a bare
+/// removal would leave the session cookie in place).
+pub fn removal(settings: &Settings) -> Cookie<'static> {
+    cookie(String::new(), settings)
+}

@@ -1,0 +1,170 @@
+//! `GET /orders`: filter by status, date range and text; sort; keyset pages;
+//! check orders for the bulk actions (see `bulk.rs`).
+
+use askama::Template;
+use chrono::NaiveDate;
+use rocket::form::FromForm;
+use rocket::response::content::RawHtml;
+use rocket::{get, routes};
+
+use crate::domain::{IdempotencyKey, OrderStatus};
+use crate::error::AppError;
+use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
+use crate::web::guards::params::{query_string, search_text};
+use crate::web::{Chrome, FreshnessNote, ReadConn, filters, page, render_page};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![index]
+}
+
+/// The list's query string, as typed: anything malformed is ignored with a
+/// note rather than failing the page.
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct ListParams {
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub size: Option<i64>,
+    pub after: Option<String>,
+}
+
+impl ListParams {
+    /// The filter these parameters describe (dates are days of the shop's
+    /// `time_zone`), and what was ignored.
+    pub fn filter(&self, time_zone: chrono_tz::Tz) -> (OrderFilter, Vec<String>) {
+        let mut ignored = Vec::new();
+        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => OrderStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
+            None => None,
+        };
+        let date = |raw: &Option<String>, what: &str, ignored: &mut Vec<String>| {
+            raw.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| ignored.push(format!("{what} date {s:?} is not YYYY-MM-DD")))
+                    .ok()
+            })
+        };
+        let placed_from = date(&self.from, "from", &mut ignored);
+        let placed_to = date(&self.to, "to", &mut ignored);
+        let sort = self
+            .sort
+            .as_deref()
+            .and_then(OrderSort::parse)
+            .unwrap_or_default();
+        let after = self.after.as_deref().and_then(Cursor::decode);
+        let (search, cut) = search_text(self.q.as_deref().unwrap_or_default());
+        ignored.extend(cut);
+        let filter = OrderFilter {
+            status,
+            search: Some(search).filter(|q| !q.is_empty()),
+            placed_from,
+            placed_to,
+            customer_id: None,
+            time_zone,
+            sort,
+            after,
+            page_size: self.page_size(),
+        };
+        (filter, ignored)
+    }
+
+    pub fn page_size(&self) -> i64 {
+        self.size
+            .filter(|n| [25, 50, 100, 200].contains(n))
+            .unwrap_or(50)
+    }
+
+    /// The query string for the same filter, without the cursor.
+    pub fn query_without_cursor(&self) -> String {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let size = self.page_size().to_string();
+        query_string(&[
+            ("status", &text(&self.status)),
+            ("q", &text(&self.q)),
+            ("from", &text(&self.from)),
+            ("to", &text(&self.to)),
+            ("sort", &text(&self.sort)),
+            ("size", &size),
+        ])
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    params: ListParams,
+    rows: Vec<OrderRow>,
+    next_url: Option<String>,
+    first_url: Option<String>,
+    export_url: String,
+    ignored: Vec<String>,
+    freshness: FreshnessNote,
+    statuses: [OrderStatus; 5],
+    sorts: [OrderSort; 4],
+    /// A fresh key for this page's bulk form: submitting it twice acts once.
+    bulk_key: IdempotencyKey,
+}
+
+page!(ListPage);
+
+impl ListPage {
+    fn selected_status(&self, s: &str) -> bool {
+        self.params.status.as_deref() == Some(s)
+    }
+
+    fn selected_sort(&self, s: &str) -> bool {
+        self.params
+            .sort
+            .as_deref()
+            .and_then(OrderSort::parse)
+            .unwrap_or_default()
+            .as_str()
+            == s
+    }
+
+    fn text(v: Option<&String>) -> &str {
+        v.map_or("", String::as_str)
+    }
+}
+
+#[get("/orders?<params..>")]
+async fn index(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    params: ListParams,
+) -> Result<RawHtml<String>, AppError> {
+    let (filter, ignored) = params.filter(chrome.time_zone);
+    // The form and the links carry the search as used (cut to 200 characters).
+    let params = ListParams {
+        q: filter.search.clone(),
+        ..params
+    };
+    let OrderPage {
+        rows,
+        next,
+        freshness,
+        ..
+    } = orders::list(&mut conn.0, &filter).await?;
+    let base = params.query_without_cursor();
+    // No ETag here, unlike the other lists: the page carries a fresh key for
+    // its bulk form. A 304 would hand back a copy whose key may be spent (a
+    // bulk action that changed nothing leaves the rows, and so the tag, as
+    // they were), and every later selection from it would be refused as
+    // "already submitted".
+    render_page(&ListPage {
+        chrome,
+        rows,
+        next_url: next.map(|c| format!("/orders?{base}&after={}", c.encode())),
+        first_url: filter.after.map(|_| format!("/orders?{base}")),
+        export_url: format!("/orders/export.csv?{base}"),
+        ignored,
+        freshness: FreshnessNote::one(&freshness),
+        statuses: OrderStatus::ALL,
+        sorts: OrderSort::ALL,
+        bulk_key: IdempotencyKey::generate(),
+        params,
+    })
+}

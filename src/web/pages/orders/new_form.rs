@@ -1,0 +1,210 @@
+//! The order-entry form as submitted and as re-rendered: raw values kept, the
+//! products and customer they name looked up, totals computed for display
+//! (the command captures the real prices when it runs).
+
+use rocket::form::{FromForm, FromFormField};
+
+use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::queries::order_entry::{CustomerChoice, ProductChoice};
+use crate::web::forms::{LineForm, OrderForm};
+use crate::web::shell::command_form::Button;
+
+/// Rows the form offers at first.
+pub const BLANK_LINES: usize = 5;
+
+/// The order-entry form's buttons. An unknown one (or none, as when Enter
+/// is pressed in a browser that names no button) updates the totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromFormField)]
+pub enum EntryAction {
+    /// "Place order".
+    Place,
+    /// "Register and select": the inline new customer.
+    #[field(value = "register_customer")]
+    RegisterCustomer,
+    /// "Find customer" (no-JS entry).
+    #[field(value = "find_customer")]
+    FindCustomer,
+    /// "Find products" (no-JS entry).
+    #[field(value = "find_products")]
+    FindProducts,
+    /// "More lines".
+    #[field(value = "more_lines")]
+    MoreLines,
+    /// "Update totals".
+    Preview,
+}
+
+/// Everything the order-entry form posts. `action` says which button.
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct EntryForm {
+    pub action: Button<EntryAction>,
+    #[field(default = String::new())]
+    pub customer_id: String,
+    /// A customer picked from the "Find customer" results (no-JS entry);
+    /// it replaces `customer_id` when set.
+    #[field(default = String::new())]
+    pub customer_pick: String,
+    #[field(default = String::new())]
+    pub customer_q: String,
+    #[field(default = String::new())]
+    pub product_q: String,
+    #[field(default = String::new())]
+    pub new_customer_email: String,
+    #[field(default = String::new())]
+    pub new_customer_name: String,
+    #[field(default = String::new())]
+    pub shipping_address: String,
+    #[field(default = String::new())]
+    pub idempotency_key: String,
+    /// The SKU of a found product whose "Add" button was pressed (no-JS entry).
+    #[field(default = String::new())]
+    pub add_sku: String,
+    pub lines: Vec<LineForm>,
+}
+
+impl EntryForm {
+    /// A fresh, empty form with a new idempotency key.
+    pub fn blank() -> Self {
+        Self {
+            idempotency_key: IdempotencyKey::generate().to_string(),
+            lines: vec![<LineForm as Default>::default(); BLANK_LINES],
+            ..<Self as Default>::default()
+        }
+    }
+
+    /// The part the place-order command parses.
+    pub fn order(&self) -> OrderForm {
+        OrderForm {
+            customer_id: self.customer_id.clone(),
+            shipping_address: self.shipping_address.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            lines: self.lines.clone(),
+        }
+    }
+
+    /// The SKUs the lines name, upper-cased.
+    pub fn skus(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .map(|l| l.sku.trim().to_uppercase())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Puts one of `sku` on the order: one more on the line that has it, or
+    /// quantity 1 on the first free line (a new one if none is free).
+    pub fn add_product(&mut self, sku: &str) {
+        let sku = sku.trim().to_uppercase();
+        if sku.is_empty() {
+            return;
+        }
+        if let Some(line) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.sku.trim().eq_ignore_ascii_case(&sku))
+        {
+            let more = line
+                .quantity
+                .trim()
+                .parse::<u32>()
+                .map_or(1, |q| q.saturating_add(1));
+            line.quantity = more.to_string();
+            return;
+        }
+        let line = LineForm {
+            sku,
+            quantity: "1".into(),
+        };
+        match self.lines.iter_mut().find(|l| l.sku.trim().is_empty()) {
+            Some(free) => *free = line,
+            None => self.lines.push(line),
+        }
+    }
+
+    /// Keeps the filled lines and pads with blank rows.
+    pub fn pad_lines(&mut self, extra: usize) {
+        self.lines
+            .retain(|l| !(l.sku.trim().is_empty() && l.quantity.trim().is_empty()));
+        let blanks = extra.max(BLANK_LINES.saturating_sub(self.lines.len()));
+        self.lines.extend(std::iter::repeat_n(
+            <LineForm as Default>::default(),
+            blanks,
+        ));
+    }
+}
+
+/// One line as the page shows it.
+#[derive(Debug, Clone)]
+pub struct LineView {
+    pub index: usize,
+    pub sku: String,
+    pub quantity: String,
+    pub product: Option<ProductChoice>,
+    pub line_total_cents: Option<i64>,
+    pub error: Option<String>,
+    /// The line just added: its quantity gets the focus.
+    pub focus: bool,
+}
+
+/// The whole page's state.
+#[derive(Debug, Clone)]
+pub struct EntryView {
+    pub form: EntryForm,
+    pub customer: Option<CustomerChoice>,
+    pub customer_matches: Vec<CustomerChoice>,
+    pub product_matches: Vec<ProductChoice>,
+    pub lines: Vec<LineView>,
+    pub total_cents: i64,
+    pub errors: FieldErrors,
+    pub notice: Option<String>,
+}
+
+impl EntryView {
+    /// Builds the lines' view from the form and the products found.
+    pub fn new(
+        form: EntryForm,
+        customer: Option<CustomerChoice>,
+        products: &[ProductChoice],
+        errors: FieldErrors,
+    ) -> Self {
+        let lines: Vec<LineView> = form
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(index, l)| {
+                let sku = l.sku.trim().to_uppercase();
+                let product = products.iter().find(|p| p.sku == sku).cloned();
+                let qty: Option<i64> = l.quantity.trim().parse().ok().filter(|q| *q > 0);
+                let error = errors
+                    .get(&format!("lines[{index}].sku"))
+                    .or_else(|| errors.get(&format!("lines[{index}].quantity")))
+                    .map(str::to_owned)
+                    .or_else(|| match (&product, sku.is_empty()) {
+                        (None, false) => Some(format!("no product has SKU {sku}")),
+                        (Some(p), _) if !p.active => Some(format!("{} is not for sale", p.sku)),
+                        _ => None,
+                    });
+                LineView {
+                    index,
+                    line_total_cents: product.as_ref().zip(qty).map(|(p, q)| p.price_cents * q),
+                    sku: l.sku.clone(),
+                    quantity: l.quantity.clone(),
+                    product,
+                    error,
+                    focus: false,
+                }
+            })
+            .collect();
+        let total_cents = lines.iter().filter_map(|l| l.line_total_cents).sum();
+        Self {
+            form,
+            customer,
+            customer_matches: Vec::new(),
+            product_matches: Vec::new(),
+            lines,
+            total_cents,
+            errors,
+            notice: None,
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `GET /orders/<id>`: header, lines, totals, status, history, and the actions
+//! its status allows. After a command it shows "processing" until the read
+//! model has the user's change.
+
+use askama::Template;
+use rocket::{get, routes};
+
+use crate::domain::OrderStatus;
+use crate::error::AppError;
+use crate::queries::history::HistoryEntry;
+use crate::queries::order_detail::{self, OrderDetail};
+use crate::read_models::ReadModelName::OrderSummaries;
+use crate::web::shell::etag::{self, Cached, IfNoneMatch};
+use crate::web::{
+    AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters, page,
+    render_page,
+};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![show]
+}
+
+#[derive(Template)]
+#[template(path = "orders/show.html")]
+struct DetailPage {
+    chrome: Chrome,
+    id: i64,
+    order: Option<OrderDetail>,
+    history: Vec<HistoryEntry>,
+    await_change: AwaitChange,
+    freshness: FreshnessNote,
+}
+
+page!(DetailPage);
+
+impl DetailPage {
+    /// Whether the user may move this order to `next` now (its button shows).
+    fn can(&self, next: OrderStatus) -> bool {
+        self.chrome.can_write()
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| o.status.can_become(next))
+    }
+}
+
+#[get("/orders/<id>?<params..>")]
+async fn show(
+    chrome: Chrome,
+    mut conn: ReadConn,
+    id: PathId,
+    params: AfterParams,
+    waiter: ChangeWaiter,
+    if_none_match: IfNoneMatch,
+) -> Result<Cached, AppError> {
+    let id = id.or_404("order")?;
+    let path = format!("/orders/{id}");
+    let await_change =
+        AwaitChange::check(&mut conn.0, OrderSummaries, &params, &path, &waiter).await?;
+    let page = order_detail::get(&mut conn.0, id).await?;
+    if page.order.is_none() && page.history.is_empty() {
+        return Err(AppError::NotFound(format!("There is no order #{id}.")));
+    }
+    let freshness = FreshnessNote::one(&page.freshness);
+    let tag = etag::etag(
+        &chrome,
+        std::slice::from_ref(&page.freshness),
+        &freshness,
+        &etag::history_key(&page.history),
+    );
+    let shown_once = chrome.flash.is_some() || await_change.waiting;
+    etag::answer(shown_once, &if_none_match, tag, || {
+        render_page(&DetailPage {
+            chrome,
+            id,
+            order: page.order,
+            history: page.history,
+            freshness,
+            await_change,
+        })
+    })
+}

@@ -1,0 +1,108 @@
+//! The product forms: creating one, and editing it against the version the
+//! form showed. Prices are read in the shop's currency (`12.50`, or `1500`
+//! for a currency without decimals) and stored in its minor unit.
+
+use rocket::form::FromForm;
+
+use crate::commands::create_product::{CreateProduct, ProductDetails};
+use crate::commands::update_product::UpdateProduct;
+use crate::domain::{Currency, FieldErrors, Money, Name, ProductId, Sku, parse_description};
+use crate::queries::products::ProductRow;
+use crate::web::shell::command_form::{CommandForm, expected_version};
+
+/// A new product as submitted.
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct ProductForm {
+    pub sku: String,
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub active: bool,
+}
+
+impl CommandForm for ProductForm {
+    type Input = CreateProduct;
+    /// The shop's currency: how many decimals a price may have.
+    type Context = Currency;
+
+    fn parse(&self, currency: Currency) -> Result<CreateProduct, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let sku = errors.check("sku", Sku::parse(&self.sku));
+        let details = details(
+            (&self.name, &self.description, &self.price, self.active),
+            currency,
+            &mut errors,
+        );
+        match (sku, details) {
+            (Some(sku), Some(details)) if errors.is_empty() => Ok(CreateProduct { sku, details }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A product's edit form as submitted (the SKU never changes, so it is not a field).
+#[derive(Debug, Clone, Default, FromForm)]
+pub struct ProductEditForm {
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub active: bool,
+    /// The version the form was filled from.
+    pub version: String,
+}
+
+impl ProductEditForm {
+    /// The form filled with a product's stored values, the price written
+    /// plainly in the shop's currency (`12.50`, `1500`).
+    pub fn of(p: &ProductRow, currency: Currency) -> Self {
+        Self {
+            name: p.name.clone(),
+            description: p.description.clone(),
+            price: currency.plain(p.price_cents),
+            active: p.active,
+            version: p.version.to_string(),
+        }
+    }
+}
+
+impl CommandForm for ProductEditForm {
+    type Input = UpdateProduct;
+    /// The product's id and the shop's currency.
+    type Context = (i64, Currency);
+
+    fn parse(&self, (product_id, currency): (i64, Currency)) -> Result<UpdateProduct, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let version = expected_version(&mut errors, &self.version);
+        let details = details(
+            (&self.name, &self.description, &self.price, self.active),
+            currency,
+            &mut errors,
+        );
+        match (version, details) {
+            (Some(expected_version), Some(details)) if errors.is_empty() => Ok(UpdateProduct {
+                product_id: ProductId(product_id),
+                expected_version,
+                details,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The editable fields `(name, description, price, active)`, recording each
+/// field's error into `errors`.
+fn details(
+    (name, description, price, active): (&str, &str, &str, bool),
+    currency: Currency,
+    errors: &mut FieldErrors,
+) -> Option<ProductDetails> {
+    let name = errors.check("name", Name::parse(name));
+    let description = errors.check("description", parse_description(description));
+    let price = errors.check("price", Money::parse_in(price, currency.exponent()));
+    Some(ProductDetails {
+        name: name?,
+        description: description?,
+        price: price?,
+        active,
+    })
+}

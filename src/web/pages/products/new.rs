@@ -1,0 +1,79 @@
+//! `GET /products/new` and `POST /products`: create a product. Invalid input
+//! re-renders the form (422) with every value kept; success redirects (303) to
+//! the new product's page with a flash.
+
+use crate::web::guards::CsrfForm;
+use askama::Template;
+use rocket::http::Status;
+use rocket::response::content::RawHtml;
+use rocket::{get, post, routes};
+
+use crate::commands::CommandError;
+use crate::commands::create_product::create_product;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::observability::instrument_command;
+use crate::web::filters;
+use crate::web::forms::{CommandForm, ProductForm};
+use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![new, create]
+}
+
+#[derive(Template)]
+#[template(path = "products/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    form: ProductForm,
+    errors: FieldErrors,
+}
+
+#[get("/products/new")]
+fn new(chrome: Chrome) -> Result<RawHtml<String>, AppError> {
+    render(&NewPage {
+        chrome,
+        form: ProductForm {
+            active: true,
+            ..ProductForm::default()
+        },
+        errors: FieldErrors::new(),
+    })
+}
+
+#[post("/products", data = "<form>")]
+async fn create(
+    chrome: Chrome,
+    staff: Staff,
+    mut conn: WriteConn,
+    form: CsrfForm<ProductForm>,
+) -> Result<FormAnswer, AppError> {
+    let result = match form.parse(chrome.currency) {
+        Ok(input) => {
+            instrument_command(
+                "create_product",
+                create_product(&mut conn.0, input, &staff.ctx()),
+            )
+            .await
+        }
+        Err(errors) => Err(CommandError::Invalid(errors)),
+    };
+    match result {
+        Ok(ack) => Ok(FormAnswer::done(
+            format!("/products/{}?after={}", ack.id, ack.event_id),
+            format!("Product {} created", form.sku.trim()),
+        )),
+        Err(CommandError::Invalid(errors)) => {
+            let page = NewPage {
+                chrome,
+                form: form.into_inner(),
+                errors,
+            };
+            Ok(FormAnswer::page(
+                Status::UnprocessableEntity,
+                render(&page)?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
