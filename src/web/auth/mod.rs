@@ -5,6 +5,7 @@
 mod client;
 mod csrf;
 mod device;
+mod gate;
 mod guards;
 mod headers;
 mod login;
@@ -13,6 +14,7 @@ mod throttle;
 
 pub use client::ClientInfo;
 pub use csrf::{CsrfForm, TokenOnly};
+pub use gate::LoginGate;
 pub(crate) use guards::found_with_page;
 pub use guards::{Admin, Clerk, CurrentUser, Refusal};
 pub use headers::SecurityHeaders;
