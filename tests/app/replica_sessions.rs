@@ -91,8 +91,10 @@ impl Drop for ReceiverStopped {
             tokio::runtime::Runtime::new()
                 .expect("a runtime")
                 .block_on(async move {
-                    let mut conn = AsyncPgConnection::establish(&url).await?;
-                    conn.batch_execute(&sql).await
+                    let mut conn = AsyncPgConnection::establish(&url)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    conn.batch_execute(&sql).await.map_err(|e| e.to_string())
                 })
         })
         .join();
