@@ -5,11 +5,13 @@
 //! ([`DbHealth::primary_unreachable`], [`DbHealth::standby_unreachable`]).
 //! Every change of state is logged once, and the metrics follow.
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Double, Integer};
+use diesel::sql_types::{BigInt, Bool};
 use futures_util::FutureExt;
 
 use super::Pools;
@@ -41,6 +43,8 @@ pub struct DbHealth {
     lag_bytes: AtomicI64,
     lag_millis: AtomicI64,
     max_lag: Duration,
+    /// The primary's WAL positions as the probes saw them, oldest first.
+    positions: Mutex<Positions>,
 }
 
 impl DbHealth {
@@ -53,6 +57,7 @@ impl DbHealth {
             lag_bytes: AtomicI64::new(0),
             lag_millis: AtomicI64::new(0),
             max_lag,
+            positions: Mutex::new(Positions::default()),
         }
     }
 
@@ -79,6 +84,23 @@ impl DbHealth {
             self.lag_bytes.load(Ordering::Relaxed),
             Duration::from_millis(u64::try_from(millis).unwrap_or(0)).as_secs_f64(),
         )
+    }
+
+    /// Notes the primary's WAL position, as a probe of the primary read it.
+    pub fn primary_at(&self, lsn: i64, at: Instant) {
+        if let Ok(mut positions) = self.positions.lock() {
+            positions.seen(lsn, at);
+        }
+    }
+
+    /// Measures the standby's lag from the position it has replayed, against
+    /// what the primary had written (see [`Positions`]).
+    pub fn standby_replayed(&self, replayed: i64, now: Instant) {
+        let lag = self
+            .positions
+            .lock()
+            .map_or((0, Duration::ZERO), |mut p| p.lag(replayed, now));
+        self.set_lag(lag.0, lag.1.as_secs_f64());
     }
 
     /// A request could not reach the primary.
@@ -144,33 +166,71 @@ impl DbHealth {
     }
 }
 
+/// The read server's replay position (the end of the last WAL record it
+/// replayed); a primary answers `in_recovery = false` and is never behind.
 #[derive(QueryableByName)]
-struct One {
-    #[diesel(sql_type = Integer)]
-    #[expect(dead_code, reason = "the answer is the point, not its value")]
-    one: i32,
-}
-
-/// The standby's own view of its lag.
-#[derive(QueryableByName)]
-pub struct Lag {
+pub struct Replayed {
     #[diesel(sql_type = Bool)]
     pub in_recovery: bool,
     #[diesel(sql_type = BigInt)]
-    pub bytes: i64,
-    #[diesel(sql_type = Double)]
-    pub seconds: f64,
+    pub replayed: i64,
 }
 
-/// Lag as the read server sees it: WAL received but not replayed, and the
-/// age of the last replayed commit while anything received is unreplayed
-/// (an idle primary is not lag). A primary answers 0 and 0.
-const LAG_SQL: &str = "SELECT pg_is_in_recovery() AS in_recovery, \
-     coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint AS bytes, \
-     CASE WHEN NOT pg_is_in_recovery() \
-               OR pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0 \
-          ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) \
-     END::float8 AS seconds";
+/// The standby's replay position, in bytes from the start of WAL.
+const REPLAYED_SQL: &str = "SELECT pg_is_in_recovery() AS in_recovery, \
+     coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0'), 0)::bigint AS replayed";
+
+/// The primary's WAL write position, in bytes from the start of WAL.
+#[derive(QueryableByName)]
+struct Written {
+    #[diesel(sql_type = BigInt)]
+    written: i64,
+}
+
+/// The probe of the primary: it answers, and where its WAL stands.
+const WRITTEN_SQL: &str = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS written";
+
+/// The most positions kept while a standby replays none of them (at one
+/// probe a second, over an hour; the oldest, which fixes the lag, is kept).
+const MAX_POSITIONS: usize = 4096;
+
+/// The primary's WAL positions, each with when a probe saw it. A standby is
+/// as far behind as the oldest position it has not replayed is old: this
+/// measures lag against the primary, so a standby whose WAL receiver has
+/// stopped (it has replayed all it received, and receives nothing) shows as
+/// lagging, where its own view (received − replayed) would say 0 forever.
+#[derive(Debug, Default)]
+pub struct Positions(VecDeque<(i64, Instant)>);
+
+impl Positions {
+    /// Records that the primary had written up to `lsn` at `at`.
+    pub fn seen(&mut self, lsn: i64, at: Instant) {
+        if self.0.back().is_some_and(|(last, _)| *last >= lsn) {
+            return; // nothing new since the last probe: the older sighting counts
+        }
+        if self.0.len() < MAX_POSITIONS {
+            self.0.push_back((lsn, at));
+        }
+    }
+
+    /// The lag of a standby that has replayed up to `replayed`: (bytes behind
+    /// the newest position seen, time since the oldest position it lacks).
+    /// Positions it has replayed are forgotten.
+    pub fn lag(&mut self, replayed: i64, now: Instant) -> (i64, Duration) {
+        let bytes = self
+            .0
+            .back()
+            .map_or(0, |(newest, _)| newest.saturating_sub(replayed).max(0));
+        while self.0.front().is_some_and(|(lsn, _)| *lsn <= replayed) {
+            self.0.pop_front();
+        }
+        let age = self
+            .0
+            .front()
+            .map_or(Duration::ZERO, |(_, at)| now.saturating_duration_since(*at));
+        (bytes, age)
+    }
+}
 
 /// Whether a checkout failure means the server is not there (refused,
 /// unresolvable, or silent past the timeout), as opposed to a pool that is
@@ -192,27 +252,36 @@ fn down(failed: &retry::Failed) -> bool {
 pub async fn probe(pools: &Pools, health: &DbHealth) {
     use diesel_async::RunQueryDsl;
     let primary = retry::run(&pools.write, |c| {
-        diesel::sql_query("SELECT 1 AS one")
-            .get_result::<One>(c)
+        diesel::sql_query(WRITTEN_SQL)
+            .get_result::<Written>(c)
             .boxed()
     })
     .await;
     match primary {
-        Ok(_) => health.set_primary(true, ""),
+        Ok(w) => {
+            health.set_primary(true, "");
+            health.primary_at(w.written, Instant::now());
+        }
         Err(e) if down(&e) => health.set_primary(false, &e.to_string()),
         Err(e) => tracing::debug!(error = %e, "primary probe inconclusive"),
     }
     if !pools.reads_elsewhere() {
         return;
     }
-    let lag = retry::run(&pools.read, |c| {
-        diesel::sql_query(LAG_SQL).get_result::<Lag>(c).boxed()
+    let replayed = retry::run(&pools.read, |c| {
+        diesel::sql_query(REPLAYED_SQL)
+            .get_result::<Replayed>(c)
+            .boxed()
     })
     .await;
-    match lag {
-        Ok(lag) => {
+    match replayed {
+        Ok(r) => {
             health.set_standby(true, "");
-            health.set_lag(lag.bytes, lag.seconds);
+            if r.in_recovery {
+                health.standby_replayed(r.replayed, Instant::now());
+            } else {
+                health.set_lag(0, 0.0);
+            }
         }
         Err(e) if down(&e) => health.set_standby(false, &e.to_string()),
         Err(e) => tracing::debug!(error = %e, "standby probe inconclusive"),
@@ -233,5 +302,65 @@ pub async fn watch(
             () = &mut shutdown => return,
             () = tokio::time::sleep(every) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_standby_that_replays_everything_is_not_behind() {
+        let start = Instant::now();
+        let mut p = Positions::default();
+        p.seen(100, start);
+        p.seen(200, start + Duration::from_secs(1));
+        assert_eq!(
+            p.lag(200, start + Duration::from_secs(60)),
+            (0, Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn a_stalled_standby_lags_from_the_oldest_position_it_lacks() {
+        // Its receiver stopped at 100: it has replayed all it received, and
+        // the primary went on writing.
+        let start = Instant::now();
+        let mut p = Positions::default();
+        p.seen(100, start);
+        p.seen(150, start + Duration::from_secs(1));
+        p.seen(400, start + Duration::from_secs(2));
+        let now = start + Duration::from_secs(40);
+        assert_eq!(p.lag(100, now), (300, Duration::from_secs(39)));
+        // It catches up to 150: the lag is measured from the next position.
+        assert_eq!(p.lag(150, now), (250, Duration::from_secs(38)));
+    }
+
+    #[test]
+    fn an_idle_primary_is_not_lag() {
+        // The same position seen again and again keeps its first sighting,
+        // and a standby at that position is not behind however long ago.
+        let start = Instant::now();
+        let mut p = Positions::default();
+        for s in 0..10 {
+            p.seen(500, start + Duration::from_secs(s));
+        }
+        assert_eq!(
+            p.lag(500, start + Duration::from_secs(3600)),
+            (0, Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn the_health_flags_a_lag_past_the_bound() {
+        let health = DbHealth::new(Duration::from_secs(30));
+        let start = Instant::now();
+        health.primary_at(1_000, start);
+        health.standby_replayed(1_000, start + Duration::from_secs(5));
+        assert_eq!(health.read_fallback(), None);
+        health.primary_at(2_000, start + Duration::from_secs(6));
+        health.standby_replayed(1_000, start + Duration::from_secs(40));
+        assert_eq!(health.read_fallback(), Some(Fallback::Lagging));
+        assert_eq!(health.lag().0, 1_000);
     }
 }

@@ -81,6 +81,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
             settings.max_concurrent_exports,
             std::time::Duration::from_secs(settings.export_timeout_secs),
         ))
+        .manage(pages::auth::LoginGate::new(settings.pool_size))
         .manage(settings)
         .manage(pools)
         .manage(pages::dashboard::Kept::default())

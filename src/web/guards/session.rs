@@ -90,6 +90,51 @@ pub fn lookup<'c>(
     }
 }
 
+/// The live session for a cookie `token`, looked up on the primary: what a
+/// request that changes anything (every non-GET) is authorised by. The same
+/// rule as `read.session_lookup`, read from the tables themselves, so a
+/// sign-out, deactivation, password change or demotion on the primary stops
+/// writes at once, however far a standby lags.
+pub fn lookup_on_primary<'c>(
+    conn: &'c mut AsyncPgConnection,
+    token: &str,
+    settings: &Settings,
+) -> impl Future<Output = QueryResult<Option<LiveSession>>> + Send + use<'c> {
+    let id = sha256_hex(token);
+    let idle = settings.session_idle();
+    async move {
+        let now = Utc::now();
+        let found: Option<(String, i64, String, Role, String, chrono::DateTime<Utc>)> =
+            sessions::table
+                .inner_join(staff_users::table)
+                .filter(sessions::id.eq(id))
+                .filter(staff_users::active)
+                .filter(sessions::expires_at.gt(now))
+                .filter(sessions::last_seen_at.gt(now - idle))
+                .select((
+                    sessions::id,
+                    staff_users::id,
+                    staff_users::username,
+                    staff_users::role,
+                    sessions::csrf_token,
+                    sessions::last_seen_at,
+                ))
+                .first(conn)
+                .await
+                .optional()?;
+        Ok(found.map(
+            |(session_id, user_id, username, role, csrf_token, last_seen)| LiveSession {
+                session_id,
+                user_id,
+                username,
+                role,
+                csrf_token,
+                touch_due: last_seen < now - chrono::Duration::seconds(60),
+            },
+        ))
+    }
+}
+
 /// Moves a session's `last_seen_at` to now, on the primary. Done at most once
 /// a minute per session (when [`lookup`] says it is due): a write, and its WAL
 /// flush, on every page view would serialise a busy user's requests on one

@@ -3,7 +3,7 @@
 //! catcher sends pages to the sign-in form); with too small a role it fails
 //! with 403 and leaves a [`Refusal`] saying why, for the error page.
 
-use rocket::http::Status;
+use rocket::http::{Method, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
 use std::sync::Arc;
@@ -96,7 +96,11 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
         return Ok(None);
     };
     let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
-    let found = find(req, pools, health, settings, &token).await?;
+    let found = if changes_state(req) {
+        find_on_primary(req, pools, health, settings, &token).await?
+    } else {
+        find(req, pools, health, settings, &token).await?
+    };
     Ok(admit(pools, health, found).await)
 }
 
@@ -145,6 +149,48 @@ pub(crate) async fn found_with_page(req: &Request<'_>, found: Option<session::Li
     let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
     let user = admit(pools, health, found).await;
     req.local_cache(|| Lookup(Ok(user)));
+}
+
+/// Whether the request may change anything: every method but GET and HEAD.
+fn changes_state(req: &Request<'_>) -> bool {
+    !matches!(req.method(), Method::Get | Method::Head)
+}
+
+/// The session of a request that may change state, looked up on the primary
+/// (it needs the primary anyway). Only while the primary is away does the
+/// standby's copy stand in, and then just so the "changes are paused" page
+/// can keep what the user typed: no command runs without the primary
+/// ([`crate::web::WriteConn`] forwards to that page).
+async fn find_on_primary(
+    req: &Request<'_>,
+    pools: &Pools,
+    health: Option<&DbHealth>,
+    settings: &Settings,
+    token: &str,
+) -> Result<Option<session::LiveSession>, Status> {
+    if !health.is_some_and(DbHealth::primary_down) {
+        let run = retry::run(&pools.write, |c| {
+            session::lookup_on_primary(c, token, settings).boxed()
+        })
+        .await;
+        match run {
+            Ok(found) => return Ok(found),
+            Err(Failed::NoConnection(e)) => {
+                tracing::warn!(uri = %req.uri(), error = %e, "no primary connection for the session");
+                if let (Some(health), true) = (health, unreachable(&e)) {
+                    health.primary_unreachable(&e.to_string());
+                }
+            }
+            Err(Failed::Query(e)) => {
+                tracing::error!(uri = %req.uri(), error = %e, "session lookup failed");
+                return Err(Status::ServiceUnavailable);
+            }
+        }
+    }
+    if health.is_some_and(DbHealth::primary_down) {
+        return find(req, pools, health, settings, token).await;
+    }
+    Err(Status::ServiceUnavailable)
 }
 
 /// The session, looked up where the reads go (one statement). A session the

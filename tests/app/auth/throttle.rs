@@ -2,6 +2,7 @@
 //! lock-outs), a device's own count, per-address limits, counted atomically,
 //! and every attempt stored with its outcome.
 
+use orderdesk::config::Settings;
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::Client;
 
@@ -97,7 +98,11 @@ async fn each_failure_beyond_the_free_ones_doubles_the_wait() {
 async fn concurrent_guesses_cannot_overshoot_the_free_failures() {
     let app = TestApp::spawn().await;
     app.user("ann", "clerk").await;
-    let client = app.client().await;
+    // Enough sign-in turns for all twelve at once (a quarter of the pool), and
+    // twelve addresses, so the sign-in gate lets them all reach the throttle.
+    let client = app
+        .client_from(Settings::figment(), &[("pool_size", 48.into())])
+        .await;
     let token = csrf_in(
         &client
             .get("/login")
@@ -113,9 +118,10 @@ async fn concurrent_guesses_cannot_overshoot_the_free_failures() {
         ("csrf_token", &token),
     ]);
 
-    let statuses = futures_util::future::join_all((0..12).map(|_| {
+    let statuses = futures_util::future::join_all((0..12_u8).map(|n| {
         client
             .post("/login")
+            .remote(std::net::SocketAddr::from(([127, 0, 1, n + 1], 40_000)))
             .header(ContentType::Form)
             .body(&body)
             .dispatch()

@@ -3,3 +3,4 @@
 
 mod reads;
 mod restart;
+mod sessions;

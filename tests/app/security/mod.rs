@@ -5,6 +5,7 @@ mod client_ip;
 mod csv;
 mod docs;
 mod headers;
+mod login_flood;
 mod logs;
 mod roles;
 mod slow_clients;

@@ -6,6 +6,7 @@
 //! typed usernames are logged quoted and escaped (`?`), never raw.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use askama::Template;
 use diesel::prelude::*;
@@ -16,13 +17,13 @@ use rocket::response::content::RawHtml;
 use rocket::response::{Flash, Redirect};
 use rocket::{State, get, post, routes};
 
+use super::gate::{LoginGate, Refused};
 use super::throttle;
 use crate::config::Settings;
 use crate::db::Pools;
 use crate::db::health::DbHealth;
 use crate::db::schema::staff_users;
 use crate::error::AppError;
-use crate::security::verify_password;
 use crate::web::Flash as FlashNote;
 use crate::web::filters;
 use crate::web::guards::csrf::{self, CsrfForm, TokenOnly};
@@ -63,6 +64,7 @@ struct LoginForm {
 }
 
 const BAD_CREDENTIALS: &str = "The username or password is not right.";
+const BUSY: &str = "Too many sign-ins at once. Try again in a moment.";
 
 /// Only a local path may be a `next` target (no `//host`, no scheme).
 fn safe_next(next: &str) -> String {
@@ -106,10 +108,9 @@ async fn login(
     settings: &State<Settings>,
     health: &State<Arc<DbHealth>>,
     client: ClientInfo,
+    gate: &State<LoginGate>,
 ) -> Result<FormAnswer, AppError> {
     let form = form.0;
-    // Checked out only now that the body is in (see `web::form_body`).
-    let mut db = WriteConn(pools.write.get().await?);
     let username: String = form
         .username
         .trim()
@@ -117,18 +118,6 @@ async fn login(
         .chars()
         .take(200)
         .collect();
-    let device = device::presented(cookies, settings);
-    let attempt = throttle::Attempt {
-        username: &username,
-        ip: client.ip.as_deref(),
-        device: device.as_deref(),
-    };
-    let ip = attempt.ip;
-    if !csrf::login_token_matches(cookies, &form.csrf_token) {
-        throttle::record_refused(&mut db.0, &attempt).await?;
-        tracing::warn!(username = ?username, ip = ?ip, outcome = "csrf_refused", "login attempt");
-        return Err(AppError::Forbidden(csrf::refused_message().into()));
-    }
     let again = |status: Status, message: &str| -> Result<FormAnswer, AppError> {
         let page = render(&LoginPage {
             chrome: crate::web::Chrome::default(),
@@ -141,6 +130,40 @@ async fn login(
         })?;
         Ok(FormAnswer::page(status, RawHtml(page)))
     };
+    // The gate first: a flood is refused before it costs a connection.
+    let address = client.ip.as_deref().and_then(|ip| ip.parse().ok());
+    let turn = match gate.admit(address, Instant::now()) {
+        Ok(()) => gate.enter().await,
+        Err(refused) => Err(refused),
+    };
+    let _turn = match turn {
+        Ok(turn) => turn,
+        Err(refused) => {
+            tracing::warn!(username = ?username, ip = ?client.ip, outcome = ?refused, "login attempt refused by the gate");
+            return match refused {
+                Refused::Address(wait) => again(
+                    Status::TooManyRequests,
+                    &throttled_message(chrono::TimeDelta::from_std(wait).unwrap_or_default()),
+                ),
+                Refused::Busy => again(Status::ServiceUnavailable, BUSY),
+            };
+        }
+    };
+    let device = device::presented(cookies, settings);
+    let attempt = throttle::Attempt {
+        username: &username,
+        ip: client.ip.as_deref(),
+        device: device.as_deref(),
+    };
+    let ip = attempt.ip;
+    // Checked out only now that the body is in (see `web::form_body`), and
+    // given back before the password is checked: argon2 holds no connection.
+    let mut db = WriteConn(pools.write.get().await?);
+    if !csrf::login_token_matches(cookies, &form.csrf_token) {
+        throttle::record_refused(&mut db.0, &attempt).await?;
+        tracing::warn!(username = ?username, ip = ?ip, outcome = "csrf_refused", "login attempt");
+        return Err(AppError::Forbidden(csrf::refused_message().into()));
+    }
     let attempt_id = match throttle::begin(&mut db.0, &attempt).await? {
         throttle::Decision::Proceed(id) => id,
         throttle::Decision::Wait(wait) => {
@@ -155,8 +178,10 @@ async fn login(
         .first(&mut db.0)
         .await
         .optional()?;
+    drop(db);
     let (user_id, stored) = account.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
-    let verified = verify_password(form.password.clone(), stored).await;
+    let verified = gate.verify_password(form.password.clone(), stored).await;
+    let mut db = WriteConn(pools.write.get().await?);
     let Some(user_id) = user_id.filter(|_| verified) else {
         throttle::finish(&mut db.0, attempt_id, Err(())).await?;
         tracing::info!(username = ?username, ip = ?ip, outcome = "failed", "login attempt");
@@ -192,15 +217,22 @@ async fn logout(
     pools: &State<Pools>,
     cookies: &CookieJar<'_>,
     settings: &State<Settings>,
-) -> Result<Flash<Redirect>, AppError> {
-    let mut db = WriteConn(pools.write.get().await?);
-    session::end(&mut db.0, form.user.session_id()).await?;
+) -> Flash<Redirect> {
+    // The cookie goes first: with the primary away the session cannot be
+    // ended in the database (it expires), but this browser is signed out.
     cookies.remove(session::removal(settings));
+    let ended = match pools.write.get().await {
+        Ok(mut conn) => session::end(&mut conn, form.user.session_id())
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = ended {
+        // It ends by itself at its idle expiry; this browser no longer has it.
+        tracing::warn!(username = %form.user.username, error = %e, "could not end the session in the database");
+    }
     tracing::info!(username = %form.user.username, "signed out");
-    Ok(Flash::success(
-        Redirect::to("/login"),
-        "You are signed out.",
-    ))
+    Flash::success(Redirect::to("/login"), "You are signed out.")
 }
 
 #[cfg(test)]

@@ -84,8 +84,48 @@ struct Counts {
 /// from one of the user's known devices) and the address's recent failures.
 const COUNTS: &str = include_str!("throttle_counts.sql");
 
-/// Decides on an attempt and records it (`pending` or `throttled`), atomically.
+/// Attempts are kept this long (known devices need their successes for
+/// [`DEVICE_MEMORY`]; every other count looks back a day at most).
+pub const KEEP_FAILURES: TimeDelta = TimeDelta::days(1);
+/// Every this many attempts, the oldest are pruned.
+const PRUNE_EVERY: i64 = 100;
+/// The most rows one prune deletes (it stays short however long the flood).
+const PRUNE_AT_MOST: i64 = 5_000;
+
+/// Deletes attempts no rule reads any more: refused or failed ones over
+/// [`KEEP_FAILURES`] old, successes past [`DEVICE_MEMORY`]; at most
+/// [`PRUNE_AT_MOST`] rows, oldest first. Returns how many went.
+pub async fn prune(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    let now = Utc::now();
+    diesel::sql_query(
+        "DELETE FROM login_attempts WHERE id IN ( \
+             SELECT id FROM login_attempts \
+             WHERE (outcome <> 'succeeded' AND at < $1) OR at < $2 \
+             ORDER BY id LIMIT $3)",
+    )
+    .bind::<Timestamptz, _>(now - KEEP_FAILURES)
+    .bind::<Timestamptz, _>(now - DEVICE_MEMORY)
+    .bind::<BigInt, _>(PRUNE_AT_MOST)
+    .execute(conn)
+    .await
+}
+
+/// Decides on an attempt and records it (`pending` or `throttled`),
+/// atomically; every [`PRUNE_EVERY`]th attempt then [`prune`]s, so the table
+/// stays bounded under a flood.
 pub async fn begin(conn: &mut AsyncPgConnection, attempt: &Attempt<'_>) -> QueryResult<Decision> {
+    let (decision, id) = decide(conn, attempt).await?;
+    if id % PRUNE_EVERY == 0 {
+        prune(conn).await?;
+    }
+    Ok(decision)
+}
+
+/// The decision, and the id of the attempt's row.
+async fn decide(
+    conn: &mut AsyncPgConnection,
+    attempt: &Attempt<'_>,
+) -> QueryResult<(Decision, i64)> {
     let (username, ip, device) = (attempt.username, attempt.ip, attempt.device);
     conn.transaction(async move |conn| {
         diesel::sql_query(
@@ -127,11 +167,12 @@ pub async fn begin(conn: &mut AsyncPgConnection, attempt: &Attempt<'_>) -> Query
             .returning(login_attempts::id)
             .get_result(conn)
             .await?;
-        Ok(if refused {
+        let decision = if refused {
             Decision::Wait(wait)
         } else {
             Decision::Proceed(id)
-        })
+        };
+        Ok((decision, id))
     })
     .await
 }
