@@ -176,7 +176,8 @@ async fn find_on_primary(
         match run {
             Ok(found) => return Ok(found),
             Err(Failed::NoConnection(e)) => {
-                tracing::warn!(uri = %req.uri(), error = %e, "no primary connection for the session");
+                let uri = req.uri();
+                tracing::warn!(uri = %uri, error = %e, "no primary connection for the session");
                 if let (Some(health), true) = (health, unreachable(&e)) {
                     health.primary_unreachable(&e.to_string());
                 }

@@ -139,7 +139,8 @@ async fn login(
     let _turn = match turn {
         Ok(turn) => turn,
         Err(refused) => {
-            tracing::warn!(username = ?username, ip = ?client.ip, outcome = ?refused, "login attempt refused by the gate");
+            let ip = client.ip.as_deref();
+            tracing::warn!(username = ?username, ip = ?ip, outcome = ?refused, "login gate");
             return match refused {
                 Refused::Address(wait) => again(
                     Status::TooManyRequests,
@@ -229,7 +230,8 @@ async fn logout(
     };
     if let Err(e) = ended {
         // It ends by itself at its idle expiry; this browser no longer has it.
-        tracing::warn!(username = %form.user.username, error = %e, "could not end the session in the database");
+        let username = &form.user.username;
+        tracing::warn!(username = %username, error = %e, "session not ended in the database");
     }
     tracing::info!(username = %form.user.username, "signed out");
     Flash::success(Redirect::to("/login"), "You are signed out.")
