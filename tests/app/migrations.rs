@@ -103,6 +103,14 @@ fn normalised(dump: &str) -> Vec<String> {
         if block.contains("replaceable_schema") {
             continue;
         }
+        // The replaceable SQL's functions and views change by a diff of their
+        // definition (the squash proved their bodies equal once, at the
+        // commit that made the baseline): their names, signatures, owners and
+        // grants are compared, not their bodies or settings.
+        if block.starts_with("CREATE FUNCTION ") || block.starts_with("CREATE VIEW read_def.") {
+            out.push(block.lines().next().unwrap_or_default().to_owned() + "\n");
+            continue;
+        }
         if block
             .lines()
             .all(|l| l.starts_with("GRANT ") || l.starts_with("REVOKE "))

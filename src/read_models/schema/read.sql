@@ -58,7 +58,7 @@ RETURNS TABLE (
     last_batch_ms double precision, last_rows_changed bigint, rows_changed bigint,
     last_rebuild_at timestamptz, last_rebuild_ms bigint, last_verify_at timestamptz, last_verify_diffs bigint,
     last_error text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET jit = off
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET jit = off
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     RETURN QUERY
@@ -84,7 +84,7 @@ RETURNS TABLE (
     as_of timestamptz, watermark bigint, pending bigint,
     last_run_at timestamptz, last_outcome text, last_duration_ms bigint, last_rows bigint, last_error text
 )
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET jit = off
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET jit = off
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     RETURN QUERY
@@ -125,7 +125,7 @@ $$;
 CREATE FUNCTION read.page_freshness(p_view text, p_event_types text[])
 RETURNS TABLE (as_of timestamptz, pending bigint, generation bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+SET search_path = pg_catalog, public, pg_temp SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     RETURN QUERY
     SELECT s.as_of,
@@ -162,7 +162,7 @@ $$;
 -- the last good refresh's snapshot saw it.
 CREATE FUNCTION read.has_caught_up(p_view text, p_event_id bigint)
 RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET jit = off AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET jit = off AS $$
 BEGIN
     RETURN coalesce((
         SELECT CASE
@@ -182,7 +182,7 @@ $$;
 -- Events are append-only and this reads them live, so history is never stale.
 CREATE FUNCTION read.history(p_aggregate_type text, p_aggregate_id bigint)
 RETURNS TABLE (id bigint, event_type text, actor text, occurred_at timestamptz, payload jsonb)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT e.id, e.event_type, e.actor, e.occurred_at, e.payload FROM events e
     WHERE e.aggregate_type = p_aggregate_type AND e.aggregate_id = p_aggregate_id
     ORDER BY e.id
@@ -199,7 +199,7 @@ $$;
 CREATE FUNCTION read.session_lookup(p_id text, p_idle_secs double precision)
 RETURNS TABLE (
     session_id text, user_id bigint, username text, role text, csrf_token text, touch_due boolean)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET jit = off AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET jit = off AS $$
 BEGIN
     RETURN QUERY
     SELECT s.id, u.id, u.username, u.role, s.csrf_token,

@@ -3,10 +3,11 @@
 //! when `secure_cookies` says the app is reached over HTTPS.
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::Header;
+use rocket::http::{Header, Method};
 use rocket::{Request, Response};
 
 use crate::config::Settings;
+use crate::web::guards::session;
 
 /// The content security policy: only our own scripts, styles, images and form
 /// targets; no plugins, no `<base>`, no framing.
@@ -18,9 +19,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; object-src 'none'
 pub const HSTS: &str = "max-age=31536000";
 
 /// Adds CSP, X-Frame-Options, X-Content-Type-Options and Referrer-Policy to
-/// every response, and `Cache-Control: no-store` to everything but static
-/// files, so signed-in pages are not kept in shared or back-button caches;
-/// and HSTS when `secure_cookies` is on.
+/// every response; `Cache-Control: no-store` to everything but static files
+/// and the pages [`may_keep`] allows to keep (`private, no-cache`, with their
+/// ETag), so signed-in pages are never in a shared cache and personal data is
+/// not left in a browser's cache over plain HTTP; and, when `secure_cookies`
+/// is on, HSTS, and `Clear-Site-Data: "cache"` when a session ends (sign-out,
+/// or a request whose session is over).
 pub struct SecurityHeaders;
 
 #[rocket::async_trait]
@@ -40,25 +44,73 @@ impl Fairing for SecurityHeaders {
         res.set_header(Header::new("X-Frame-Options", "DENY"));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
         res.set_header(Header::new("Referrer-Policy", "same-origin"));
-        if req
+        let secure = req
             .rocket()
             .state::<Settings>()
-            .is_some_and(|s| s.secure_cookies)
-        {
+            .is_some_and(|s| s.secure_cookies);
+        if secure {
             res.set_header(Header::new("Strict-Transport-Security", HSTS));
         }
         if !req.uri().path().starts_with("/static/") {
-            // A page with an ETag may be kept by the browser (never by a
-            // shared cache) but is revalidated on every use.
-            let revalidate = res.headers().contains("ETag");
+            let keep =
+                res.headers().contains("ETag") && may_keep(secure, req.uri().path().as_str());
+            if !keep {
+                res.remove_header("ETag");
+            }
             res.set_header(Header::new(
                 "Cache-Control",
-                if revalidate {
+                if keep {
                     "private, no-cache"
                 } else {
                     "no-store"
                 },
             ));
+        }
+        let signed_out = req.method() == Method::Post && req.uri().path() == "/logout";
+        if secure && (signed_out || session::ended(req)) {
+            res.set_header(Header::new("Clear-Site-Data", "\"cache\""));
+        }
+    }
+}
+
+/// Whether the browser may keep a page with an ETag (`private, no-cache`: it
+/// stores the page and revalidates it on every use) rather than not store it
+/// at all. Pages that show customers' personal data (names, emails,
+/// addresses: the orders and customers pages) may be kept only over HTTPS
+/// (`secure_cookies`), where sign-out and a session's end send
+/// `Clear-Site-Data: "cache"`; browsers honour that only in a secure context,
+/// so over plain HTTP the next person at a shared packing PC could press Back
+/// and read them. Pages of products, stock and figures may be kept either way.
+pub fn may_keep(secure: bool, path: &str) -> bool {
+    secure || !shows_personal_data(path)
+}
+
+/// The orders and customers pages (lists, records, printables).
+fn shows_personal_data(path: &str) -> bool {
+    ["/orders", "/customers"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_keep;
+
+    #[test]
+    fn personal_pages_are_kept_only_over_https() {
+        for path in [
+            "/orders",
+            "/orders/7",
+            "/customers",
+            "/customers/3",
+            "/orders/7/invoice",
+        ] {
+            assert!(!may_keep(false, path), "{path}");
+            assert!(may_keep(true, path), "{path}");
+        }
+        for path in ["/", "/products", "/products/9", "/ordersx"] {
+            assert!(may_keep(false, path), "{path}");
         }
     }
 }

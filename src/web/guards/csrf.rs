@@ -15,8 +15,22 @@ use crate::security::{constant_time_eq, random_token};
 
 /// The hidden field every form carries.
 pub const FIELD: &str = "csrf_token";
-/// The cookie holding the sign-in form's token.
+/// The sign-in form's double-submit cookie, named by [`login_cookie_name`].
 const LOGIN_COOKIE: &str = "orderdesk_login_csrf";
+/// Its name with `secure_cookies`: the `__Host-` prefix makes the browser
+/// refuse it unless it is `Secure`, for this host only, on `/` (so a sibling
+/// subdomain or a plain-HTTP page cannot plant one).
+const LOGIN_COOKIE_HOST: &str = "__Host-orderdesk_login_csrf";
+
+/// The sign-in form's cookie name under `settings`.
+pub fn login_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies {
+        LOGIN_COOKIE_HOST
+    } else {
+        LOGIN_COOKIE
+    }
+}
+
 const REFUSED: &str = "This form has expired or did not come from OrderDesk, so nothing was \
                        changed. Go back, reload the page and try again.";
 
@@ -90,7 +104,8 @@ where
 
 /// The sign-in form's token: the one in its cookie, or a new one (set now).
 pub fn login_token(cookies: &CookieJar<'_>, settings: &Settings) -> String {
-    if let Some(existing) = cookies.get(LOGIN_COOKIE) {
+    let name = login_cookie_name(settings);
+    if let Some(existing) = cookies.get(name) {
         let value = existing.value();
         if value.len() == 64 && value.chars().all(|c| c.is_ascii_hexdigit()) {
             return value.to_owned();
@@ -98,7 +113,7 @@ pub fn login_token(cookies: &CookieJar<'_>, settings: &Settings) -> String {
     }
     let token = random_token();
     cookies.add(
-        Cookie::build((LOGIN_COOKIE, token.clone()))
+        Cookie::build((name, token.clone()))
             .http_only(true)
             .same_site(SameSite::Strict)
             .path("/")
@@ -108,9 +123,9 @@ pub fn login_token(cookies: &CookieJar<'_>, settings: &Settings) -> String {
 }
 
 /// Whether the sign-in form's token matches its cookie (constant time).
-pub fn login_token_matches(cookies: &CookieJar<'_>, submitted: &str) -> bool {
+pub fn login_token_matches(cookies: &CookieJar<'_>, settings: &Settings, submitted: &str) -> bool {
     cookies
-        .get(LOGIN_COOKIE)
+        .get(login_cookie_name(settings))
         .is_some_and(|c| constant_time_eq(c.value(), submitted))
 }
 

@@ -39,6 +39,23 @@ pub struct LiveSession {
     pub touch_due: bool,
 }
 
+/// Marks a request whose browser's session ended: signed out, or its cookie
+/// named a session that is over (idle, expired, ended elsewhere). The
+/// security headers fairing then asks the browser to drop what it cached
+/// (`Clear-Site-Data`, over HTTPS).
+#[derive(Debug, Clone, Copy)]
+pub struct Ended(pub bool);
+
+/// Records that this request's session ended (see [`Ended`]).
+pub fn mark_ended(req: &rocket::Request<'_>) {
+    req.local_cache(|| Ended(true));
+}
+
+/// Whether this request's session ended (see [`Ended`]).
+pub fn ended(req: &rocket::Request<'_>) -> bool {
+    req.local_cache(|| Ended(false)).0
+}
+
 /// Starts a session for `user_id` with a fresh token and CSRF token.
 pub async fn start(
     conn: &mut AsyncPgConnection,

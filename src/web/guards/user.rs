@@ -101,6 +101,9 @@ async fn lookup(req: &Request<'_>) -> Result<Option<CurrentUser>, Status> {
     } else {
         find(req, pools, health, settings, &token).await?
     };
+    if found.is_none() {
+        session::mark_ended(req);
+    }
     Ok(admit(pools, health, found).await)
 }
 
@@ -146,6 +149,9 @@ pub(crate) async fn found_with_page(req: &Request<'_>, found: Option<session::Li
     let Some(pools) = req.rocket().state::<Pools>() else {
         return;
     };
+    if found.is_none() {
+        session::mark_ended(req);
+    }
     let health = req.rocket().state::<Arc<DbHealth>>().map(AsRef::as_ref);
     let user = admit(pools, health, found).await;
     req.local_cache(|| Lookup(Ok(user)));

@@ -76,8 +76,11 @@ async fn lists_and_detail_pages_answer_304_until_their_data_changes() {
     let tee = app.product("TEE", "10.00", 50).await;
     let order = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     app.refresh().await;
-    let (clerk, _) = app.signed_in("clerk").await;
-    let (admin, _) = app.signed_in("admin").await;
+    // Over HTTPS: pages with customers' data are kept only there (see
+    // personal_pages_are_not_stored_over_plain_http).
+    let https = [("secure_cookies", true)];
+    let (clerk, _) = app.signed_in_with("clerk", &https).await;
+    let (admin, _) = app.signed_in_with("admin", &https).await;
     let paths = [
         "/products".to_owned(),
         "/customers".to_owned(),
@@ -199,4 +202,68 @@ async fn a_repair_or_a_rebuild_gives_the_models_pages_a_new_tag() {
     app.catch_up().await;
     assert_eq!(generation(&app, "inventory_status").await, before + 3);
     assert_eq!(generation(&app, "customer_stats").await, unrelated + 1);
+}
+
+#[tokio::test]
+async fn personal_pages_are_not_stored_over_plain_http() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let tee = app.product("TEE", "10.00", 50).await;
+    let order = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    app.refresh().await;
+    let (clerk, _) = app.signed_in("clerk").await;
+
+    for path in [
+        "/customers".to_owned(),
+        format!("/customers/{ada}"),
+        format!("/orders/{order}"),
+    ] {
+        let res = clerk.get(path.clone()).dispatch().await;
+        assert_eq!(res.status(), Status::Ok, "{path}");
+        assert_eq!(
+            res.headers().get_one("Cache-Control"),
+            Some("no-store"),
+            "{path}"
+        );
+        assert_eq!(res.headers().get_one("ETag"), None, "{path}");
+    }
+    // Products and the dashboard show no customer's data: kept, revalidated.
+    for path in [
+        "/".to_owned(),
+        "/products".to_owned(),
+        format!("/products/{tee}"),
+    ] {
+        etag_at(&clerk, &path).await;
+    }
+}
+
+#[tokio::test]
+async fn over_https_the_end_of_a_session_clears_the_browsers_cache() {
+    let app = TestApp::spawn().await;
+    let https = [("secure_cookies", true)];
+    let (clerk, _) = app.signed_in_with("clerk", &https).await;
+    let (other, _) = app.signed_in_with("admin", &https).await;
+    let csrf = crate::support::http::session_csrf(&clerk).await;
+    let open = clerk.get("/products").dispatch().await;
+    assert_eq!(
+        open.headers().get_one("Clear-Site-Data"),
+        None,
+        "a live session"
+    );
+    drop(open);
+
+    let out = crate::support::http::post(&clerk, "/logout", &[("csrf_token", &csrf)]).await;
+    assert_eq!(out.status(), Status::SeeOther);
+    assert_eq!(out.headers().get_one("Clear-Site-Data"), Some("\"cache\""));
+    drop(out);
+
+    // A session ended elsewhere (deleted, as a deactivation does): the next
+    // request from its browser says so too.
+    app.exec("DELETE FROM sessions").await;
+    let after = other.get("/products").dispatch().await;
+    assert_eq!(after.status(), Status::SeeOther, "sent to sign in");
+    assert_eq!(
+        after.headers().get_one("Clear-Site-Data"),
+        Some("\"cache\"")
+    );
 }

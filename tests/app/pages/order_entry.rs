@@ -122,3 +122,41 @@ async fn a_customer_picked_from_the_search_results_is_selected() {
         r#"name="customer_id" inputmode="numeric" value="{id}""#
     )));
 }
+
+#[tokio::test]
+async fn a_huge_quantity_in_the_preview_is_refused_beside_its_line_and_never_overflows() {
+    let app = TestApp::spawn().await;
+    let customer = app.customer("ada@example.com").await.to_string();
+    app.product("TEE", "10.00", 5).await;
+    app.refresh().await;
+    let (client, _) = app.signed_in("clerk").await;
+    let csrf = session_csrf(&client).await;
+
+    let response = post(
+        &client,
+        "/orders",
+        &[
+            ("csrf_token", &csrf),
+            ("action", "preview"),
+            ("idempotency_key", "entry-key-0002"),
+            ("customer_id", &customer),
+            ("shipping_address", "1 High Street"),
+            ("lines[0].sku", "TEE"),
+            ("lines[0].quantity", "9223372036854775807"),
+            ("lines[1].sku", "TEE"),
+            ("lines[1].quantity", "3"),
+        ],
+    )
+    .await;
+
+    assert_eq!(response.status(), Status::Ok);
+    let body = response.into_string().await.unwrap();
+    assert!(body.contains("quantity must be at most 10000"), "{body}");
+    // Only the valid line counts; no negative or wrapped figure anywhere.
+    assert!(
+        body.contains(r#"<td class="num" id="order-total">$30.00</td>"#),
+        "{body}"
+    );
+    assert!(!body.contains("-$"), "{body}");
+    assert_eq!(app.scalar("SELECT count(*) FROM orders").await, 0);
+}

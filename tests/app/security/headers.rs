@@ -78,3 +78,43 @@ fn attributes(header: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[tokio::test]
+async fn over_https_the_sign_in_forms_cookie_is_a_host_cookie() {
+    let app = TestApp::spawn().await;
+    let https = app
+        .client_from(
+            Settings::figment(),
+            &[("secure_cookies", Value::from(true))],
+        )
+        .await;
+    let http = app.client().await;
+
+    let secure = https.get("/login").dispatch().await;
+    let plain = http.get("/login").dispatch().await;
+
+    let set: Vec<String> = secure
+        .headers()
+        .get("Set-Cookie")
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("__Host-orderdesk_login_csrf=")
+                && c.contains("Secure")
+                && c.contains("Path=/")
+                && !c.contains("Domain")),
+        "{set:?}"
+    );
+    let plain: Vec<&str> = plain.headers().get("Set-Cookie").collect();
+    assert!(
+        plain.iter().any(|c| c.starts_with("orderdesk_login_csrf=")),
+        "{plain:?}"
+    );
+    // And signing in over HTTPS works with it.
+    app.user("ann", "clerk").await;
+    assert_eq!(
+        sign_in(&https, "ann", PASSWORD).await.status(),
+        Status::SeeOther
+    );
+}

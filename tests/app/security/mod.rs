@@ -2,7 +2,9 @@
 
 mod bounds;
 mod client_ip;
+mod csrf_walk;
 mod csv;
+mod definer;
 mod docs;
 mod headers;
 mod login_flood;

@@ -160,7 +160,7 @@ async fn login(
     // Checked out only now that the body is in (see `web::form_body`), and
     // given back before the password is checked: argon2 holds no connection.
     let mut db = WriteConn(pools.write.get().await?);
-    if !csrf::login_token_matches(cookies, &form.csrf_token) {
+    if !csrf::login_token_matches(cookies, settings, &form.csrf_token) {
         throttle::record_refused(&mut db.0, &attempt).await?;
         tracing::warn!(username = ?username, ip = ?ip, outcome = "csrf_refused", "login attempt");
         return Err(AppError::Forbidden(csrf::refused_message().into()));

@@ -4,7 +4,7 @@
 
 use rocket::form::{FromForm, FromFormField};
 
-use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::domain::{FieldErrors, IdempotencyKey, Quantity};
 use crate::queries::order_entry::{CustomerChoice, ProductChoice};
 use crate::web::forms::{LineForm, OrderForm};
 use crate::web::shell::command_form::Button;
@@ -154,7 +154,9 @@ pub struct EntryView {
     pub customer_matches: Vec<CustomerChoice>,
     pub product_matches: Vec<ProductChoice>,
     pub lines: Vec<LineView>,
-    pub total_cents: i64,
+    /// `None` past what an i64 of minor units holds (never, with quantities
+    /// and prices bounded where they are parsed).
+    pub total_cents: Option<i64>,
     pub errors: FieldErrors,
     pub notice: Option<String>,
 }
@@ -174,7 +176,10 @@ impl EntryView {
             .map(|(index, l)| {
                 let sku = l.sku.trim().to_uppercase();
                 let product = products.iter().find(|p| p.sku == sku).cloned();
-                let qty: Option<i64> = l.quantity.trim().parse().ok().filter(|q| *q > 0);
+                // Bounded where it is parsed (1..=MAX_QUANTITY), as the command
+                // parses it, so a preview can never overflow.
+                let raw_qty = l.quantity.trim();
+                let qty = Quantity::parse(raw_qty);
                 let error = errors
                     .get(&format!("lines[{index}].sku"))
                     .or_else(|| errors.get(&format!("lines[{index}].quantity")))
@@ -183,10 +188,17 @@ impl EntryView {
                         (None, false) => Some(format!("no product has SKU {sku}")),
                         (Some(p), _) if !p.active => Some(format!("{} is not for sale", p.sku)),
                         _ => None,
+                    })
+                    .or_else(|| match &qty {
+                        Err(e) if !raw_qty.is_empty() => Some(e.clone()),
+                        _ => None,
                     });
                 LineView {
                     index,
-                    line_total_cents: product.as_ref().zip(qty).map(|(p, q)| p.price_cents * q),
+                    line_total_cents: product
+                        .as_ref()
+                        .zip(qty.ok())
+                        .and_then(|(p, q)| p.price_cents.checked_mul(i64::from(q.get()))),
                     sku: l.sku.clone(),
                     quantity: l.quantity.clone(),
                     product,
@@ -195,7 +207,10 @@ impl EntryView {
                 }
             })
             .collect();
-        let total_cents = lines.iter().filter_map(|l| l.line_total_cents).sum();
+        let total_cents = lines
+            .iter()
+            .filter_map(|l| l.line_total_cents)
+            .try_fold(0_i64, i64::checked_add);
         Self {
             form,
             customer,
