@@ -57,9 +57,13 @@ impl ReceiverStopped {
             .unwrap()
             .primary_conninfo;
         assert!(!conninfo.is_empty(), "the standby streams from the primary");
-        conn.batch_execute("ALTER SYSTEM SET primary_conninfo = ''; SELECT pg_reload_conf()")
-            .await
-            .unwrap();
+        // ALTER SYSTEM may not share a statement batch (an implicit transaction).
+        for sql in [
+            "ALTER SYSTEM SET primary_conninfo = ''",
+            "SELECT pg_reload_conf()",
+        ] {
+            conn.batch_execute(sql).await.unwrap();
+        }
         let stopped = Self {
             admin_url,
             conninfo,
@@ -83,7 +87,7 @@ impl Drop for ReceiverStopped {
     fn drop(&mut self) {
         let url = self.admin_url.clone();
         let sql = format!(
-            "ALTER SYSTEM SET primary_conninfo = '{}'; SELECT pg_reload_conf()",
+            "ALTER SYSTEM SET primary_conninfo = '{}'",
             self.conninfo.replace('\'', "''")
         );
         // Off this test's runtime: a runtime of its own on a thread of its own.
@@ -94,7 +98,10 @@ impl Drop for ReceiverStopped {
                     let mut conn = AsyncPgConnection::establish(&url)
                         .await
                         .map_err(|e| e.to_string())?;
-                    conn.batch_execute(&sql).await.map_err(|e| e.to_string())
+                    conn.batch_execute(&sql).await.map_err(|e| e.to_string())?;
+                    conn.batch_execute("SELECT pg_reload_conf()")
+                        .await
+                        .map_err(|e| e.to_string())
                 })
         })
         .join();
