@@ -3,25 +3,7 @@
 //! them; they hand it plain values (names, counts, durations, outcome labels)
 //! or implement its small traits (`FailureKind`, `PoolGauges`).
 
-use std::path::{Path, PathBuf};
-
-/// Every `.rs` file under `src/<dir>`.
-fn sources(dir: &str) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir)];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    assert!(!files.is_empty(), "no sources under {dir}");
-    files
-}
+use crate::layering::sources;
 
 /// The crate modules a line of code names through `crate::` (a path or a
 /// `crate::{a, b::c}` group), comments left out.

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 /// Every `.rs` file under `src/<dir>` (or the file `src/<dir>` itself).
-fn sources(dir: &str) -> Vec<PathBuf> {
+pub fn sources(dir: &str) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
     if root.is_file() {
         return vec![root];
