@@ -17,6 +17,7 @@
 )]
 
 mod live;
+mod signins;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -106,6 +107,23 @@ enum Command {
         #[arg(long)]
         server_pid: Option<i32>,
     },
+    /// A clerk's command under a flood of bad sign-ins from many loopback
+    /// addresses, against the server on `port`.
+    Signins {
+        #[arg(long)]
+        port: u16,
+        /// Concurrent bad sign-ins.
+        #[arg(long, default_value_t = 2_000)]
+        flood: u32,
+        /// The clerk's session cookie (`name=value`).
+        #[arg(long)]
+        cookie: String,
+        /// The clerk's command: its path, and its form body (CSRF token included).
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        body: String,
+    },
     /// A trivial Rocket route: no database, no template.
     Floor {
         #[arg(long, default_value_t = 8099)]
@@ -150,6 +168,13 @@ async fn main() -> Result<(), String> {
             )
             .await
         }
+        Command::Signins {
+            port,
+            flood,
+            cookie,
+            path,
+            body,
+        } => signins::signins(port, flood, signins::Clerk { cookie, path, body }).await,
         Command::Floor { port } => floor(port).await,
     }
 }
