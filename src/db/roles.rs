@@ -13,10 +13,13 @@ use super::admin::{quote_ident, with_database, with_user};
 /// Owns the database and its schema; runs `orderdesk migrate` and the
 /// owner-only operations (seed, user management from the CLI, rebuilds).
 pub const OWNER: &str = "orderdesk_owner";
-/// The server's write pool and its read-model refresher: DML only.
+/// The server's write pool and its read-model maintainer: DML only, owner of
+/// nothing (it refreshes report views through `read.refresh_report`, a
+/// SECURITY DEFINER function of [`READ_OWNER`]).
 pub const APP: &str = "orderdesk_app";
-/// Owns the relations in schema `read` (NOLOGIN); `APP` and `OWNER` are
-/// members, so they may REFRESH the materialized views there.
+/// Owns the relations in schema `read` (NOLOGIN); only `OWNER` is a member
+/// (rebuilds): `APP` is not, so the server cannot DROP, ALTER, TRUNCATE or
+/// add triggers to the read models.
 pub const READ_OWNER: &str = "orderdesk_read_owner";
 /// The server's read pool: SELECT on `read` only.
 pub const READER: &str = "orderdesk_reader";
@@ -54,7 +57,7 @@ pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), DbError> {
          ALTER ROLE {READ_OWNER} NOLOGIN; \
          ALTER ROLE {READER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; \
          GRANT {READ_OWNER}, {READER} TO {OWNER} WITH ADMIN OPTION; \
-         GRANT {READ_OWNER} TO {APP}; \
+         REVOKE {READ_OWNER} FROM {APP}; \
          SELECT pg_advisory_unlock(4242012);"
     );
     admin
