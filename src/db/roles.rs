@@ -4,7 +4,7 @@
 //! test harness do). Roles are cluster-wide; grants on tables are the
 //! migrations' business.
 
-use diesel::sql_types::Text;
+use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
 use super::DbError;
@@ -119,6 +119,56 @@ async fn create_database(
         .map_err(DbError::at(format!(
             "cannot hand database {name} to {OWNER}"
         )))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Powers {
+    #[diesel(sql_type = Text)]
+    role: String,
+    #[diesel(sql_type = Bool)]
+    superuser: bool,
+    #[diesel(sql_type = Bool)]
+    database_owner: bool,
+    #[diesel(sql_type = Bool)]
+    owner: bool,
+    #[diesel(sql_type = Bool)]
+    read_owner: bool,
+}
+
+/// Ok when the role `url` logs in as may not change the schema or the read
+/// models: not a superuser, not (a member of) the database's owner or
+/// [`OWNER`], not a member of [`READ_OWNER`]. Otherwise
+/// [`DbError::PrivilegedServer`], which `orderdesk serve` refuses to start with.
+pub async fn ensure_unprivileged(url: &str) -> Result<(), DbError> {
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .map_err(DbError::connecting(url))?;
+    let powers: Powers = diesel::sql_query(format!(
+        "SELECT r.rolname::text AS role, r.rolsuper AS superuser, \
+                pg_has_role(r.oid, d.datdba, 'MEMBER') AS database_owner, \
+                EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = '{OWNER}' \
+                        AND pg_has_role(r.oid, g.oid, 'MEMBER')) AS owner, \
+                EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = '{READ_OWNER}' \
+                        AND pg_has_role(r.oid, g.oid, 'MEMBER')) AS read_owner \
+         FROM pg_roles r, pg_database d \
+         WHERE r.rolname = current_user AND d.datname = current_database()"
+    ))
+    .get_result(&mut conn)
+    .await
+    .map_err(DbError::at("cannot read the server role's privileges"))?;
+    let why = if powers.superuser {
+        "it is a superuser"
+    } else if powers.database_owner || powers.owner {
+        "it owns the database (or is a member of its owner)"
+    } else if powers.read_owner {
+        "it is a member of orderdesk_read_owner, the owner of the read models"
+    } else {
+        return Ok(());
+    };
+    Err(DbError::PrivilegedServer {
+        role: powers.role,
+        why,
+    })
 }
 
 /// `url` with the user set to `role` (same server, same database).

@@ -149,6 +149,21 @@ impl TestDb {
                 Err(e) => panic!("cannot create test database: {e}"),
             }
         }
+        if template.is_some() {
+            // A database's own privileges (pg_database.datacl) are not copied
+            // from its template: give the copy what the migrations gave the
+            // template (…_app_without_ownership: no TEMP for PUBLIC).
+            let q = quote_ident(&name);
+            diesel_async::SimpleAsyncConnection::batch_execute(
+                &mut conn,
+                &format!(
+                    "REVOKE TEMPORARY ON DATABASE {q} FROM PUBLIC; \
+                     GRANT TEMPORARY ON DATABASE {q} TO orderdesk_read_owner"
+                ),
+            )
+            .await
+            .expect("the template's database privileges");
+        }
         let url = with_database(&server_url(), &name).unwrap();
         Self {
             name,
