@@ -4,7 +4,7 @@
 //! test harness do). Roles are cluster-wide; grants on tables are the
 //! migrations' business.
 
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
 use super::DbError;
@@ -125,14 +125,9 @@ async fn create_database(
 struct Powers {
     #[diesel(sql_type = Text)]
     role: String,
-    #[diesel(sql_type = Bool)]
-    superuser: bool,
-    #[diesel(sql_type = Bool)]
-    database_owner: bool,
-    #[diesel(sql_type = Bool)]
-    owner: bool,
-    #[diesel(sql_type = Bool)]
-    read_owner: bool,
+    /// `superuser`, `owner` or `read_owner`: the first power the role has.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    power: Option<String>,
 }
 
 /// Ok when the role `url` logs in as may not change the schema or the read
@@ -144,26 +139,25 @@ pub async fn ensure_unprivileged(url: &str) -> Result<(), DbError> {
         .await
         .map_err(DbError::connecting(url))?;
     let powers: Powers = diesel::sql_query(format!(
-        "SELECT r.rolname::text AS role, r.rolsuper AS superuser, \
-                pg_has_role(r.oid, d.datdba, 'MEMBER') AS database_owner, \
-                EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = '{OWNER}' \
-                        AND pg_has_role(r.oid, g.oid, 'MEMBER')) AS owner, \
-                EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = '{READ_OWNER}' \
-                        AND pg_has_role(r.oid, g.oid, 'MEMBER')) AS read_owner \
+        "SELECT r.rolname::text AS role, CASE \
+           WHEN r.rolsuper THEN 'superuser' \
+           WHEN pg_has_role(r.oid, d.datdba, 'MEMBER') OR EXISTS (SELECT 1 FROM pg_roles g \
+                WHERE g.rolname = '{OWNER}' AND pg_has_role(r.oid, g.oid, 'MEMBER')) \
+             THEN 'owner' \
+           WHEN EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = '{READ_OWNER}' \
+                AND pg_has_role(r.oid, g.oid, 'MEMBER')) THEN 'read_owner' \
+         END AS power \
          FROM pg_roles r, pg_database d \
          WHERE r.rolname = current_user AND d.datname = current_database()"
     ))
     .get_result(&mut conn)
     .await
     .map_err(DbError::at("cannot read the server role's privileges"))?;
-    let why = if powers.superuser {
-        "it is a superuser"
-    } else if powers.database_owner || powers.owner {
-        "it owns the database (or is a member of its owner)"
-    } else if powers.read_owner {
-        "it is a member of orderdesk_read_owner, the owner of the read models"
-    } else {
-        return Ok(());
+    let why = match powers.power.as_deref() {
+        None => return Ok(()),
+        Some("superuser") => "it is a superuser",
+        Some("owner") => "it owns the database (or is a member of its owner)",
+        Some(_) => "it is a member of orderdesk_read_owner, the owner of the read models",
     };
     Err(DbError::PrivilegedServer {
         role: powers.role,

@@ -1,8 +1,9 @@
 //! Report views: `REFRESH MATERIALIZED VIEW CONCURRENTLY` (through
-//! `read.refresh_report`, which runs it as the views' owner: the server's role
-//! owns nothing in `read`) in a REPEATABLE READ transaction of its own (never inside a write transaction), under a
-//! per-view advisory lock, recorded in `read_model_refreshes`. Readers keep
-//! reading the old rows while it runs. (Live models are never refreshed
+//! `read.refresh_report`, which runs it as the views' owner: the server's
+//! role owns nothing in `read`) in a REPEATABLE READ transaction of its own
+//! (never inside a write transaction), under a per-view advisory lock,
+//! recorded in `read_model_refreshes`. Readers keep reading the old rows
+//! while it runs. (Live models are never refreshed
 //! whole: the maintainer keeps them, see `maintainer`.)
 //!
 //! The transaction's snapshot is taken before the refresh reads anything, and

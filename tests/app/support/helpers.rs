@@ -187,13 +187,14 @@ async fn copy_database_privileges(conn: &mut AsyncPgConnection, template: &str, 
         return;
     }
     let q = quote_ident(copy);
-    let mut sql = format!("REVOKE ALL ON DATABASE {q} FROM PUBLIC;");
-    for p in privileges {
-        sql.push_str(&format!(
-            "GRANT {} ON DATABASE {q} TO {};",
-            p.privilege, p.grantee
-        ));
-    }
+    let grants: Vec<String> = privileges
+        .iter()
+        .map(|p| format!("GRANT {} ON DATABASE {q} TO {}", p.privilege, p.grantee))
+        .collect();
+    let sql = format!(
+        "REVOKE ALL ON DATABASE {q} FROM PUBLIC; {};",
+        grants.join("; ")
+    );
     diesel_async::SimpleAsyncConnection::batch_execute(conn, &sql)
         .await
         .expect("the template's database privileges, copied");
