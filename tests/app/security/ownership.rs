@@ -240,3 +240,24 @@ async fn serve_refuses_a_superuser_or_owner_write_url() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_server_role_check_refuses_a_member_of_the_read_owner() {
+    let app = TestApp::spawn().await;
+    // A login role of this test's own (roles are cluster-wide), dropped after.
+    let role = format!("orderdesk_test_member_{}", std::process::id());
+    app.exec(&format!(
+        "CREATE ROLE {role} LOGIN IN ROLE orderdesk_read_owner"
+    ))
+    .await;
+
+    let member = ensure_unprivileged(&url_as(&app.db.url, &role).unwrap()).await;
+    app.exec(&format!("DROP ROLE {role}")).await;
+
+    let refused = matches!(
+        &member,
+        Err(DbError::PrivilegedServer { role: r, why })
+            if *r == role && why.contains("member of orderdesk_read_owner")
+    );
+    assert!(refused, "{member:?}");
+}
