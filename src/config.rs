@@ -94,8 +94,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            database_url: "postgres://postgres@127.0.0.1:5432/orderdesk".into(),
-            read_database_url: None,
+            // The server's roles (Rocket.toml says the same): never the superuser's.
+            database_url: "postgres://orderdesk_app@127.0.0.1:5432/orderdesk".into(),
+            read_database_url: Some("postgres://orderdesk_reader@127.0.0.1:5432/orderdesk".into()),
             read_fallback: true,
             max_replication_lag_secs: 30,
             db_probe_ms: 1_000,

@@ -205,6 +205,9 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Serve => {
             // The server runs as the application role, which may not change
             // the schema: migrating is `orderdesk migrate`'s job, as the owner.
+            // It refuses a role that could (a superuser, the owner, the read
+            // models' owner): its URL must be orderdesk_app's.
+            orderdesk::db::roles::ensure_unprivileged(&settings.database_url).await?;
             migrations::ensure_current(&settings.database_url).await?;
             orderdesk::cli::check_time_zone(&settings.database_url, settings.time_zone.name())
                 .await?;

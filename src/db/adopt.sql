@@ -1,7 +1,8 @@
 -- Run by a superuser inside a database created before the least-privilege
 -- roles (its objects owned by whoever migrated it): hands the database and
 -- every schema object of `public` and `read` to orderdesk_owner (relations in
--- `read` already handed to orderdesk_read_owner stay there), and gives
+-- `read` already handed to orderdesk_read_owner stay there, as does its
+-- read.refresh_report), and gives
 -- orderdesk_owner the default privileges the roles migration set up for the
 -- role that ran it, so objects the owner creates later are granted alike.
 DO $$
@@ -25,7 +26,8 @@ BEGIN
     FOR r IN
         SELECT p.oid::regprocedure AS f FROM pg_proc p
         JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('public', 'read') AND p.proowner <> 'orderdesk_owner'::regrole
+        WHERE n.nspname IN ('public', 'read')
+          AND p.proowner NOT IN ('orderdesk_owner'::regrole, 'orderdesk_read_owner'::regrole)
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
     LOOP
         EXECUTE format('ALTER ROUTINE %s OWNER TO orderdesk_owner', r.f);

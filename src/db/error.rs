@@ -56,6 +56,15 @@ pub enum DbError {
          then start the server again"
     )]
     ReplaceablePending,
+    /// `orderdesk serve`'s write URL logs in as a role that may change the
+    /// schema or the read models (`why` says how): the server runs as
+    /// `orderdesk_app`, which owns nothing.
+    #[error(
+        "`orderdesk serve` refuses to run as {role}: {why}; give it DATABASE_URL as \
+         orderdesk_app and READ_DATABASE_URL as orderdesk_reader (docs/SECURITY.md, \
+         \"Database roles\")"
+    )]
+    PrivilegedServer { role: String, why: &'static str },
 }
 
 impl DbError {

@@ -13,10 +13,13 @@ use super::admin::{quote_ident, with_database, with_user};
 /// Owns the database and its schema; runs `orderdesk migrate` and the
 /// owner-only operations (seed, user management from the CLI, rebuilds).
 pub const OWNER: &str = "orderdesk_owner";
-/// The server's write pool and its read-model refresher: DML only.
+/// The server's write pool and its read-model maintainer: DML only, owner of
+/// nothing (it refreshes report views through `read.refresh_report`, a
+/// SECURITY DEFINER function of [`READ_OWNER`]).
 pub const APP: &str = "orderdesk_app";
-/// Owns the relations in schema `read` (NOLOGIN); `APP` and `OWNER` are
-/// members, so they may REFRESH the materialized views there.
+/// Owns the relations in schema `read` (NOLOGIN); only `OWNER` is a member
+/// (rebuilds): `APP` is not, so the server cannot DROP, ALTER, TRUNCATE or
+/// add triggers to the read models.
 pub const READ_OWNER: &str = "orderdesk_read_owner";
 /// The server's read pool: SELECT on `read` only.
 pub const READER: &str = "orderdesk_reader";
@@ -54,7 +57,7 @@ pub async fn setup_roles(admin: &mut AsyncPgConnection) -> Result<(), DbError> {
          ALTER ROLE {READ_OWNER} NOLOGIN; \
          ALTER ROLE {READER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; \
          GRANT {READ_OWNER}, {READER} TO {OWNER} WITH ADMIN OPTION; \
-         GRANT {READ_OWNER} TO {APP}; \
+         REVOKE {READ_OWNER} FROM {APP}; \
          SELECT pg_advisory_unlock(4242012);"
     );
     admin
@@ -116,6 +119,50 @@ async fn create_database(
         .map_err(DbError::at(format!(
             "cannot hand database {name} to {OWNER}"
         )))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Powers {
+    #[diesel(sql_type = Text)]
+    role: String,
+    /// `superuser`, `owner` or `read_owner`: the first power the role has.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    power: Option<String>,
+}
+
+/// Ok when the role `url` logs in as may not change the schema or the read
+/// models: not a superuser, not (a member of) the database's owner or
+/// [`OWNER`], not a member of [`READ_OWNER`]. Otherwise
+/// [`DbError::PrivilegedServer`], which `orderdesk serve` refuses to start with.
+pub async fn ensure_unprivileged(url: &str) -> Result<(), DbError> {
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .map_err(DbError::connecting(url))?;
+    let powers: Powers = diesel::sql_query(format!(
+        "SELECT r.rolname::text AS role, CASE \
+           WHEN r.rolsuper THEN 'superuser' \
+           WHEN pg_has_role(r.oid, d.datdba, 'MEMBER') OR EXISTS (SELECT 1 FROM pg_roles g \
+                WHERE g.rolname = '{OWNER}' AND pg_has_role(r.oid, g.oid, 'MEMBER')) \
+             THEN 'owner' \
+           WHEN EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = '{READ_OWNER}' \
+                AND pg_has_role(r.oid, g.oid, 'MEMBER')) THEN 'read_owner' \
+         END AS power \
+         FROM pg_roles r, pg_database d \
+         WHERE r.rolname = current_user AND d.datname = current_database()"
+    ))
+    .get_result(&mut conn)
+    .await
+    .map_err(DbError::at("cannot read the server role's privileges"))?;
+    let why = match powers.power.as_deref() {
+        None => return Ok(()),
+        Some("superuser") => "it is a superuser",
+        Some("owner") => "it owns the database (or is a member of its owner)",
+        Some(_) => "it is a member of orderdesk_read_owner, the owner of the read models",
+    };
+    Err(DbError::PrivilegedServer {
+        role: powers.role,
+        why,
+    })
 }
 
 /// `url` with the user set to `role` (same server, same database).

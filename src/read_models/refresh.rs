@@ -1,7 +1,9 @@
-//! Report views: `REFRESH MATERIALIZED VIEW CONCURRENTLY` in a REPEATABLE
-//! READ transaction of its own (never inside a write transaction), under a
-//! per-view advisory lock, recorded in `read_model_refreshes`. Readers keep
-//! reading the old rows while it runs. (Live models are never refreshed
+//! Report views: `REFRESH MATERIALIZED VIEW CONCURRENTLY` (through
+//! `read.refresh_report`, which runs it as the views' owner: the server's
+//! role owns nothing in `read`) in a REPEATABLE READ transaction of its own
+//! (never inside a write transaction), under a per-view advisory lock,
+//! recorded in `read_model_refreshes`. Readers keep reading the old rows
+//! while it runs. (Live models are never refreshed
 //! whole: the maintainer keeps them, see `maintainer`.)
 //!
 //! The transaction's snapshot is taken before the refresh reads anything, and
@@ -155,11 +157,13 @@ pub async fn refresh(
             let mark: Mark = diesel::sql_query(include_str!("sql/refresh_mark.sql"))
                 .get_result(conn)
                 .await?;
-            diesel::sql_query(format!(
-                "REFRESH MATERIALIZED VIEW CONCURRENTLY read.{name}"
-            ))
-            .execute(conn)
-            .await?;
+            // As the owner of the report views, through its SECURITY DEFINER
+            // function: the caller (the server's orderdesk_app) owns nothing
+            // in `read` (src/read_models/schema/read.sql).
+            diesel::sql_query("SELECT read.refresh_report($1, true)")
+                .bind::<Text, _>(name)
+                .execute(conn)
+                .await?;
             let rows: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM read.{name}"))
                 .get_result(conn)
                 .await?;

@@ -75,6 +75,9 @@ fn pg_dump() -> std::path::PathBuf {
         .expect("pg_dump on PATH or under /usr/lib/postgresql/*/bin")
 }
 
+/// Replaceable functions added since the squash (see [`normalised`]).
+const AFTER_THE_SQUASH: &[&str] = &["read.refresh_report("];
+
 /// A schema dump as a sorted list of statements: comments, `\restrict` lines
 /// and anything about `replaceable_schema` (new with the baseline) dropped;
 /// grant blocks split into single grants (their order follows the order the
@@ -101,6 +104,12 @@ fn normalised(dump: &str) -> Vec<String> {
     let mut out = Vec::new();
     for block in blocks {
         if block.contains("replaceable_schema") {
+            continue;
+        }
+        // Functions the replaceable SQL gained after the squash (issue 22:
+        // read.refresh_report, the report refresh as the read owner): no part
+        // of the old chain; security/ownership.rs checks them.
+        if AFTER_THE_SQUASH.iter().any(|f| block.contains(f)) {
             continue;
         }
         // The replaceable SQL's functions and views change by a diff of their

@@ -210,6 +210,30 @@ BEGIN
 END
 $$;
 
+-- Refreshes one report view, as the owner of `read` (the application role
+-- owns nothing there: it could otherwise DROP, ALTER or attach triggers to the
+-- read models). The name must be one of the report views, never any other
+-- relation; the caller's transaction (refresh.rs: REPEATABLE READ, under the
+-- view's advisory lock) is the refresh's, so its snapshot is the one recorded.
+-- Owned by orderdesk_read_owner (see the end of this file); EXECUTE for
+-- orderdesk_app only (the owner's CLI reaches it as a member of the owner).
+CREATE FUNCTION read.refresh_report(p_view text, p_concurrently boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF p_view IS NULL
+       OR p_view NOT IN ('monthly_sales', 'product_sales_monthly', 'customer_cohorts') THEN
+        RAISE EXCEPTION 'not a report view: %', p_view
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_concurrently THEN
+        EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY read.%I', p_view);
+    ELSE
+        EXECUTE format('REFRESH MATERIALIZED VIEW read.%I', p_view);
+    END IF;
+END
+$$;
+
 REVOKE ALL ON FUNCTION read.live_model_status(text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION read.read_model_status(text, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION read.page_freshness(text, text[]) FROM PUBLIC;
@@ -222,3 +246,11 @@ GRANT EXECUTE ON FUNCTION read.page_freshness(text, text[]) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.has_caught_up(text, bigint) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.history(text, bigint) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.session_lookup(text, double precision) TO orderdesk_reader;
+REVOKE ALL ON FUNCTION read.refresh_report(text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION read.refresh_report(text, boolean) TO orderdesk_app;
+-- The refresh runs as the owner of the report views. Handing the function over
+-- needs CREATE on the schema for the new owner, for this moment only (as
+-- orderdesk_read_owner_takes_read does for the relations).
+GRANT CREATE ON SCHEMA read TO orderdesk_read_owner;
+ALTER FUNCTION read.refresh_report(text, boolean) OWNER TO orderdesk_read_owner;
+REVOKE CREATE ON SCHEMA read FROM orderdesk_read_owner;

@@ -14,9 +14,11 @@ use crate::support::helpers::TestApp;
 const TOKEN: &str = "s3cret-token";
 
 async fn client(app: &TestApp, token: Option<&str>) -> Client {
+    // As in production: the server's roles, never the superuser.
+    let as_role = |role| orderdesk::db::roles::url_as(&app.db.url, role).unwrap();
     let mut figment = Settings::figment()
-        .merge(("database_url", &app.db.url))
-        .merge(("read_database_url", &app.db.url));
+        .merge(("database_url", as_role(orderdesk::db::roles::APP)))
+        .merge(("read_database_url", as_role(orderdesk::db::roles::READER)));
     if let Some(token) = token {
         figment = figment.merge(("metrics_token", token));
     }

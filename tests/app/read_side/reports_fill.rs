@@ -51,8 +51,10 @@ async fn seed_refreshes_the_report_views_at_its_end() {
 #[tokio::test]
 async fn serve_fills_report_views_never_refreshed_since_the_shop_had_orders_and_only_those() {
     let app = TestApp::spawn().await;
+    // As the server does it: as orderdesk_app, which owns no report view.
+    let server_url = orderdesk::db::roles::url_as(&app.db.url, orderdesk::db::roles::APP).unwrap();
     // No orders: nothing to fill, nothing refreshed.
-    schedule::fill_at_start(&app.db.url).await;
+    schedule::fill_at_start(&server_url).await;
     assert_eq!(app.scalar(FILLS_AT_START).await, 0);
 
     let ada = app.customer("ada@example.com").await;
@@ -62,7 +64,7 @@ async fn serve_fills_report_views_never_refreshed_since_the_shop_had_orders_and_
     assert_eq!(unfilled.len(), 3, "every report view predates the order");
     assert_eq!(app.scalar(MONTHLY_ROWS).await, 0);
 
-    schedule::fill_at_start(&app.db.url).await;
+    schedule::fill_at_start(&server_url).await;
 
     assert_eq!(app.scalar(MONTHLY_ROWS).await, 1);
     assert_eq!(app.scalar(FILLS_AT_START).await, 3);
@@ -75,7 +77,7 @@ async fn serve_fills_report_views_never_refreshed_since_the_shop_had_orders_and_
             .unwrap()
             .is_empty()
     );
-    schedule::fill_at_start(&app.db.url).await;
+    schedule::fill_at_start(&server_url).await;
     assert_eq!(app.scalar(FILLS_AT_START).await, 3);
 }
 

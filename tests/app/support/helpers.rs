@@ -149,6 +149,9 @@ impl TestDb {
                 Err(e) => panic!("cannot create test database: {e}"),
             }
         }
+        if let Some(template) = template {
+            copy_database_privileges(&mut conn, template, &name).await;
+        }
         let url = with_database(&server_url(), &name).unwrap();
         Self {
             name,
@@ -156,6 +159,45 @@ impl TestDb {
             admin_url: admin_url(),
         }
     }
+}
+
+#[derive(QueryableByName)]
+struct Privilege {
+    #[diesel(sql_type = Text)]
+    grantee: String,
+    #[diesel(sql_type = Text)]
+    privilege: String,
+}
+
+/// A database's own privileges (pg_database.datacl: CONNECT, TEMP, CREATE)
+/// are not copied from its template: gives `copy` the ones the migrations
+/// gave `template` (e.g. no TEMP for PUBLIC), when they changed the defaults.
+async fn copy_database_privileges(conn: &mut AsyncPgConnection, template: &str, copy: &str) {
+    let privileges: Vec<Privilege> = diesel::sql_query(
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END \
+                    AS grantee, a.privilege_type AS privilege \
+         FROM pg_database d CROSS JOIN LATERAL aclexplode(d.datacl) a \
+         LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = $1",
+    )
+    .bind::<Text, _>(template)
+    .load(conn)
+    .await
+    .expect("the template's database privileges");
+    if privileges.is_empty() {
+        return;
+    }
+    let q = quote_ident(copy);
+    let grants: Vec<String> = privileges
+        .iter()
+        .map(|p| format!("GRANT {} ON DATABASE {q} TO {}", p.privilege, p.grantee))
+        .collect();
+    let sql = format!(
+        "REVOKE ALL ON DATABASE {q} FROM PUBLIC; {};",
+        grants.join("; ")
+    );
+    diesel_async::SimpleAsyncConnection::batch_execute(conn, &sql)
+        .await
+        .expect("the template's database privileges, copied");
 }
 
 fn rand_suffix() -> u32 {
