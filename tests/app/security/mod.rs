@@ -9,5 +9,6 @@ mod docs;
 mod headers;
 mod login_flood;
 mod logs;
+mod paused_echo;
 mod roles;
 mod slow_clients;
