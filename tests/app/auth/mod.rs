@@ -3,6 +3,7 @@
 mod csrf;
 mod headers;
 mod login;
+mod promises;
 mod roles;
 mod throttle;
 mod users;
