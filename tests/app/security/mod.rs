@@ -12,3 +12,4 @@ mod logs;
 mod paused_echo;
 mod roles;
 mod slow_clients;
+mod statement_timeout;
