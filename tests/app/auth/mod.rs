@@ -3,6 +3,7 @@
 mod csrf;
 mod headers;
 mod login;
+mod password_reset;
 mod promises;
 mod roles;
 mod throttle;

@@ -4,7 +4,7 @@ mod actions;
 mod form;
 mod list;
 
-pub use form::{RoleForm, UserForm};
+pub use form::{PasswordForm, RoleForm, UserForm};
 
 /// The staff page and its actions.
 pub fn routes() -> Vec<rocket::Route> {
