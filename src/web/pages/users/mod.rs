@@ -3,6 +3,7 @@
 mod actions;
 mod form;
 mod list;
+mod password;
 
 pub use form::{PasswordForm, RoleForm, UserForm};
 
@@ -10,5 +11,6 @@ pub use form::{PasswordForm, RoleForm, UserForm};
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = list::routes();
     all.extend(actions::routes());
+    all.extend(password::routes());
     all
 }
