@@ -14,14 +14,12 @@ const NEW: &str = "my-own-new-passphrase";
 async fn the_current_password_is_required_and_every_session_ends() {
     let app = TestApp::spawn().await;
     let (client, id) = app.signed_in("viewer").await;
-    let (other_tab, _) = {
-        let other = app.client().await;
-        assert_eq!(
-            sign_in(&other, "viewer", PASSWORD).await.status(),
-            Status::SeeOther
-        );
-        (other, ())
-    };
+    // The same account signed in in a second browser.
+    let other_tab = app.client().await;
+    assert_eq!(
+        sign_in(&other_tab, "viewer", PASSWORD).await.status(),
+        Status::SeeOther
+    );
     let sessions = format!("SELECT count(*) FROM sessions WHERE user_id = {id}");
     let versions = "SELECT coalesce(sum(version), 0) FROM staff_users";
 

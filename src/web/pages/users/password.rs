@@ -79,7 +79,7 @@ async fn change(
         .and_then(|username| Password::parse(&form.password, &username));
     let password = match password {
         Ok(p) => p,
-        Err(message) => return refused(chrome, message.to_string()),
+        Err(message) => return refused(chrome, message),
     };
     match change_password(
         &mut db.0,
