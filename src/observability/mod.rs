@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub use commands::{FailureKind, instrument_command, record_command};
-pub use logging::{LogFormat, init_tracing};
+pub use logging::{LogFormat, NEVER_LOGGED, init_tracing, without_secrets};
 pub use refresh::{BatchRecord, record_batch, record_refresh, set_pending, set_snapshot_age};
 pub use replication::{record_read_fallback, set_database_up, set_replication_lag};
 

@@ -31,7 +31,7 @@ pub use guards::form_body;
 pub use guards::{PathId, ReadConn, Staff, WriteConn};
 pub use shell::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, Flash, FormAnswer, FreshnessNote, UserBadge,
-    csv, error_page, filters,
+    after_url, csv, error_page, filters,
 };
 pub(crate) use shell::{Page, page, render, render_page};
 

@@ -6,6 +6,11 @@
 //! the wait is usually a few milliseconds. Only when the bound passes does the
 //! page say "Processing…" and reload itself (a `<meta refresh>`, no
 //! JavaScript), a bounded number of times; nothing waits forever.
+//!
+//! Only the user's own change is waited for: the redirect signs the event id
+//! with the session (`&sig=`, see [`after_url`]), and an id without a valid
+//! signature (typed by hand, another session's, forged) renders at once, so
+//! `?after=999999999` cannot hold a read connection for the whole bound.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,6 +23,8 @@ use crate::config::Settings;
 use crate::queries::freshness;
 use crate::read_models::ReadModelName;
 use crate::read_models::maintainer::run::Signal;
+use crate::security::{constant_time_eq, sha256_hex};
+use crate::web::guards::CurrentUser;
 
 /// How many times a page reloads itself before it stops and says so.
 pub const MAX_ATTEMPTS: u32 = 20;
@@ -26,17 +33,54 @@ pub const MAX_ATTEMPTS: u32 = 20;
 /// maintainer in another process, or the cron safety net).
 const RECHECK: Duration = Duration::from_millis(25);
 
-/// The query parameters `after` and `attempt`.
+/// Hex digits of the signature (64 bits of the SHA-256 would do against a
+/// guess; 128 leave no doubt).
+const SIG_HEX: usize = 32;
+
+/// The query parameters `after`, `sig` and `attempt`.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct AfterParams {
     pub after: Option<i64>,
+    pub sig: Option<String>,
     pub attempt: Option<u32>,
 }
 
-/// A request guard: how long to wait, and the maintainer's batch signal.
+/// The signature of `event_id` for the session whose CSRF token is
+/// `csrf_token`: the token is the session's secret (never in a URL), so only
+/// this session's redirects carry a valid one.
+fn signature(event_id: i64, csrf_token: &str) -> String {
+    let mut sig = sha256_hex(&format!(
+        "{csrf_token}\0orderdesk-after\0{event_id}\0{csrf_token}"
+    ));
+    sig.truncate(SIG_HEX);
+    sig
+}
+
+/// Where a command's redirect goes: `path` waiting for `event_id`, the id
+/// signed for the session whose CSRF token is `csrf_token`.
+pub fn after_url(path: &str, event_id: i64, csrf_token: &str) -> String {
+    format!(
+        "{path}?after={event_id}&sig={}",
+        signature(event_id, csrf_token)
+    )
+}
+
+/// Whether `sig` is the signature of `event_id` for this session.
+fn signed(event_id: i64, sig: Option<&str>, csrf_token: Option<&str>) -> bool {
+    match (sig, csrf_token) {
+        (Some(sig), Some(token)) if !token.is_empty() => {
+            constant_time_eq(sig, &signature(event_id, token))
+        }
+        _ => false,
+    }
+}
+
+/// A request guard: how long to wait, the maintainer's batch signal, and the
+/// session's CSRF token (which checks the `after` id's signature).
 pub struct ChangeWaiter {
     signal: Option<Arc<Signal>>,
     bound: Duration,
+    csrf_token: Option<String>,
 }
 
 #[rocket::async_trait]
@@ -51,7 +95,16 @@ impl<'r> FromRequest<'r> for ChangeWaiter {
                 Duration::from_millis(s.read_your_writes_wait_ms.min(5_000))
             });
         let signal = request.rocket().state::<Arc<Signal>>().cloned();
-        Outcome::Success(Self { signal, bound })
+        let csrf_token = request
+            .guard::<CurrentUser>()
+            .await
+            .succeeded()
+            .map(|u| u.csrf_token().to_owned());
+        Outcome::Success(Self {
+            signal,
+            bound,
+            csrf_token,
+        })
     }
 }
 
@@ -77,6 +130,12 @@ impl AwaitChange {
         let Some(event_id) = params.after else {
             return Ok(Self::default());
         };
+        let sig = params.sig.as_deref();
+        if !signed(event_id, sig, waiter.csrf_token.as_deref()) {
+            // Not this session's own change: nothing to wait for.
+            return Ok(Self::default());
+        }
+        let sig = sig.unwrap_or_default();
         let attempt = params.attempt.unwrap_or(0).min(MAX_ATTEMPTS);
         // A reload after "Processing…" has already waited: look once.
         let bound = if attempt == 0 {
@@ -88,7 +147,7 @@ impl AwaitChange {
         Ok(Self {
             waiting,
             attempt,
-            reload_url: format!("{path}?after={event_id}&attempt={}", attempt + 1),
+            reload_url: format!("{path}?after={event_id}&sig={sig}&attempt={}", attempt + 1),
         })
     }
 

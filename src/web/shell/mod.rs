@@ -16,7 +16,7 @@ mod flash;
 mod form_answer;
 mod freshness_note;
 
-pub use await_change::{AfterParams, AwaitChange, ChangeWaiter};
+pub use await_change::{AfterParams, AwaitChange, ChangeWaiter, after_url};
 pub use chrome::{Chrome, Flash, UserBadge};
 pub use form_answer::FormAnswer;
 pub use freshness_note::FreshnessNote;

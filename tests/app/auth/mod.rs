@@ -3,6 +3,9 @@
 mod csrf;
 mod headers;
 mod login;
+mod own_password;
+mod password_reset;
+mod promises;
 mod roles;
 mod throttle;
 mod users;

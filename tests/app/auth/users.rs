@@ -202,6 +202,10 @@ async fn no_password_or_hash_ever_reaches_the_logs() {
         logs.contains("login attempt"),
         "the sink captured nothing: {logs}"
     );
+    assert!(
+        logs.contains("POST /users") && logs.contains("Matched"),
+        "the sink sees Rocket's own lines (through `log`) too: {logs}"
+    );
     for secret in [
         PASSWORD,
         "wrong-password-guess",

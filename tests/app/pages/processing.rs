@@ -96,3 +96,69 @@ async fn processing_reloads_a_bounded_number_of_times_then_offers_a_reload_link(
     assert!(!shown.contains("Processing"), "{shown}");
     assert!(shown.contains("<dt>Price</dt><dd>$19.99</dd>"), "{shown}");
 }
+
+/// Only the user's own change is waited for: the redirect signs its event id
+/// with the session. An id typed by hand (`?after=999999999`), a forged or
+/// another session's signature renders the page at once, with the read model
+/// behind and no maintainer: no "Processing…", no reload, no held connection.
+#[tokio::test]
+async fn an_unsigned_or_forged_after_renders_at_once_and_the_signed_one_waits() {
+    let app = TestApp::spawn().await;
+    let id = app.product("TEE-1", "19.99", 0).await;
+    app.refresh().await;
+    let client = staff_client(&app).await;
+    let (other, _) = app.signed_in("admin").await;
+    let path = format!("/products/{id}");
+
+    // The read model is now behind this receipt (no maintainer runs).
+    let received = post(
+        &client,
+        &format!("{path}/stock/receive"),
+        &[("quantity", "5"), ("note", "")],
+    )
+    .await;
+    assert_eq!(received.status(), Status::SeeOther);
+    let signed = location(&received);
+    let event_id = signed
+        .split("after=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(signed.contains("&sig="), "the redirect is signed: {signed}");
+    let query = signed.split('?').nth(1).unwrap_or_default();
+
+    let (_, own) = get(&client, &signed).await;
+    assert!(
+        own.contains("Processing…"),
+        "the user's own change is awaited: {own}"
+    );
+
+    let tampered = signed.replace("&sig=", "&sig=0");
+    let zeros = format!("{path}?after={event_id}&sig={}", "0".repeat(32));
+    for url in [
+        format!("{path}?after=999999999"),
+        format!("{path}?after={event_id}"),
+        format!("{path}?after={event_id}&attempt=3"),
+        zeros,
+        tampered,
+        format!(
+            "{path}?after=999999999&sig={}",
+            signed.rsplit("sig=").next().unwrap_or("")
+        ),
+    ] {
+        let (status, page) = get(&client, &url).await;
+        assert_eq!(status, Status::Ok, "{url}");
+        assert!(
+            page.contains("<dt>Price</dt><dd>$19.99</dd>")
+                && !page.contains("Processing")
+                && !page.contains(r#"http-equiv="refresh""#),
+            "{url} renders at once: {page}"
+        );
+    }
+
+    // Another session's browser given this user's link waits for nothing.
+    let (status, page) = get(&other, &format!("{path}?{query}")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(!page.contains("Processing"), "{page}");
+}

@@ -10,5 +10,7 @@ mod headers;
 mod login_flood;
 mod logs;
 mod ownership;
+mod paused_echo;
 mod roles;
 mod slow_clients;
+mod statement_timeout;

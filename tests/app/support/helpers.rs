@@ -121,6 +121,8 @@ impl TestDb {
     }
 
     async fn create(template: Option<&str>) -> Self {
+        // Before any Rocket of this process can claim the `log` logger.
+        crate::support::log_capture::bridge();
         let name = format!(
             "orderdesk_test_{}_{}_{}",
             std::process::id(),

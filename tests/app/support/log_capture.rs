@@ -17,6 +17,21 @@ impl Write for Sink {
     }
 }
 
+/// Routes the `log` crate's records (Rocket's own lines among them) into
+/// tracing, as production's `init_tracing` does (`try_init` installs the
+/// `tracing-log` bridge), so a [`Sink`] sees them too. Once per process and
+/// before any Rocket is built: Rocket takes the `log` logger for itself when
+/// it is still free, and its lines would then go to stdout, past the sink.
+/// The global subscriber is a registry that is always interested; events go
+/// to each thread's default (see [`Sink::install`]).
+pub fn bridge() {
+    use tracing_subscriber::util::SubscriberInitExt;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::registry().try_init();
+    });
+}
+
 impl Sink {
     /// Captures every log line of this thread at `level` and above until the
     /// guard drops.
@@ -29,10 +44,13 @@ impl Sink {
     /// interested keeps the cache honest; events still go to each thread's
     /// default, here the sink.
     pub fn install(&self, level: tracing::Level) -> tracing::subscriber::DefaultGuard {
-        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        bridge();
         let writer = self.clone();
         let subscriber = tracing_subscriber::fmt()
-            .with_max_level(level)
+            // Production's filter never lets these through (NEVER_LOGGED).
+            .with_env_filter(orderdesk::observability::without_secrets(
+                tracing_subscriber::EnvFilter::new(level.to_string()),
+            ))
             .with_ansi(false)
             .with_writer(move || writer.clone())
             .finish();

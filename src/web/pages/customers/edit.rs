@@ -14,7 +14,9 @@ use crate::observability::instrument_command;
 use crate::web::PathId;
 use crate::web::forms::{CommandForm, CustomerEditForm};
 use crate::web::guards::CsrfForm;
-use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
+use crate::web::{
+    AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, after_url, render_page,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![update]
@@ -44,7 +46,11 @@ async fn update(
     let (status, state) = match result {
         Ok(ack) => {
             return Ok(FormAnswer::done(
-                format!("/customers/{id}?after={}", ack.event_id),
+                after_url(
+                    &format!("/customers/{id}"),
+                    ack.event_id,
+                    staff.clerk.0.csrf_token(),
+                ),
                 format!("Customer {} saved", edit.name.trim()),
             ));
         }

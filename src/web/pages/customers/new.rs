@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::filters;
 use crate::web::forms::{CommandForm, CustomerForm};
-use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
+use crate::web::{Chrome, FormAnswer, Staff, WriteConn, after_url, render};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![new, create]
@@ -57,7 +57,11 @@ async fn create(
     };
     match result {
         Ok(ack) => Ok(FormAnswer::done(
-            format!("/customers/{}?after={}", ack.id, ack.event_id),
+            after_url(
+                &format!("/customers/{}", ack.id),
+                ack.event_id,
+                staff.clerk.0.csrf_token(),
+            ),
             format!("Customer {} registered", form.name.trim()),
         )),
         Err(CommandError::Invalid(errors)) => {

@@ -16,20 +16,25 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::forms::{CancelForm, CommandForm};
 use crate::web::guards::{CsrfForm, TokenOnly};
-use crate::web::{PathId, Staff, WriteConn};
+use crate::web::{PathId, Staff, WriteConn, after_url};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![advance, cancel]
 }
 
 fn outcome(
+    staff: &Staff,
     id: i64,
     done: &str,
     result: Result<Ack, CommandError>,
 ) -> Result<Flash<Redirect>, AppError> {
     match result {
         Ok(ack) => Ok(Flash::success(
-            Redirect::to(format!("/orders/{id}?after={}", ack.event_id)),
+            Redirect::to(after_url(
+                &format!("/orders/{id}"),
+                ack.event_id,
+                staff.clerk.0.csrf_token(),
+            )),
             format!("Order #{id} {done}"),
         )),
         Err(CommandError::InvalidTransition { from, .. }) => Ok(Flash::error(
@@ -91,7 +96,7 @@ async fn advance(
             instrument_command("mark_delivered", mark_delivered(conn, OrderId(id), &ctx)).await,
         ),
     };
-    outcome(id, done, result)
+    outcome(&staff, id, done, result)
 }
 
 #[post("/orders/<id>/cancel", data = "<form>")]
@@ -104,9 +109,10 @@ async fn cancel(
     let id = id.or_404("order")?;
     let input = match form.form.parse(id) {
         Ok(input) => input,
-        Err(errors) => return outcome(id, "cancelled", Err(CommandError::Invalid(errors))),
+        Err(errors) => return outcome(&staff, id, "cancelled", Err(CommandError::Invalid(errors))),
     };
     outcome(
+        &staff,
         id,
         "cancelled",
         instrument_command(

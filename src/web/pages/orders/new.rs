@@ -22,7 +22,9 @@ use crate::web::forms::CustomerForm;
 use crate::web::guards::CsrfForm;
 use crate::web::guards::params::search_text;
 use crate::web::shell::command_form::{Button, CommandForm};
-use crate::web::{Chrome, FormAnswer, ReadConn, Staff, WriteConn, filters, page, render_page};
+use crate::web::{
+    Chrome, FormAnswer, ReadConn, Staff, WriteConn, after_url, filters, page, render_page,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![new, submit]
@@ -91,7 +93,11 @@ async fn submit(
                         format!("Order #{} placed", ack.id)
                     };
                     return Ok(FormAnswer::done(
-                        format!("/orders/{}?after={}", ack.id, ack.event_id),
+                        after_url(
+                            &format!("/orders/{}", ack.id),
+                            ack.event_id,
+                            staff.clerk.0.csrf_token(),
+                        ),
                         message,
                     ));
                 }

@@ -13,7 +13,9 @@ use crate::observability::instrument_command;
 use crate::web::PathId;
 use crate::web::forms::{CommandForm, ProductEditForm};
 use crate::web::guards::CsrfForm;
-use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
+use crate::web::{
+    AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, after_url, render_page,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![update]
@@ -43,7 +45,11 @@ async fn update(
     let (status, forms) = match result {
         Ok(ack) => {
             return Ok(FormAnswer::done(
-                format!("/products/{id}?after={}", ack.event_id),
+                after_url(
+                    &format!("/products/{id}"),
+                    ack.event_id,
+                    staff.clerk.0.csrf_token(),
+                ),
                 format!("Product “{}” saved", edit.name.trim()),
             ));
         }

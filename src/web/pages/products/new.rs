@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::filters;
 use crate::web::forms::{CommandForm, ProductForm};
-use crate::web::{Chrome, FormAnswer, Staff, WriteConn, render};
+use crate::web::{Chrome, FormAnswer, Staff, WriteConn, after_url, render};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![new, create]
@@ -60,7 +60,11 @@ async fn create(
     };
     match result {
         Ok(ack) => Ok(FormAnswer::done(
-            format!("/products/{}?after={}", ack.id, ack.event_id),
+            after_url(
+                &format!("/products/{}", ack.id),
+                ack.event_id,
+                staff.clerk.0.csrf_token(),
+            ),
             format!("Product {} created", form.sku.trim()),
         )),
         Err(CommandError::Invalid(errors)) => {

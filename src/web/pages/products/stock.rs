@@ -14,7 +14,9 @@ use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::PathId;
 use crate::web::forms::{AdjustmentForm, CommandForm, ReceiptForm};
-use crate::web::{AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, render_page};
+use crate::web::{
+    AwaitChange, Chrome, FormAnswer, ReadConn, Staff, WriteConn, after_url, render_page,
+};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![receive, adjust]
@@ -31,7 +33,7 @@ async fn respond(
 ) -> Result<FormAnswer, AppError> {
     match result {
         Ok(ack) => Ok(FormAnswer::done(
-            format!("/products/{id}?after={}", ack.event_id),
+            after_url(&format!("/products/{id}"), ack.event_id, &chrome.csrf_token),
             done,
         )),
         Err(CommandError::Invalid(errors)) => {

@@ -1,21 +1,25 @@
-//! The staff page's actions: create, change role, deactivate. Admin only,
-//! CSRF-checked, Post/Redirect/Get.
+//! The staff page's actions: create, change role, reset a password,
+//! deactivate. Admin only, CSRF-checked, Post/Redirect/Get.
 
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::{post, routes};
 
+use super::form::PasswordForm;
+use crate::commands::change_password::{ChangePassword, change_password};
 use crate::commands::change_role::change_role;
 use crate::commands::create_user::create_user;
 use crate::commands::deactivate_user::{DeactivateUser, deactivate_user};
 use crate::commands::{Ack, CommandError};
+use crate::db::schema::staff_users;
+use crate::domain::{FieldErrors, Password, Username};
 use crate::error::AppError;
 use crate::web::forms::{CommandForm, RoleForm, UserForm};
 use crate::web::guards::{Admin, CsrfForm, TokenOnly};
 use crate::web::{FormAnswer, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![create, set_role, deactivate]
+    routes![create, set_role, reset_password, deactivate]
 }
 
 fn back(message: String) -> FormAnswer {
@@ -92,5 +96,51 @@ async fn deactivate(
     outcome(
         result,
         "Account deactivated; its sessions have ended.".into(),
+    )
+}
+
+/// An admin sets a new password for an account (one forgotten, or one that
+/// may have leaked): every session of that account ends.
+#[post("/users/<id>/password", data = "<form>")]
+async fn reset_password(
+    _admin: Admin,
+    id: i64,
+    form: CsrfForm<PasswordForm>,
+    mut db: WriteConn,
+) -> Result<FormAnswer, AppError> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let name: Option<String> = staff_users::table
+        .find(id)
+        .select(staff_users::username)
+        .first(&mut db.0)
+        .await
+        .optional()?;
+    let Some(name) = name else {
+        return Err(AppError::NotFound(format!("There is no account #{id}.")));
+    };
+    let parsed = Username::parse(&name)
+        .map_err(|m| FieldErrors::single("password", m))
+        .and_then(|username| {
+            Password::parse(&form.form.password, &username)
+                .map_err(|m| FieldErrors::single("password", m))
+        });
+    let result = match parsed {
+        Ok(password) => {
+            change_password(
+                &mut db.0,
+                ChangePassword {
+                    user_id: id,
+                    password,
+                },
+                &form.user.context(),
+            )
+            .await
+        }
+        Err(errors) => Err(CommandError::Invalid(errors)),
+    };
+    outcome(
+        result,
+        format!("New password set for {name}; its sessions have ended."),
     )
 }

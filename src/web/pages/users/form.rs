@@ -54,3 +54,9 @@ impl CommandForm for RoleForm {
             .map_err(|m| FieldErrors::single("role", m))
     }
 }
+
+/// An admin's new password for an account (no `Debug`: it holds a password).
+#[derive(Clone, Default, FromForm)]
+pub struct PasswordForm {
+    pub password: String,
+}
