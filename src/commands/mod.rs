@@ -15,6 +15,7 @@ pub mod change_role;
 pub mod create_product;
 pub mod create_user;
 pub mod deactivate_user;
+pub mod end_sessions;
 pub mod mark_delivered;
 pub mod mark_paid;
 pub mod place_order;

@@ -34,6 +34,8 @@ text_enum! {
         UserRoleChanged => "user_role_changed",
         UserPasswordChanged => "user_password_changed",
         UserDeactivated => "user_deactivated",
+        /// Every session of the account ended by an admin (signed out everywhere).
+        UserSessionsEnded => "user_sessions_ended",
     }
 }
 

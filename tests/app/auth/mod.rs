@@ -7,5 +7,6 @@ mod own_password;
 mod password_reset;
 mod promises;
 mod roles;
+mod sign_out_everywhere;
 mod throttle;
 mod users;

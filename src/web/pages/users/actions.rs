@@ -1,5 +1,5 @@
-//! The staff page's actions: create, change role, reset a password,
-//! deactivate. Admin only, CSRF-checked, Post/Redirect/Get.
+//! The staff page's actions: create, change role, reset a password, sign
+//! out everywhere, deactivate. Admin only, CSRF-checked, Post/Redirect/Get.
 
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
@@ -10,6 +10,7 @@ use crate::commands::change_password::{ChangePassword, change_password};
 use crate::commands::change_role::change_role;
 use crate::commands::create_user::create_user;
 use crate::commands::deactivate_user::{DeactivateUser, deactivate_user};
+use crate::commands::end_sessions::{EndSessions, end_sessions};
 use crate::commands::{Ack, CommandError};
 use crate::db::schema::staff_users;
 use crate::domain::{FieldErrors, Password, Username};
@@ -19,7 +20,13 @@ use crate::web::guards::{Admin, CsrfForm, TokenOnly};
 use crate::web::{FormAnswer, WriteConn};
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![create, set_role, reset_password, deactivate]
+    routes![
+        create,
+        set_role,
+        reset_password,
+        sign_out_everywhere,
+        deactivate
+    ]
 }
 
 fn back(message: String) -> FormAnswer {
@@ -96,6 +103,22 @@ async fn deactivate(
     outcome(
         result,
         "Account deactivated; its sessions have ended.".into(),
+    )
+}
+
+/// An admin ends every session of an account (a lost phone, a PC left signed
+/// in): it must sign in again; its password stays.
+#[post("/users/<id>/sessions/end", data = "<form>")]
+async fn sign_out_everywhere(
+    _admin: Admin,
+    id: i64,
+    form: CsrfForm<TokenOnly>,
+    mut db: WriteConn,
+) -> Result<FormAnswer, AppError> {
+    let result = end_sessions(&mut db.0, EndSessions { user_id: id }, &form.user.context()).await;
+    outcome(
+        result,
+        "Signed out everywhere: every session of the account has ended.".into(),
     )
 }
 
