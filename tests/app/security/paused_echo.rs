@@ -66,7 +66,9 @@ async fn the_paused_page_echoes_only_the_forms_fields_and_only_with_the_sessions
     for hidden in [
         "secret-",
         "smuggled-field-value",
-        "Password",
+        "<dt>password</dt>",
+        "<dt>Password</dt>",
+        "<dt>new_PASSWORD</dt>",
         "<dt>note</dt>",
     ] {
         assert!(!own.contains(hidden), "{hidden} is not echoed: {own}");
