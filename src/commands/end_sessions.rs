@@ -24,11 +24,9 @@ pub async fn end_sessions(
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
-        // The account row is locked so a sign-in cannot slip in between.
         let found: Option<i64> = staff_users::table
             .find(input.user_id)
             .select(staff_users::id)
-            .for_update()
             .first(conn)
             .await
             .optional()?;

@@ -44,7 +44,7 @@ pub struct LiveSession {
 /// security headers fairing then asks the browser to drop what it cached
 /// (`Clear-Site-Data`, over HTTPS).
 #[derive(Debug, Clone, Copy)]
-pub struct Ended(pub bool);
+struct Ended(bool);
 
 /// Records that this request's session ended (see [`Ended`]).
 pub fn mark_ended(req: &rocket::Request<'_>) {

@@ -10,7 +10,7 @@ use futures_util::future::join_all;
 use rocket::http::{ContentType, Status};
 
 use crate::support::helpers::TestApp;
-use crate::support::http::{csrf_in, form, post, session_csrf};
+use crate::support::http::{form, login_token, post, session_csrf};
 
 /// The `n`th flooding address: every one different, all in 127.0.0.0/8.
 fn address(n: u32) -> SocketAddr {
@@ -29,8 +29,7 @@ async fn a_clerk_marks_an_order_paid_during_a_sign_in_flood_from_many_addresses(
     // The flood passes the sign-in form's CSRF check, so each attempt that
     // gets through the gate costs a throttle row and an argon2 check.
     let flood = app.client().await;
-    let page = flood.get("/login").dispatch().await.into_string().await;
-    let token = csrf_in(&page.unwrap_or_default());
+    let token = login_token(&flood).await;
     let attempts = (0..400_u32).map(|n| {
         let body = form(&[
             ("username", &format!("nobody{n}")),
@@ -83,8 +82,7 @@ async fn a_clerk_marks_an_order_paid_during_a_sign_in_flood_from_many_addresses(
 async fn one_address_past_its_burst_is_refused_without_a_row() {
     let app = TestApp::spawn().await;
     let client = app.client().await;
-    let page = client.get("/login").dispatch().await.into_string().await;
-    let token = csrf_in(&page.unwrap_or_default());
+    let token = login_token(&client).await;
     let mut statuses = Vec::new();
     for n in 0..12 {
         let response = client

@@ -7,25 +7,12 @@
 
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::SimpleAsyncConnection;
 use orderdesk::db::DbError;
 use orderdesk::db::roles::{APP, OWNER, READER, ensure_unprivileged, url_as};
 
+use super::roles::{connect_as, refused};
 use crate::support::helpers::TestApp;
-
-async fn connect_as(app: &TestApp, role: &str) -> AsyncPgConnection {
-    AsyncPgConnection::establish(&url_as(&app.db.url, role).unwrap())
-        .await
-        .unwrap()
-}
-
-/// The error message of `sql`, which must fail.
-async fn refused(conn: &mut AsyncPgConnection, sql: &str) -> String {
-    match conn.batch_execute(sql).await {
-        Ok(()) => panic!("{sql} was allowed"),
-        Err(e) => e.to_string(),
-    }
-}
 
 #[tokio::test]
 async fn the_app_role_cannot_drop_truncate_alter_or_add_a_trigger_to_a_read_model() {

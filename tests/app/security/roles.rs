@@ -9,14 +9,15 @@ use orderdesk::db::roles::{APP, READER, url_as};
 
 use crate::support::helpers::{TestApp, TestDb};
 
-async fn connect_as(app: &TestApp, role: &str) -> AsyncPgConnection {
+/// A connection to the test's database as `role`.
+pub async fn connect_as(app: &TestApp, role: &str) -> AsyncPgConnection {
     AsyncPgConnection::establish(&url_as(&app.db.url, role).unwrap())
         .await
         .unwrap()
 }
 
 /// The error message of `sql`, which must fail.
-async fn refused(conn: &mut AsyncPgConnection, sql: &str) -> String {
+pub async fn refused(conn: &mut AsyncPgConnection, sql: &str) -> String {
     match conn.batch_execute(sql).await {
         Ok(()) => panic!("{sql} was allowed"),
         Err(e) => e.to_string(),

@@ -106,8 +106,8 @@ impl TestApp {
     }
 }
 
-/// Signs in through the form (fetching it first for its CSRF cookie and token).
-pub async fn sign_in<'c>(client: &'c Client, username: &str, password: &str) -> LocalResponse<'c> {
+/// The sign-in form's CSRF token (fetching the form sets its cookie too).
+pub async fn login_token(client: &Client) -> String {
     let page = client
         .get("/login")
         .dispatch()
@@ -115,7 +115,12 @@ pub async fn sign_in<'c>(client: &'c Client, username: &str, password: &str) -> 
         .into_string()
         .await
         .unwrap();
-    let token = csrf_in(&page);
+    csrf_in(&page)
+}
+
+/// Signs in through the form (fetching it first for its CSRF cookie and token).
+pub async fn sign_in<'c>(client: &'c Client, username: &str, password: &str) -> LocalResponse<'c> {
+    let token = login_token(client).await;
     client
         .post("/login")
         .header(ContentType::Form)
