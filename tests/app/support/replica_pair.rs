@@ -344,6 +344,35 @@ impl PairLock {
             .unwrap();
     }
 
+    /// Waits until the standby has replayed all the primary has written so
+    /// far (a test that counts where lookups ran must not race the replay).
+    pub async fn caught_up(&self) {
+        #[derive(diesel::QueryableByName)]
+        struct Lsn {
+            #[diesel(sql_type = Text)]
+            lsn: String,
+        }
+        let mut primary = connect(&self.admin_url(Server::Primary)).await;
+        let mut standby = connect(&self.admin_url(Server::Standby)).await;
+        let target: Lsn = diesel::sql_query("SELECT pg_current_wal_lsn()::text AS lsn")
+            .get_result(&mut primary)
+            .await
+            .unwrap();
+        for _ in 0..200 {
+            let behind: Lsn =
+                diesel::sql_query("SELECT (pg_last_wal_replay_lsn() < $1::pg_lsn)::text AS lsn")
+                    .bind::<Text, _>(&target.lsn)
+                    .get_result(&mut standby)
+                    .await
+                    .unwrap();
+            if behind.lsn == "false" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the standby never replayed up to {}", target.lsn);
+    }
+
     /// A migrated database of this test on the primary, once the standby has
     /// it too.
     pub async fn database(&self) -> TestDb {
