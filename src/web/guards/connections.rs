@@ -11,8 +11,8 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
-use super::CurrentUser;
 use super::read_order::{ReadSide, note_failure, note_fallback, read_order};
+use super::{CurrentUser, session};
 use crate::config::Settings;
 use crate::db::health::{DbHealth, unreachable};
 use crate::db::{PooledConn, Pools};
@@ -61,6 +61,18 @@ async fn read_checkout(req: &Request<'_>) -> Outcome<PooledConn, String> {
 /// Marks this request as refused because the primary is away.
 pub struct PrimaryAway;
 
+/// Whether this request must not write: the primary is away, or was when
+/// the request's session was looked up (then only the standby vouched for
+/// it). Either way it is marked [`PrimaryAway`], for the paused page.
+fn primary_away(req: &Request<'_>) -> bool {
+    let health = req.rocket().state::<std::sync::Arc<DbHealth>>();
+    let away = health.is_some_and(|h| h.primary_down()) || session::from_standby(req);
+    if away {
+        req.local_cache(|| Some(PrimaryAway));
+    }
+    away
+}
+
 async fn write_checkout(req: &Request<'_>) -> Outcome<PooledConn, String> {
     let Some(pools) = req.rocket().state::<Pools>() else {
         return Outcome::Error((
@@ -69,8 +81,7 @@ async fn write_checkout(req: &Request<'_>) -> Outcome<PooledConn, String> {
         ));
     };
     let health = req.rocket().state::<std::sync::Arc<DbHealth>>();
-    if health.is_some_and(|h| h.primary_down()) {
-        req.local_cache(|| Some(PrimaryAway));
+    if primary_away(req) {
         return Outcome::Forward(Status::ServiceUnavailable);
     }
     match pools.write.get().await {
@@ -84,6 +95,24 @@ async fn write_checkout(req: &Request<'_>) -> Outcome<PooledConn, String> {
             }
             Outcome::Error((Status::ServiceUnavailable, e.to_string()))
         }
+    }
+}
+
+/// A handler that checks its write connections out itself, later than a
+/// [`WriteConn`] would be (after its cheap refusals, and not across a slow
+/// step such as argon2). Like [`WriteConn`] it forwards to the "changes are
+/// paused" answer while the primary is away; it takes no connection.
+pub struct WritesOpen;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for WritesOpen {
+    type Error = String;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        if primary_away(req) {
+            return Outcome::Forward(Status::ServiceUnavailable);
+        }
+        Outcome::Success(WritesOpen)
     }
 }
 

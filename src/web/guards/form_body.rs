@@ -2,10 +2,11 @@
 //! body-read timeout, so a client trickling a body would keep its request
 //! (and anything its guards hold) alive for as long as it likes: every form
 //! this app reads goes through [`read`], which gives up after
-//! `form_read_timeout_secs` with 408. Handlers that take a form check their
-//! database connection out after the body is in, never before (request
-//! guards run before the data guard, so a connection guard would be held
-//! while the body trickles).
+//! `form_read_timeout_secs` with 408. Request guards run before the data
+//! guard, so a connection guard is held while the body trickles: the
+//! anonymous forms (sign-in, sign-out) and the own-password form check their
+//! connections out after the body is in; the other forms need a session and
+//! hold theirs for at most this deadline.
 
 use std::time::Duration;
 

@@ -19,7 +19,7 @@ mod user;
 pub mod with_session;
 
 pub use client::ClientInfo;
-pub use connections::{ReadConn, WriteConn};
+pub use connections::{ReadConn, WriteConn, WritesOpen};
 pub use csrf::{CsrfForm, TokenOnly};
 pub use path_id::PathId;
 pub use staff::Staff;

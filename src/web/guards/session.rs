@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Text};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rocket::http::{Cookie, SameSite};
 
@@ -56,30 +56,81 @@ pub fn ended(req: &rocket::Request<'_>) -> bool {
     req.local_cache(|| Ended(false)).0
 }
 
-/// Starts a session for `user_id` with a fresh token and CSRF token.
+/// Marks a request that may change state whose session only the standby
+/// vouched for (the primary was away at the look-up). Such a request runs no
+/// command, even if the primary is back by the time it asks for a write
+/// connection: a lagging standby may still hold a session the primary ended.
+#[derive(Debug, Clone, Copy)]
+struct FromStandby(bool);
+
+/// Records that this request's session was found on the standby only.
+pub fn mark_from_standby(req: &rocket::Request<'_>) {
+    req.local_cache(|| FromStandby(true));
+}
+
+/// Whether this request's session was found on the standby only.
+pub fn from_standby(req: &rocket::Request<'_>) -> bool {
+    req.local_cache(|| FromStandby(false)).0
+}
+
+/// An answer that signs this browser out: its session ended server-side
+/// while the request was handled (a change of one's own password ends every
+/// session of the account). The session cookie is removed and the request
+/// counts as [`ended`], so over HTTPS the browser is told to drop its cache
+/// of the session's pages, as at sign-out.
+pub struct SignedOut<R>(pub R);
+
+impl<'r, 'o: 'r, R: rocket::response::Responder<'r, 'o>> rocket::response::Responder<'r, 'o>
+    for SignedOut<R>
+{
+    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'o> {
+        if let Some(settings) = req.rocket().state::<Settings>() {
+            req.cookies().remove(removal(settings));
+        }
+        mark_ended(req);
+        self.0.respond_to(req)
+    }
+}
+
+/// Starts a session for `user_id` with a fresh token and CSRF token, if the
+/// account is still active with the password hash `verified` was checked
+/// against: a password change (or deactivation) that commits while the
+/// sign-in's argon2 check runs makes it start none (`None`), so a sign-in with
+/// the old password cannot outlive the change that ended every session. The
+/// account's row is share-locked for the insert, so a change either commits
+/// first (and this finds the new hash) or waits and then deletes this
+/// session with the others.
 pub async fn start(
     conn: &mut AsyncPgConnection,
     user_id: i64,
+    verified: &str,
     client: &ClientInfo,
     settings: &Settings,
-) -> QueryResult<NewSession> {
+) -> QueryResult<Option<NewSession>> {
     let token = random_token();
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(sha256_hex(&token)),
-            sessions::user_id.eq(user_id),
-            sessions::csrf_token.eq(random_token()),
-            sessions::expires_at.eq(Utc::now() + settings.session_absolute()),
-            sessions::ip.eq(client.ip.as_deref()),
-            sessions::user_agent.eq(client.user_agent.as_deref()),
-        ))
-        .execute(conn)
-        .await?;
+    let started = diesel::sql_query(
+        "INSERT INTO sessions (id, user_id, csrf_token, expires_at, ip, user_agent) \
+         SELECT $1, u.id, $3, $4, $5, $6 FROM staff_users u \
+         WHERE u.id = $2 AND u.active AND u.password_hash = $7 \
+         FOR SHARE",
+    )
+    .bind::<Text, _>(sha256_hex(&token))
+    .bind::<BigInt, _>(user_id)
+    .bind::<Text, _>(random_token())
+    .bind::<Timestamptz, _>(Utc::now() + settings.session_absolute())
+    .bind::<Nullable<Text>, _>(client.ip.as_deref())
+    .bind::<Nullable<Text>, _>(client.user_agent.as_deref())
+    .bind::<Text, _>(verified)
+    .execute(conn)
+    .await?;
+    if started == 0 {
+        return Ok(None);
+    }
     diesel::update(staff_users::table.find(user_id))
         .set(staff_users::last_login_at.eq(diesel::dsl::now))
         .execute(conn)
         .await?;
-    Ok(NewSession { token })
+    Ok(Some(NewSession { token }))
 }
 
 /// The live session for a cookie `token`, in one read-only statement on a

@@ -195,6 +195,9 @@ async fn find_on_primary(
         }
     }
     if health.is_some_and(DbHealth::primary_down) {
+        // Good for the paused page only, even if the primary is back by the
+        // time the request asks for a write connection.
+        session::mark_from_standby(req);
         return find(req, pools, health, settings, token).await;
     }
     Err(Status::ServiceUnavailable)

@@ -3,10 +3,12 @@
 mod csrf;
 mod headers;
 mod login;
+mod next_target;
 mod own_password;
 mod password_reset;
 mod promises;
 mod roles;
+mod sign_in_race;
 mod sign_out_everywhere;
 mod throttle;
 mod users;

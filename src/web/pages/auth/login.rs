@@ -64,15 +64,17 @@ struct LoginForm {
 }
 
 const BAD_CREDENTIALS: &str = "The username or password is not right.";
-const BUSY: &str = "Too many sign-ins at once. Try again in a moment.";
 
-/// Only a local path may be a `next` target (no `//host`, no scheme).
+/// Only a local path may be a `next` target (no `//host`, no scheme), and
+/// one the redirect can carry (a valid origin URI: what a browser sends is
+/// percent-encoded, so only a crafted one is not, and it would answer 500).
 fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
         && !next.starts_with("/login")
-        && !next.chars().any(|c| c.is_control() || c == '\\');
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && rocket::http::uri::Origin::parse(next).is_ok();
     if ok { next.to_owned() } else { "/".into() }
 }
 
@@ -144,9 +146,9 @@ async fn login(
             return match refused {
                 Refused::Address(wait) => again(
                     Status::TooManyRequests,
-                    &throttled_message(chrono::TimeDelta::from_std(wait).unwrap_or_default()),
+                    &throttle::message(chrono::TimeDelta::from_std(wait).unwrap_or_default()),
                 ),
-                Refused::Busy => again(Status::ServiceUnavailable, BUSY),
+                Refused::Busy => again(Status::ServiceUnavailable, throttle::BUSY),
             };
         }
     };
@@ -169,7 +171,7 @@ async fn login(
         throttle::Decision::Proceed(id) => id,
         throttle::Decision::Wait(wait) => {
             tracing::warn!(username = ?username, ip = ?ip, outcome = "throttled", "login attempt");
-            return again(Status::TooManyRequests, &throttled_message(wait));
+            return again(Status::TooManyRequests, &throttle::message(wait));
         }
     };
     let account: Option<(i64, String)> = staff_users::table
@@ -181,9 +183,23 @@ async fn login(
         .optional()?;
     drop(db);
     let (user_id, stored) = account.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
-    let verified = gate.verify_password(form.password.clone(), stored).await;
+    let verified = gate
+        .verify_password(form.password.clone(), stored.clone())
+        .await;
     let mut db = WriteConn(pools.write.get().await?);
-    let Some(user_id) = user_id.filter(|_| verified) else {
+    let started = match (user_id.filter(|_| verified), stored.as_deref()) {
+        (Some(user_id), Some(hash)) => {
+            if let Some(old) = cookies.get(settings.session_cookie_name()) {
+                session::end_token(&mut db.0, old.value()).await?;
+            }
+            session::purge_expired(&mut db.0, settings).await?;
+            // None: the password changed (or the account was deactivated)
+            // while it was being checked.
+            session::start(&mut db.0, user_id, hash, &client, settings).await?
+        }
+        _ => None,
+    };
+    let Some(new) = started else {
         throttle::finish(&mut db.0, attempt_id, Err(())).await?;
         tracing::info!(username = ?username, ip = ?ip, outcome = "failed", "login attempt");
         return again(Status::Unauthorized, BAD_CREDENTIALS);
@@ -191,25 +207,8 @@ async fn login(
     let device = device::remember(cookies, settings);
     throttle::finish(&mut db.0, attempt_id, Ok(&device)).await?;
     tracing::info!(username = ?username, ip = ?ip, outcome = "succeeded", "login attempt");
-    if let Some(old) = cookies.get(settings.session_cookie_name()) {
-        session::end_token(&mut db.0, old.value()).await?;
-    }
-    session::purge_expired(&mut db.0, settings).await?;
-    let new = session::start(&mut db.0, user_id, &client, settings).await?;
     cookies.add(session::cookie(new.token, settings));
     Ok(FormAnswer::go(safe_next(&form.next)))
-}
-
-/// "Wait 40 seconds" / "Wait 3 minutes", rounded up.
-fn throttled_message(wait: chrono::TimeDelta) -> String {
-    let secs = ((wait.num_milliseconds() + 999) / 1000).max(1);
-    let (n, unit) = if secs <= 90 {
-        (secs, "second")
-    } else {
-        ((secs + 59) / 60, "minute")
-    };
-    let plural = if n == 1 { "" } else { "s" };
-    format!("Too many failed sign-ins. Wait {n} {unit}{plural}, then try again.")
 }
 
 #[post("/logout", data = "<form>")]
@@ -251,6 +250,8 @@ mod tests {
             "",
             "users",
             "/login",
+            "/orders/\"><img src=x>",
+            "/café",
         ] {
             assert_eq!(safe_next(bad), "/", "{bad}");
         }

@@ -1,7 +1,9 @@
-//! Signing in and out: the sign-in page, sign-out, and login throttling.
+//! Signing in and out: the sign-in page, sign-out, login throttling, and
+//! the current password checked again as a sign-in would (`recheck`).
 
 mod gate;
 mod login;
+pub mod recheck;
 mod throttle;
 
 pub use gate::LoginGate;

@@ -67,6 +67,21 @@ pub fn delay_after(failures: i64) -> TimeDelta {
     (FIRST_DELAY * 2_i32.pow(doublings)).min(MAX_DELAY)
 }
 
+/// The answer when the gate has no turn to give (too many sign-ins at once).
+pub const BUSY: &str = "Too many sign-ins at once. Try again in a moment.";
+
+/// "Wait 40 seconds" / "Wait 3 minutes", rounded up.
+pub fn message(wait: TimeDelta) -> String {
+    let secs = ((wait.num_milliseconds() + 999) / 1000).max(1);
+    let (n, unit) = if secs <= 90 {
+        (secs, "second")
+    } else {
+        ((secs + 59) / 60, "minute")
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    format!("Too many failed sign-ins. Wait {n} {unit}{plural}, then try again.")
+}
+
 #[derive(QueryableByName)]
 struct Counts {
     #[diesel(sql_type = BigInt)]
