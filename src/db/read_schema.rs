@@ -100,6 +100,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The stock ledger: one row per stock movement (read_def.stock_ledger).
+    read.stock_ledger (id) {
+        id -> Int8,
+        product_id -> Int8,
+        kind -> Text,
+        quantity -> Int4,
+        reason -> Text,
+        order_id -> Nullable<Int8>,
+        actor -> Text,
+        occurred_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(product_sales_30d -> inventory_status (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -110,6 +124,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_sales_daily,
     inventory_status,
     customer_stats,
+    stock_ledger,
 );
 
 // Report views (materialized views, refreshed nightly).

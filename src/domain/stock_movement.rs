@@ -14,3 +14,30 @@ text_enum! {
         Shipment => "shipment",
     }
 }
+
+impl StockMovementKind {
+    /// Whether its quantity changes `on_hand`: receipts, adjustments and shipments.
+    pub fn changes_on_hand(self) -> bool {
+        matches!(self, Self::Receipt | Self::Adjustment | Self::Shipment)
+    }
+
+    /// Whether its quantity changes `reserved`: reservations, releases, and
+    /// shipments (a shipment ends the reservation of what it takes).
+    pub fn changes_reserved(self) -> bool {
+        matches!(self, Self::Reservation | Self::Release | Self::Shipment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StockMovementKind;
+
+    #[test]
+    fn every_kind_changes_on_hand_or_reserved_and_only_a_shipment_both() {
+        for kind in StockMovementKind::ALL {
+            let both = kind.changes_on_hand() && kind.changes_reserved();
+            assert!(kind.changes_on_hand() || kind.changes_reserved(), "{kind}");
+            assert_eq!(both, kind == StockMovementKind::Shipment, "{kind}");
+        }
+    }
+}

@@ -114,13 +114,13 @@ pub async fn list(
     })
 }
 
-/// One product with its history and freshness, read in one round trip.
+/// One product with its history and freshness, read in one round trip
+/// (on a shared connection, so a page can send more statements with them).
 pub async fn detail(
-    conn: &mut AsyncPgConnection,
+    shared: &AsyncPgConnection,
     product_id: i64,
 ) -> Result<(Option<ProductRow>, Vec<HistoryEntry>, Freshness), diesel::result::Error> {
     const VIEWS: &[ReadModelName] = &[ReadModelName::InventoryStatus];
-    let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let product = inv::table
         .find(product_id)

@@ -116,6 +116,21 @@ pub const READ_MODELS: &[ReadModel] = &[
         definition: "SELECT * FROM read_def.customer_stats(NULL, true)",
         key: &["customer_id"],
     },
+    // One row per stock movement: an order's movements are kept with the
+    // order, a product's receipts and adjustments with the product.
+    ReadModel {
+        name: ReadModelName::StockLedger,
+        kind: Kind::Live,
+        event_types: &[
+            StockReceived,
+            StockAdjusted,
+            OrderPlaced,
+            OrderShipped,
+            OrderCancelled,
+        ],
+        definition: "SELECT * FROM read_def.stock_ledger(NULL, NULL)",
+        key: &["id"],
+    },
     // The two below are built from the live models above (so they come after
     // them: a rebuild of every model builds them last).
     ReadModel {
@@ -214,7 +229,7 @@ mod tests {
             .filter(|m| m.is_live())
             .map(|m| m.name)
             .collect();
-        assert_eq!(placed.len(), 8);
+        assert_eq!(placed.len(), 9);
         let registered: Vec<_> = affected_by(CustomerRegistered).map(|m| m.name).collect();
         assert_eq!(registered, [ReadModelName::CustomerStats]);
         assert_eq!(affected_by(EventType::UserCreated).count(), 0);
@@ -231,7 +246,7 @@ mod tests {
 
     #[test]
     fn every_live_model_has_a_definition_and_a_key_and_reports_have_keys() {
-        assert_eq!(live().count(), 8);
+        assert_eq!(live().count(), 9);
         assert_eq!(reports().count(), 3);
         for m in live() {
             assert!(

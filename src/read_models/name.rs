@@ -15,6 +15,7 @@ text_enum! {
         ProductSalesDaily => "product_sales_daily",
         InventoryStatus => "inventory_status",
         CustomerStats => "customer_stats",
+        StockLedger => "stock_ledger",
         ProductSales30d => "product_sales_30d",
         Dashboard => "dashboard",
         MonthlySales => "monthly_sales",

@@ -180,7 +180,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         .prepared()
         .get_result(conn)
         .await?;
-    let products = union(taken.products, related.products);
+    let products = union(taken.products.clone(), related.products);
     applied.orders = len(&taken.orders);
     applied.customers = len(&union(taken.customers.clone(), related.customers));
     applied.products = len(&products);
@@ -193,6 +193,9 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     // by delta; customers who lost a counted order recomputed whole.
     let customers =
         replace(conn, CUSTOMER_DETAILS, &taken.customers).await? + customer_deltas(conn).await?;
+    // The movements of the orders taken, and the taken products' own (receipts,
+    // adjustments): not the products of those orders, whose ledgers did not move.
+    let ledger = stock_ledger(conn, &taken.orders, &taken.products).await?;
     let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
@@ -211,6 +214,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         (ReadModelName::ProductSalesDaily, product_daily),
         (ReadModelName::InventoryStatus, inventory + sales_totals),
         (ReadModelName::CustomerStats, customers),
+        (ReadModelName::StockLedger, ledger),
         (ReadModelName::ProductSales30d, window),
         (ReadModelName::Dashboard, dashboard),
     ];
@@ -293,6 +297,25 @@ async fn replace(conn: &mut AsyncPgConnection, model: Keyed, keys: &[i64]) -> Re
     );
     let c: Count = diesel::sql_query(sql)
         .bind::<Array<BigInt>, _>(keys)
+        .prepared()
+        .get_result(conn)
+        .await?;
+    Ok(c.n)
+}
+
+/// The stock ledger's rows of `orders`' movements and of `products`'
+/// movements without an order, replaced where they differ from the definition.
+async fn stock_ledger(
+    conn: &mut AsyncPgConnection,
+    orders: &[i64],
+    products: &[i64],
+) -> Result<i64> {
+    if orders.is_empty() && products.is_empty() {
+        return Ok(0);
+    }
+    let c: Count = diesel::sql_query(include_str!("sql/stock_ledger.sql"))
+        .bind::<Array<BigInt>, _>(orders)
+        .bind::<Array<BigInt>, _>(products)
         .prepared()
         .get_result(conn)
         .await?;

@@ -184,6 +184,25 @@ LANGUAGE sql STABLE AS $$
     WHERE p_ids IS NULL OR c.id = ANY (p_ids)
 $$;
 
+-- The stock ledger: one row per stock movement, as the product page lists it.
+-- Kept by key: the movements of the orders p_orders (reservations, releases,
+-- shipments: their events are the order's) and, of the products p_products,
+-- the movements without an order (receipts, adjustments: the product's
+-- events). Both NULL: every movement. A command that writes a movement
+-- appends its event on the movement's order, or on its product when it has
+-- no order, so the batch of that event recomputes the row.
+CREATE FUNCTION read_def.stock_ledger(p_orders bigint[], p_products bigint[])
+RETURNS TABLE (
+    id bigint, product_id bigint, kind text, quantity integer, reason text, order_id bigint,
+    actor text, occurred_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT m.id, m.product_id, m.kind, m.quantity, m.reason, m.order_id, m.actor, m.occurred_at
+    FROM stock_movements m
+    WHERE (p_orders IS NULL AND p_products IS NULL)
+       OR m.order_id = ANY (p_orders)
+       OR (m.order_id IS NULL AND m.product_id = ANY (p_products))
+$$;
+
 -- Which keys an event touches. A rename fans out to the orders that show the name.
 CREATE FUNCTION read_def.event_keys(p_aggregate_type text, p_event_type text)
 RETURNS SETOF text

@@ -56,7 +56,7 @@ async fn refresh_catches_up_reports_refresh_rebuild_rebuilds_and_verify_passes()
     assert!(verified, "{out}");
     assert_eq!(
         out.lines().filter(|l| l.ends_with(" OK")).count(),
-        9,
+        10, // the live models, and the inventory against its movements
         "{out}"
     );
 }
@@ -101,7 +101,7 @@ async fn verify_fails_with_the_differing_rows_when_the_write_model_is_inconsiste
     assert!(!ok);
     assert!(
         out.contains(&format!(
-            "stock_ledger           DIFFERS for 1 product(s):\n    \
+            "stock_figures          DIFFERS for 1 product(s):\n    \
              {{\"product_id\":{tee},\"on_hand\":4,\"ledger_on_hand\":5,\"reserved\":0,\"ledger_reserved\":0}}\n"
         )),
         "{out}"

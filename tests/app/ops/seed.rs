@@ -239,10 +239,17 @@ async fn after_seeding_and_catching_up_every_live_model_equals_its_definition() 
         .await
         .unwrap();
 
-    assert_eq!(results.len(), 8);
+    assert_eq!(results.len(), 9);
     for r in &results {
         assert!(r.ok(), "{} differs after seeding: {:?}", r.name, r.keys);
     }
+    // The seeded ledger (receipts, reservations, shipments…) is on screen whole.
+    let movements = app.scalar("SELECT count(*) FROM stock_movements").await;
+    assert!(movements > 400, "{movements}");
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.stock_ledger").await,
+        movements
+    );
     assert!(
         app.scalar("SELECT count(*) FROM read.order_summaries")
             .await

@@ -12,4 +12,5 @@ mod processing;
 mod products;
 mod round_trips;
 mod stock;
+mod stock_ledger;
 mod web;

@@ -112,6 +112,24 @@ fn text(name: &str, v: &str) -> String {
     format!("{{\"{name}\": \"{v}\"}}")
 }
 
+/// The stock ledger's keys of the movements `filter` picks (SQL over
+/// `stock_movements`), e.g. `order_id = 7 AND kind = 'shipment'`.
+async fn movements(app: &TestApp, filter: &str) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = diesel::sql_query(format!(
+        "SELECT id FROM stock_movements WHERE {filter} ORDER BY id"
+    ))
+    .load(&mut *app.conn().await)
+    .await
+    .unwrap();
+    assert!(!ids.is_empty(), "no movement where {filter}");
+    ids.into_iter().map(|m| id("id", m.id)).collect()
+}
+
 async fn today(app: &TestApp) -> String {
     #[derive(QueryableByName)]
     struct D {
@@ -149,10 +167,12 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     })
     .await;
     // At or under its low-stock threshold, the new product shows on the dashboard.
+    let receipt = movements(&app, &format!("product_id = {tee} AND kind = 'receipt'")).await;
     assert_eq!(
         changes,
         keys(&[
             ("inventory_status", &[id("product_id", tee)]),
+            ("stock_ledger", &receipt),
             ("dashboard", &[text("day", &day)]),
         ])
     );
@@ -173,6 +193,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
             ("inventory_status", &[id("product_id", tee)]),
             ("customer_stats", &[id("customer_id", ada)]),
+            (
+                "stock_ledger",
+                &movements(&app, &format!("order_id = {a}")).await
+            ),
             ("product_sales_30d", &[id("product_id", tee)]),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
@@ -211,6 +235,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
                 &[text("status", "paid"), text("status", "shipped")]
             ),
             ("inventory_status", &[id("product_id", tee)]),
+            (
+                "stock_ledger",
+                &movements(&app, &format!("order_id = {a} AND kind = 'shipment'")).await
+            ),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
@@ -239,6 +267,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
             ("inventory_status", &[id("product_id", tee)]),
             ("customer_stats", &[id("customer_id", ada)]),
+            (
+                "stock_ledger",
+                &movements(&app, &format!("order_id = {b} AND kind = 'release'")).await
+            ),
             ("product_sales_30d", &[id("product_id", tee)]),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
@@ -299,10 +331,12 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
     })
     .await;
     // TEE is low on stock: the dashboard's low-stock list shows what is left.
+    let adjusted = movements(&app, &format!("product_id = {tee} AND kind = 'adjustment'")).await;
     assert_eq!(
         changes,
         keys(&[
             ("inventory_status", &[id("product_id", tee)]),
+            ("stock_ledger", &adjusted),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
@@ -333,6 +367,18 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         app.scalar("SELECT units_sold FROM read.inventory_status")
             .await,
         2
+    );
+    // Every movement is in the ledger once, as recorded: receipt, two
+    // reservations, a shipment, a release, an adjustment.
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM read.stock_ledger l JOIN stock_movements m USING (id) \
+             WHERE (l.product_id, l.kind, l.quantity, l.reason, l.order_id, l.actor, l.occurred_at) \
+                   IS NOT DISTINCT FROM \
+                   (m.product_id, m.kind, m.quantity, m.reason, m.order_id, m.actor, m.occurred_at)"
+        )
+        .await,
+        6
     );
 }
 
@@ -591,6 +637,22 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     .await;
     app.exec("UPDATE read.order_status_counts SET orders = 99 WHERE status = 'shipped'")
         .await;
+    // The ledger: order a's reservation rewritten (as if its reason had
+    // changed), and a movement that never happened.
+    let reservation = app
+        .scalar(&format!(
+            "SELECT id FROM stock_movements WHERE order_id = {a}"
+        ))
+        .await;
+    app.exec(&format!(
+        "INSERT INTO read.stock_ledger SELECT id + 1000, product_id, kind, quantity, reason, \
+             order_id, actor, occurred_at FROM read.stock_ledger WHERE id = {reservation}"
+    ))
+    .await;
+    app.exec(&format!(
+        "UPDATE read.stock_ledger SET reason = 'edited' WHERE id = {reservation}"
+    ))
+    .await;
     let untouched = app
         .scalar(&format!(
             "SELECT xmin::text::bigint FROM read.customer_stats WHERE customer_id = {ada}"
@@ -620,6 +682,13 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
             ("order_summaries", 1, 1, vec![id("id", a)]),
             ("order_status_counts", 1, 1, vec![text("status", "shipped")]),
             ("customer_stats", 1, 0, vec![id("customer_id", bob)]),
+            (
+                "stock_ledger",
+                1,
+                2,
+                // As text, in order: {"id": 1002} before {"id": 2}.
+                vec![id("id", reservation + 1000), id("id", reservation)]
+            ),
             // Built from the models above, the dashboard's definition sees
             // the corrupted order total and "shipped" count as well.
             ("dashboard", 1, 1, vec![text("day", &today(&app).await)]),
@@ -627,7 +696,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     );
     // Repair goes in catalog order: once the models below it are repaired,
     // the dashboard equals its definition again.
-    assert_eq!(drift(&found)[..3], drift(&repaired)[..]);
+    assert_eq!(drift(&found)[..4], drift(&repaired)[..]);
     assert!(repaired.iter().all(|d| d.ok() || d.repaired));
     assert!(after.iter().all(verify::Drift::ok), "{after:?}");
     assert_eq!(
@@ -641,7 +710,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     assert_eq!(
         app.scalar("SELECT count(*) FROM read_model_live WHERE last_verify_diffs = 0")
             .await,
-        8
+        9
     );
 }
 
