@@ -1,6 +1,7 @@
 //! Order entry: `GET /orders/new` and `POST /orders`. One form, several
 //! buttons: find a customer, register one inline, find products, update the
-//! totals, add lines (or a found product, with its "Add" button), place
+//! totals (once a customer is chosen, their address book is offered, the
+//! default preselected; a new address can be saved to the book), add lines (or a found product, with its "Add" button), place
 //! the order. Only "place" and "register" run a
 //! command; the rest re-render the form with every value kept.
 
@@ -35,6 +36,13 @@ pub fn routes() -> Vec<rocket::Route> {
 struct EntryPage {
     chrome: Chrome,
     v: EntryView,
+}
+
+impl EntryPage {
+    /// Every country, for the page's one `<datalist>`.
+    fn countries(&self) -> &'static [(&'static str, &'static str)] {
+        crate::web::pages::customers::countries()
+    }
 }
 
 page!(EntryPage);
@@ -275,7 +283,9 @@ async fn register_inline(
                 customer_id: ack.id,
                 name: name.clone(),
                 email,
+                addresses: Vec::new(),
             });
+            view.choose_default_address();
             view.notice = Some(format!("Customer {name} registered and selected."));
             Ok((Status::Ok, view))
         }
