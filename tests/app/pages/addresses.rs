@@ -58,6 +58,7 @@ async fn adding_an_address_on_the_customer_page_lists_it_as_both_defaults() {
 async fn a_bad_address_is_422_with_each_error_beside_its_field_and_nothing_written() {
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;
+    app.refresh().await;
     let (client, csrf) = clerk(&app).await;
     let before = app.snapshot().await;
 
