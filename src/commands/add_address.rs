@@ -81,10 +81,16 @@ pub(super) async fn add_in_transaction(
     if shipping || billing {
         diesel::update(customers::table.find(input.customer_id))
             .set((
-                customers::default_shipping_address_id
-                    .eq(if shipping { Some(id) } else { defaults.shipping }),
-                customers::default_billing_address_id
-                    .eq(if billing { Some(id) } else { defaults.billing }),
+                customers::default_shipping_address_id.eq(if shipping {
+                    Some(id)
+                } else {
+                    defaults.shipping
+                }),
+                customers::default_billing_address_id.eq(if billing {
+                    Some(id)
+                } else {
+                    defaults.billing
+                }),
             ))
             .execute(conn)
             .await?;

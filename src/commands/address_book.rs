@@ -62,7 +62,17 @@ pub(super) async fn stored(
 ) -> Result<Option<(String, AddressFields, i32)>, CommandError> {
     type Row = (
         String,
-        (String, String, String, String, String, String, String, String, String),
+        (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ),
         i32,
     );
     let row: Option<Row> = ca::table

@@ -34,6 +34,10 @@ pub const MAX_LINES: usize = 50;
 
 /// Where an address of the order comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per order, moved once; a box would only add an allocation"
+)]
 pub enum AddressChoice {
     /// An address of the customer's book, copied as it stands.
     Book(AddressId),
@@ -342,16 +346,15 @@ async fn resolve(
     match choice {
         AddressChoice::New { address, .. } => Ok(Some(address.fields().clone())),
         AddressChoice::Book(id) => {
-            match address_book::stored(conn, input.customer_id, *id).await? {
-                Some((_, fields, _)) => Ok(Some(fields)),
-                None => {
-                    errors.add(
-                        field,
-                        "that address is not in this customer's address book (any more)",
-                    );
-                    Ok(None)
-                }
+            if let Some((_, fields, _)) = address_book::stored(conn, input.customer_id, *id).await?
+            {
+                return Ok(Some(fields));
             }
+            errors.add(
+                field,
+                "that address is not in this customer's address book (any more)",
+            );
+            Ok(None)
         }
     }
 }
@@ -408,12 +411,12 @@ async fn save_to_book(
     match add_in_transaction(conn, &add, ctx).await {
         Ok((id, _)) => Ok(Some(id.get())),
         // The book is full: said beside the checkbox.
-        Err(CommandError::Invalid(e)) => Err(CommandError::Invalid(rename(e, "save_address"))),
+        Err(CommandError::Invalid(e)) => Err(CommandError::Invalid(rename(&e, "save_address"))),
         Err(e) => Err(e),
     }
 }
 
-fn rename(errors: FieldErrors, field: &str) -> FieldErrors {
+fn rename(errors: &FieldErrors, field: &str) -> FieldErrors {
     let mut out = FieldErrors::new();
     for (_, message) in errors.iter() {
         out.add(field, message);

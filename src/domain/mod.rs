@@ -5,6 +5,7 @@
 //! compares enums, never strings.
 
 mod actor;
+mod address_role;
 mod country_list;
 mod currency;
 mod event;
@@ -13,7 +14,6 @@ mod ids;
 mod money;
 mod order_status;
 mod postal_address;
-mod address_role;
 mod quantity;
 pub mod shop_day;
 pub(crate) mod sql_text;
@@ -22,6 +22,7 @@ mod stock_movement;
 mod text;
 
 pub use actor::Actor;
+pub use address_role::AddressRole;
 pub use currency::Currency;
 pub use event::{Aggregate, EventType};
 pub use field_errors::FieldErrors;
@@ -29,7 +30,6 @@ pub use ids::{AddressId, CustomerId, OrderId, ProductId};
 pub use money::Money;
 pub use money::format_cents;
 pub use order_status::OrderStatus;
-pub use address_role::AddressRole;
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{MAX_QUANTITY, Quantity, StockDelta};
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};

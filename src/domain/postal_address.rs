@@ -152,7 +152,9 @@ fn part(raw: &str, what: &str, max: usize, required: bool) -> Result<String, Str
         return Err(format!("{what} must be at most {max} characters"));
     }
     if s.chars().any(char::is_control) {
-        return Err(format!("{what} must be one line without control characters"));
+        return Err(format!(
+            "{what} must be one line without control characters"
+        ));
     }
     Ok(s.to_owned())
 }
@@ -258,10 +260,7 @@ mod tests {
         assert_eq!(a.fields().name, "Ada Lovelace");
         assert_eq!(a.fields().country, "GB");
         assert_eq!(a.country().name(), "United Kingdom");
-        assert_eq!(
-            Country::parse("united states").map(Country::code),
-            Ok("US")
-        );
+        assert_eq!(Country::parse("united states").map(Country::code), Ok("US"));
     }
 
     #[test]

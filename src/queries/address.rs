@@ -147,6 +147,9 @@ mod tests {
         let book = BookAddress::list(&json).unwrap();
         assert_eq!(book[0].id, 3);
         assert!(book[0].default_shipping && !book[0].default_billing);
-        assert_eq!(book[0].summary(), "Home: Ada, 1 Road, Leeds, United Kingdom");
+        assert_eq!(
+            book[0].summary(),
+            "Home: Ada, 1 Road, Leeds, United Kingdom"
+        );
     }
 }

@@ -26,7 +26,7 @@ impl CustomerChoice {
         self.addresses
             .iter()
             .find(|a| a.default_shipping)
-            .or_else(|| self.addresses.iter().next())
+            .or_else(|| <[BookAddress]>::first(&self.addresses))
     }
 }
 

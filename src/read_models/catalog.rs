@@ -4,9 +4,9 @@
 
 use crate::domain::EventType::{
     self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
-    CustomerDefaultAddressSet, CustomerRegistered, CustomerUpdated, OrderCancelled,
-    OrderDelivered, OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated,
-    StockAdjusted, StockReceived,
+    CustomerDefaultAddressSet, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered,
+    OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, StockAdjusted,
+    StockReceived,
 };
 
 pub use super::name::ReadModelName;

@@ -379,7 +379,12 @@ impl Rows<'_> {
                     payload["address_id"] = address_id.into();
                     payload["default_shipping"] = (address_id == shipping).into();
                     payload["default_billing"] = (address_id == billing).into();
-                    event("customer", id, "customer_address_added", &payload.to_string());
+                    event(
+                        "customer",
+                        id,
+                        "customer_address_added",
+                        &payload.to_string(),
+                    );
                 }
                 return 1 + u64::from(n);
             }
@@ -460,7 +465,7 @@ fn product_name(plan: &Plan, p: u32) -> String {
 /// Customer `c`'s default shipping and billing address ids: the first, and
 /// the second when the book has two or more.
 fn defaults(cx: &Context, c: u32) -> (i64, i64) {
-    let billing = if cx.book_size(c) > 1 { 1 } else { 0 };
+    let billing = u32::from(cx.book_size(c) > 1);
     (cx.address_id(c, 0), cx.address_id(c, billing))
 }
 

@@ -48,7 +48,11 @@ async fn a_first_address_becomes_both_defaults_and_records_its_event() {
     let home = app.address(ada, "Home", "1 Home Road").await;
     let work = app.address(ada, "Work", "2 Work Road").await;
 
-    assert_eq!(defaults(&app, ada).await, (home, home), "the second changes no default");
+    assert_eq!(
+        defaults(&app, ada).await,
+        (home, home),
+        "the second changes no default"
+    );
     assert_eq!(
         app.scalar(&format!(
             "SELECT count(*) FROM events WHERE aggregate_type = 'customer' AND aggregate_id = {ada} \
@@ -72,19 +76,76 @@ async fn a_first_address_becomes_both_defaults_and_records_its_event() {
 fn every_bad_part_of_an_address_is_refused_beside_its_field() {
     let too_long = |n: usize| "x".repeat(n);
     let cases: [(&str, AddressFields); 9] = [
-        ("address.name", AddressFields { name: " ".into(), ..good() }),
-        ("address.company", AddressFields { company: too_long(201), ..good() }),
-        ("address.line1", AddressFields { line1: String::new(), ..good() }),
-        ("address.line2", AddressFields { line2: "a\tb".into(), ..good() }),
-        ("address.city", AddressFields { city: too_long(101), ..good() }),
-        ("address.region", AddressFields { region: too_long(101), ..good() }),
-        ("address.postal_code", AddressFields { postal_code: too_long(21), ..good() }),
-        ("address.country", AddressFields { country: "XX".into(), ..good() }),
-        ("address.phone", AddressFields { phone: "ring twice".into(), ..good() }),
+        (
+            "address.name",
+            AddressFields {
+                name: " ".into(),
+                ..good()
+            },
+        ),
+        (
+            "address.company",
+            AddressFields {
+                company: too_long(201),
+                ..good()
+            },
+        ),
+        (
+            "address.line1",
+            AddressFields {
+                line1: String::new(),
+                ..good()
+            },
+        ),
+        (
+            "address.line2",
+            AddressFields {
+                line2: "a\tb".into(),
+                ..good()
+            },
+        ),
+        (
+            "address.city",
+            AddressFields {
+                city: too_long(101),
+                ..good()
+            },
+        ),
+        (
+            "address.region",
+            AddressFields {
+                region: too_long(101),
+                ..good()
+            },
+        ),
+        (
+            "address.postal_code",
+            AddressFields {
+                postal_code: too_long(21),
+                ..good()
+            },
+        ),
+        (
+            "address.country",
+            AddressFields {
+                country: "XX".into(),
+                ..good()
+            },
+        ),
+        (
+            "address.phone",
+            AddressFields {
+                phone: "ring twice".into(),
+                ..good()
+            },
+        ),
     ];
     for (field, raw) in cases {
         let mut errors = FieldErrors::new();
-        assert!(PostalAddress::parse(&raw, "address.", &mut errors).is_none(), "{field}");
+        assert!(
+            PostalAddress::parse(&raw, "address.", &mut errors).is_none(),
+            "{field}"
+        );
         assert_eq!(errors.fields().collect::<Vec<_>>(), [field]);
     }
     assert!(AddressLabel::parse(&too_long(51)).is_err());
@@ -105,20 +166,31 @@ async fn an_edit_with_a_stale_version_is_a_conflict_naming_what_changed_and_writ
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;
     let home = app.address(ada, "Home", "1 Home Road").await;
-    let ack = edit_address(&mut *app.conn().await, edit(ada, home, 1, "3 New Road"), &ctx())
-        .await
-        .unwrap();
+    let ack = edit_address(
+        &mut *app.conn().await,
+        edit(ada, home, 1, "3 New Road"),
+        &ctx(),
+    )
+    .await
+    .unwrap();
     assert_eq!(ack.version, Some(2));
     let before = app.snapshot().await;
 
-    let err = edit_address(&mut *app.conn().await, edit(ada, home, 1, "4 Other Road"), &ctx())
-        .await
-        .unwrap_err();
+    let err = edit_address(
+        &mut *app.conn().await,
+        edit(ada, home, 1, "4 Other Road"),
+        &ctx(),
+    )
+    .await
+    .unwrap_err();
 
     match err {
         CommandError::Conflict(c) => {
             assert_eq!(c.current_version, Some(2));
-            assert!(c.changes.contains(&("line1".to_owned(), "3 New Road".to_owned())));
+            assert!(
+                c.changes
+                    .contains(&("line1".to_owned(), "3 New Road".to_owned()))
+            );
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
@@ -128,7 +200,16 @@ async fn an_edit_with_a_stale_version_is_a_conflict_naming_what_changed_and_writ
     let err = edit_address(&mut *app.conn().await, edit(bob, home, 2, "5 Road"), &ctx())
         .await
         .unwrap_err();
-    assert!(matches!(err, CommandError::NotFound { what: "address", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CommandError::NotFound {
+                what: "address",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -149,7 +230,11 @@ async fn a_default_cannot_be_removed_while_others_remain_but_the_last_takes_its_
         .unwrap_err();
     match err {
         CommandError::Invalid(e) => {
-            assert!(e.get("address").unwrap().contains("default shipping and billing"));
+            assert!(
+                e.get("address")
+                    .unwrap()
+                    .contains("default shipping and billing")
+            );
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -201,16 +286,33 @@ async fn setting_a_default_moves_it_and_another_customers_address_is_not_found()
         role,
     };
 
-    set_default_address(&mut *app.conn().await, set(ada, work, AddressRole::Billing), &ctx())
-        .await
-        .unwrap();
+    set_default_address(
+        &mut *app.conn().await,
+        set(ada, work, AddressRole::Billing),
+        &ctx(),
+    )
+    .await
+    .unwrap();
     assert_eq!(defaults(&app, ada).await, (home, work));
 
     let before = app.snapshot().await;
-    let err = set_default_address(&mut *app.conn().await, set(ada, bobs, AddressRole::Shipping), &ctx())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, CommandError::NotFound { what: "address", .. }), "{err:?}");
+    let err = set_default_address(
+        &mut *app.conn().await,
+        set(ada, bobs, AddressRole::Shipping),
+        &ctx(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CommandError::NotFound {
+                what: "address",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(app.snapshot().await, before);
 }
 
@@ -265,10 +367,16 @@ async fn an_order_copies_a_book_address_and_a_later_edit_of_the_book_leaves_it_a
     let mut input = inputs::order(ada, &[("TEE", 1)]);
     input.shipping = AddressChoice::Book(AddressId(home));
 
-    let order = place_order(&mut *app.conn().await, input, &ctx()).await.unwrap();
-    edit_address(&mut *app.conn().await, edit(ada, home, 1, "7 Moved Road"), &ctx())
+    let order = place_order(&mut *app.conn().await, input, &ctx())
         .await
         .unwrap();
+    edit_address(
+        &mut *app.conn().await,
+        edit(ada, home, 1, "7 Moved Road"),
+        &ctx(),
+    )
+    .await
+    .unwrap();
 
     let copied = |line1: &str| {
         format!(
@@ -325,11 +433,15 @@ async fn a_new_address_saved_with_the_order_joins_the_book_in_the_same_transacti
         1
     );
     // A replay places nothing and saves nothing twice.
-    let again = place_order(&mut *app.conn().await, input, &ctx()).await.unwrap();
+    let again = place_order(&mut *app.conn().await, input, &ctx())
+        .await
+        .unwrap();
     assert!(again.replayed);
     assert_eq!(
-        app.scalar(&format!("SELECT count(*) FROM customer_addresses WHERE customer_id = {ada}"))
-            .await,
+        app.scalar(&format!(
+            "SELECT count(*) FROM customer_addresses WHERE customer_id = {ada}"
+        ))
+        .await,
         1
     );
 }
@@ -349,12 +461,17 @@ async fn a_refused_order_saves_no_address_and_a_vanished_book_address_is_a_field
         save_to_book: true,
         label: AddressLabel::default(),
     };
-    let err = place_order(&mut *app.conn().await, short, &ctx()).await.unwrap_err();
+    let err = place_order(&mut *app.conn().await, short, &ctx())
+        .await
+        .unwrap_err();
     assert!(matches!(err, CommandError::InsufficientStock(_)), "{err:?}");
 
     let mut wrong = inputs::order(ada, &[("TEE", 1)]);
     wrong.shipping = AddressChoice::Book(AddressId(bobs));
-    match place_order(&mut *app.conn().await, wrong, &ctx()).await.unwrap_err() {
+    match place_order(&mut *app.conn().await, wrong, &ctx())
+        .await
+        .unwrap_err()
+    {
         CommandError::Invalid(e) => assert!(e.get("ship_to").is_some(), "{e}"),
         other => panic!("expected a field error, got {other:?}"),
     }
@@ -377,6 +494,8 @@ async fn the_same_key_with_another_address_is_a_conflict() {
         save_to_book: false,
         label: AddressLabel::default(),
     };
-    let err = place_order(&mut *app.conn().await, other, &ctx()).await.unwrap_err();
+    let err = place_order(&mut *app.conn().await, other, &ctx())
+        .await
+        .unwrap_err();
     assert!(matches!(err, CommandError::Conflict(_)), "{err:?}");
 }

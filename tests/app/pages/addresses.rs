@@ -47,11 +47,17 @@ async fn adding_an_address_on_the_customer_page_lists_it_as_both_defaults() {
     app.refresh().await;
     let (_, page) = body(&client, &to).await;
     assert!(
-        page.contains("Ada Lovelace<br>12 St James&#x27;s Square<br>London<br>SW1Y 4JH<br>United Kingdom")
-            || page.contains("Ada Lovelace<br>12 St James&#39;s Square<br>London<br>SW1Y 4JH<br>United Kingdom"),
+        page.contains(
+            "Ada Lovelace<br>12 St James&#x27;s Square<br>London<br>SW1Y 4JH<br>United Kingdom"
+        ) || page.contains(
+            "Ada Lovelace<br>12 St James&#39;s Square<br>London<br>SW1Y 4JH<br>United Kingdom"
+        ),
         "{page}"
     );
-    assert!(page.contains("Default shipping") && page.contains("Default billing"), "{page}");
+    assert!(
+        page.contains("Default shipping") && page.contains("Default billing"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -114,17 +120,33 @@ async fn a_stale_address_edit_is_409_and_removing_a_default_is_refused_beside_it
     let pairs = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
     let first = pairs(&edit("3 New Road"));
     let first: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let saved = post(&client, &format!("/customers/{ada}/addresses/{home}"), &first).await;
+    let saved = post(
+        &client,
+        &format!("/customers/{ada}/addresses/{home}"),
+        &first,
+    )
+    .await;
     assert_eq!(saved.status(), Status::SeeOther);
     let before = app.snapshot().await;
 
     let second = pairs(&edit("4 Other Road"));
     let second: Vec<(&str, &str)> = second.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let stale = post(&client, &format!("/customers/{ada}/addresses/{home}"), &second).await;
+    let stale = post(
+        &client,
+        &format!("/customers/{ada}/addresses/{home}"),
+        &second,
+    )
+    .await;
     assert_eq!(stale.status(), Status::Conflict);
     let page = stale.into_string().await.unwrap();
-    assert!(page.contains("someone else changed this first") && page.contains("3 New Road"), "{page}");
-    assert!(page.contains(r#"value="4 Other Road""#), "the user's values are kept");
+    assert!(
+        page.contains("someone else changed this first") && page.contains("3 New Road"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="4 Other Road""#),
+        "the user's values are kept"
+    );
 
     let remove = post(
         &client,
@@ -134,7 +156,10 @@ async fn a_stale_address_edit_is_409_and_removing_a_default_is_refused_beside_it
     .await;
     assert_eq!(remove.status(), Status::UnprocessableEntity);
     let page = remove.into_string().await.unwrap();
-    assert!(page.contains("make another address the default first"), "{page}");
+    assert!(
+        page.contains("make another address the default first"),
+        "{page}"
+    );
     assert_eq!(app.snapshot().await, before);
 }
 
@@ -163,15 +188,26 @@ async fn order_entry_offers_the_chosen_customers_book_with_the_default_checked_w
     let found = post(
         &client,
         "/orders",
-        &[("csrf_token", &csrf), ("action", "find_customer"), ("customer_q", "ada")],
+        &[
+            ("csrf_token", &csrf),
+            ("action", "find_customer"),
+            ("customer_q", "ada"),
+        ],
     )
     .await;
     let found = found.into_string().await.unwrap();
-    assert!(found.contains(&format!(r#"name="customer_pick" value="{ada}""#)), "{found}");
+    assert!(
+        found.contains(&format!(r#"name="customer_pick" value="{ada}""#)),
+        "{found}"
+    );
     let chosen = post(
         &client,
         "/orders",
-        &[("csrf_token", &csrf), ("action", "preview"), ("customer_pick", &ada_s)],
+        &[
+            ("csrf_token", &csrf),
+            ("action", "preview"),
+            ("customer_pick", &ada_s),
+        ],
     )
     .await;
     let page = chosen.into_string().await.unwrap();
@@ -180,8 +216,14 @@ async fn order_entry_offers_the_chosen_customers_book_with_the_default_checked_w
         page.contains(&format!(r#"name="ship_to" value="{work}" checked"#)),
         "the default is preselected: {page}"
     );
-    assert!(page.contains(&format!(r#"name="ship_to" value="{home}">"#)), "{page}");
-    assert!(page.contains("Home: Ada Tester, 1 Home Road, Town, United Kingdom"), "{page}");
+    assert!(
+        page.contains(&format!(r#"name="ship_to" value="{home}">"#)),
+        "{page}"
+    );
+    assert!(
+        page.contains("Home: Ada Tester, 1 Home Road, Town, United Kingdom"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -234,10 +276,16 @@ async fn placing_with_a_book_address_prints_it_on_the_order_slip_and_csv_and_sur
     app.refresh().await;
 
     let (_, show) = body(&client, &format!("/orders/{order}")).await;
-    assert!(show.contains("Ada Tester<br>1 Home Road<br>Town<br>United Kingdom"), "{show}");
+    assert!(
+        show.contains("Ada Tester<br>1 Home Road<br>Town<br>United Kingdom"),
+        "{show}"
+    );
     assert!(!show.contains("99 Changed Road"));
     let (_, slip) = body(&client, &format!("/orders/{order}/slip")).await;
-    assert!(slip.contains("1 Home Road") && !slip.contains("99 Changed Road"), "{slip}");
+    assert!(
+        slip.contains("1 Home Road") && !slip.contains("99 Changed Road"),
+        "{slip}"
+    );
     let (_, csv) = body(&client, "/orders/export.csv").await;
     assert!(
         csv.contains("Ada Tester,,1 Home Road,,Town,,,GB,"),
@@ -303,7 +351,9 @@ async fn a_migrated_free_text_address_prints_as_before() {
 
     let (_, show) = body(&client, &format!("/orders/{order}")).await;
     assert!(
-        show.contains("<dt>Ship to</dt><dd style=\"white-space:pre-line\">1 High Street\nTown</dd>"),
+        show.contains(
+            "<dt>Ship to</dt><dd style=\"white-space:pre-line\">1 High Street\nTown</dd>"
+        ),
         "{show}"
     );
     let (_, slip) = body(&client, &format!("/orders/{order}/slip")).await;

@@ -94,6 +94,6 @@ fn ship_to_names_a_book_address_or_the_new_one_typed() {
             assert!(save_to_book);
             assert_eq!(address.fields().country, "GB");
         }
-        other => panic!("expected a new address, got {other:?}"),
+        other @ AddressChoice::Book(_) => panic!("expected a new address, got {other:?}"),
     }
 }

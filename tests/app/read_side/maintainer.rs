@@ -337,6 +337,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[expect(clippy::too_many_lines, reason = "one scripted scenario, step by step")]
 async fn address_book_events_change_only_the_customers_row_and_orders_keep_their_copy() {
     use orderdesk::commands::edit_address::{EditAddress, edit_address};
     use orderdesk::commands::place_order::{AddressChoice, place_order};
@@ -364,7 +365,10 @@ async fn address_book_events_change_only_the_customers_row_and_orders_keep_their
     step(&app, "an order to the book's address", async {
         let mut input = inputs::order(ada, &[("TEE", 1)]);
         input.shipping = AddressChoice::Book(AddressId(home));
-        order = place_order(&mut *app.conn().await, input, &c).await.unwrap().id;
+        order = place_order(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap()
+            .id;
     })
     .await;
 
@@ -376,7 +380,9 @@ async fn address_book_events_change_only_the_customers_row_and_orders_keep_their
             label: AddressLabel::parse("Home").unwrap(),
             address: inputs::address("Ada Tester", "2 Moved Road", "Town", "GB"),
         };
-        edit_address(&mut *app.conn().await, input, &c).await.unwrap();
+        edit_address(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(changes, customer(), "the order keeps its own copy");
@@ -400,7 +406,9 @@ async fn address_book_events_change_only_the_customers_row_and_orders_keep_their
             address_id: AddressId(work),
             role: AddressRole::Shipping,
         };
-        set_default_address(&mut *app.conn().await, input, &c).await.unwrap();
+        set_default_address(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(changes, customer());
@@ -421,13 +429,19 @@ async fn address_book_events_change_only_the_customers_row_and_orders_keep_their
             expected_version: 2,
         };
         // Home is still the billing default: refused, nothing changes.
-        assert!(remove_address(&mut *app.conn().await, input, &c).await.is_err());
+        assert!(
+            remove_address(&mut *app.conn().await, input, &c)
+                .await
+                .is_err()
+        );
         let input = SetDefaultAddress {
             customer_id: CustomerId(ada),
             address_id: AddressId(work),
             role: AddressRole::Billing,
         };
-        set_default_address(&mut *app.conn().await, input, &c).await.unwrap();
+        set_default_address(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
         remove_address(&mut *app.conn().await, input_remove(ada, home), &c)
             .await
             .unwrap();

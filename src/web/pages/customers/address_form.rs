@@ -73,18 +73,18 @@ impl AddressForm {
     /// Whether nothing was typed.
     pub fn is_blank(&self) -> bool {
         [
-                &self.name,
-                &self.company,
-                &self.line1,
-                &self.line2,
-                &self.city,
-                &self.region,
-                &self.postal_code,
-                &self.country,
-                &self.phone,
-            ]
-            .iter()
-            .all(|s| s.trim().is_empty())
+            &self.name,
+            &self.company,
+            &self.line1,
+            &self.line2,
+            &self.city,
+            &self.region,
+            &self.postal_code,
+            &self.country,
+            &self.phone,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
     }
 }
 
@@ -204,7 +204,10 @@ impl CommandForm for DefaultAddressForm {
     type Input = SetDefaultAddress;
     type Context = (i64, i64);
 
-    fn parse(&self, (customer_id, address_id): (i64, i64)) -> Result<SetDefaultAddress, FieldErrors> {
+    fn parse(
+        &self,
+        (customer_id, address_id): (i64, i64),
+    ) -> Result<SetDefaultAddress, FieldErrors> {
         AddressRole::parse(&self.role)
             .map(|role| SetDefaultAddress {
                 customer_id: CustomerId(customer_id),
@@ -241,12 +244,42 @@ pub fn address_inputs(
     let parts: [(&str, &'static str, &String, bool, &'static str); 9] = [
         ("name", "Name", &form.name, true, "name"),
         ("company", "Company", &form.company, false, "organization"),
-        ("line1", "Address line 1", &form.line1, true, "address-line1"),
-        ("line2", "Address line 2", &form.line2, false, "address-line2"),
+        (
+            "line1",
+            "Address line 1",
+            &form.line1,
+            true,
+            "address-line1",
+        ),
+        (
+            "line2",
+            "Address line 2",
+            &form.line2,
+            false,
+            "address-line2",
+        ),
         ("city", "Town or city", &form.city, true, "address-level2"),
-        ("region", "Region, state or county", &form.region, false, "address-level1"),
-        ("postal_code", "Postal code", &form.postal_code, false, "postal-code"),
-        ("country", "Country (code or name)", &form.country, true, "country"),
+        (
+            "region",
+            "Region, state or county",
+            &form.region,
+            false,
+            "address-level1",
+        ),
+        (
+            "postal_code",
+            "Postal code",
+            &form.postal_code,
+            false,
+            "postal-code",
+        ),
+        (
+            "country",
+            "Country (code or name)",
+            &form.country,
+            true,
+            "country",
+        ),
         ("phone", "Phone", &form.phone, false, "tel"),
     ];
     parts

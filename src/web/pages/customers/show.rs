@@ -1,6 +1,7 @@
 //! `GET /customers/<id>`: the customer's statistics, address book (with its
-//! forms), orders, edit form and history; "processing" while the read model catches up with a change. The
-//! page is also what a refused edit re-renders.
+//! forms), orders, edit form and history; "processing" while the read model
+//! catches up with a change. The page is also what a refused edit (of the
+//! customer or of an address) re-renders.
 
 use askama::Template;
 use rocket::{get, routes};
@@ -94,6 +95,8 @@ pub struct AddressEntry {
 /// The add form as the page shows it.
 #[derive(Debug, Clone)]
 pub struct NewAddress {
+    /// Every country, for the page's one `<datalist>`.
+    pub countries: &'static [(&'static str, &'static str)],
     pub form: BookAddressForm,
     pub inputs: Vec<FieldView>,
     pub errors: FieldErrors,
@@ -101,7 +104,10 @@ pub struct NewAddress {
 }
 
 /// The book's entries and the add form, with the state shown again.
-fn address_views(book: &[BookAddress], state: Option<AddressState>) -> (Vec<AddressEntry>, NewAddress) {
+fn address_views(
+    book: &[BookAddress],
+    state: Option<AddressState>,
+) -> (Vec<AddressEntry>, NewAddress) {
     let state = state.unwrap_or_default();
     let entries = book
         .iter()
@@ -112,9 +118,18 @@ fn address_views(book: &[BookAddress], state: Option<AddressState>) -> (Vec<Addr
             } else {
                 BookAddressForm::of(a)
             };
-            let errors = if mine { state.errors.clone() } else { FieldErrors::new() };
+            let errors = if mine {
+                state.errors.clone()
+            } else {
+                FieldErrors::new()
+            };
             AddressEntry {
-                inputs: address_inputs(&form.address, "address.", &format!("address-{}", a.id), &errors),
+                inputs: address_inputs(
+                    &form.address,
+                    "address.",
+                    &format!("address-{}", a.id),
+                    &errors,
+                ),
                 open: mine && state.typed,
                 conflict: if mine { state.conflict.clone() } else { None },
                 address: a.clone(),
@@ -130,6 +145,7 @@ fn address_views(book: &[BookAddress], state: Option<AddressState>) -> (Vec<Addr
         (BookAddressForm::default(), FieldErrors::new())
     };
     let new = NewAddress {
+        countries: countries(),
         inputs: address_inputs(&form.address, "address.", "new-address", &errors),
         open: adding || book.is_empty(),
         form,
@@ -153,13 +169,6 @@ pub struct DetailPage {
     conflict: Option<Conflict>,
     addresses: Vec<AddressEntry>,
     new_address: NewAddress,
-}
-
-impl DetailPage {
-    /// Every country, for the page's one `<datalist>`.
-    fn countries(&self) -> &'static [(&'static str, &'static str)] {
-        countries()
-    }
 }
 
 page!(DetailPage);

@@ -1,9 +1,10 @@
 //! Order entry: `GET /orders/new` and `POST /orders`. One form, several
 //! buttons: find a customer, register one inline, find products, update the
 //! totals (once a customer is chosen, their address book is offered, the
-//! default preselected; a new address can be saved to the book), add lines (or a found product, with its "Add" button), place
-//! the order. Only "place" and "register" run a
-//! command; the rest re-render the form with every value kept.
+//! default preselected; a new address can be saved to the book), add lines
+//! (or a found product, with its "Add" button), place the order. Only
+//! "place" and "register" run a command; the rest re-render the form with
+//! every value kept.
 
 use askama::Template;
 use rocket::http::Status;
@@ -36,13 +37,6 @@ pub fn routes() -> Vec<rocket::Route> {
 struct EntryPage {
     chrome: Chrome,
     v: EntryView,
-}
-
-impl EntryPage {
-    /// Every country, for the page's one `<datalist>`.
-    fn countries(&self) -> &'static [(&'static str, &'static str)] {
-        crate::web::pages::customers::countries()
-    }
 }
 
 page!(EntryPage);

@@ -7,7 +7,7 @@ use rocket::form::{FromForm, FromFormField};
 use crate::domain::{FieldErrors, IdempotencyKey, Quantity};
 use crate::queries::order_entry::{CustomerChoice, ProductChoice};
 use crate::web::forms::{AddressForm, LineForm, OrderForm};
-use crate::web::pages::customers::{FieldView, address_inputs};
+use crate::web::pages::customers::{FieldView, address_inputs, countries};
 use crate::web::shell::command_form::Button;
 
 /// Rows the form offers at first.
@@ -168,6 +168,8 @@ pub struct EntryView {
     pub notice: Option<String>,
     /// The new address's inputs (`shipping.*`).
     pub shipping_inputs: Vec<FieldView>,
+    /// Every country, for the page's one `<datalist>`.
+    pub countries: &'static [(&'static str, &'static str)],
 }
 
 impl EntryView {
@@ -178,7 +180,9 @@ impl EntryView {
 
     /// Whether the chosen customer has addresses to choose from.
     pub fn has_book(&self) -> bool {
-        self.customer.as_ref().is_some_and(|c| !c.addresses.is_empty())
+        self.customer
+            .as_ref()
+            .is_some_and(|c| !c.addresses.is_empty())
     }
 
     /// Picks the customer's default (else first) address when the form names
@@ -258,6 +262,7 @@ impl EntryView {
             errors,
             notice: None,
             shipping_inputs,
+            countries: countries(),
         };
         view.choose_default_address();
         view

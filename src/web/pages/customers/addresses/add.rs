@@ -28,9 +28,12 @@ async fn add(
 ) -> Result<FormAnswer, AppError> {
     let id = id.or_404("customer")?;
     let result = match form.parse(id) {
-        Ok(input) => instrument_command("add_address", add_address(&mut write.0, input, &staff.ctx()))
-            .await
-            .map(|ack| (ack, "Address added to the book".to_owned())),
+        Ok(input) => instrument_command(
+            "add_address",
+            add_address(&mut write.0, input, &staff.ctx()),
+        )
+        .await
+        .map(|ack| (ack, "Address added to the book".to_owned())),
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     let state = AddressState::adding(form.into_inner());

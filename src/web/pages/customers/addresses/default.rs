@@ -42,5 +42,13 @@ async fn set_default(
         }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
-    answer(chrome, &staff, &mut read, id, result, AddressState::acting_on(address)).await
+    answer(
+        chrome,
+        &staff,
+        &mut read,
+        id,
+        result,
+        AddressState::acting_on(address),
+    )
+    .await
 }

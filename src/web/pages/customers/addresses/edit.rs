@@ -31,11 +31,12 @@ async fn edit(
     let id = id.or_404("customer")?;
     let address = address.or_404("address")?;
     let result = match EditOf(&form).parse((id, address)) {
-        Ok(input) => {
-            instrument_command("edit_address", edit_address(&mut write.0, input, &staff.ctx()))
-                .await
-                .map(|ack| (ack, "Address saved".to_owned()))
-        }
+        Ok(input) => instrument_command(
+            "edit_address",
+            edit_address(&mut write.0, input, &staff.ctx()),
+        )
+        .await
+        .map(|ack| (ack, "Address saved".to_owned())),
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     let state = AddressState::editing(address, form.into_inner());

@@ -62,6 +62,13 @@ async fn answer(
         address: Some(state),
         ..EditState::default()
     };
-    let page = page(&mut read.0, chrome, customer_id, AwaitChange::default(), edit).await?;
+    let page = page(
+        &mut read.0,
+        chrome,
+        customer_id,
+        AwaitChange::default(),
+        edit,
+    )
+    .await?;
     Ok(FormAnswer::page(status, render_page(&page)?))
 }

@@ -32,19 +32,28 @@ async fn remove(
     let id = id.or_404("customer")?;
     let address = address.or_404("address")?;
     let result = match form.parse((id, address)) {
-        Ok(input) => {
-            instrument_command("remove_address", remove_address(&mut write.0, input, &staff.ctx()))
-                .await
-                .map(|removed| {
-                    let message = if removed.cleared_defaults.is_empty() {
-                        "Address removed from the book".to_owned()
-                    } else {
-                        "Address removed; the customer has no default address now".to_owned()
-                    };
-                    (removed.ack, message)
-                })
-        }
+        Ok(input) => instrument_command(
+            "remove_address",
+            remove_address(&mut write.0, input, &staff.ctx()),
+        )
+        .await
+        .map(|removed| {
+            let message = if removed.cleared_defaults.is_empty() {
+                "Address removed from the book".to_owned()
+            } else {
+                "Address removed; the customer has no default address now".to_owned()
+            };
+            (removed.ack, message)
+        }),
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
-    answer(chrome, &staff, &mut read, id, result, AddressState::acting_on(address)).await
+    answer(
+        chrome,
+        &staff,
+        &mut read,
+        id,
+        result,
+        AddressState::acting_on(address),
+    )
+    .await
 }
