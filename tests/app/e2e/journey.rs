@@ -204,7 +204,18 @@ async fn enter_order_by_typing(c: &Client) -> i64 {
         next.attr("name").await.unwrap().as_deref(),
         Some("lines[2].sku")
     );
-    fill(c, "Shipping address", "1 Navy Way\nArlington").await;
+    fill(c, "Recipient", "Grace Hopper").await;
+    fill(c, "Address line 1", "1 Navy Way").await;
+    fill(c, "Town or city", "Arlington").await;
+    fill(c, "Region, state or county (optional)", "VA").await;
+    fill(c, "Postal code (optional)", "22202").await;
+    fill(c, "Country (code or name)", "US").await;
+    // A new customer's first address, kept in their book for next time.
+    field(c, "Save this address in the customer’s address book")
+        .await
+        .click()
+        .await
+        .unwrap();
     // 2 × 19.90 + 3 × 7.50, computed in the page as typed.
     wait_for(
         c,

@@ -242,7 +242,7 @@ pub fn address_inputs(
     errors: &FieldErrors,
 ) -> Vec<FieldView> {
     let parts: [(&str, &'static str, &String, bool, &'static str); 9] = [
-        ("name", "Name", &form.name, true, "name"),
+        ("name", "Recipient", &form.name, true, "name"),
         ("company", "Company", &form.company, false, "organization"),
         (
             "line1",
