@@ -312,7 +312,10 @@ async fn list_and_export(c: &Client, id: i64) {
         .expect("the export link has an href");
     let csv = fetch_text(c, &href).await;
     assert!(
-        csv.starts_with("order,placed_at_utc,customer,email,status,items,total_USD\n"),
+        csv.starts_with(
+            "order,placed_at_utc,customer,email,status,items,total_USD,ship_name,ship_company,\
+             ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country,ship_phone\n"
+        ),
         "{csv}"
     );
     let line = csv
@@ -322,7 +325,7 @@ async fn list_and_export(c: &Client, id: i64) {
     assert!(
         line.contains("Grace Hopper")
             && line.contains("grace@example.com")
-            && line.ends_with(",shipped,5,62.30"),
+            && line.ends_with(",shipped,5,62.30,Grace Hopper,,1 Navy Way,,Arlington,VA,22202,US,"),
         "{line}"
     );
 }

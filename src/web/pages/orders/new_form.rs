@@ -197,9 +197,11 @@ impl EntryView {
         {
             return;
         }
-        self.form.ship_to = c
-            .default_shipping()
-            .map_or_else(|| super::form::NEW_ADDRESS.to_owned(), |a| a.id.to_string());
+        // A customer without a book leaves the choice open (the typed address
+        // is used), so choosing another customer later still preselects theirs.
+        if let Some(a) = c.default_shipping() {
+            self.form.ship_to = a.id.to_string();
+        }
     }
 
     /// Builds the lines' view from the form and the products found.
