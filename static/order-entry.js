@@ -127,7 +127,53 @@
       .catch(function () { close(); });
   };
 
+  // The customer's address book: one radio per address, the default checked;
+  // the new address's fields show only while "A new address" is chosen.
+  var newAddress = document.getElementById("new-address");
+  var shipTo = function () {
+    var checked = form.querySelector("input[name='ship_to']:checked");
+    return checked ? checked.value : "new";
+  };
+  var showNewAddress = function () {
+    var book = document.getElementById("ship-to-book");
+    if (newAddress) { newAddress.hidden = !!book && !book.hidden && shipTo() !== "new"; }
+  };
+  var offerAddresses = function (addresses) {
+    var book = document.getElementById("ship-to-book");
+    var choices = document.getElementById("ship-to-choices");
+    if (!book || !choices) { return; }
+    choices.textContent = "";
+    var chosen = null;
+    (addresses || []).forEach(function (a) {
+      var div = document.createElement("div");
+      var radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "ship_to";
+      radio.id = "ship-to-" + a.id;
+      radio.value = String(a.id);
+      var label = document.createElement("label");
+      label.htmlFor = radio.id;
+      label.style.display = "inline";
+      label.textContent = a.summary + (a.default_shipping ? " (default)" : "");
+      div.appendChild(radio);
+      div.appendChild(document.createTextNode(" "));
+      div.appendChild(label);
+      choices.appendChild(div);
+      if (!chosen || a.default_shipping) { chosen = radio; }
+    });
+    var none = !addresses || !addresses.length;
+    book.hidden = none;
+    var fresh = document.getElementById("ship-to-new");
+    if (chosen) { chosen.checked = true; } else if (fresh) { fresh.checked = true; }
+    showNewAddress();
+  };
+  form.addEventListener("change", function (e) {
+    if (e.target && e.target.name === "ship_to") { showNewAddress(); }
+  });
+  showNewAddress();
+
   var chooseCustomer = function (input, c) {
+    offerAddresses(c.addresses);
     document.getElementById("customer_id").value = String(c.id);
     input.value = c.name;
     var chosen = document.getElementById("customer-chosen");

@@ -35,7 +35,7 @@ use orderdesk::commands::{CommandContext, CommandError};
 use orderdesk::db::pools::READ_SESSION_SETUP;
 use orderdesk::domain::Actor;
 use orderdesk::queries::{dashboard, orders};
-use orderdesk::web::forms::{CommandForm, LineForm, OrderForm, ReceiptForm};
+use orderdesk::web::forms::{AddressForm, CommandForm, LineForm, OrderForm, ReceiptForm};
 use tokio::sync::Mutex;
 
 #[derive(Parser)]
@@ -494,7 +494,15 @@ fn order_form(run: &str, client: usize, n: u64, skus: &[String], customers: i64)
     let mix = (n.wrapping_mul(2_654_435_761) ^ (client as u64).wrapping_mul(40_503)) as usize;
     OrderForm {
         customer_id: (1 + (mix % customers.max(1) as usize) as u64).to_string(),
-        shipping_address: "1 Bench Street\nTestville".into(),
+        ship_to: String::new(),
+        shipping: AddressForm {
+            name: "Bench Customer".into(),
+            line1: "1 Bench Street".into(),
+            city: "Testville".into(),
+            country: "GB".into(),
+            ..AddressForm::default()
+        },
+        save_address: false,
         idempotency_key: format!("{run}-{client}-{n}"),
         lines: vec![LineForm {
             sku: skus[mix % skus.len()].clone(),

@@ -32,7 +32,7 @@ function request()
     .. "&idempotency_key=" .. run .. "-" .. tid .. "-" .. counter
     .. "&csrf_token=" .. csrf
     .. "&customer_id=" .. (n % customers + 1)
-    .. "&shipping_address=1+Bench+Street%0D%0ATestville"
+    .. "&shipping.name=Bench+Customer&shipping.line1=1+Bench+Street&shipping.city=Testville&shipping.country=GB"
     .. "&lines[0].sku=" .. skus[n % #skus + 1]
     .. "&lines[0].quantity=1"
   return wrk.format("POST", "/orders", nil, body)

@@ -4,9 +4,11 @@
 //! its events. No web framework here. A command answers with an [`Ack`], never
 //! with a read model; it never reads from the `read` schema.
 
+mod address_book;
 mod events;
 mod order_lifecycle;
 
+pub mod add_address;
 pub mod adjust_stock;
 pub mod bulk_orders;
 pub mod cancel_order;
@@ -15,15 +17,20 @@ pub mod change_role;
 pub mod create_product;
 pub mod create_user;
 pub mod deactivate_user;
+pub mod edit_address;
 pub mod end_sessions;
 pub mod mark_delivered;
 pub mod mark_paid;
 pub mod place_order;
 pub mod receive_stock;
 pub mod register_customer;
+pub mod remove_address;
+pub mod set_default_address;
 pub mod ship_order;
 pub mod update_customer;
 pub mod update_product;
+
+pub use address_book::MAX_ADDRESSES;
 
 use crate::domain::{Actor, FieldErrors, OrderStatus};
 

@@ -1,5 +1,10 @@
 //! PlaceOrder: an order for a customer, reserving stock for every line.
 //!
+//! The order keeps its own copy of its addresses (`order_addresses`): a book
+//! address is copied as it stands when the order is placed, so later edits of
+//! the book never change the order; a new address typed during entry is
+//! copied, and saved to the customer's book in the same transaction when asked.
+//!
 //! Idempotent by key: the same key with the same content answers with the
 //! first order; with other content it is a conflict. Stock is reserved with one
 //! conditional UPDATE per product, in ascending product id, so concurrent
@@ -12,23 +17,84 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::add_address::{AddAddress, add_in_transaction};
+use super::address_book;
 use super::events::{self as event_log, Aggregate};
 use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
 use crate::db::schema::{
-    customers, events, inventory, order_lines, orders, products, stock_movements,
+    customers, events, inventory, order_addresses, order_lines, orders, products, stock_movements,
 };
 use crate::domain::{
-    Address, CustomerId, EventType, FieldErrors, IdempotencyKey, Quantity, Sku, StockMovementKind,
+    AddressFields, AddressId, AddressLabel, AddressRole, CustomerId, EventType, FieldErrors,
+    IdempotencyKey, PostalAddress, Quantity, Sku, StockMovementKind,
 };
 
 /// The most lines one order may have.
 pub const MAX_LINES: usize = 50;
 
+/// Where an address of the order comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per order, moved once; a box would only add an allocation"
+)]
+pub enum AddressChoice {
+    /// An address of the customer's book, copied as it stands.
+    Book(AddressId),
+    /// An address typed for this order; `save_to_book` also adds it to the
+    /// customer's book (labelled `label`) in the same transaction.
+    New {
+        address: PostalAddress,
+        save_to_book: bool,
+        label: AddressLabel,
+    },
+}
+
+impl AddressChoice {
+    /// Feeds the choice to a fingerprint, every part delimited.
+    fn digest(&self, h: &mut Sha256) {
+        match self {
+            Self::Book(id) => {
+                h.update(b"book");
+                h.update(id.get().to_be_bytes());
+            }
+            Self::New {
+                address,
+                save_to_book,
+                label,
+            } => {
+                h.update(b"new");
+                let f = address.fields();
+                for part in [
+                    &f.name,
+                    &f.company,
+                    &f.line1,
+                    &f.line2,
+                    &f.city,
+                    &f.region,
+                    &f.postal_code,
+                    &f.country,
+                    &f.phone,
+                ] {
+                    h.update(part.as_bytes());
+                    h.update([0]);
+                }
+                h.update([u8::from(*save_to_book)]);
+                h.update(label.as_str().as_bytes());
+                h.update([0]);
+            }
+        }
+    }
+}
+
 /// A parsed order. Lines are keyed by SKU: a SKU entered twice is one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceOrder {
     pub customer_id: CustomerId,
-    pub shipping_address: Address,
+    pub shipping: AddressChoice,
+    /// The billing address, when the order has one (order entry fills only
+    /// the shipping address today; invoices will freeze this one).
+    pub billing: Option<AddressChoice>,
     pub idempotency_key: IdempotencyKey,
     pub lines: BTreeMap<Sku, Quantity>,
 }
@@ -38,7 +104,14 @@ impl PlaceOrder {
     fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
         h.update(self.customer_id.get().to_be_bytes());
-        h.update(self.shipping_address.as_str().as_bytes());
+        self.shipping.digest(&mut h);
+        match &self.billing {
+            Some(b) => {
+                h.update(b"billing");
+                b.digest(&mut h);
+            }
+            None => h.update(b"no billing"),
+        }
         for (sku, qty) in &self.lines {
             h.update([0]);
             h.update(sku.as_str().as_bytes());
@@ -77,11 +150,10 @@ pub async fn place_order(
         return Ok(ack);
     }
     conn.transaction(async move |conn| {
-        let lines = check_customer_and_products(conn, &input).await?;
+        let (lines, shipping, billing) = check_customer_and_products(conn, &input).await?;
         let order_id: Option<i64> = diesel::insert_into(orders::table)
             .values((
                 orders::customer_id.eq(input.customer_id),
-                orders::shipping_address.eq(input.shipping_address.as_str()),
                 orders::idempotency_key.eq(input.idempotency_key.as_str()),
                 orders::request_fingerprint.eq(&fingerprint),
             ))
@@ -104,6 +176,11 @@ pub async fn place_order(
         };
         reserve(conn, &lines).await?;
         record_lines(conn, order_id, &lines, ctx).await?;
+        record_address(conn, order_id, AddressRole::Shipping, &shipping).await?;
+        if let Some(billing) = &billing {
+            record_address(conn, order_id, AddressRole::Billing, billing).await?;
+        }
+        let saved = save_to_book(conn, &input, ctx).await?;
         let total: i64 = lines
             .iter()
             .map(|l| l.product.price_cents * i64::from(l.quantity))
@@ -125,7 +202,9 @@ pub async fn place_order(
             EventType::OrderPlaced,
             json!({
                 "customer_id": input.customer_id,
-                "shipping_address": input.shipping_address.as_str(),
+                "shipping_address": shipping,
+                "billing_address": billing,
+                "saved_to_book": saved,
                 "lines": lines,
                 "total_cents": total,
             }),
@@ -184,12 +263,16 @@ async fn earlier_order(
     }))
 }
 
-/// Checks the customer exists and every SKU is a product for sale; returns the
-/// lines in ascending product id order (the order stock is locked in).
+/// The lines in ascending product id order, the shipping and the billing address.
+type Checked = (Vec<PlannedLine>, AddressFields, Option<AddressFields>);
+
+/// Checks the customer exists, every SKU is a product for sale and every book
+/// address is the customer's; returns the lines in ascending product id
+/// order (the order stock is locked in) and the addresses to copy.
 async fn check_customer_and_products(
     conn: &mut AsyncPgConnection,
     input: &PlaceOrder,
-) -> Result<Vec<PlannedLine>, CommandError> {
+) -> Result<Checked, CommandError> {
     let mut errors = FieldErrors::new();
     let customer: Option<i64> = customers::table
         .find(input.customer_id)
@@ -223,10 +306,19 @@ async fn check_customer_and_products(
             Some(_) => {}
         }
     }
+    let shipping = resolve(conn, input, &input.shipping, "ship_to", &mut errors).await?;
+    let billing = match &input.billing {
+        Some(b) => Some(resolve(conn, input, b, "bill_to", &mut errors).await?),
+        None => None,
+    };
     if !errors.is_empty() {
         return Err(CommandError::Invalid(errors));
     }
-    Ok(products
+    // Without an error, every address resolved.
+    let unresolved = || CommandError::Invariant("an address resolved to nothing".into());
+    let shipping = shipping.ok_or_else(unresolved)?;
+    let billing = billing.map(|b| b.ok_or_else(unresolved)).transpose()?;
+    let lines = products
         .into_iter()
         .filter_map(|product| {
             let (_, qty) = input
@@ -238,7 +330,98 @@ async fn check_customer_and_products(
                 product,
             })
         })
-        .collect())
+        .collect();
+    Ok((lines, shipping, billing))
+}
+
+/// The text of an address choice: a book address as it stands now (an error
+/// on `field` when the customer's book no longer has it), or the typed one.
+async fn resolve(
+    conn: &mut AsyncPgConnection,
+    input: &PlaceOrder,
+    choice: &AddressChoice,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<AddressFields>, CommandError> {
+    match choice {
+        AddressChoice::New { address, .. } => Ok(Some(address.fields().clone())),
+        AddressChoice::Book(id) => {
+            if let Some((_, fields, _)) = address_book::stored(conn, input.customer_id, *id).await?
+            {
+                return Ok(Some(fields));
+            }
+            errors.add(
+                field,
+                "that address is not in this customer's address book (any more)",
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// The order's own copy of one of its addresses.
+async fn record_address(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    role: AddressRole,
+    f: &AddressFields,
+) -> Result<(), CommandError> {
+    diesel::insert_into(order_addresses::table)
+        .values((
+            order_addresses::order_id.eq(order_id),
+            order_addresses::role.eq(role),
+            order_addresses::structured.eq(true),
+            order_addresses::name.eq(&f.name),
+            order_addresses::company.eq(&f.company),
+            order_addresses::line1.eq(&f.line1),
+            order_addresses::line2.eq(&f.line2),
+            order_addresses::city.eq(&f.city),
+            order_addresses::region.eq(&f.region),
+            order_addresses::postal_code.eq(&f.postal_code),
+            order_addresses::country.eq(&f.country),
+            order_addresses::phone.eq(&f.phone),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds the new shipping address to the customer's book when asked (its own
+/// event, in this transaction); the book address's id.
+async fn save_to_book(
+    conn: &mut AsyncPgConnection,
+    input: &PlaceOrder,
+    ctx: &CommandContext,
+) -> Result<Option<i64>, CommandError> {
+    let AddressChoice::New {
+        address,
+        save_to_book: true,
+        label,
+    } = &input.shipping
+    else {
+        return Ok(None);
+    };
+    let add = AddAddress {
+        customer_id: input.customer_id,
+        label: label.clone(),
+        address: address.clone(),
+        default_shipping: false,
+        default_billing: false,
+    };
+    match add_in_transaction(conn, &add, ctx).await {
+        Ok((id, _)) => Ok(Some(id.get())),
+        // The book is full: said beside the checkbox.
+        Err(CommandError::Invalid(e)) => Err(CommandError::Invalid(rename(&e, "save_address"))),
+        Err(e) => Err(e),
+    }
+}
+
+fn rename(errors: &FieldErrors, field: &str) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for (_, message) in errors.iter() {
+        out.add(field, message);
+    }
+    out
 }
 
 /// Reserves every line's units; any shortage undoes the whole order.

@@ -14,7 +14,8 @@ diesel::table! {
         item_count -> Int8,
         line_count -> Int8,
         total_cents -> Int8,
-        shipping_address -> Text,
+        /// The free text of an address from before structured addresses; NULL otherwise.
+        shipping_address -> Nullable<Text>,
         placed_at -> Timestamptz,
         paid_at -> Nullable<Timestamptz>,
         shipped_at -> Nullable<Timestamptz>,
@@ -25,6 +26,11 @@ diesel::table! {
         version -> Int4,
         search_text -> Text,
         lines -> Jsonb,
+        /// The structured shipping address (`queries::address::AddressView`); NULL
+        /// when the order's address is free text (`shipping_address`).
+        shipping -> Nullable<Jsonb>,
+        /// The structured billing address, when the order has one.
+        billing -> Nullable<Jsonb>,
     }
 }
 
@@ -88,6 +94,8 @@ diesel::table! {
         first_order_at -> Nullable<Timestamptz>,
         last_order_at -> Nullable<Timestamptz>,
         search_text -> Text,
+        /// The address book: `[AddressView + id, label, version, defaults]`, by id.
+        addresses -> Jsonb,
     }
 }
 

@@ -24,6 +24,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_addresses (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        label -> Text,
+        name -> Text,
+        company -> Text,
+        line1 -> Text,
+        line2 -> Text,
+        city -> Text,
+        region -> Text,
+        postal_code -> Text,
+        country -> Text,
+        phone -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         email -> Text,
@@ -32,6 +52,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        default_shipping_address_id -> Nullable<Int8>,
+        default_billing_address_id -> Nullable<Int8>,
     }
 }
 
@@ -76,6 +98,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_addresses (order_id, role) {
+        order_id -> Int8,
+        role -> Text,
+        structured -> Bool,
+        name -> Text,
+        company -> Text,
+        line1 -> Text,
+        line2 -> Text,
+        city -> Text,
+        region -> Text,
+        postal_code -> Text,
+        country -> Text,
+        phone -> Text,
+    }
+}
+
+diesel::table! {
     order_lines (id) {
         id -> Int8,
         order_id -> Int8,
@@ -91,7 +130,6 @@ diesel::table! {
         id -> Int8,
         customer_id -> Int8,
         status -> Text,
-        shipping_address -> Text,
         idempotency_key -> Text,
         request_fingerprint -> Text,
         placed_at -> Timestamptz,
@@ -234,8 +272,10 @@ diesel::table! {
 }
 
 diesel::joinable!(bulk_submissions -> staff_users (actor_user_id));
+diesel::joinable!(customer_addresses -> customers (customer_id));
 diesel::joinable!(events -> staff_users (actor_user_id));
 diesel::joinable!(inventory -> products (product_id));
+diesel::joinable!(order_addresses -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(orders -> customers (customer_id));
@@ -244,10 +284,12 @@ diesel::joinable!(stock_movements -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     bulk_submissions,
+    customer_addresses,
     customers,
     events,
     inventory,
     login_attempts,
+    order_addresses,
     order_lines,
     orders,
     products,

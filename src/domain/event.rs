@@ -21,6 +21,12 @@ text_enum! {
     pub enum EventType (what = "event type") {
         CustomerRegistered => "customer_registered",
         CustomerUpdated => "customer_updated",
+        /// An address added to the customer's book (the event's aggregate is the customer).
+        CustomerAddressAdded => "customer_address_added",
+        CustomerAddressEdited => "customer_address_edited",
+        CustomerAddressRemoved => "customer_address_removed",
+        /// An address made the customer's default for shipping or billing.
+        CustomerDefaultAddressSet => "customer_default_address_set",
         ProductCreated => "product_created",
         ProductUpdated => "product_updated",
         StockReceived => "stock_received",

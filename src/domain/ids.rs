@@ -54,6 +54,10 @@ id_type!(
     OrderId
 );
 id_type!(
+    /// An address book entry's id (`customer_addresses.id`).
+    AddressId
+);
+id_type!(
     /// A customer's id (`customers.id`).
     CustomerId
 );

@@ -5,12 +5,15 @@
 //! compares enums, never strings.
 
 mod actor;
+mod address_role;
+mod country_list;
 mod currency;
 mod event;
 mod field_errors;
 mod ids;
 mod money;
 mod order_status;
+mod postal_address;
 mod quantity;
 pub mod shop_day;
 pub(crate) mod sql_text;
@@ -19,14 +22,16 @@ mod stock_movement;
 mod text;
 
 pub use actor::Actor;
+pub use address_role::AddressRole;
 pub use currency::Currency;
 pub use event::{Aggregate, EventType};
 pub use field_errors::FieldErrors;
-pub use ids::{CustomerId, OrderId, ProductId};
+pub use ids::{AddressId, CustomerId, OrderId, ProductId};
 pub use money::Money;
 pub use money::format_cents;
 pub use order_status::OrderStatus;
+pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{MAX_QUANTITY, Quantity, StockDelta};
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
 pub use stock_movement::StockMovementKind;
-pub use text::{Address, Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, parse_description};
+pub use text::{Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, parse_description};

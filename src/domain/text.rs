@@ -1,4 +1,4 @@
-//! Text values with rules: names, emails, SKUs, addresses, reasons, keys.
+//! Text values with rules: names, emails, SKUs, reasons, keys.
 
 use std::fmt;
 
@@ -159,16 +159,6 @@ impl Note {
 }
 
 text_value!(
-    /// A shipping address: 1 to 1000 characters, lines allowed.
-    Address
-);
-impl Address {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        bounded(raw, "shipping address", 1000, true).map(Self)
-    }
-}
-
-text_value!(
     /// The key a form carries so that resubmitting it never creates a second record.
     IdempotencyKey
 );
@@ -240,7 +230,6 @@ mod tests {
         assert!(Name::parse(&"x".repeat(201)).is_err());
         assert!(Name::parse("a\u{0}b").is_err());
         assert!(Name::parse("a\nb").is_err());
-        assert!(Address::parse("1 Road\nTown").is_ok());
     }
 
     #[test]

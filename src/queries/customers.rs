@@ -1,10 +1,11 @@
 //! Customers with their statistics: the list (with search) and one customer
-//! with their orders.
+//! with their address book and orders.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::address::{Book, BookAddress};
 use super::history::{self, HistoryEntry};
 use super::keyset::{self, Direction};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
@@ -93,6 +94,8 @@ pub async fn list(
 #[derive(Debug, Clone)]
 pub struct CustomerDetail {
     pub customer: Option<CustomerRow>,
+    /// Their address book, by id, the defaults marked.
+    pub addresses: Vec<BookAddress>,
     pub orders: Vec<OrderRow>,
     /// The customer's events (always current: read from the event log).
     pub history: Vec<HistoryEntry>,
@@ -110,8 +113,8 @@ pub async fn get(
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let customer = cs::table
         .find(customer_id)
-        .select(CustomerRow::as_select())
-        .load::<CustomerRow>(&mut &*shared);
+        .select((CustomerRow::as_select(), cs::addresses))
+        .load::<(CustomerRow, Book)>(&mut &*shared);
     let filter = OrderFilter {
         customer_id: Some(customer_id),
         sort: OrderSort::Newest,
@@ -123,8 +126,13 @@ pub async fn get(
         history::query(Aggregate::Customer, customer_id).load::<HistoryEntry>(&mut &*shared);
     let (fresh, customer, orders, history) =
         futures_util::try_join!(fresh, customer, orders, history)?;
+    let (customer, addresses) = match customer.into_iter().next() {
+        Some((c, book)) => (Some(c), book.into()),
+        None => (None, Vec::new()),
+    };
     Ok(CustomerDetail {
-        customer: customer.into_iter().next(),
+        customer,
+        addresses,
         orders: orders::split_page(&filter, orders).0,
         history,
         freshness: freshness::decode(VIEWS, fresh),

@@ -4,6 +4,7 @@
 //! freshness of the views they read. They never read a write table and never
 //! import `commands`.
 
+pub mod address;
 pub mod customers;
 pub mod dashboard;
 pub mod freshness;

@@ -8,6 +8,7 @@ use diesel::sql_types::Jsonb;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
+use super::address::OrderAddress;
 use super::history::{self, HistoryEntry};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
@@ -37,7 +38,8 @@ pub struct OrderDetail {
     pub status: OrderStatus,
     pub item_count: i64,
     pub total_cents: i64,
-    pub shipping_address: String,
+    /// Free text (orders from before structured addresses); see [`Self::ship_to`].
+    pub shipping_address: Option<String>,
     pub placed_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
     pub shipped_at: Option<DateTime<Utc>>,
@@ -47,6 +49,20 @@ pub struct OrderDetail {
     pub version: i32,
     #[diesel(deserialize_as = Lines)]
     pub lines: Vec<LineView>,
+    pub shipping: Option<serde_json::Value>,
+    pub billing: Option<serde_json::Value>,
+}
+
+impl OrderDetail {
+    /// Where the order goes, as printed.
+    pub fn ship_to(&self) -> Option<OrderAddress> {
+        OrderAddress::from_columns(self.shipping_address.as_deref(), self.shipping.as_ref())
+    }
+
+    /// Whom it is billed to, when the order has a billing address.
+    pub fn bill_to(&self) -> Option<OrderAddress> {
+        OrderAddress::from_columns(None, self.billing.as_ref())
+    }
 }
 
 /// The view's `lines` (jsonb), decoded as the row is read (public only

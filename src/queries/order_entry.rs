@@ -1,9 +1,11 @@
-//! What the order-entry form reads: the chosen customer and the products its
+//! What the order-entry form reads: the chosen customer (with their address
+//! book) and the products its
 //! lines name (its searches for both are [`super::lookup`]'s).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::address::{Book, BookAddress};
 use crate::db::read_schema::{customer_stats as cs, inventory_status as inv};
 
 /// A customer as the form shows them.
@@ -13,6 +15,19 @@ pub struct CustomerChoice {
     pub customer_id: i64,
     pub name: String,
     pub email: String,
+    /// Their address book, by id; the defaults marked.
+    #[diesel(deserialize_as = Book)]
+    pub addresses: Vec<BookAddress>,
+}
+
+impl CustomerChoice {
+    /// The address the form preselects for shipping: the default, else the first.
+    pub fn default_shipping(&self) -> Option<&BookAddress> {
+        self.addresses
+            .iter()
+            .find(|a| a.default_shipping)
+            .or_else(|| <[BookAddress]>::first(&self.addresses))
+    }
 }
 
 /// A product as a line shows it.

@@ -6,6 +6,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::address::OrderAddress;
 use super::keyset::{
     self,
     Direction::{Ascending, Descending},
@@ -112,6 +113,19 @@ pub struct OrderRow {
     pub item_count: i64,
     pub total_cents: i64,
     pub placed_at: DateTime<Utc>,
+    /// Free text of an order from before structured addresses (not in the
+    /// dashboard's recent orders, which read rows from JSON).
+    #[serde(default)]
+    pub shipping_address: Option<String>,
+    #[serde(default)]
+    pub shipping: Option<serde_json::Value>,
+}
+
+impl OrderRow {
+    /// Where the order goes, as printed (the CSV export's column).
+    pub fn ship_to(&self) -> Option<OrderAddress> {
+        OrderAddress::from_columns(self.shipping_address.as_deref(), self.shipping.as_ref())
+    }
 }
 
 /// A page of orders and where the next one starts.

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::address::OrderAddress;
 use super::order_detail::LineView;
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
@@ -24,7 +25,9 @@ pub struct PrintOrder {
     pub customer_name: String,
     pub customer_email: String,
     pub status: OrderStatus,
-    pub shipping_address: String,
+    /// Where it goes (`None` only for an order the read model lost it for).
+    pub ship_to: Option<OrderAddress>,
+    pub bill_to: Option<OrderAddress>,
     pub placed_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
     pub item_count: i64,
@@ -41,12 +44,14 @@ struct Row {
     customer_name: String,
     customer_email: String,
     status: OrderStatus,
-    shipping_address: String,
+    shipping_address: Option<String>,
     placed_at: DateTime<Utc>,
     paid_at: Option<DateTime<Utc>>,
     item_count: i64,
     total_cents: i64,
     lines: serde_json::Value,
+    shipping: Option<serde_json::Value>,
+    billing: Option<serde_json::Value>,
 }
 
 /// The orders with these ids that the read model has, ascending, and its freshness.
@@ -72,7 +77,11 @@ pub async fn orders(
                 customer_name: r.customer_name,
                 customer_email: r.customer_email,
                 status: r.status,
-                shipping_address: r.shipping_address,
+                ship_to: OrderAddress::from_columns(
+                    r.shipping_address.as_deref(),
+                    r.shipping.as_ref(),
+                ),
+                bill_to: OrderAddress::from_columns(None, r.billing.as_ref()),
                 placed_at: r.placed_at,
                 paid_at: r.paid_at,
                 item_count: r.item_count,

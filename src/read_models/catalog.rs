@@ -3,8 +3,10 @@
 //! Each is named by a [`ReadModelName`]; [`get`] finds its entry.
 
 use crate::domain::EventType::{
-    self, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered, OrderPaid,
-    OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, StockAdjusted, StockReceived,
+    self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
+    CustomerDefaultAddressSet, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered,
+    OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, StockAdjusted,
+    StockReceived,
 };
 
 pub use super::name::ReadModelName;
@@ -110,6 +112,10 @@ pub const READ_MODELS: &[ReadModel] = &[
         event_types: &[
             CustomerRegistered,
             CustomerUpdated,
+            CustomerAddressAdded,
+            CustomerAddressEdited,
+            CustomerAddressRemoved,
+            CustomerDefaultAddressSet,
             OrderPlaced,
             OrderCancelled,
         ],
@@ -232,6 +238,16 @@ mod tests {
         assert_eq!(placed.len(), 9);
         let registered: Vec<_> = affected_by(CustomerRegistered).map(|m| m.name).collect();
         assert_eq!(registered, [ReadModelName::CustomerStats]);
+        // An address book's changes show on the customer only: orders keep their own copy.
+        for book in [
+            CustomerAddressAdded,
+            CustomerAddressEdited,
+            CustomerAddressRemoved,
+            CustomerDefaultAddressSet,
+        ] {
+            let affected: Vec<_> = affected_by(book).map(|m| m.name).collect();
+            assert_eq!(affected, [ReadModelName::CustomerStats]);
+        }
         assert_eq!(affected_by(EventType::UserCreated).count(), 0);
     }
 

@@ -30,7 +30,8 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
         .query_one(
             "SELECT (SELECT coalesce(max(id), 0) FROM customers), \
                     (SELECT coalesce(max(id), 0) FROM products), \
-                    (SELECT coalesce(max(id), 0) FROM orders)",
+                    (SELECT coalesce(max(id), 0) FROM orders), \
+                    (SELECT coalesce(max(id), 0) FROM customer_addresses)",
             &[],
         )
         .await
@@ -39,6 +40,7 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
         customer_offset: row.get(0),
         product_offset: row.get(1),
         order_offset: row.get(2),
+        address_offset: row.get(3),
         seed,
     })
 }
@@ -74,7 +76,9 @@ pub async fn load(
     tx.batch_execute(
         "SELECT setval(pg_get_serial_sequence('customers', 'id'), max(id)) FROM customers; \
          SELECT setval(pg_get_serial_sequence('products', 'id'), max(id)) FROM products; \
-         SELECT setval(pg_get_serial_sequence('orders', 'id'), max(id)) FROM orders;",
+         SELECT setval(pg_get_serial_sequence('orders', 'id'), max(id)) FROM orders; \
+         SELECT setval(pg_get_serial_sequence('customer_addresses', 'id'), max(id)) \
+             FROM customer_addresses;",
     )
     .await
     .map_err(db("moving id sequences"))?;
@@ -83,7 +87,8 @@ pub async fn load(
     progress.note("analyze");
     client
         .batch_execute(
-            "ANALYZE customers, products, inventory, orders, order_lines, stock_movements, events",
+            "ANALYZE customers, customer_addresses, products, inventory, orders, order_addresses, \
+             order_lines, stock_movements, events",
         )
         .await
         .map_err(db("analyze"))?;

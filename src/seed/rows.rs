@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::names;
 use super::plan::{Order, Plan, Step};
-use crate::domain::OrderStatus;
+use crate::domain::{AddressFields, OrderStatus};
 
 /// Who the seeded history is attributed to.
 pub const ACTOR: &str = "system:seed";
@@ -15,14 +15,37 @@ pub const ACTOR: &str = "system:seed";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context {
     pub customer_offset: i64,
+    pub address_offset: i64,
     pub product_offset: i64,
     pub order_offset: i64,
     pub seed: u64,
 }
 
+/// The most addresses a seeded customer's book holds (each customer gets 1
+/// to 3; their ids are spaced by this, so no prefix sum is needed).
+const BOOK: i64 = 3;
+
 impl Context {
     fn customer_id(&self, i: u32) -> i64 {
         self.customer_offset + i64::from(i) + 1
+    }
+    /// The id of customer `i`'s address `k` (`k < book_size(i)`).
+    fn address_id(&self, i: u32, k: u32) -> i64 {
+        self.address_offset + i64::from(i) * BOOK + i64::from(k) + 1
+    }
+    /// How many addresses customer `i`'s book holds: 1 to 3.
+    fn book_size(&self, i: u32) -> u32 {
+        1 + u32::try_from(mix(self.seed ^ self.customer_id(i).unsigned_abs()) % 3).unwrap_or(0)
+    }
+    /// Which of the customer's addresses order `i` ships to: mostly the
+    /// default (the first), sometimes another.
+    fn order_address(&self, customer: u32, i: u32) -> u32 {
+        let m = mix(self.seed.rotate_left(17) ^ self.order_id(i).unsigned_abs());
+        if m % 4 == 0 {
+            u32::try_from(m % u64::from(self.book_size(customer))).unwrap_or(0)
+        } else {
+            0
+        }
     }
     fn product_id(&self, i: u32) -> i64 {
         self.product_offset + i64::from(i) + 1
@@ -36,20 +59,24 @@ impl Context {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Customers,
+    CustomerAddresses,
     Products,
     Inventory,
     Orders,
+    OrderAddresses,
     OrderLines,
     StockMovements,
     Events,
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 9] = [
         Table::Customers,
+        Table::CustomerAddresses,
         Table::Products,
         Table::Inventory,
         Table::Orders,
+        Table::OrderAddresses,
         Table::OrderLines,
         Table::StockMovements,
         Table::Events,
@@ -58,6 +85,8 @@ impl Table {
     pub fn name(self) -> &'static str {
         match self {
             Table::Customers => "customers",
+            Table::CustomerAddresses => "customer_addresses",
+            Table::OrderAddresses => "order_addresses",
             Table::Products => "products",
             Table::Inventory => "inventory",
             Table::Orders => "orders",
@@ -72,7 +101,13 @@ impl Table {
     pub fn copy_sql(self) -> &'static str {
         match self {
             Table::Customers => {
-                "COPY customers (id, email, name, phone, version, created_at, updated_at) FROM STDIN"
+                "COPY customers (id, email, name, phone, version, created_at, updated_at, default_shipping_address_id, default_billing_address_id) FROM STDIN"
+            }
+            Table::CustomerAddresses => {
+                "COPY customer_addresses (id, customer_id, label, name, company, line1, line2, city, region, postal_code, country, phone, version, created_at, updated_at) FROM STDIN"
+            }
+            Table::OrderAddresses => {
+                "COPY order_addresses (order_id, role, structured, name, company, line1, line2, city, region, postal_code, country, phone) FROM STDIN"
             }
             Table::Products => {
                 "COPY products (id, sku, name, description, price_cents, active, version, created_at, updated_at) FROM STDIN"
@@ -81,7 +116,7 @@ impl Table {
                 "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
             }
             Table::Orders => {
-                "COPY orders (id, customer_id, status, shipping_address, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at) FROM STDIN"
+                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at) FROM STDIN"
             }
             Table::OrderLines => {
                 "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents) FROM STDIN"
@@ -98,9 +133,9 @@ impl Table {
     /// How many units [`Table::write`] is called for.
     pub fn units(self, plan: &Plan) -> usize {
         match self {
-            Table::Customers => plan.customers.len(),
+            Table::Customers | Table::CustomerAddresses => plan.customers.len(),
             Table::Products | Table::Inventory => plan.products.len(),
-            Table::Orders | Table::OrderLines => plan.orders.len(),
+            Table::Orders | Table::OrderAddresses | Table::OrderLines => plan.orders.len(),
             Table::StockMovements | Table::Events => plan.timeline.len(),
         }
     }
@@ -111,9 +146,11 @@ impl Table {
         let w = Rows { plan, cx, out };
         match self {
             Table::Customers => w.customer(i),
+            Table::CustomerAddresses => w.customer_addresses(i),
             Table::Products => w.product(i),
             Table::Inventory => w.inventory(i),
             Table::Orders => w.order(i),
+            Table::OrderAddresses => w.order_address(i),
             Table::OrderLines => w.order_lines(i),
             Table::StockMovements => w.movements(plan.timeline[i]),
             Table::Events => w.events(plan.timeline[i]),
@@ -141,9 +178,55 @@ impl Rows<'_> {
             .phone
             .map_or_else(|| "\\N".to_owned(), |p| format!("0770 {p:07}"));
         let at = ts(c.registered_at);
+        let (shipping, billing) = defaults(self.cx, idx(i));
         let _ = writeln!(
             self.out,
-            "{id}\t{email}\t{first} {last}\t{phone}\t1\t{at}\t{at}"
+            "{id}\t{email}\t{first} {last}\t{phone}\t1\t{at}\t{at}\t{shipping}\t{billing}"
+        );
+        1
+    }
+
+    fn customer_addresses(self, i: usize) -> u64 {
+        let c = idx(i);
+        let id = self.cx.customer_id(c);
+        let at = ts(self.plan.customers[i].registered_at);
+        let n = self.cx.book_size(c);
+        for k in 0..n {
+            let (label, a) = book_address(self.plan, c, k);
+            let _ = writeln!(
+                self.out,
+                "{}\t{id}\t{label}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t1\t{at}\t{at}",
+                self.cx.address_id(c, k),
+                a.name,
+                a.company,
+                a.line1,
+                a.line2,
+                a.city,
+                a.region,
+                a.postal_code,
+                a.country,
+                a.phone,
+            );
+        }
+        u64::from(n)
+    }
+
+    fn order_address(self, i: usize) -> u64 {
+        let o = &self.plan.orders[i];
+        let a = order_address(self.plan, self.cx, idx(i), o.customer);
+        let _ = writeln!(
+            self.out,
+            "{}\tshipping\tt\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            self.cx.order_id(idx(i)),
+            a.name,
+            a.company,
+            a.line1,
+            a.line2,
+            a.city,
+            a.region,
+            a.postal_code,
+            a.country,
+            a.phone,
         );
         1
     }
@@ -186,10 +269,9 @@ impl Rows<'_> {
         let opt = |t: Option<i64>| t.map_or_else(|| "\\N".to_owned(), ts);
         let _ = writeln!(
             self.out,
-            "{id}\t{}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.cx.customer_id(o.customer),
             o.status.as_str(),
-            address(self.plan, o.customer).replace('\n', "\\n"),
             self.cx.seed,
             mix(self.cx.seed ^ id.unsigned_abs()),
             mix(id.unsigned_abs()),
@@ -287,6 +369,24 @@ impl Rows<'_> {
                     last.to_lowercase()
                 );
                 event("customer", id, "customer_registered", &payload);
+                let (shipping, billing) = defaults(self.cx, c);
+                let n = self.cx.book_size(c);
+                for k in 0..n {
+                    let (label, a) = book_address(self.plan, c, k);
+                    let address_id = self.cx.address_id(c, k);
+                    let mut payload = serde_json::to_value(&a).unwrap_or_default();
+                    payload["label"] = label.into();
+                    payload["address_id"] = address_id.into();
+                    payload["default_shipping"] = (address_id == shipping).into();
+                    payload["default_billing"] = (address_id == billing).into();
+                    event(
+                        "customer",
+                        id,
+                        "customer_address_added",
+                        &payload.to_string(),
+                    );
+                }
+                return 1 + u64::from(n);
             }
             Step::Placed(o) => {
                 let payload = order_placed(self.plan, self.cx, o);
@@ -339,10 +439,11 @@ fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
             line.quantity,
         );
     }
+    let shipping = serde_json::to_string(&order_address(plan, cx, i, o.customer))
+        .unwrap_or_else(|_| "null".to_owned());
     format!(
-        r#"{{"customer_id":{},"shipping_address":{},"lines":[{lines}],"total_cents":{total}}}"#,
+        r#"{{"customer_id":{},"shipping_address":{shipping},"billing_address":null,"saved_to_book":null,"lines":[{lines}],"total_cents":{total}}}"#,
         cx.customer_id(o.customer),
-        serde_json::Value::from(address(plan, o.customer)),
     )
 }
 
@@ -361,14 +462,56 @@ fn product_name(plan: &Plan, p: u32) -> String {
     format!("{} {kind}", names::ADJECTIVES[product.adjective as usize])
 }
 
-fn address(plan: &Plan, c: u32) -> String {
-    let c = &plan.customers[c as usize];
-    format!(
-        "{} {}\n{}",
-        c.house,
-        names::STREETS[c.street as usize],
-        names::TOWNS[c.town as usize]
-    )
+/// Customer `c`'s default shipping and billing address ids: the first, and
+/// the second when the book has two or more.
+fn defaults(cx: &Context, c: u32) -> (i64, i64) {
+    let billing = u32::from(cx.book_size(c) > 1);
+    (cx.address_id(c, 0), cx.address_id(c, billing))
+}
+
+/// Customer `c`'s address `k` and its label: home, work (a company), family.
+/// Plain text without tabs, newlines or backslashes, as COPY takes it.
+fn book_address(plan: &Plan, c: u32, k: u32) -> (&'static str, AddressFields) {
+    let customer = &plan.customers[c as usize];
+    let (first, last) = (
+        names::FIRST[customer.first as usize],
+        names::LAST[customer.last as usize],
+    );
+    let pick = |list: &'static [&'static str], at: u16, step: u32| {
+        list[(u32::from(at) + step * k) as usize % list.len()]
+    };
+    let house = (u32::from(customer.house) + 37 * k) % 240 + 1;
+    let town = u32::from(customer.town) + 3 * k;
+    let label = ["Home", "Work", "Family"][k as usize % 3];
+    let fields = AddressFields {
+        name: format!("{first} {last}"),
+        company: if k == 1 {
+            format!("{last} & Partners")
+        } else {
+            String::new()
+        },
+        line1: format!("{house} {}", pick(names::STREETS, customer.street, 5)),
+        line2: if k == 1 {
+            format!("Unit {}", house % 9 + 1)
+        } else {
+            String::new()
+        },
+        city: pick(names::TOWNS, customer.town, 3).to_owned(),
+        region: String::new(),
+        postal_code: format!("ZX{} {}SE", town % 97 + 1, house % 10),
+        country: "GB".to_owned(),
+        phone: customer
+            .phone
+            .filter(|_| k == 0)
+            .map_or_else(String::new, |p| format!("0770 {p:07}")),
+    };
+    (label, fields)
+}
+
+/// The address order `i` (of customer `c`) was placed with: a copy of one
+/// of the customer's book, as PlaceOrder copies it.
+fn order_address(plan: &Plan, cx: &Context, i: u32, c: u32) -> AddressFields {
+    book_address(plan, c, cx.order_address(c, i)).1
 }
 
 fn idx(i: usize) -> u32 {

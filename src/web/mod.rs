@@ -10,7 +10,10 @@ pub mod shell;
 /// The forms as the browser posts them, each defined beside its page in
 /// [`pages`], gathered here for the command tests and the bench client.
 pub mod forms {
-    pub use super::pages::customers::{CustomerEditForm, CustomerForm};
+    pub use super::pages::customers::{
+        AddressForm, BookAddressForm, CustomerEditForm, CustomerForm, DefaultAddressForm, EditOf,
+        RemoveAddressForm,
+    };
     pub use super::pages::orders::{BulkForm, CancelForm, LineForm, OrderForm};
     pub use super::pages::products::{AdjustmentForm, ProductEditForm, ProductForm, ReceiptForm};
     pub use super::pages::users::{RoleForm, UserForm};

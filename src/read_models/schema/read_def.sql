@@ -18,23 +18,38 @@ COMMENT ON SCHEMA read_def IS
 GRANT USAGE ON SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
 
 -- One row per order, everything a list or detail page shows, lines embedded.
+-- Its addresses are the order's own copies (order_addresses): structured ones
+-- as JSON in `shipping`/`billing` (the shape of domain::AddressFields), a
+-- free-text one from before them in `shipping_address`.
 CREATE FUNCTION read_def.order_summaries(p_ids bigint[])
 RETURNS TABLE (
     id bigint, customer_id bigint, customer_name text, customer_email text, status text,
     item_count bigint, line_count bigint, total_cents bigint, shipping_address text,
     placed_at timestamptz, paid_at timestamptz, shipped_at timestamptz, delivered_at timestamptz,
     cancelled_at timestamptz, cancellation_reason text, updated_at timestamptz, version integer,
-    search_text text, lines jsonb)
+    search_text text, lines jsonb, shipping jsonb, billing jsonb)
 LANGUAGE sql STABLE AS $$
     SELECT o.id, o.customer_id, c.name, c.email, o.status,
            coalesce(l.item_count, 0)::bigint, coalesce(l.line_count, 0)::bigint,
-           coalesce(l.total_cents, 0)::bigint, o.shipping_address,
+           coalesce(l.total_cents, 0)::bigint,
+           -- A free-text address from before structured ones, as it was typed.
+           CASE WHEN NOT sa.structured THEN sa.line1 END,
            o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at,
            o.cancellation_reason, o.updated_at, o.version,
            lower(c.name || ' ' || c.email || ' #' || o.id),
-           coalesce(l.lines, '[]'::jsonb)
+           coalesce(l.lines, '[]'::jsonb),
+           CASE WHEN sa.structured THEN jsonb_build_object(
+               'name', sa.name, 'company', sa.company, 'line1', sa.line1, 'line2', sa.line2,
+               'city', sa.city, 'region', sa.region, 'postal_code', sa.postal_code,
+               'country', sa.country, 'phone', sa.phone) END,
+           CASE WHEN ba.structured THEN jsonb_build_object(
+               'name', ba.name, 'company', ba.company, 'line1', ba.line1, 'line2', ba.line2,
+               'city', ba.city, 'region', ba.region, 'postal_code', ba.postal_code,
+               'country', ba.country, 'phone', ba.phone) END
     FROM orders o
     JOIN customers c ON c.id = o.customer_id
+    LEFT JOIN order_addresses sa ON sa.order_id = o.id AND sa.role = 'shipping'
+    LEFT JOIN order_addresses ba ON ba.order_id = o.id AND ba.role = 'billing'
     LEFT JOIN (
         SELECT ol.order_id,
                sum(ol.quantity) AS item_count,
@@ -154,20 +169,32 @@ LANGUAGE sql STABLE AS $$
     WHERE p_ids IS NULL OR p.id = ANY (p_ids)
 $$;
 
--- Per customer: details and order statistics (cancelled orders excluded).
--- With p_stats false the statistics are NULL: a batch keeps them by delta
+-- Per customer: details, address book (defaults marked) and order statistics
+-- (cancelled orders excluded). With p_stats false the statistics are NULL: a batch keeps them by delta
 -- (read_model_changes) instead of re-reading every order of the customer.
 CREATE FUNCTION read_def.customer_stats(p_ids bigint[], p_stats boolean)
 RETURNS TABLE (
     customer_id bigint, name text, email text, phone text, version integer, created_at timestamptz,
     order_count bigint, lifetime_value_cents bigint, first_order_at timestamptz,
-    last_order_at timestamptz, search_text text)
+    last_order_at timestamptz, search_text text, addresses jsonb)
 LANGUAGE sql STABLE AS $$
     SELECT c.id, c.name, c.email, c.phone, c.version, c.created_at,
            CASE WHEN p_stats THEN coalesce(s.orders, 0)::bigint END,
            CASE WHEN p_stats THEN coalesce(s.revenue_cents, 0)::bigint END,
            s.first_order_at, s.last_order_at,
-           lower(c.name || ' ' || c.email)
+           lower(c.name || ' ' || c.email),
+           coalesce((
+               SELECT jsonb_agg(jsonb_build_object(
+                          'id', a.id, 'label', a.label, 'version', a.version,
+                          'default_shipping',
+                              a.id IS NOT DISTINCT FROM c.default_shipping_address_id,
+                          'default_billing',
+                              a.id IS NOT DISTINCT FROM c.default_billing_address_id,
+                          'name', a.name, 'company', a.company, 'line1', a.line1,
+                          'line2', a.line2, 'city', a.city, 'region', a.region,
+                          'postal_code', a.postal_code, 'country', a.country,
+                          'phone', a.phone) ORDER BY a.id)
+               FROM customer_addresses a WHERE a.customer_id = c.id), '[]'::jsonb)
     FROM customers c
     LEFT JOIN (
         SELECT t.customer_id, count(*) AS orders, sum(t.total_cents) AS revenue_cents,

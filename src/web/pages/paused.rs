@@ -104,7 +104,17 @@ const FORMS: &[(&str, &[&str])] = &[
             "product_q",
             "new_customer_email",
             "new_customer_name",
-            "shipping_address",
+            "ship_to",
+            "shipping.name",
+            "shipping.company",
+            "shipping.line1",
+            "shipping.line2",
+            "shipping.city",
+            "shipping.region",
+            "shipping.postal_code",
+            "shipping.country",
+            "shipping.phone",
+            "save_address",
             "idempotency_key",
             "add_sku",
             "lines[].sku",
@@ -124,6 +134,41 @@ const FORMS: &[(&str, &[&str])] = &[
     ("/orders/*/cancel", &["reason"]),
     ("/customers", &["email", "name", "phone"]),
     ("/customers/*", &["name", "email", "phone", "version"]),
+    ("/customers/*/addresses/*/remove", &["version"]),
+    ("/customers/*/addresses/*/default", &["role"]),
+    (
+        "/customers/*/addresses",
+        &[
+            "label",
+            "address.name",
+            "address.company",
+            "address.line1",
+            "address.line2",
+            "address.city",
+            "address.region",
+            "address.postal_code",
+            "address.country",
+            "address.phone",
+            "default_shipping",
+            "default_billing",
+        ],
+    ),
+    (
+        "/customers/*/addresses/*",
+        &[
+            "label",
+            "address.name",
+            "address.company",
+            "address.line1",
+            "address.line2",
+            "address.city",
+            "address.region",
+            "address.postal_code",
+            "address.country",
+            "address.phone",
+            "version",
+        ],
+    ),
     (
         "/products",
         &["sku", "name", "description", "price", "active"],
@@ -256,7 +301,8 @@ mod tests {
     fn only_the_forms_own_fields_are_kept_and_never_a_password() {
         use super::allowed;
         assert!(allowed("/orders", "lines[3].sku"));
-        assert!(allowed("/orders", "shipping_address"));
+        assert!(allowed("/orders", "shipping.line1"));
+        assert!(allowed("/customers/3/addresses/9", "address.city"));
         assert!(allowed("/products/12/stock/adjust", "reason"));
         assert!(allowed("/users", "username"));
         assert!(!allowed("/users", "password"));

@@ -1,6 +1,7 @@
 //! The write side: each command against the database (typed inputs, the
 //! events they record, the refusals that write nothing).
 
+mod addresses;
 mod concurrency;
 mod customers;
 mod events;

@@ -204,7 +204,18 @@ async fn enter_order_by_typing(c: &Client) -> i64 {
         next.attr("name").await.unwrap().as_deref(),
         Some("lines[2].sku")
     );
-    fill(c, "Shipping address", "1 Navy Way\nArlington").await;
+    fill(c, "Recipient", "Grace Hopper").await;
+    fill(c, "Address line 1", "1 Navy Way").await;
+    fill(c, "Town or city", "Arlington").await;
+    fill(c, "Region, state or county (optional)", "VA").await;
+    fill(c, "Postal code (optional)", "22202").await;
+    fill(c, "Country (code or name)", "US").await;
+    // A new customer's first address, kept in their book for next time.
+    field(c, "Save this address in the customer’s address book")
+        .await
+        .click()
+        .await
+        .unwrap();
     // 2 × 19.90 + 3 × 7.50, computed in the page as typed.
     wait_for(
         c,
@@ -301,7 +312,10 @@ async fn list_and_export(c: &Client, id: i64) {
         .expect("the export link has an href");
     let csv = fetch_text(c, &href).await;
     assert!(
-        csv.starts_with("order,placed_at_utc,customer,email,status,items,total_USD\n"),
+        csv.starts_with(
+            "order,placed_at_utc,customer,email,status,items,total_USD,ship_name,ship_company,\
+             ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country,ship_phone\n"
+        ),
         "{csv}"
     );
     let line = csv
@@ -311,7 +325,7 @@ async fn list_and_export(c: &Client, id: i64) {
     assert!(
         line.contains("Grace Hopper")
             && line.contains("grace@example.com")
-            && line.ends_with(",shipped,5,62.30"),
+            && line.ends_with(",shipped,5,62.30,Grace Hopper,,1 Navy Way,,Arlington,VA,22202,US,"),
         "{line}"
     );
 }

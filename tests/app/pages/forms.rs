@@ -3,14 +3,23 @@
 //! inputs directly; this is the one test of the form that turns the browser's
 //! strings into them.)
 
-use orderdesk::domain::IdempotencyKey;
-use orderdesk::web::forms::{CommandForm, LineForm, OrderForm};
+use orderdesk::commands::place_order::AddressChoice;
+use orderdesk::domain::{AddressId, IdempotencyKey};
+use orderdesk::web::forms::{AddressForm, CommandForm, LineForm, OrderForm};
 
 /// An order form with a fresh key.
 fn order_form(customer_id: i64, lines: &[(&str, u32)]) -> OrderForm {
     OrderForm {
         customer_id: customer_id.to_string(),
-        shipping_address: "1 High Street\nTown".into(),
+        ship_to: String::new(),
+        shipping: AddressForm {
+            name: "Ada Tester".into(),
+            line1: "1 High Street".into(),
+            city: "Town".into(),
+            country: "GB".into(),
+            ..AddressForm::default()
+        },
+        save_address: false,
         idempotency_key: IdempotencyKey::generate().to_string(),
         lines: lines
             .iter()
@@ -25,7 +34,8 @@ fn order_form(customer_id: i64, lines: &[(&str, u32)]) -> OrderForm {
 #[test]
 fn order_forms_report_each_bad_field() {
     let mut form = order_form(0, &[("TEE", 0), ("", "".parse().unwrap_or(0))]);
-    form.shipping_address = "  ".into();
+    form.shipping.line1 = "  ".into();
+    form.shipping.country = "Narnia".into();
     form.idempotency_key = "x".into();
     form.lines[1] = LineForm {
         sku: "BAD SKU".into(),
@@ -37,7 +47,8 @@ fn order_forms_report_each_bad_field() {
         fields,
         [
             "customer_id",
-            "shipping_address",
+            "shipping.line1",
+            "shipping.country",
             "idempotency_key",
             "lines[0].quantity",
             "lines[1].sku"
@@ -56,4 +67,33 @@ fn order_forms_report_each_bad_field() {
         .parse(())
         .unwrap_err();
     assert!(over.get("lines[1].quantity").unwrap().contains("at most"));
+}
+
+#[test]
+fn ship_to_names_a_book_address_or_the_new_one_typed() {
+    let mut form = order_form(1, &[("TEE", 1)]);
+    form.ship_to = "42".into();
+    form.shipping = AddressForm::default();
+    let input = form.parse(()).unwrap();
+    assert_eq!(input.shipping, AddressChoice::Book(AddressId(42)));
+
+    form.ship_to = "the usual".into();
+    let refused = form.parse(()).unwrap_err();
+    assert!(refused.get("ship_to").unwrap().contains("choose"));
+
+    let mut typed = order_form(1, &[("TEE", 1)]);
+    typed.ship_to = "new".into();
+    typed.save_address = true;
+    typed.shipping.country = "united kingdom".into();
+    match typed.parse(()).unwrap().shipping {
+        AddressChoice::New {
+            address,
+            save_to_book,
+            ..
+        } => {
+            assert!(save_to_book);
+            assert_eq!(address.fields().country, "GB");
+        }
+        other @ AddressChoice::Book(_) => panic!("expected a new address, got {other:?}"),
+    }
 }

@@ -1,5 +1,6 @@
 //! The pages over HTTP: lists, forms, detail pages, printables, caching.
 
+mod addresses;
 mod bulk;
 mod currency;
 mod customers;

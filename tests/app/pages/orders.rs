@@ -30,7 +30,10 @@ fn order_fields<'a>(csrf: &'a str, customer: &'a str, key: &'a str) -> Vec<(&'a 
         ("action", "place"),
         ("idempotency_key", key),
         ("customer_id", customer),
-        ("shipping_address", "1 High Street\nTown"),
+        ("shipping.name", "Ada Tester"),
+        ("shipping.line1", "1 High Street"),
+        ("shipping.city", "Town"),
+        ("shipping.country", "GB"),
         ("lines[0].sku", "tee"),
         ("lines[0].quantity", "2"),
         ("lines[1].sku", "MUG"),
@@ -83,7 +86,7 @@ async fn placing_an_order_redirects_to_it_shows_processing_then_the_order() {
     let (client, csrf, customer) = shop(&app).await;
     let (status, form) = body(&client, "/orders/new").await;
     assert_eq!(status, Status::Ok);
-    assert!(form.contains(r#"<label for="shipping_address">"#) && form.contains("idempotency_key"));
+    assert!(form.contains(r#"<label for="shipping-line1">"#) && form.contains("idempotency_key"));
 
     let customer = customer.to_string();
     let response = post(
@@ -151,14 +154,14 @@ async fn a_bad_order_form_is_422_with_values_kept_errors_beside_fields_and_nothi
     let before = app.snapshot().await;
     let customer = customer.to_string();
     let mut fields = order_fields(&csrf, &customer, "key-0000000003");
-    fields[4] = ("shipping_address", "   ");
-    fields[6] = ("lines[0].quantity", "zero");
+    fields[5] = ("shipping.line1", "   ");
+    fields[9] = ("lines[0].quantity", "zero");
 
     let response = post(&client, "/orders", &fields).await;
 
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().await.unwrap();
-    assert!(page.contains("shipping address is required"), "{page}");
+    assert!(page.contains("address line 1 is required"), "{page}");
     assert!(
         page.contains("enter a whole number") && page.contains(r#"value="zero""#),
         "{page}"
@@ -177,7 +180,7 @@ async fn ordering_more_than_is_available_says_how_many_are_left_beside_the_line(
     let before = app.snapshot().await;
     let customer = customer.to_string();
     let mut fields = order_fields(&csrf, &customer, "key-0000000004");
-    fields[8] = ("lines[1].quantity", "3");
+    fields[11] = ("lines[1].quantity", "3");
 
     let response = post(&client, "/orders", &fields).await;
 
@@ -375,7 +378,8 @@ async fn the_list_filters_and_the_csv_holds_exactly_the_filtered_rows() {
     assert!(
         lines[0].starts_with("order,placed_at_utc")
             && lines[1].starts_with(&format!("{b},"))
-            && lines[1].ends_with(",20.00")
+            && lines[1].contains(",20.00,Ada Tester,,1 High Street,,Town,,,GB,"),
+        "the total, then the order's own address in parts: {text}"
     );
 }
 

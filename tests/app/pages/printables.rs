@@ -68,7 +68,12 @@ async fn a_packing_slip_has_the_shop_the_address_and_the_lines_without_prices() 
     assert!(slip.contains(&format!(
         r#"<h2 id="slip-{a}">Packing slip · Order #{a}</h2>"#
     )));
-    assert!(slip.contains("<p class=\"address\">1 High Street\nTown</p>"));
+    assert!(
+        slip.contains(
+            r#"<p class="postal">Ada Tester<br>1 High Street<br>Town<br>United Kingdom</p>"#
+        ),
+        "{slip}"
+    );
     assert!(
         slip.contains(r#"<td><code>MUG</code></td><td>Product MUG</td><td class="num">1</td>"#)
     );

@@ -383,6 +383,135 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[expect(clippy::too_many_lines, reason = "one scripted scenario, step by step")]
+async fn address_book_events_change_only_the_customers_row_and_orders_keep_their_copy() {
+    use orderdesk::commands::edit_address::{EditAddress, edit_address};
+    use orderdesk::commands::place_order::{AddressChoice, place_order};
+    use orderdesk::commands::remove_address::{RemoveAddress, remove_address};
+    use orderdesk::commands::set_default_address::{SetDefaultAddress, set_default_address};
+    use orderdesk::domain::{AddressId, AddressLabel, AddressRole, CustomerId};
+
+    use crate::support::inputs;
+
+    let app = TestApp::spawn().await;
+    let c = ctx();
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 10).await;
+    app.catch_up().await;
+    let customer = || keys(&[("customer_stats", &[id("customer_id", ada)])]);
+
+    let mut home = 0;
+    let changes = step(&app, "an address added", async {
+        home = app.address(ada, "Home", "1 Home Road").await;
+    })
+    .await;
+    assert_eq!(changes, customer());
+
+    let mut order = 0;
+    step(&app, "an order to the book's address", async {
+        let mut input = inputs::order(ada, &[("TEE", 1)]);
+        input.shipping = AddressChoice::Book(AddressId(home));
+        order = place_order(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+
+    let changes = step(&app, "an address edited", async {
+        let input = EditAddress {
+            customer_id: CustomerId(ada),
+            address_id: AddressId(home),
+            expected_version: 1,
+            label: AddressLabel::parse("Home").unwrap(),
+            address: inputs::address("Ada Tester", "2 Moved Road", "Town", "GB"),
+        };
+        edit_address(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(changes, customer(), "the order keeps its own copy");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM read.order_summaries WHERE id = {order} \
+             AND shipping->>'line1' = '1 Home Road'"
+        ))
+        .await,
+        1
+    );
+
+    let mut work = 0;
+    step(&app, "a second address", async {
+        work = app.address(ada, "Work", "3 Work Road").await;
+    })
+    .await;
+    let changes = step(&app, "a default set", async {
+        let input = SetDefaultAddress {
+            customer_id: CustomerId(ada),
+            address_id: AddressId(work),
+            role: AddressRole::Shipping,
+        };
+        set_default_address(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(changes, customer());
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM read.customer_stats, jsonb_array_elements(addresses) a \
+             WHERE customer_id = {ada} AND (a->>'id')::bigint = {work} \
+             AND (a->>'default_shipping')::boolean AND NOT (a->>'default_billing')::boolean"
+        ))
+        .await,
+        1
+    );
+
+    let changes = step(&app, "an address removed", async {
+        let input = RemoveAddress {
+            customer_id: CustomerId(ada),
+            address_id: AddressId(home),
+            expected_version: 2,
+        };
+        // Home is still the billing default: refused, nothing changes.
+        assert!(
+            remove_address(&mut *app.conn().await, input, &c)
+                .await
+                .is_err()
+        );
+        let input = SetDefaultAddress {
+            customer_id: CustomerId(ada),
+            address_id: AddressId(work),
+            role: AddressRole::Billing,
+        };
+        set_default_address(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+        remove_address(&mut *app.conn().await, input_remove(ada, home), &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(changes, customer());
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT jsonb_array_length(addresses) FROM read.customer_stats WHERE customer_id = {ada}"
+        ))
+        .await,
+        1
+    );
+}
+
+fn input_remove(customer: i64, address: i64) -> orderdesk::commands::remove_address::RemoveAddress {
+    orderdesk::commands::remove_address::RemoveAddress {
+        customer_id: orderdesk::domain::CustomerId(customer),
+        address_id: orderdesk::domain::AddressId(address),
+        expected_version: 2,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_transaction_that_commits_after_a_later_one_is_applied_exactly_once() {
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;

@@ -75,7 +75,10 @@ pub fn order_fields<'a>(csrf: &'a str, customer: &'a str, key: &'a str) -> Vec<(
         ("action", "place"),
         ("idempotency_key", key),
         ("customer_id", customer),
-        ("shipping_address", "7 Standby Lane\nFailover Town"),
+        ("shipping.name", "Ada Tester"),
+        ("shipping.line1", "7 Standby Lane"),
+        ("shipping.city", "Failover Town"),
+        ("shipping.country", "GB"),
         ("lines[0].sku", "TEE"),
         ("lines[0].quantity", "2"),
         ("lines[1].sku", "MUG"),
@@ -344,7 +347,7 @@ async fn with_the_primary_stopped_staff_read_on_and_commands_wait_for_its_return
     assert!(
         refused_page.contains("Changes are paused")
             && refused_page.contains("nothing was saved")
-            && refused_page.contains("<dt>shipping_address</dt><dd>7 Standby Lane")
+            && refused_page.contains("<dt>shipping.line1</dt><dd>7 Standby Lane")
             && refused_page.contains("<dt>idempotency_key</dt><dd>key-replica-0002</dd>")
             && refused_page.contains("<dt>lines[1].sku</dt><dd>MUG</dd>")
             && refused_page.contains(r#"name="lines[1].sku" value="MUG""#),

@@ -48,7 +48,10 @@ async fn run_worker(
             ("action", "place"),
             ("idempotency_key", key.as_str()),
             ("customer_id", customer.as_str()),
-            ("shipping_address", "1 Load Street"),
+            ("shipping.name", "Ada Tester"),
+            ("shipping.line1", "1 High Street"),
+            ("shipping.city", "Town"),
+            ("shipping.country", "GB"),
             ("lines[0].sku", "BULK"),
             ("lines[0].quantity", "1"),
         ];

@@ -347,6 +347,11 @@ impl TestApp {
             "SELECT coalesce(sum(version), 0) FROM orders",
             "SELECT count(*) FROM order_lines",
             "SELECT count(*) FROM events",
+            "SELECT count(*) FROM customer_addresses",
+            "SELECT coalesce(sum(version), 0) FROM customer_addresses",
+            "SELECT count(*) FROM order_addresses",
+            "SELECT coalesce(sum(coalesce(default_shipping_address_id, 0) \
+                    + coalesce(default_billing_address_id, 0)), 0) FROM customers",
         ] {
             out.push(self.scalar(sql).await);
         }
@@ -386,6 +391,17 @@ impl TestApp {
     pub async fn customer(&self, email: &str) -> i64 {
         let input = inputs::customer(email, &format!("Customer {email}"), "");
         register_customer::register_customer(&mut *self.conn().await, input, &ctx())
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// An address in customer `customer_id`'s book (`line1` in Town, GB),
+    /// labelled `label`; its id.
+    pub async fn address(&self, customer_id: i64, label: &str, line1: &str) -> i64 {
+        let address = inputs::address("Ada Tester", line1, "Town", "GB");
+        let input = inputs::add_address(customer_id, label, address);
+        orderdesk::commands::add_address::add_address(&mut *self.conn().await, input, &ctx())
             .await
             .unwrap()
             .id

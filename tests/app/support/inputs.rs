@@ -6,16 +6,18 @@
 
 use std::collections::BTreeMap;
 
+use orderdesk::commands::add_address::AddAddress;
 use orderdesk::commands::adjust_stock::AdjustStock;
 use orderdesk::commands::cancel_order::CancelOrder;
 use orderdesk::commands::create_product::{CreateProduct, ProductDetails};
 use orderdesk::commands::create_user::CreateUser;
-use orderdesk::commands::place_order::PlaceOrder;
+use orderdesk::commands::place_order::{AddressChoice, PlaceOrder};
 use orderdesk::commands::receive_stock::ReceiveStock;
 use orderdesk::commands::register_customer::CustomerDetails;
 use orderdesk::domain::{
-    Address, Currency, CustomerId, Email, IdempotencyKey, Money, Name, Note, OrderId, Password,
-    Phone, ProductId, Quantity, Reason, Role, Sku, StockDelta, Username,
+    AddressFields, AddressLabel, Currency, CustomerId, Email, FieldErrors, IdempotencyKey, Money,
+    Name, Note, OrderId, Password, Phone, PostalAddress, ProductId, Quantity, Reason, Role, Sku,
+    StockDelta, Username,
 };
 
 /// A customer's details; `phone` may be empty.
@@ -77,9 +79,39 @@ pub fn order(customer_id: i64, lines: &[(&str, u32)]) -> PlaceOrder {
     }
     PlaceOrder {
         customer_id: CustomerId(customer_id),
-        shipping_address: Address::parse("1 High Street\nTown").expect("a test address"),
+        shipping: AddressChoice::New {
+            address: address("Ada Tester", "1 High Street", "Town", "GB"),
+            save_to_book: false,
+            label: AddressLabel::default(),
+        },
+        billing: None,
         idempotency_key: IdempotencyKey::generate(),
         lines: merged,
+    }
+}
+
+/// A postal address with the required parts only (name, first line, town,
+/// country code or name).
+pub fn address(name: &str, line1: &str, city: &str, country: &str) -> PostalAddress {
+    let raw = AddressFields {
+        name: name.into(),
+        line1: line1.into(),
+        city: city.into(),
+        country: country.into(),
+        ..AddressFields::default()
+    };
+    let mut errors = FieldErrors::new();
+    PostalAddress::parse(&raw, "", &mut errors).expect("a test address")
+}
+
+/// Adding `address` to customer `customer_id`'s book, labelled `label`.
+pub fn add_address(customer_id: i64, label: &str, address: PostalAddress) -> AddAddress {
+    AddAddress {
+        customer_id: CustomerId(customer_id),
+        label: AddressLabel::parse(label).expect("a test label"),
+        address,
+        default_shipping: false,
+        default_billing: false,
     }
 }
 

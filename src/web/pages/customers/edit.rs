@@ -60,6 +60,7 @@ async fn update(
                 form: Some(edit),
                 errors,
                 conflict: None,
+                address: None,
             },
         ),
         Err(CommandError::Conflict(conflict)) => {
@@ -72,6 +73,7 @@ async fn update(
                     form: Some(edit),
                     errors: FieldErrors::new(),
                     conflict: Some(conflict),
+                    address: None,
                 },
             )
         }

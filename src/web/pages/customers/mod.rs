@@ -1,12 +1,19 @@
 //! The customers pages: the list with order statistics, registering a
-//! customer, and the customer page with their orders and the edit form.
+//! customer, and the customer page with their address book, orders and the
+//! edit form.
 
+mod address_form;
+mod addresses;
 mod edit;
 mod form;
 mod list;
 mod new;
-mod show;
+pub(crate) mod show;
 
+pub use address_form::{
+    AddressForm, BookAddressForm, DefaultAddressForm, EditOf, FieldView, RemoveAddressForm,
+    address_inputs, countries,
+};
 pub use form::{CustomerEditForm, CustomerForm};
 
 /// Every route of the customers pages.
@@ -15,5 +22,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(new::routes());
     routes.extend(show::routes());
     routes.extend(edit::routes());
+    routes.extend(addresses::routes());
     routes
 }

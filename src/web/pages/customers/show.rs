@@ -1,6 +1,7 @@
-//! `GET /customers/<id>`: the customer's statistics, orders, edit form and
-//! history; "processing" while the read model catches up with a change. The
-//! page is also what a refused edit re-renders.
+//! `GET /customers/<id>`: the customer's statistics, address book (with its
+//! forms), orders, edit form and history; "processing" while the read model
+//! catches up with a change. The page is also what a refused edit (of the
+//! customer or of an address) re-renders.
 
 use askama::Template;
 use rocket::{get, routes};
@@ -8,11 +9,13 @@ use rocket::{get, routes};
 use crate::commands::Conflict;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::queries::address::BookAddress;
 use crate::queries::customers::{self, CustomerDetail};
 use crate::queries::history::HistoryEntry;
 use crate::read_models::ReadModelName::CustomerStats;
 use crate::web::PathId;
-use crate::web::forms::CustomerEditForm;
+use crate::web::forms::{BookAddressForm, CustomerEditForm};
+use crate::web::pages::customers::{FieldView, address_inputs, countries};
 use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
@@ -31,6 +34,124 @@ pub struct EditState {
     pub form: Option<CustomerEditForm>,
     pub errors: FieldErrors,
     pub conflict: Option<Conflict>,
+    /// An address book form shown again, with what went wrong.
+    pub address: Option<AddressState>,
+}
+
+/// An address book form shown again: which address (`None`: the add form),
+/// the values typed (or, for remove and default, the stored ones), errors
+/// (`address` for the whole entry) and a conflict.
+#[derive(Debug, Clone, Default)]
+pub struct AddressState {
+    pub target: Option<i64>,
+    pub form: BookAddressForm,
+    /// Whether `form` holds what was typed, not the stored values.
+    pub typed: bool,
+    pub errors: FieldErrors,
+    pub conflict: Option<Conflict>,
+}
+
+impl AddressState {
+    /// The add form, as typed.
+    pub fn adding(form: BookAddressForm) -> Self {
+        Self {
+            form,
+            typed: true,
+            ..Self::default()
+        }
+    }
+
+    /// An address's edit form, as typed.
+    pub fn editing(id: i64, form: BookAddressForm) -> Self {
+        Self {
+            target: Some(id),
+            form,
+            typed: true,
+            ..Self::default()
+        }
+    }
+
+    /// A button on an address (remove, make default): its stored values.
+    pub fn acting_on(id: i64) -> Self {
+        Self {
+            target: Some(id),
+            ..Self::default()
+        }
+    }
+}
+
+/// One address of the book as the page shows it, with its forms.
+#[derive(Debug, Clone)]
+pub struct AddressEntry {
+    pub address: BookAddress,
+    pub form: BookAddressForm,
+    pub inputs: Vec<FieldView>,
+    pub errors: FieldErrors,
+    pub conflict: Option<Conflict>,
+    /// Its edit form is open (it was just refused).
+    pub open: bool,
+}
+
+/// The add form as the page shows it.
+#[derive(Debug, Clone)]
+pub struct NewAddress {
+    /// Every country, for the page's one `<datalist>`.
+    pub countries: &'static [(&'static str, &'static str)],
+    pub form: BookAddressForm,
+    pub inputs: Vec<FieldView>,
+    pub errors: FieldErrors,
+    pub open: bool,
+}
+
+/// The book's entries and the add form, with the state shown again.
+fn address_views(
+    book: &[BookAddress],
+    state: Option<AddressState>,
+) -> (Vec<AddressEntry>, NewAddress) {
+    let state = state.unwrap_or_default();
+    let entries = book
+        .iter()
+        .map(|a| {
+            let mine = state.target == Some(a.id);
+            let form = if mine && state.typed {
+                state.form.clone()
+            } else {
+                BookAddressForm::of(a)
+            };
+            let errors = if mine {
+                state.errors.clone()
+            } else {
+                FieldErrors::new()
+            };
+            AddressEntry {
+                inputs: address_inputs(
+                    &form.address,
+                    "address.",
+                    &format!("address-{}", a.id),
+                    &errors,
+                ),
+                open: mine && state.typed,
+                conflict: if mine { state.conflict.clone() } else { None },
+                address: a.clone(),
+                form,
+                errors,
+            }
+        })
+        .collect();
+    let adding = state.target.is_none() && state.typed;
+    let (form, errors) = if adding {
+        (state.form, state.errors)
+    } else {
+        (BookAddressForm::default(), FieldErrors::new())
+    };
+    let new = NewAddress {
+        countries: countries(),
+        inputs: address_inputs(&form.address, "address.", "new-address", &errors),
+        open: adding || book.is_empty(),
+        form,
+        errors,
+    };
+    (entries, new)
 }
 
 /// The customer page, ready to render.
@@ -46,6 +167,8 @@ pub struct DetailPage {
     edit: CustomerEditForm,
     errors: FieldErrors,
     conflict: Option<Conflict>,
+    addresses: Vec<AddressEntry>,
+    new_address: NewAddress,
 }
 
 page!(DetailPage);
@@ -60,6 +183,7 @@ pub async fn page(
 ) -> Result<DetailPage, AppError> {
     let mut detail = customers::get(conn, id).await?;
     let history = std::mem::take(&mut detail.history);
+    let (addresses, new_address) = address_views(&detail.addresses, state.address);
     let edit = state
         .form
         .or_else(|| detail.customer.as_ref().map(CustomerEditForm::of))
@@ -74,6 +198,8 @@ pub async fn page(
         edit,
         errors: state.errors,
         conflict: state.conflict,
+        addresses,
+        new_address,
     })
 }
 

@@ -15,8 +15,9 @@ use super::export_slots::ExportSlots;
 use super::list::ListParams;
 use crate::config::Settings;
 use crate::db::Pools;
-use crate::domain::Currency;
+use crate::domain::{AddressFields, Currency};
 use crate::error::AppError;
+use crate::queries::address::OrderAddress;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
 use crate::web::csv::CsvChunk;
@@ -64,9 +65,28 @@ fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
             "status",
             "items",
             total.as_str(),
+            "ship_name",
+            "ship_company",
+            "ship_line1",
+            "ship_line2",
+            "ship_city",
+            "ship_region",
+            "ship_postal_code",
+            "ship_country",
+            "ship_phone",
         ]);
     }
     for r in rows {
+        // The order's own address in its parts; one from before structured
+        // addresses is its text in ship_line1, as the order holds it.
+        let a = match r.ship_to() {
+            Some(OrderAddress::Structured(f)) => f,
+            Some(OrderAddress::FreeText(text)) => AddressFields {
+                line1: text,
+                ..AddressFields::default()
+            },
+            None => AddressFields::default(),
+        };
         chunk.row([
             r.id.to_string(),
             r.placed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
@@ -75,6 +95,15 @@ fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
             r.status.to_string(),
             r.item_count.to_string(),
             currency.plain(r.total_cents),
+            a.name,
+            a.company,
+            a.line1,
+            a.line2,
+            a.city,
+            a.region,
+            a.postal_code,
+            a.country,
+            a.phone,
         ]);
     }
     chunk.into_bytes()

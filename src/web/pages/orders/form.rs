@@ -6,20 +6,57 @@ use std::collections::BTreeMap;
 use rocket::form::FromForm;
 
 use crate::commands::cancel_order::CancelOrder;
-use crate::commands::place_order::{MAX_LINES, PlaceOrder};
+use crate::commands::place_order::{AddressChoice, MAX_LINES, PlaceOrder};
 use crate::domain::{
-    Address, CustomerId, FieldErrors, IdempotencyKey, OrderId, Quantity, Reason, Sku,
+    AddressId, AddressLabel, CustomerId, FieldErrors, IdempotencyKey, OrderId, PostalAddress,
+    Quantity, Reason, Sku,
 };
+use crate::web::pages::customers::AddressForm;
 use crate::web::shell::command_form::CommandForm;
+
+/// `ship_to`'s value for "a new address" (the fields under `shipping.`).
+pub const NEW_ADDRESS: &str = "new";
 
 /// An order as submitted. Lines whose SKU and quantity are both blank are
 /// ignored (forms offer spare rows).
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct OrderForm {
     pub customer_id: String,
-    pub shipping_address: String,
+    /// An address id of the customer's book, or `new` (or nothing): the
+    /// address typed in `shipping`.
+    #[field(default = String::new())]
+    pub ship_to: String,
+    pub shipping: AddressForm,
+    /// Save the new address to the customer's book with the order.
+    #[field(default = false)]
+    pub save_address: bool,
     pub idempotency_key: String,
     pub lines: Vec<LineForm>,
+}
+
+impl OrderForm {
+    /// Where the order goes: a book address, or the new one parsed (errors
+    /// as `shipping.<part>`, or `ship_to`).
+    fn shipping(&self, errors: &mut FieldErrors) -> Option<AddressChoice> {
+        let choice = self.ship_to.trim();
+        if choice.is_empty() || choice == NEW_ADDRESS {
+            let address = PostalAddress::parse(&self.shipping.fields(), "shipping.", errors)?;
+            return Some(AddressChoice::New {
+                address,
+                save_to_book: self.save_address,
+                label: AddressLabel::default(),
+            });
+        }
+        errors.check(
+            "ship_to",
+            choice
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(|id| AddressChoice::Book(AddressId(id)))
+                .ok_or_else(|| "choose one of the customer's addresses or a new one".to_owned()),
+        )
+    }
 }
 
 /// One order line as submitted.
@@ -45,19 +82,18 @@ impl CommandForm for OrderForm {
                 .filter(|id| *id > 0)
                 .ok_or_else(|| "choose a customer".to_string()),
         );
-        let address = errors.check("shipping_address", Address::parse(&self.shipping_address));
+        let shipping = self.shipping(&mut errors);
         let key = errors.check(
             "idempotency_key",
             IdempotencyKey::parse(&self.idempotency_key),
         );
         let lines = lines(&self.lines, &mut errors);
-        match (customer_id, address, key) {
-            (Some(customer_id), Some(shipping_address), Some(idempotency_key))
-                if errors.is_empty() =>
-            {
+        match (customer_id, shipping, key) {
+            (Some(customer_id), Some(shipping), Some(idempotency_key)) if errors.is_empty() => {
                 Ok(PlaceOrder {
                     customer_id: CustomerId(customer_id),
-                    shipping_address,
+                    shipping,
+                    billing: None,
                     idempotency_key,
                     lines,
                 })

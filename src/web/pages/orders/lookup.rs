@@ -54,12 +54,23 @@ impl ProductHit {
     }
 }
 
-/// One customer as the type-ahead lists them.
+/// One customer as the type-ahead lists them, with their address book (so
+/// choosing them offers their addresses without another request).
 #[derive(Debug, Serialize)]
 struct CustomerHit {
     id: i64,
     name: String,
     email: String,
+    addresses: Vec<AddressHit>,
+}
+
+/// A book address as the order form offers it.
+#[derive(Debug, Serialize)]
+struct AddressHit {
+    id: i64,
+    /// The label and the address on one line (the shared formatter's).
+    summary: String,
+    default_shipping: bool,
 }
 
 impl From<CustomerChoice> for CustomerHit {
@@ -68,6 +79,15 @@ impl From<CustomerChoice> for CustomerHit {
             id: c.customer_id,
             name: c.name,
             email: c.email,
+            addresses: c
+                .addresses
+                .iter()
+                .map(|a| AddressHit {
+                    id: a.id,
+                    summary: a.summary(),
+                    default_shipping: a.default_shipping,
+                })
+                .collect(),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Order entry: `GET /orders/new` and `POST /orders`. One form, several
 //! buttons: find a customer, register one inline, find products, update the
-//! totals, add lines (or a found product, with its "Add" button), place
-//! the order. Only "place" and "register" run a
-//! command; the rest re-render the form with every value kept.
+//! totals (once a customer is chosen, their address book is offered, the
+//! default preselected; a new address can be saved to the book), add lines
+//! (or a found product, with its "Add" button), place the order. Only
+//! "place" and "register" run a command; the rest re-render the form with
+//! every value kept.
 
 use askama::Template;
 use rocket::http::Status;
@@ -275,7 +277,9 @@ async fn register_inline(
                 customer_id: ack.id,
                 name: name.clone(),
                 email,
+                addresses: Vec::new(),
             });
+            view.choose_default_address();
             view.notice = Some(format!("Customer {name} registered and selected."));
             Ok((Status::Ok, view))
         }

@@ -6,7 +6,8 @@ use rocket::form::{FromForm, FromFormField};
 
 use crate::domain::{FieldErrors, IdempotencyKey, Quantity};
 use crate::queries::order_entry::{CustomerChoice, ProductChoice};
-use crate::web::forms::{LineForm, OrderForm};
+use crate::web::forms::{AddressForm, LineForm, OrderForm};
+use crate::web::pages::customers::{FieldView, address_inputs, countries};
 use crate::web::shell::command_form::Button;
 
 /// Rows the form offers at first.
@@ -52,8 +53,12 @@ pub struct EntryForm {
     pub new_customer_email: String,
     #[field(default = String::new())]
     pub new_customer_name: String,
+    /// An address of the customer's book, or `new`.
     #[field(default = String::new())]
-    pub shipping_address: String,
+    pub ship_to: String,
+    pub shipping: AddressForm,
+    #[field(default = false)]
+    pub save_address: bool,
     #[field(default = String::new())]
     pub idempotency_key: String,
     /// The SKU of a found product whose "Add" button was pressed (no-JS entry).
@@ -76,7 +81,9 @@ impl EntryForm {
     pub fn order(&self) -> OrderForm {
         OrderForm {
             customer_id: self.customer_id.clone(),
-            shipping_address: self.shipping_address.clone(),
+            ship_to: self.ship_to.clone(),
+            shipping: self.shipping.clone(),
+            save_address: self.save_address,
             idempotency_key: self.idempotency_key.clone(),
             lines: self.lines.clone(),
         }
@@ -159,9 +166,44 @@ pub struct EntryView {
     pub total_cents: Option<i64>,
     pub errors: FieldErrors,
     pub notice: Option<String>,
+    /// The new address's inputs (`shipping.*`).
+    pub shipping_inputs: Vec<FieldView>,
+    /// Every country, for the page's one `<datalist>`.
+    pub countries: &'static [(&'static str, &'static str)],
 }
 
 impl EntryView {
+    /// Whether the radio for `choice` (an address id or `new`) is the one checked.
+    pub fn ships_to(&self, choice: &str) -> bool {
+        self.form.ship_to.trim() == choice
+    }
+
+    /// Whether the chosen customer has addresses to choose from.
+    pub fn has_book(&self) -> bool {
+        self.customer
+            .as_ref()
+            .is_some_and(|c| !c.addresses.is_empty())
+    }
+
+    /// Picks the customer's default (else first) address when the form names
+    /// none of theirs: a fresh choice of customer starts at their default.
+    pub fn choose_default_address(&mut self) {
+        let Some(c) = &self.customer else {
+            return;
+        };
+        let chosen = self.form.ship_to.trim();
+        if chosen == super::form::NEW_ADDRESS
+            || c.addresses.iter().any(|a| a.id.to_string() == chosen)
+        {
+            return;
+        }
+        // A customer without a book leaves the choice open (the typed address
+        // is used), so choosing another customer later still preselects theirs.
+        if let Some(a) = c.default_shipping() {
+            self.form.ship_to = a.id.to_string();
+        }
+    }
+
     /// Builds the lines' view from the form and the products found.
     pub fn new(
         form: EntryForm,
@@ -211,7 +253,8 @@ impl EntryView {
             .iter()
             .filter_map(|l| l.line_total_cents)
             .try_fold(0_i64, i64::checked_add);
-        Self {
+        let shipping_inputs = address_inputs(&form.shipping, "shipping.", "shipping", &errors);
+        let mut view = Self {
             form,
             customer,
             customer_matches: Vec::new(),
@@ -220,6 +263,10 @@ impl EntryView {
             total_cents,
             errors,
             notice: None,
-        }
+            shipping_inputs,
+            countries: countries(),
+        };
+        view.choose_default_address();
+        view
     }
 }
