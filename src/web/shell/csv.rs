@@ -1,21 +1,11 @@
 //! Every CSV the app writes is built here, so no cell can become a live
 //! spreadsheet formula (OWASP "CSV injection"): a cell that starts with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return gets a leading single quote,
-//! which spreadsheets show as text. New exports use [`CsvChunk`] too.
+//! which spreadsheets show as text; so does a cell that starts with a quote,
+//! so the import (`domain::import::restore`) reads every cell back as it was.
+//! New exports use [`CsvChunk`] too.
 
-use std::borrow::Cow;
-
-/// The characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// `cell`, with a leading `'` when it would start a formula.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(FORMULA_STARTS) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
+pub use crate::domain::import::neutralise;
 
 /// A piece of a CSV file (a whole file, or one page of a streamed one).
 pub struct CsvChunk {
@@ -70,7 +60,7 @@ mod tests {
             ("\rx", "'\rx"),
             ("Ada = 1", "Ada = 1"),
             ("", ""),
-            ("'quoted", "'quoted"),
+            ("'quoted", "''quoted"),
         ] {
             assert_eq!(neutralise(raw), out, "{raw:?}");
         }

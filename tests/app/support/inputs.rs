@@ -15,7 +15,7 @@ use orderdesk::commands::receive_stock::ReceiveStock;
 use orderdesk::commands::register_customer::CustomerDetails;
 use orderdesk::domain::{
     Address, Currency, CustomerId, Email, IdempotencyKey, Money, Name, Note, OrderId, Password,
-    Phone, ProductId, Quantity, Reason, Role, Sku, StockDelta, Username,
+    Phone, ProductId, Quantity, Reason, Role, Sku, StockDelta, StockLevel, Username,
 };
 
 /// A customer's details; `phone` may be empty.
@@ -35,6 +35,7 @@ pub fn product_details(name: &str, price: &str) -> ProductDetails {
         description: String::new(),
         price: Money::parse_in(price, Currency::default().exponent()).expect("a test price"),
         active: true,
+        low_stock_threshold: StockLevel::default_threshold(),
     }
 }
 
