@@ -5,7 +5,46 @@
 //! so the import (`domain::import::restore`) reads every cell back as it was.
 //! New exports use [`CsvChunk`] too.
 
+use rocket::http::{ContentType, Header};
+use rocket::response::stream::ByteStream;
+use rocket::response::{self, Responder};
+use rocket::{Request, Response};
+
 pub use crate::domain::import::neutralise;
+
+/// A streamed CSV with its download headers: the file name, and the data's
+/// "as of" time (`X-Data-As-Of`).
+pub struct CsvDownload<S> {
+    stream: ByteStream<S>,
+    filename: String,
+    as_of: String,
+}
+
+impl<S> CsvDownload<S> {
+    pub fn new(stream: ByteStream<S>, filename: String, as_of: String) -> Self {
+        Self {
+            stream,
+            filename,
+            as_of,
+        }
+    }
+}
+
+impl<'r, S> Responder<'r, 'r> for CsvDownload<S>
+where
+    S: futures_util::Stream<Item = Vec<u8>> + Send + 'r,
+{
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'r> {
+        Response::build_from(self.stream.respond_to(req)?)
+            .header(ContentType::new("text", "csv").with_params(("charset", "utf-8")))
+            .header(Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", self.filename),
+            ))
+            .header(Header::new("X-Data-As-Of", self.as_of))
+            .ok()
+    }
+}
 
 /// A piece of a CSV file (a whole file, or one page of a streamed one).
 pub struct CsvChunk {
