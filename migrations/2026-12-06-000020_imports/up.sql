@@ -53,7 +53,8 @@ COMMENT ON TABLE import_jobs IS
 
 CREATE TABLE import_rows (
     job_id          bigint NOT NULL REFERENCES import_jobs (id) ON DELETE CASCADE,
-    -- The row's place in the file (1, 2, …) and the line its record starts on.
+    -- The row's place in the file (1, 2, …) and its line as a spreadsheet
+    -- numbers rows (the header is line 1; a quoted newline starts no new line).
     seq             integer NOT NULL CHECK (seq > 0),
     line            integer NOT NULL CHECK (line > 0),
     -- The SKU or email the row names (normalised), NULL when unreadable.

@@ -126,7 +126,12 @@ impl Columns {
         }
     }
 
-    fn product(&self, cells: &[String], currency: Currency, row: &mut RowBuilder) -> Option<String> {
+    fn product<'a>(
+        &self,
+        cells: &'a [String],
+        currency: Currency,
+        row: &mut RowBuilder,
+    ) -> Option<String> {
         let sku = row.take(self.cell(cells, "sku"), "sku", |s| {
             Sku::parse(s).map(|v| json!(v.as_str()))
         });
@@ -147,10 +152,16 @@ impl Columns {
                 )),
             }
         }
-        row.take(self.cell(cells, "active"), "active", |s| parse_bool(s).map(|v| json!(v)));
-        row.take(self.cell(cells, "low_stock_threshold"), "low_stock_threshold", |s| {
-            StockLevel::parse(s).map(|v| json!(v.get()))
+        // Blank: keep the product's own (a new one gets the default).
+        let blank_is_absent = |c: Option<&'a str>| c.filter(|c| !c.trim().is_empty());
+        row.take(blank_is_absent(self.cell(cells, "active")), "active", |s| {
+            parse_bool(s).map(|v| json!(v))
         });
+        row.take(
+            blank_is_absent(self.cell(cells, "low_stock_threshold")),
+            "low_stock_threshold",
+            |s| StockLevel::parse(s).map(|v| json!(v.get())),
+        );
         sku
     }
 

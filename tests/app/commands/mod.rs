@@ -4,6 +4,8 @@
 mod concurrency;
 mod customers;
 mod events;
+mod imports;
+mod imports_apply;
 mod orders;
 mod products;
 mod stock;

@@ -4,6 +4,7 @@
 pub mod e2e_support;
 pub mod helpers;
 pub mod html;
+pub mod imports;
 pub mod http;
 pub mod inputs;
 pub mod log_capture;
