@@ -19,6 +19,10 @@ use crate::observability::LogFormat;
 
 /// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches read from Rocket.toml, not a state machine"
+)]
 pub struct Settings {
     /// The write database (and the read database unless `read_database_url` is set).
     pub database_url: String,

@@ -26,7 +26,15 @@ pub async fn adjust_stock(
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
-        adjust_on_hand(conn, input.product_id, input.delta.get(), None, &input.reason, ctx).await
+        adjust_on_hand(
+            conn,
+            input.product_id,
+            input.delta.get(),
+            None,
+            &input.reason,
+            ctx,
+        )
+        .await
     })
     .await
 }

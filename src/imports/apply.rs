@@ -97,6 +97,9 @@ pub enum Applied {
     Busy,
 }
 
+/// A staged row as the apply loads it: seq, fields, outcome, target and its version.
+type StagedColumns = (i32, Value, RowOutcome, Option<i64>, Option<i32>);
+
 /// The oldest applying job's next chunk; `None` when no job is applying.
 pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>, ImportError> {
     let result = conn
@@ -119,31 +122,23 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
             let Some((job_id, kind, owner_id, owner, through)) = job else {
                 return Ok(None);
             };
-            let rows: Vec<(i32, Value, RowOutcome, Option<i64>, Option<i32>)> =
-                import_rows::table
-                    .filter(import_rows::job_id.eq(job_id))
-                    .filter(import_rows::seq.gt(through))
-                    .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
-                    .order(import_rows::seq)
-                    .limit(CHUNK)
-                    .select((
-                        import_rows::seq,
-                        import_rows::fields,
-                        import_rows::outcome.assume_not_null(),
-                        import_rows::target_id,
-                        import_rows::target_version,
-                    ))
-                    .load(conn)
-                    .await?;
+            let rows: Vec<StagedColumns> = import_rows::table
+                .filter(import_rows::job_id.eq(job_id))
+                .filter(import_rows::seq.gt(through))
+                .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
+                .order(import_rows::seq)
+                .limit(CHUNK)
+                .select((
+                    import_rows::seq,
+                    import_rows::fields,
+                    import_rows::outcome.assume_not_null(),
+                    import_rows::target_id,
+                    import_rows::target_version,
+                ))
+                .load(conn)
+                .await?;
             let Some(last) = rows.last().map(|r| r.0) else {
-                diesel::update(import_jobs::table.find(job_id))
-                    .set((
-                        import_jobs::state.eq(ImportState::Done),
-                        import_jobs::finished_at.eq(diesel::dsl::now),
-                        import_jobs::last_error.eq(None::<String>),
-                    ))
-                    .execute(conn)
-                    .await?;
+                finish(conn, job_id).await?;
                 return Ok(Some(Applied::Done { job_id }));
             };
             let ctx = CommandContext {
@@ -203,6 +198,19 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
     }
 }
 
+/// Every row is through: the job is done.
+async fn finish(conn: &mut AsyncPgConnection, job_id: i64) -> Result<(), ImportError> {
+    diesel::update(import_jobs::table.find(job_id))
+        .set((
+            import_jobs::state.eq(ImportState::Done),
+            import_jobs::finished_at.eq(diesel::dsl::now),
+            import_jobs::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// A staged row as the apply reads it.
 struct Staged {
     job_id: i64,
@@ -245,10 +253,7 @@ impl Staged {
 /// Reads a staged value back through its domain type (it parsed once already).
 fn parsed<T>(staged: &Staged, parse: Result<T, String>) -> Result<T, CommandError> {
     parse.map_err(|e| {
-        CommandError::Invariant(format!(
-            "import {} row {}: {e}",
-            staged.job_id, staged.seq
-        ))
+        CommandError::Invariant(format!("import {} row {}: {e}", staged.job_id, staged.seq))
     })
 }
 
@@ -270,10 +275,7 @@ async fn apply_row(
                     .get("active")
                     .and_then(Value::as_bool)
                     .ok_or_else(|| row.corrupt("active"))?,
-                low_stock_threshold: parsed(
-                    row,
-                    StockLevel::new(row.int("low_stock_threshold")?),
-                )?,
+                low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
             };
             if create {
                 let sku = parsed(row, Sku::parse(row.text("sku")?))?;

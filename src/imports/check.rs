@@ -17,7 +17,9 @@ use serde_json::{Map, Value, json};
 use super::rows::Refusal;
 use super::{CHUNK, ImportError};
 use crate::db::prepared::Prepare;
-use crate::db::schema::{customers, import_jobs, import_rows, inventory, order_lines, orders, products};
+use crate::db::schema::{
+    customers, import_jobs, import_rows, inventory, order_lines, orders, products,
+};
 use crate::domain::{
     Currency, DEFAULT_LOW_STOCK_THRESHOLD, ImportKind, ImportState, OrderStatus, RowOutcome,
 };
@@ -178,7 +180,12 @@ async fn record(
                 .map(|v| v.target_version)
                 .collect::<Vec<_>>(),
         )
-        .bind::<Array<Jsonb>, _>(verdicts.iter().map(|v| v.fields.clone()).collect::<Vec<_>>())
+        .bind::<Array<Jsonb>, _>(
+            verdicts
+                .iter()
+                .map(|v| v.fields.clone())
+                .collect::<Vec<_>>(),
+        )
         .bind::<Array<Nullable<Jsonb>>, _>(
             verdicts
                 .iter()
@@ -202,7 +209,7 @@ fn keys(rows: &[Row]) -> Vec<String> {
 }
 
 /// `(field, old, new)` as the preview shows it.
-fn change(field: &str, old: String, new: String) -> Value {
+fn change(field: &str, old: &str, new: &str) -> Value {
     json!({ "field": field, "old": old, "new": new })
 }
 
@@ -223,7 +230,7 @@ fn existing(
         target_id: Some(id),
         target_version: Some(version),
         fields: Value::Object(fields),
-        changes: (!changes.is_empty()).then(|| Value::Array(changes)),
+        changes: (!changes.is_empty()).then_some(Value::Array(changes)),
         refusals: None,
     }
 }
@@ -286,26 +293,33 @@ async fn products_verdicts(
                 None => String::new(),
             };
             if text(f.get("name")) != *name {
-                changes.push(change("name", name.clone(), text(f.get("name"))));
+                changes.push(change("name", name, &text(f.get("name"))));
             }
             if text(f.get("description")) != *description {
                 changes.push(change(
                     "description",
-                    description.clone(),
-                    text(f.get("description")),
+                    description,
+                    &text(f.get("description")),
                 ));
             }
-            let new_price = f.get("price_cents").and_then(Value::as_i64).unwrap_or(*price);
+            let new_price = f
+                .get("price_cents")
+                .and_then(Value::as_i64)
+                .unwrap_or(*price);
             if new_price != *price {
                 changes.push(change(
                     "price",
-                    currency.plain(*price),
-                    currency.plain(new_price),
+                    &currency.plain(*price),
+                    &currency.plain(new_price),
                 ));
             }
             let new_active = f.get("active").and_then(Value::as_bool).unwrap_or(*active);
             if new_active != *active {
-                changes.push(change("active", active.to_string(), new_active.to_string()));
+                changes.push(change(
+                    "active",
+                    &active.to_string(),
+                    &new_active.to_string(),
+                ));
             }
             let new_threshold = f
                 .get("low_stock_threshold")
@@ -314,8 +328,8 @@ async fn products_verdicts(
             if new_threshold != i64::from(*threshold) {
                 changes.push(change(
                     "low_stock_threshold",
-                    threshold.to_string(),
-                    new_threshold.to_string(),
+                    &threshold.to_string(),
+                    &new_threshold.to_string(),
                 ));
             }
             existing(row, f, (*id, *version), changes)
@@ -352,17 +366,28 @@ async fn stock_verdicts(
     Ok(rows
         .iter()
         .map(|row| {
-            let counted = row.fields.get("counted").and_then(Value::as_i64).unwrap_or(0);
+            let counted = row
+                .fields
+                .get("counted")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
             let Some((id, _, on_hand, reserved)) = row.key.as_deref().and_then(|k| by_sku.get(k))
             else {
                 return Verdict::refused(row, &[Refusal::new("sku", "no product has this SKU")]);
             };
             if counted < i64::from(*reserved) {
                 let orders = holders.get(id).map_or_else(String::new, |ids| {
-                    let named: Vec<String> =
-                        ids.iter().take(ORDERS_NAMED).map(|o| format!("#{o}")).collect();
+                    let named: Vec<String> = ids
+                        .iter()
+                        .take(ORDERS_NAMED)
+                        .map(|o| format!("#{o}"))
+                        .collect();
                     let more = ids.len().saturating_sub(ORDERS_NAMED);
-                    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
                     format!(" (orders {}{more})", named.join(", "))
                 });
                 return Verdict::refused(
@@ -379,7 +404,11 @@ async fn stock_verdicts(
             let changes = if counted == i64::from(*on_hand) {
                 Vec::new()
             } else {
-                vec![change("on_hand", on_hand.to_string(), counted.to_string())]
+                vec![change(
+                    "on_hand",
+                    &on_hand.to_string(),
+                    &counted.to_string(),
+                )]
             };
             existing(row, row.fields.clone(), (*id, *on_hand), changes)
         })
@@ -440,14 +469,14 @@ async fn customer_verdicts(
             let mut changes = Vec::new();
             let new_name = f.get("name").and_then(Value::as_str).unwrap_or_default();
             if new_name != name {
-                changes.push(change("name", name.clone(), new_name.to_owned()));
+                changes.push(change("name", name, new_name));
             }
             let new_phone = f.get("phone").and_then(Value::as_str);
             if new_phone != phone.as_deref() {
                 changes.push(change(
                     "phone",
-                    phone.clone().unwrap_or_default(),
-                    new_phone.unwrap_or_default().to_owned(),
+                    phone.as_deref().unwrap_or_default(),
+                    new_phone.unwrap_or_default(),
                 ));
             }
             existing(row, f, (*id, *version), changes)

@@ -121,7 +121,10 @@ pub fn read(
     let mut record = csv::ByteRecord::new();
     let mut batch = Vec::with_capacity(BATCH);
     let mut seq = 0_usize;
-    while csv.read_byte_record(&mut record).map_err(|e| csv_error(&e))? {
+    while csv
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(&e))?
+    {
         let line = record.position().map_or(0, csv::Position::line);
         let values = cells(&record, line)?;
         if values.iter().all(|v| v.trim().is_empty()) {
@@ -134,8 +137,7 @@ pub fn read(
         let seq32 = i32::try_from(seq).map_err(|_| FileRefusal::TooManyRows { max: max_rows })?;
         let line32 = i32::try_from(line).unwrap_or(i32::MAX);
         batch.push(columns.parse(seq32, line32, &values, currency));
-        if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-        {
+        if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
             return Err(FileRefusal::Stopped);
         }
     }

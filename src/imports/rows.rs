@@ -63,7 +63,9 @@ impl Columns {
                 ));
             };
             if at[k].replace(i).is_some() {
-                return Err(format!("the column \"{name}\" appears twice in the header line"));
+                return Err(format!(
+                    "the column \"{name}\" appears twice in the header line"
+                ));
             }
         }
         let missing: Vec<&str> = kind
@@ -91,9 +93,7 @@ impl Columns {
     /// The cell of column `name`, restored (a neutralised formula loses its quote).
     fn cell<'a>(&self, cells: &'a [String], name: &str) -> Option<&'a str> {
         let k = self.kind.columns().iter().position(|(c, _)| *c == name)?;
-        self.at[k]
-            .and_then(|i| cells.get(i))
-            .map(|c| restore(c))
+        self.at[k].and_then(|i| cells.get(i)).map(|c| restore(c))
     }
 
     /// Parses one record.
@@ -148,7 +148,11 @@ impl Columns {
                 }
                 Err(e) => row.refusals.push(Refusal::new(
                     "price",
-                    format!("{e} ({} has {} decimals)", currency.code(), currency.exponent()),
+                    format!(
+                        "{e} ({} has {} decimals)",
+                        currency.code(),
+                        currency.exponent()
+                    ),
                 )),
             }
         }
@@ -276,7 +280,10 @@ mod tests {
     fn a_negative_count_and_a_short_row_are_refused() {
         let c = columns(ImportKind::StockCounts, &["sku", "counted"]).unwrap();
         let negative = row(&c, &["TEE", "-3"]);
-        assert_eq!(negative.refusals, [Refusal::new("counted", "a count must not be negative")]);
+        assert_eq!(
+            negative.refusals,
+            [Refusal::new("counted", "a count must not be negative")]
+        );
         let short = row(&c, &["TEE"]);
         assert_eq!(short.refusals[0].column, "");
     }

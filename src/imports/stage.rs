@@ -45,46 +45,42 @@ pub async fn stage(
             tx.blocking_send(batch).is_ok()
         })
     });
-    let staged = conn
-        .transaction(async move |conn| {
-            let file_name: String = upload.file_name.chars().take(255).collect();
-            let job_id: i64 = diesel::insert_into(import_jobs::table)
-                .values((
-                    import_jobs::kind.eq(kind),
-                    import_jobs::state.eq(ImportState::Checking),
-                    import_jobs::owner_user_id.eq(upload.owner.user_id),
-                    import_jobs::owner.eq(&upload.owner.name),
-                    import_jobs::file_name.eq(&file_name),
-                    import_jobs::delimiter.eq(format.delimiter_text()),
-                    import_jobs::rows_total.eq(0),
-                ))
-                .returning(import_jobs::id)
-                .get_result(conn)
-                .await?;
-            while let Some(batch) = rx.recv().await {
-                insert(conn, job_id, &batch).await?;
-            }
-            let total = reader
-                .await
-                .map_err(|e| FileRefusal::Io(e.to_string()))??;
-            refuse_duplicates(conn, job_id, kind).await?;
-            let refused: i64 = import_rows::table
-                .filter(import_rows::job_id.eq(job_id))
-                .filter(import_rows::outcome.eq(RowOutcome::Refused))
-                .count()
-                .get_result(conn)
-                .await?;
-            diesel::update(import_jobs::table.find(job_id))
-                .set((
-                    import_jobs::rows_total.eq(i32::try_from(total).unwrap_or(i32::MAX)),
-                    import_jobs::rows_checked.eq(i32::try_from(refused).unwrap_or(i32::MAX)),
-                ))
-                .execute(conn)
-                .await?;
-            Ok::<_, ImportError>(job_id)
-        })
-        .await;
-    staged
+    conn.transaction(async move |conn| {
+        let file_name: String = upload.file_name.chars().take(255).collect();
+        let job_id: i64 = diesel::insert_into(import_jobs::table)
+            .values((
+                import_jobs::kind.eq(kind),
+                import_jobs::state.eq(ImportState::Checking),
+                import_jobs::owner_user_id.eq(upload.owner.user_id),
+                import_jobs::owner.eq(&upload.owner.name),
+                import_jobs::file_name.eq(&file_name),
+                import_jobs::delimiter.eq(format.delimiter_text()),
+                import_jobs::rows_total.eq(0),
+            ))
+            .returning(import_jobs::id)
+            .get_result(conn)
+            .await?;
+        while let Some(batch) = rx.recv().await {
+            insert(conn, job_id, &batch).await?;
+        }
+        let total = reader.await.map_err(|e| FileRefusal::Io(e.to_string()))??;
+        refuse_duplicates(conn, job_id, kind).await?;
+        let refused: i64 = import_rows::table
+            .filter(import_rows::job_id.eq(job_id))
+            .filter(import_rows::outcome.eq(RowOutcome::Refused))
+            .count()
+            .get_result(conn)
+            .await?;
+        diesel::update(import_jobs::table.find(job_id))
+            .set((
+                import_jobs::rows_total.eq(i32::try_from(total).unwrap_or(i32::MAX)),
+                import_jobs::rows_checked.eq(i32::try_from(refused).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)
+            .await?;
+        Ok::<_, ImportError>(job_id)
+    })
+    .await
 }
 
 async fn insert(

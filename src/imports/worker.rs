@@ -147,10 +147,11 @@ async fn work(
             Ok(Step::Applied(Applied::Busy)) => {
                 pause(&signal, &mut stop, Duration::from_millis(200)).await;
             }
-            Ok(step) => {
-                if let Step::Applied(Applied::Chunk { job_id, .. } | Applied::Done { job_id }) = step
+            Ok(done) => {
+                if let Step::Applied(Applied::Chunk { job_id, .. } | Applied::Done { job_id }) =
+                    done
                 {
-                    tracing::debug!(job_id, ?step, "import chunk committed");
+                    tracing::debug!(job_id, ?done, "import chunk committed");
                     maintainer.wake();
                 }
             }

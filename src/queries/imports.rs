@@ -133,7 +133,11 @@ impl ImportRow {
                 list.iter()
                     .map(|c| {
                         let text = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or_default();
-                        (text("field").to_owned(), text("old").to_owned(), text("new").to_owned())
+                        (
+                            text("field").to_owned(),
+                            text("old").to_owned(),
+                            text("new").to_owned(),
+                        )
                     })
                     .collect()
             })
@@ -217,7 +221,10 @@ pub async fn job(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<O
 }
 
 /// The newest jobs, newest first.
-pub async fn recent(conn: &mut AsyncPgConnection, limit: i32) -> diesel::QueryResult<Vec<ImportJob>> {
+pub async fn recent(
+    conn: &mut AsyncPgConnection,
+    limit: i32,
+) -> diesel::QueryResult<Vec<ImportJob>> {
     diesel::sql_query(include_str!("sql/import_jobs.sql"))
         .bind::<Nullable<BigInt>, _>(None::<i64>)
         .bind::<Int4, _>(limit)

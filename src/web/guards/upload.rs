@@ -101,7 +101,8 @@ fn timed_stream(
                     let elapsed = start.elapsed();
                     elapsed > grace
                         && u128::from(received)
-                            < u128::from(min_rate) * (elapsed - grace).as_millis() / 1000
+                            < u128::from(min_rate) * elapsed.saturating_sub(grace).as_millis()
+                                / 1000
                 };
                 match read {
                     Ok(Ok(0)) => None,
@@ -121,6 +122,49 @@ fn timed_stream(
     )
 }
 
+/// Writes the file's field to a temporary file, at most `limit` bytes.
+async fn save(
+    field: &mut multer::Field<'_>,
+    limit: u64,
+    slow: &AtomicBool,
+) -> Result<(TempFile, u64), (rocket::http::Status, UploadRefused)> {
+    use rocket::http::Status;
+    let failed = |e: &dyn std::fmt::Display| {
+        (
+            Status::InternalServerError,
+            UploadRefused::Malformed(e.to_string()),
+        )
+    };
+    let temp = TempFile::new();
+    let mut out = tokio::fs::File::create(temp.path())
+        .await
+        .map_err(|e| failed(&e))?;
+    let mut bytes = 0_u64;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                bytes += chunk.len() as u64;
+                if bytes > limit {
+                    return Err((Status::PayloadTooLarge, UploadRefused::TooLarge(limit)));
+                }
+                out.write_all(&chunk).await.map_err(|e| failed(&e))?;
+            }
+            Ok(None) => break,
+            // The stream stops at the cap: a file past the limit ends in a
+            // broken body.
+            Err(_) if slow.load(Ordering::Relaxed) => {
+                return Err((Status::RequestTimeout, UploadRefused::TooSlow));
+            }
+            Err(_) if bytes + 64 * 1024 >= limit => {
+                return Err((Status::PayloadTooLarge, UploadRefused::TooLarge(limit)));
+            }
+            Err(e) => return Err((Status::BadRequest, UploadRefused::Malformed(e.to_string()))),
+        }
+    }
+    out.flush().await.map_err(|e| failed(&e))?;
+    Ok((temp, bytes))
+}
+
 #[rocket::async_trait]
 impl<'r> FromData<'r> for CsvUpload {
     type Error = UploadRefused;
@@ -128,9 +172,8 @@ impl<'r> FromData<'r> for CsvUpload {
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
         use rocket::http::Status;
         let fail = |status: Status, why: UploadRefused| data::Outcome::Error((status, why));
-        let user = match req.guard::<CurrentUser>().await {
-            rocket::outcome::Outcome::Success(user) => user,
-            _ => return fail(Status::Unauthorized, UploadRefused::NoSession),
+        let rocket::outcome::Outcome::Success(user) = req.guard::<CurrentUser>().await else {
+            return fail(Status::Unauthorized, UploadRefused::NoSession);
         };
         let boundary = req
             .content_type()
@@ -166,9 +209,8 @@ impl<'r> FromData<'r> for CsvUpload {
                 Ok(_) => return fail(Status::Forbidden, UploadRefused::Forged),
                 Err(e) => return data::Outcome::Error(refused(e)),
             },
-            Ok(_) => return fail(Status::Forbidden, UploadRefused::Forged),
             Err(e) if slow.load(Ordering::Relaxed) => return data::Outcome::Error(refused(e)),
-            Err(_) => return fail(Status::Forbidden, UploadRefused::Forged),
+            Ok(_) | Err(_) => return fail(Status::Forbidden, UploadRefused::Forged),
         };
         if !user.csrf_matches(&token) {
             tracing::warn!(user = %user.username, uri = %req.uri(), "CSRF token missing or wrong");
@@ -183,39 +225,10 @@ impl<'r> FromData<'r> for CsvUpload {
             Err(e) => return data::Outcome::Error(refused(e)),
         };
         let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
-        let temp = TempFile::new();
-        let mut out = match tokio::fs::File::create(temp.path()).await {
-            Ok(f) => f,
-            Err(e) => return fail(Status::InternalServerError, UploadRefused::Malformed(e.to_string())),
+        let (temp, bytes) = match save(&mut field, limit.as_u64(), &slow).await {
+            Ok(saved) => saved,
+            Err(refusal) => return data::Outcome::Error(refusal),
         };
-        let mut bytes = 0_u64;
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    bytes += chunk.len() as u64;
-                    if bytes > limit.as_u64() {
-                        return fail(Status::PayloadTooLarge, UploadRefused::TooLarge(limit.as_u64()));
-                    }
-                    if let Err(e) = out.write_all(&chunk).await {
-                        let why = UploadRefused::Malformed(e.to_string());
-                        return fail(Status::InternalServerError, why);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    // The stream stops at the cap: a file past the limit
-                    // ends in a broken body.
-                    if bytes + 64 * 1024 >= limit.as_u64() && !slow.load(Ordering::Relaxed) {
-                        let why = UploadRefused::TooLarge(limit.as_u64());
-                        return fail(Status::PayloadTooLarge, why);
-                    }
-                    return data::Outcome::Error(refused(e));
-                }
-            }
-        }
-        if let Err(e) = out.flush().await {
-            return fail(Status::InternalServerError, UploadRefused::Malformed(e.to_string()));
-        }
         data::Outcome::Success(CsvUpload {
             user,
             file: temp,

@@ -7,6 +7,7 @@ use orderdesk::domain::{Currency, ImportKind};
 use orderdesk::imports::apply::Started;
 use orderdesk::imports::file::{self, FileRefusal};
 use orderdesk::imports::{ImportError, MAX_ROWS};
+use std::fmt::Write as _;
 
 use crate::support::helpers::TestApp;
 use crate::support::imports::CsvFile;
@@ -58,16 +59,28 @@ async fn a_spreadsheet_file_with_bom_semicolons_quoted_newlines_and_crlf_reads_r
 async fn binary_utf16_latin1_headerless_and_oversized_files_are_refused_whole() {
     let app = TestApp::spawn().await;
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    assert_eq!(refusal(app.stage(ImportKind::Products, png).await), FileRefusal::Binary);
+    assert_eq!(
+        refusal(app.stage(ImportKind::Products, png).await),
+        FileRefusal::Binary
+    );
     let utf16 = b"\xff\xfes\0k\0u\0";
-    assert_eq!(refusal(app.stage(ImportKind::Products, utf16).await), FileRefusal::Utf16);
+    assert_eq!(
+        refusal(app.stage(ImportKind::Products, utf16).await),
+        FileRefusal::Utf16
+    );
     let latin1 = b"sku,name,price\nTEE-1,Caf\xe9,1.00\n";
     assert_eq!(
         refusal(app.stage(ImportKind::Products, latin1).await),
         FileRefusal::NotUtf8 { line: 2 }
     );
-    let header = refusal(app.stage(ImportKind::Products, b"sku,title,price\nA1,x,1\n").await);
-    assert!(header.to_string().contains("unknown column \"title\""), "{header}");
+    let header = refusal(
+        app.stage(ImportKind::Products, b"sku,title,price\nA1,x,1\n")
+            .await,
+    );
+    assert!(
+        header.to_string().contains("unknown column \"title\""),
+        "{header}"
+    );
     assert_eq!(
         refusal(app.stage(ImportKind::Products, b"sku,name,price\n").await),
         FileRefusal::NoRows
@@ -79,7 +92,14 @@ async fn binary_utf16_latin1_headerless_and_oversized_files_are_refused_whole() 
     assert_eq!(MAX_ROWS, 200_000);
     let file = CsvFile::new(b"sku,counted\nA1,1\nA2,2\nA3,3\n");
     let format = file::sniff(&file.0).unwrap();
-    let read = file::read(&file.0, format, ImportKind::StockCounts, Currency::default(), 2, |_| true);
+    let read = file::read(
+        &file.0,
+        format,
+        ImportKind::StockCounts,
+        Currency::default(),
+        2,
+        |_| true,
+    );
     assert_eq!(read, Err(FileRefusal::TooManyRows { max: 2 }));
 }
 
@@ -89,7 +109,7 @@ async fn one_bad_row_among_ten_thousand_is_named_and_nothing_can_be_imported() {
     let mut csv = String::from("sku,name,price\n");
     for i in 1..=10_000 {
         let price = if i == 7_321 { "12.345" } else { "9.99" };
-        csv.push_str(&format!("SKU-{i},Product {i},{price}\n"));
+        writeln!(csv, "SKU-{i},Product {i},{price}").unwrap();
     }
     let before = app.snapshot().await;
     let id = app.preview(ImportKind::Products, csv.as_bytes()).await;
@@ -101,7 +121,11 @@ async fn one_bad_row_among_ten_thousand_is_named_and_nothing_can_be_imported() {
     // Line 7,322: the header is line 1.
     assert_eq!(refused[0].0, 7_322);
     assert!(refused[0].1.contains("\"price\""), "{}", refused[0].1);
-    assert!(refused[0].1.contains("at most 2 decimals"), "{}", refused[0].1);
+    assert!(
+        refused[0].1.contains("at most 2 decimals"),
+        "{}",
+        refused[0].1
+    );
     assert_eq!(app.import(id).await, Started::NotImportable);
     assert_eq!(app.snapshot().await, before);
 }
@@ -113,7 +137,11 @@ async fn a_sku_twice_in_one_file_is_refused_on_both_lines() {
     let id = app.preview(ImportKind::Products, csv.as_bytes()).await;
     let refused = app.refused_rows(id).await;
     assert_eq!(refused.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4]);
-    assert!(refused[0].1.contains("TEE-1 is on lines 2, 4"), "{}", refused[0].1);
+    assert!(
+        refused[0].1.contains("TEE-1 is on lines 2, 4"),
+        "{}",
+        refused[0].1
+    );
     assert_eq!(app.job_figure(id, "creates").await, 1);
 }
 
@@ -124,19 +152,35 @@ async fn bad_cells_are_refused_per_row_with_line_column_and_reason() {
     let customer = app.customer("ada@example.com").await;
     app.place(customer, &[("TEE-1", 3)]).await.unwrap();
     let counts = "sku,counted\nTEE-1,2\nNOPE-1,4\nTEE-1X,-1\n";
-    let id = app.preview(ImportKind::StockCounts, counts.as_bytes()).await;
+    let id = app
+        .preview(ImportKind::StockCounts, counts.as_bytes())
+        .await;
     let refused = app.refused_rows(id).await;
     assert_eq!(refused.len(), 3, "{refused:?}");
     // Below what is reserved, naming the order holding it.
     assert!(refused[0].1.contains("3 are reserved"), "{}", refused[0].1);
     let order = app.scalar("SELECT max(id) FROM orders").await;
-    assert!(refused[0].1.contains(&format!("#{order}")), "{}", refused[0].1);
-    assert!(refused[1].1.contains("no product has this SKU"), "{}", refused[1].1);
-    assert!(refused[2].1.contains("must not be negative"), "{}", refused[2].1);
+    assert!(
+        refused[0].1.contains(&format!("#{order}")),
+        "{}",
+        refused[0].1
+    );
+    assert!(
+        refused[1].1.contains("no product has this SKU"),
+        "{}",
+        refused[1].1
+    );
+    assert!(
+        refused[2].1.contains("must not be negative"),
+        "{}",
+        refused[2].1
+    );
     assert_eq!(app.stock(tee).await, (5, 3));
 
     let customers = "email,name,phone\nnot-an-email,Ann,\nbob@example.com,,12\n";
-    let id = app.preview(ImportKind::Customers, customers.as_bytes()).await;
+    let id = app
+        .preview(ImportKind::Customers, customers.as_bytes())
+        .await;
     let refused = app.refused_rows(id).await;
     assert!(refused[0].1.contains("\"email\""), "{}", refused[0].1);
     assert!(refused[1].1.contains("\"name\""), "{}", refused[1].1);

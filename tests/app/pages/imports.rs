@@ -11,9 +11,9 @@ use orderdesk::commands::receive_stock::receive_stock;
 use orderdesk::commands::register_customer::register_customer;
 
 use crate::support::helpers::{TestApp, ctx};
-use crate::support::inputs;
 use crate::support::html::row_with;
 use crate::support::http::session_csrf;
+use crate::support::inputs;
 use crate::support::pages_http::{get, input_value, location, post};
 
 const BOUNDARY: &str = "----orderdesk-test-boundary";
@@ -76,13 +76,18 @@ async fn an_upload_is_previewed_imported_and_its_progress_shown() {
     let started = post(&admin, &format!("{page}/apply"), &[]).await;
     assert_eq!(started.status(), Status::SeeOther);
     let (_, importing) = get(&admin, &page).await;
-    assert!(importing.contains("Importing: <span id=\"progress\">0 of 2</span>"), "{importing}");
+    assert!(
+        importing.contains("Importing: <span id=\"progress\">0 of 2</span>"),
+        "{importing}"
+    );
     app.work().await;
     let (_, done) = get(&admin, &page).await;
     assert!(done.contains("Imported: 2 rows applied"), "{done}");
     assert_eq!(
-        app.scalar(&format!("SELECT count(*) FROM events WHERE request_id = 'import-{id}'"))
-            .await,
+        app.scalar(&format!(
+            "SELECT count(*) FROM events WHERE request_id = 'import-{id}'"
+        ))
+        .await,
         2
     );
     app.refresh().await;
@@ -94,15 +99,24 @@ async fn an_upload_is_previewed_imported_and_its_progress_shown() {
 async fn export_then_import_previews_every_row_as_unchanged_and_formulas_are_neutralised() {
     let app = TestApp::spawn().await;
     let (admin, _) = app.signed_in("admin").await;
-    let mut tee = inputs::product("TEE-1", "=HYPERLINK(\"http://evil.example\",\"x\")", "10.00");
+    let mut tee = inputs::product(
+        "TEE-1",
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "10.00",
+    );
     tee.details.description = "Two\nlines, \"quoted\"".into();
-    let tee = create_product(&mut *app.conn().await, tee, &ctx()).await.unwrap().id;
+    let tee = create_product(&mut *app.conn().await, tee, &ctx())
+        .await
+        .unwrap()
+        .id;
     receive_stock(&mut *app.conn().await, inputs::receipt(tee, 4, ""), &ctx())
         .await
         .unwrap();
     app.product("MUG-1", "7.50", 0).await;
     let ada = inputs::customer("ada@example.com", "Ada", "+44 20 7946 0000");
-    register_customer(&mut *app.conn().await, ada, &ctx()).await.unwrap();
+    register_customer(&mut *app.conn().await, ada, &ctx())
+        .await
+        .unwrap();
     app.customer("bob@example.com").await;
     app.refresh().await;
 
@@ -148,12 +162,24 @@ async fn an_upload_without_the_token_or_by_a_clerk_is_refused_before_the_file_is
     let csv = b"sku,name,price\nTEE-1,Tee,1\n";
     let forged = upload(&admin, "products", &"0".repeat(64), csv).await;
     assert_eq!(forged.status(), Status::Forbidden);
-    assert!(forged.into_string().await.unwrap().contains("did not come from OrderDesk"));
+    assert!(
+        forged
+            .into_string()
+            .await
+            .unwrap()
+            .contains("did not come from OrderDesk")
+    );
     let (clerk, _) = app.signed_in("clerk").await;
     let token = session_csrf(&clerk).await;
     let refused = upload(&clerk, "products", &token, csv).await;
     assert_eq!(refused.status(), Status::Forbidden);
-    assert!(refused.into_string().await.unwrap().contains("Your role (clerk) may not"));
+    assert!(
+        refused
+            .into_string()
+            .await
+            .unwrap()
+            .contains("Your role (clerk) may not")
+    );
     assert_eq!(app.scalar("SELECT count(*) FROM import_jobs").await, 0);
 }
 
@@ -166,11 +192,23 @@ async fn a_binary_or_too_large_file_is_refused_beside_its_form() {
     let token = session_csrf(&admin).await;
     let binary = upload(&admin, "customers", &token, b"\x89PNG\r\n\x1a\n\0\0\0").await;
     assert_eq!(binary.status(), Status::UnprocessableEntity);
-    assert!(binary.into_string().await.unwrap().contains("not a CSV file"));
+    assert!(
+        binary
+            .into_string()
+            .await
+            .unwrap()
+            .contains("not a CSV file")
+    );
     let big = "email,name\n".to_owned() + &"a@example.com,A\n".repeat(400);
     let large = upload(&admin, "customers", &token, big.as_bytes()).await;
     assert_eq!(large.status(), Status::PayloadTooLarge);
-    assert!(large.into_string().await.unwrap().contains("Nothing was imported"));
+    assert!(
+        large
+            .into_string()
+            .await
+            .unwrap()
+            .contains("Nothing was imported")
+    );
     assert_eq!(app.scalar("SELECT count(*) FROM import_jobs").await, 0);
 }
 
@@ -182,7 +220,10 @@ async fn the_low_stock_threshold_is_edited_on_the_product_form_and_the_dashboard
     let (clerk, _) = app.signed_in("clerk").await;
     let path = format!("/products/{id}");
     let (_, form) = get(&clerk, &path).await;
-    assert_eq!(input_value(&form, "low_stock_threshold").as_deref(), Some("10"));
+    assert_eq!(
+        input_value(&form, "low_stock_threshold").as_deref(),
+        Some("10")
+    );
     let version = input_value(&form, "version").unwrap();
     let fields = |threshold: &'static str, version: String| {
         vec![
@@ -212,8 +253,10 @@ async fn the_low_stock_threshold_is_edited_on_the_product_form_and_the_dashboard
     let conflict = post(&clerk, &path, &borrowed).await;
     assert_eq!(conflict.status(), Status::Conflict);
     assert_eq!(
-        app.scalar(&format!("SELECT low_stock_threshold FROM inventory WHERE product_id = {id}"))
-            .await,
+        app.scalar(&format!(
+            "SELECT low_stock_threshold FROM inventory WHERE product_id = {id}"
+        ))
+        .await,
         25
     );
     // 20 available at a threshold of 25: low on the dashboard and the list.

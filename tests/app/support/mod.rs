@@ -4,8 +4,8 @@
 pub mod e2e_support;
 pub mod helpers;
 pub mod html;
-pub mod imports;
 pub mod http;
+pub mod imports;
 pub mod inputs;
 pub mod log_capture;
 pub mod pages_http;

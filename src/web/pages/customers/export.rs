@@ -27,7 +27,12 @@ pub fn routes() -> Vec<rocket::Route> {
 fn csv_bytes(rows: &[CustomerRow], header: bool) -> Vec<u8> {
     let mut chunk = CsvChunk::new();
     if header {
-        chunk.row(ImportKind::Customers.columns().iter().map(|(name, _)| *name));
+        chunk.row(
+            ImportKind::Customers
+                .columns()
+                .iter()
+                .map(|(name, _)| *name),
+        );
     }
     for r in rows {
         chunk.row([
@@ -51,7 +56,10 @@ async fn export(
             Status::ServiceUnavailable,
             "Other CSV exports are running right now; try again in a minute.",
         );
-        return Err(ExportRefused::Busy((Status::ServiceUnavailable, RawHtml(page.html()))));
+        return Err(ExportRefused::Busy((
+            Status::ServiceUnavailable,
+            RawHtml(page.html()),
+        )));
     };
     let mut filter = CustomerFilter {
         page_size: MAX_PAGE_SIZE,
@@ -78,7 +86,9 @@ async fn export(
             }
             filter.after = Some(cursor);
             let page = match pool.get().await {
-                Ok(mut conn) => customers::list(&mut conn, &filter).await.map_err(|e| e.to_string()),
+                Ok(mut conn) => {
+                    customers::list(&mut conn, &filter).await.map_err(|e| e.to_string())
+                }
                 Err(e) => Err(e.to_string()),
             };
             match page {

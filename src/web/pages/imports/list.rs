@@ -66,7 +66,11 @@ pub async fn page(
 }
 
 #[get("/imports")]
-async fn list(_admin: Admin, chrome: Chrome, mut conn: ReadConn) -> Result<RawHtml<String>, AppError> {
+async fn list(
+    _admin: Admin,
+    chrome: Chrome,
+    mut conn: ReadConn,
+) -> Result<RawHtml<String>, AppError> {
     let page = page(&mut conn.0, chrome, FieldErrors::new()).await?;
     render_page(&page)
 }

@@ -48,6 +48,10 @@ impl ShowPage {
         }
     }
 
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "the template hands its values over by reference"
+    )]
     fn next_url(&self, after: &i32) -> String {
         let show = self.filter.as_str();
         if show.is_empty() {

@@ -42,7 +42,9 @@ async fn upload(
         }
         Err(UploadRefused::Forged) => return Err(AppError::Forbidden(refused_message().into())),
         Ok(_) | Err(_) if ImportKind::parse(kind).is_err() => {
-            return Err(AppError::NotFound("There is no such kind of import.".into()));
+            return Err(AppError::NotFound(
+                "There is no such kind of import.".into(),
+            ));
         }
         Err(UploadRefused::TooLarge(limit)) => (
             Status::PayloadTooLarge,

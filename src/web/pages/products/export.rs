@@ -27,7 +27,12 @@ pub fn routes() -> Vec<rocket::Route> {
 }
 
 /// The export's rows as CSV (with the header line when `header`).
-fn csv_bytes(rows: &[ProductListRow], header: bool, kind: ImportKind, currency: Currency) -> Vec<u8> {
+fn csv_bytes(
+    rows: &[ProductListRow],
+    header: bool,
+    kind: ImportKind,
+    currency: Currency,
+) -> Vec<u8> {
     let mut chunk = CsvChunk::new();
     if header {
         chunk.row(kind.columns().iter().map(|(name, _)| *name));
@@ -69,7 +74,10 @@ async fn export(
             Status::ServiceUnavailable,
             "Other CSV exports are running right now; try again in a minute.",
         );
-        return Err(ExportRefused::Busy((Status::ServiceUnavailable, RawHtml(page.html()))));
+        return Err(ExportRefused::Busy((
+            Status::ServiceUnavailable,
+            RawHtml(page.html()),
+        )));
     };
     let mut filter = ProductFilter {
         page_size: MAX_PAGE_SIZE,
@@ -85,7 +93,11 @@ async fn export(
         || "never".to_owned(),
         |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     );
-    let name = if kind == ImportKind::StockCounts { "stock-counts" } else { "products" };
+    let name = if kind == ImportKind::StockCounts {
+        "stock-counts"
+    } else {
+        "products"
+    };
     let filename = format!("{name}-as-of-{}.csv", as_of.replace(':', ""));
     let stream = ByteStream! {
         let slot = slot;
