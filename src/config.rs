@@ -19,6 +19,10 @@ use crate::observability::LogFormat;
 
 /// OrderDesk's own settings (Rocket's, such as `port`, sit beside them).
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches read from Rocket.toml, not a state machine"
+)]
 pub struct Settings {
     /// The write database (and the read database unless `read_database_url` is set).
     pub database_url: String,
@@ -60,6 +64,12 @@ pub struct Settings {
     /// A form body that has not fully arrived after this many seconds is
     /// refused with 408 (Rocket itself waits for ever).
     pub form_read_timeout_secs: u64,
+    /// A CSV upload (its size limit is Rocket's `limits.import`, 20 MiB)
+    /// arriving slower than this many bytes a second on average, after the
+    /// first `form_read_timeout_secs`, is refused with 408.
+    pub import_min_bytes_per_sec: u64,
+    /// Run the CSV import worker (previews, applying) in the server.
+    pub import_worker_enabled: bool,
     /// CSV exports streaming at once; more are answered 503.
     pub max_concurrent_exports: usize,
     /// A CSV export that has not finished after this many seconds stops (its
@@ -111,6 +121,8 @@ impl Default for Settings {
             read_statement_timeout_ms: 10_000,
             lock_timeout_ms: 3_000,
             form_read_timeout_secs: 10,
+            import_min_bytes_per_sec: 32 * 1024,
+            import_worker_enabled: true,
             max_concurrent_exports: 2,
             export_timeout_secs: 300,
             session_idle_minutes: 30,

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod imports;
 pub mod observability;
 pub mod queries;
 pub mod read_models;

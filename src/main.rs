@@ -71,6 +71,18 @@ enum Command {
     },
     /// Fill an empty database with a realistic, deterministic demo shop.
     Seed(orderdesk::seed::SeedOptions),
+    /// CSV imports (the server's import worker does this by itself).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Finish every pending preview and queued import (after a crash, or
+    /// with the server down), chunk by chunk from where each stopped.
+    Resume,
+    /// Delete the jobs that expired (a day after their upload).
+    Prune,
 }
 
 #[derive(Subcommand)]
@@ -202,6 +214,19 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Seed(options) => seed(&settings.database_url, &options).await,
+        Command::Import(ImportCommand::Resume) => {
+            let lines =
+                orderdesk::cli::resume_imports(&settings.database_url, settings.currency).await?;
+            for line in lines {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Import(ImportCommand::Prune) => {
+            let n = orderdesk::cli::prune_imports(&settings.database_url).await?;
+            println!("{n} expired import(s) deleted");
+            Ok(())
+        }
         Command::Serve => {
             // The server runs as the application role, which may not change
             // the schema: migrating is `orderdesk migrate`'s job, as the owner.

@@ -59,6 +59,9 @@ pub enum CliError {
         if *.repaired { "" } else { "; `orderdesk verify --repair` fixes exactly those rows" }
     )]
     Differs { drifted: usize, repaired: bool },
+    /// An import step failed (the database); the job resumes on the next run.
+    #[error("the import failed; run `orderdesk import resume` again")]
+    Import(#[source] Box<crate::imports::ImportError>),
 }
 
 impl From<CommandError> for CliError {

@@ -26,56 +26,89 @@ pub async fn adjust_stock(
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
-        let d = input.delta.get();
-        let on_hand: Option<i32> = diesel::update(
-            inventory::table
-                .find(input.product_id)
-                .filter((inventory::on_hand + d).ge(inventory::reserved)),
-        )
-        .set((
-            inventory::on_hand.eq(inventory::on_hand + d),
-            inventory::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(inventory::on_hand)
-        .get_result(conn)
-        .await
-        .optional()?;
-        let Some(on_hand) = on_hand else {
-            return Err(rejection(conn, input.product_id, d).await?);
-        };
-        diesel::insert_into(stock_movements::table)
-            .values((
-                stock_movements::product_id.eq(input.product_id),
-                stock_movements::kind.eq(StockMovementKind::Adjustment),
-                stock_movements::quantity.eq(d),
-                stock_movements::reason.eq(input.reason.as_str()),
-                stock_movements::actor.eq(&ctx.actor.name),
-            ))
-            .execute(conn)
-            .await?;
-        let event_id = events::append(
+        adjust_on_hand(
             conn,
+            input.product_id,
+            input.delta.get(),
+            None,
+            &input.reason,
             ctx,
-            Aggregate::Product,
-            input.product_id.get(),
-            EventType::StockAdjusted,
-            json!({ "quantity": d, "reason": input.reason.as_str(), "on_hand": on_hand }),
         )
-        .await?;
-        Ok(Ack {
-            id: input.product_id.get(),
-            version: None,
-            event_id,
-            replayed: false,
-        })
+        .await
     })
     .await
+}
+
+/// The adjustment itself, inside the caller's transaction: on hand moves by
+/// `delta` unless that would leave less than is reserved or (with
+/// `expected_on_hand`, a stock count) on hand is no longer what the count was
+/// compared with. One movement and one `stock_adjusted` event.
+pub(super) async fn adjust_on_hand(
+    conn: &mut AsyncPgConnection,
+    product_id: ProductId,
+    delta: i32,
+    expected_on_hand: Option<i32>,
+    reason: &Reason,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    let changes = (
+        inventory::on_hand.eq(inventory::on_hand + delta),
+        inventory::updated_at.eq(diesel::dsl::now),
+    );
+    let covers_reserved = (inventory::on_hand + delta).ge(inventory::reserved);
+    let row = inventory::table.find(product_id).filter(covers_reserved);
+    let on_hand: Option<i32> = match expected_on_hand {
+        None => {
+            diesel::update(row)
+                .set(changes)
+                .returning(inventory::on_hand)
+                .get_result(conn)
+                .await
+        }
+        Some(expected) => {
+            diesel::update(row.filter(inventory::on_hand.eq(expected)))
+                .set(changes)
+                .returning(inventory::on_hand)
+                .get_result(conn)
+                .await
+        }
+    }
+    .optional()?;
+    let Some(on_hand) = on_hand else {
+        return Err(rejection(conn, product_id, delta, expected_on_hand).await?);
+    };
+    diesel::insert_into(stock_movements::table)
+        .values((
+            stock_movements::product_id.eq(product_id),
+            stock_movements::kind.eq(StockMovementKind::Adjustment),
+            stock_movements::quantity.eq(delta),
+            stock_movements::reason.eq(reason.as_str()),
+            stock_movements::actor.eq(&ctx.actor.name),
+        ))
+        .execute(conn)
+        .await?;
+    let event_id = events::append(
+        conn,
+        ctx,
+        Aggregate::Product,
+        product_id.get(),
+        EventType::StockAdjusted,
+        json!({ "quantity": delta, "reason": reason.as_str(), "on_hand": on_hand }),
+    )
+    .await?;
+    Ok(Ack {
+        id: product_id.get(),
+        version: None,
+        event_id,
+        replayed: false,
+    })
 }
 
 async fn rejection(
     conn: &mut AsyncPgConnection,
     product_id: ProductId,
     delta: i32,
+    expected_on_hand: Option<i32>,
 ) -> Result<CommandError, CommandError> {
     let current: Option<(i32, i32)> = inventory::table
         .find(product_id)
@@ -88,6 +121,16 @@ async fn rejection(
             what: "product",
             id: product_id.get(),
         },
+        Some((on_hand, _)) if expected_on_hand.is_some_and(|e| e != on_hand) => {
+            CommandError::Conflict(super::Conflict {
+                message: format!(
+                    "the stock on hand changed after it was counted (now {on_hand}); \
+                     count again"
+                ),
+                changes: vec![("on_hand".to_owned(), on_hand.to_string())],
+                current_version: None,
+            })
+        }
         Some((on_hand, reserved)) => CommandError::field(
             "quantity",
             format!(

@@ -1,4 +1,5 @@
-//! CreateProduct: a new product with a unique SKU and an empty stock record.
+//! CreateProduct: a new product with a unique SKU and an empty stock record
+//! (with its low-stock threshold).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -7,7 +8,7 @@ use serde_json::json;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, products};
-use crate::domain::{EventType, Money, Name, Sku};
+use crate::domain::{EventType, Money, Name, Sku, StockLevel};
 
 /// What staff may edit on a product.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,9 @@ pub struct ProductDetails {
     pub description: String,
     pub price: Money,
     pub active: bool,
+    /// At or under this many available units the product counts as low on
+    /// stock (the dashboard, the product list).
+    pub low_stock_threshold: StockLevel,
 }
 
 /// A new product.
@@ -54,7 +58,10 @@ pub async fn create_product(
             ));
         };
         diesel::insert_into(inventory::table)
-            .values(inventory::product_id.eq(id))
+            .values((
+                inventory::product_id.eq(id),
+                inventory::low_stock_threshold.eq(d.low_stock_threshold.get()),
+            ))
             .execute(conn)
             .await?;
         let event_id = events::append(
@@ -68,6 +75,7 @@ pub async fn create_product(
                 "name": d.name.as_str(),
                 "price_cents": d.price.cents(),
                 "active": d.active,
+                "low_stock_threshold": d.low_stock_threshold.get(),
             }),
         )
         .await?;

@@ -14,6 +14,7 @@ pub mod bulk_orders;
 pub mod cancel_order;
 pub mod change_password;
 pub mod change_role;
+pub mod count_stock;
 pub mod create_product;
 pub mod create_user;
 pub mod deactivate_user;

@@ -1,4 +1,6 @@
-//! UpdateProduct: edit name, description, price and active flag, guarded by version.
+//! UpdateProduct: edit name, description, price, active flag and low-stock
+//! threshold, guarded by the product's version (the threshold lives in
+//! `inventory`, but it is the product's setting: its edit moves the version).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -7,7 +9,7 @@ use serde_json::json;
 use super::create_product::ProductDetails;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, differing, stale_version};
-use crate::db::schema::products;
+use crate::db::schema::{inventory, products};
 use crate::domain::{EventType, ProductId, format_cents};
 
 /// The edit: which product, the version the user saw, the new details.
@@ -47,6 +49,12 @@ pub async fn update_product(
         let Some(version) = version else {
             return Err(rejection(conn, &input).await?);
         };
+        // The product row is locked by the update above, so this write of its
+        // setting cannot interleave with another edit.
+        diesel::update(inventory::table.find(input.product_id))
+            .set(inventory::low_stock_threshold.eq(d.low_stock_threshold.get()))
+            .execute(conn)
+            .await?;
         let event_id = events::append(
             conn,
             ctx,
@@ -58,6 +66,7 @@ pub async fn update_product(
                 "description": d.description,
                 "price_cents": d.price.cents(),
                 "active": d.active,
+                "low_stock_threshold": d.low_stock_threshold.get(),
                 "version": version,
             }),
         )
@@ -76,19 +85,21 @@ async fn rejection(
     conn: &mut AsyncPgConnection,
     input: &UpdateProduct,
 ) -> Result<CommandError, CommandError> {
-    let current: Option<(String, String, i64, bool, i32)> = products::table
-        .find(input.product_id)
+    let current: Option<(String, String, i64, bool, i32, i32)> = products::table
+        .inner_join(inventory::table)
+        .filter(products::id.eq(input.product_id))
         .select((
             products::name,
             products::description,
             products::price_cents,
             products::active,
+            inventory::low_stock_threshold,
             products::version,
         ))
         .first(conn)
         .await
         .optional()?;
-    let Some((name, description, price_cents, active, version)) = current else {
+    let Some((name, description, price_cents, active, threshold, version)) = current else {
         return Ok(CommandError::NotFound {
             what: "product",
             id: input.product_id.get(),
@@ -100,6 +111,11 @@ async fn rejection(
         ("description", description, d.description.clone()),
         ("price", format_cents(price_cents), d.price.to_string()),
         ("active", active.to_string(), d.active.to_string()),
+        (
+            "low_stock_threshold",
+            threshold.to_string(),
+            d.low_stock_threshold.get().to_string(),
+        ),
     ]);
     Ok(stale_version(
         conn,

@@ -76,6 +76,49 @@ diesel::table! {
 }
 
 diesel::table! {
+    import_jobs (id) {
+        id -> Int8,
+        kind -> Text,
+        state -> Text,
+        owner_user_id -> Nullable<Int8>,
+        owner -> Text,
+        file_name -> Text,
+        delimiter -> Text,
+        rows_total -> Int4,
+        rows_checked -> Int4,
+        creates -> Int4,
+        updates -> Int4,
+        unchanged -> Int4,
+        refused -> Int4,
+        applied_through -> Int4,
+        rows_applied -> Int4,
+        apply_refused -> Int4,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        queued_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    import_rows (job_id, seq) {
+        job_id -> Int8,
+        seq -> Int4,
+        line -> Int4,
+        key -> Nullable<Text>,
+        fields -> Jsonb,
+        outcome -> Nullable<Text>,
+        target_id -> Nullable<Int8>,
+        target_version -> Nullable<Int4>,
+        changes -> Nullable<Jsonb>,
+        refusals -> Nullable<Jsonb>,
+        applied -> Nullable<Text>,
+        apply_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     inventory (product_id) {
         product_id -> Int8,
         on_hand -> Int4,
@@ -274,6 +317,8 @@ diesel::table! {
 diesel::joinable!(bulk_submissions -> staff_users (actor_user_id));
 diesel::joinable!(customer_addresses -> customers (customer_id));
 diesel::joinable!(events -> staff_users (actor_user_id));
+diesel::joinable!(import_jobs -> staff_users (owner_user_id));
+diesel::joinable!(import_rows -> import_jobs (job_id));
 diesel::joinable!(inventory -> products (product_id));
 diesel::joinable!(order_addresses -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
@@ -287,6 +332,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_addresses,
     customers,
     events,
+    import_jobs,
+    import_rows,
     inventory,
     login_attempts,
     order_addresses,

@@ -11,6 +11,7 @@ mod currency;
 mod event;
 mod field_errors;
 mod ids;
+pub mod import;
 mod money;
 mod order_status;
 mod postal_address;
@@ -27,11 +28,14 @@ pub use currency::Currency;
 pub use event::{Aggregate, EventType};
 pub use field_errors::FieldErrors;
 pub use ids::{AddressId, CustomerId, OrderId, ProductId};
+pub use import::{ImportKind, ImportState, RowOutcome};
 pub use money::Money;
 pub use money::format_cents;
 pub use order_status::OrderStatus;
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
-pub use quantity::{MAX_QUANTITY, Quantity, StockDelta};
+pub use quantity::{
+    DEFAULT_LOW_STOCK_THRESHOLD, MAX_QUANTITY, MAX_STOCK_LEVEL, Quantity, StockDelta, StockLevel,
+};
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
 pub use stock_movement::StockMovementKind;
 pub use text::{Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, parse_description};

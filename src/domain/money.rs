@@ -69,6 +69,15 @@ impl Money {
         }
     }
 
+    /// An amount already in minor units (as stored): positive, or refused.
+    pub fn from_minor(minor: i64) -> Result<Self, String> {
+        if minor > 0 {
+            Ok(Self(minor))
+        } else {
+            Err("amount must be greater than zero".into())
+        }
+    }
+
     pub fn cents(self) -> i64 {
         self.0
     }

@@ -60,6 +60,50 @@ impl StockDelta {
     }
 }
 
+/// The most units a stock level (a count, a low-stock threshold) may name.
+pub const MAX_STOCK_LEVEL: i32 = 10_000_000;
+
+/// The low-stock threshold a product gets when none is given.
+pub const DEFAULT_LOW_STOCK_THRESHOLD: i32 = 10;
+
+/// A number of units in stock, zero included: a counted quantity or a
+/// low-stock threshold (0 to [`MAX_STOCK_LEVEL`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StockLevel(i32);
+
+impl StockLevel {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err("enter a whole number of units, 0 or more".into());
+        }
+        let n: i64 = s
+            .parse()
+            .map_err(|_| "enter a whole number of units, 0 or more".to_string())?;
+        Self::new(n)
+    }
+
+    pub fn new(n: i64) -> Result<Self, String> {
+        if n < 0 {
+            return Err("must not be negative".into());
+        }
+        i32::try_from(n)
+            .ok()
+            .filter(|n| *n <= MAX_STOCK_LEVEL)
+            .map(Self)
+            .ok_or_else(|| format!("must be at most {MAX_STOCK_LEVEL}"))
+    }
+
+    /// The threshold a new product gets when none is given.
+    pub fn default_threshold() -> Self {
+        Self(DEFAULT_LOW_STOCK_THRESHOLD)
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +123,15 @@ mod tests {
         assert_eq!(StockDelta::parse("+4").unwrap().get(), 4);
         for bad in ["0", "", "abc", "10001", "-10001"] {
             assert!(StockDelta::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn stock_level_is_zero_or_more_and_bounded() {
+        assert_eq!(StockLevel::parse("0").unwrap().get(), 0);
+        assert_eq!(StockLevel::parse(" 25 ").unwrap().get(), 25);
+        for bad in ["", "-1", "1.5", "x", "10000001", "99999999999999999999"] {
+            assert!(StockLevel::parse(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod freshness;
 pub mod history;
+pub mod imports;
 pub mod keyset;
 pub mod lookup;
 pub mod order_detail;

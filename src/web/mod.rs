@@ -79,6 +79,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .manage(health)
         .attach(fairings::db_watch::DbWatch)
         .attach(maintainer)
+        .attach(fairings::import_worker::ImportWorker::default())
         .attach(fairings::telemetry::Telemetry)
         .manage(pages::orders::ExportSlots::new(
             settings.max_concurrent_exports,
@@ -100,6 +101,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", pages::metrics::routes())
         .mount("/", pages::products::routes())
         .mount("/", pages::customers::routes())
+        .mount("/", pages::imports::routes())
         .mount("/", pages::paused::routes())
         .mount("/", shell::assets::routes())
         .register(

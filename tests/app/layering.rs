@@ -54,6 +54,15 @@ fn the_write_side_knows_neither_the_read_side_nor_the_web() {
 }
 
 #[test]
+fn the_imports_are_write_side_and_know_neither_the_read_side_nor_the_web() {
+    let found = offending(
+        "imports",
+        &["crate::queries", "crate::web", "rocket::", "askama"],
+    );
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
 fn the_read_side_knows_neither_the_write_side_nor_the_web() {
     let found = offending(
         "queries",

@@ -189,6 +189,55 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
     LIMIT 500
 $$;
 
+-- CSV imports (issue 23): a job and its staged rows are write-side tables
+-- (the worker writes them as it previews and applies), read live by the
+-- import pages through these two functions, as the reader may not read them.
+-- A job by id (p_id), or the newest p_limit jobs (p_id NULL), expired or not.
+CREATE FUNCTION read.import_jobs(p_id bigint, p_limit integer)
+RETURNS TABLE (
+    id bigint, kind text, state text, owner text, file_name text, delimiter text,
+    rows_total integer, rows_checked integer, creates integer, updates integer,
+    unchanged integer, refused integer, rows_applied integer, apply_refused integer,
+    last_error text, created_at timestamptz, expires_at timestamptz, queued_at timestamptz,
+    finished_at timestamptz, ahead bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET jit = off AS $$
+BEGIN
+    RETURN QUERY
+    SELECT j.id, j.kind, j.state, j.owner, j.file_name, j.delimiter, j.rows_total,
+           j.rows_checked, j.creates, j.updates, j.unchanged, j.refused, j.rows_applied,
+           j.apply_refused, j.last_error, j.created_at, j.expires_at, j.queued_at,
+           j.finished_at,
+           -- The jobs that apply before this one (one job applies at a time).
+           (SELECT count(*) FROM import_jobs a
+            WHERE j.state = 'applying' AND a.state = 'applying'
+              AND (a.queued_at, a.id) < (j.queued_at, j.id))
+    FROM import_jobs j
+    WHERE p_id IS NULL OR j.id = p_id
+    ORDER BY j.id DESC
+    LIMIT p_limit;
+END
+$$;
+
+-- A page of job p_job's rows after row p_after, in file order: all of them
+-- (p_outcome NULL), one outcome's, or those refused at apply ('apply_refused').
+CREATE FUNCTION read.import_rows(p_job bigint, p_outcome text, p_after integer, p_limit integer)
+RETURNS TABLE (
+    seq integer, line integer, key text, outcome text, fields jsonb, changes jsonb,
+    refusals jsonb, applied text, apply_error text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET jit = off AS $$
+BEGIN
+    RETURN QUERY
+    SELECT r.seq, r.line, r.key, r.outcome, r.fields, r.changes, r.refusals, r.applied,
+           r.apply_error
+    FROM import_rows r
+    WHERE r.job_id = p_job AND r.seq > p_after
+      AND (p_outcome IS NULL OR r.outcome = p_outcome
+           OR (p_outcome = 'apply_refused' AND r.applied = 'refused'))
+    ORDER BY r.seq
+    LIMIT p_limit;
+END
+$$;
+
 -- Sessions are validated where the reads go (issue 13): on a hot standby when
 -- READ_DATABASE_URL points at one, so signed-in staff stay signed in while the
 -- primary is down. This function (owned by the migrations' role, which owns
@@ -240,12 +289,16 @@ REVOKE ALL ON FUNCTION read.page_freshness(text, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION read.has_caught_up(text, bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION read.history(text, bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION read.session_lookup(text, double precision) FROM PUBLIC;
+REVOKE ALL ON FUNCTION read.import_jobs(bigint, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION read.import_rows(bigint, text, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION read.live_model_status(text[]) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.read_model_status(text, text[]) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.page_freshness(text, text[]) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.has_caught_up(text, bigint) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.history(text, bigint) TO orderdesk_reader;
 GRANT EXECUTE ON FUNCTION read.session_lookup(text, double precision) TO orderdesk_reader;
+GRANT EXECUTE ON FUNCTION read.import_jobs(bigint, integer) TO orderdesk_reader;
+GRANT EXECUTE ON FUNCTION read.import_rows(bigint, text, integer, integer) TO orderdesk_reader;
 REVOKE ALL ON FUNCTION read.refresh_report(text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION read.refresh_report(text, boolean) TO orderdesk_app;
 -- The refresh runs as the owner of the report views. Handing the function over

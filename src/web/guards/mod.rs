@@ -3,7 +3,8 @@
 //! checks, the database connections a handler gets ([`ReadConn`],
 //! [`WriteConn`], and a page's statements sent with the session look-up),
 //! ids from the path, list parameters, the client's address and device, and
-//! form bodies read with a size limit and a deadline.
+//! form bodies read with a size limit and a deadline, and CSV uploads
+//! (multipart, their own limit and a minimum transfer rate).
 
 mod client;
 pub mod connections;
@@ -15,6 +16,7 @@ mod path_id;
 pub mod read_order;
 pub(crate) mod session;
 mod staff;
+pub mod upload;
 mod user;
 pub mod with_session;
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod customers;
 pub mod dashboard;
 pub mod health;
+pub mod imports;
 pub mod metrics;
 pub mod orders;
 pub mod paused;

@@ -1,19 +1,48 @@
 //! Every CSV the app writes is built here, so no cell can become a live
 //! spreadsheet formula (OWASP "CSV injection"): a cell that starts with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return gets a leading single quote,
-//! which spreadsheets show as text. New exports use [`CsvChunk`] too.
+//! which spreadsheets show as text; so does a cell that starts with a quote,
+//! so the import (`domain::import::restore`) reads every cell back as it was.
+//! New exports use [`CsvChunk`] too.
 
-use std::borrow::Cow;
+use rocket::http::{ContentType, Header};
+use rocket::response::stream::ByteStream;
+use rocket::response::{self, Responder};
+use rocket::{Request, Response};
 
-/// The characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub use crate::domain::import::neutralise;
 
-/// `cell`, with a leading `'` when it would start a formula.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(FORMULA_STARTS) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
+/// A streamed CSV with its download headers: the file name, and the data's
+/// "as of" time (`X-Data-As-Of`).
+pub struct CsvDownload<S> {
+    stream: ByteStream<S>,
+    filename: String,
+    as_of: String,
+}
+
+impl<S> CsvDownload<S> {
+    pub fn new(stream: ByteStream<S>, filename: String, as_of: String) -> Self {
+        Self {
+            stream,
+            filename,
+            as_of,
+        }
+    }
+}
+
+impl<'r, S> Responder<'r, 'r> for CsvDownload<S>
+where
+    S: futures_util::Stream<Item = Vec<u8>> + Send + 'r,
+{
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'r> {
+        Response::build_from(self.stream.respond_to(req)?)
+            .header(ContentType::new("text", "csv").with_params(("charset", "utf-8")))
+            .header(Header::new(
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", self.filename),
+            ))
+            .header(Header::new("X-Data-As-Of", self.as_of))
+            .ok()
     }
 }
 
@@ -70,7 +99,7 @@ mod tests {
             ("\rx", "'\rx"),
             ("Ada = 1", "Ada = 1"),
             ("", ""),
-            ("'quoted", "'quoted"),
+            ("'quoted", "''quoted"),
         ] {
             assert_eq!(neutralise(raw), out, "{raw:?}");
         }

@@ -5,6 +5,8 @@ mod addresses;
 mod concurrency;
 mod customers;
 mod events;
+mod imports;
+mod imports_apply;
 mod orders;
 mod products;
 mod stock;

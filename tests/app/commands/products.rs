@@ -20,6 +20,7 @@ fn details(name: &str, price: &str, active: bool) -> ProductDetails {
         description: "Soft cotton".into(),
         price: Money::parse(price).unwrap(),
         active,
+        low_stock_threshold: orderdesk::domain::StockLevel::default_threshold(),
     }
 }
 

@@ -6,6 +6,7 @@ mod currency;
 mod customers;
 mod forms;
 mod http_caching;
+mod imports;
 mod order_entry;
 mod orders;
 mod printables;

@@ -201,6 +201,7 @@ async fn a_stale_edit_is_409_with_what_changed_and_saving_again_succeeds() {
             ("description", ""),
             ("price", price),
             ("active", "true"),
+            ("low_stock_threshold", "10"),
         ]
         .into_iter()
         .map(|(k, v)| (k, v.to_owned()))
@@ -264,6 +265,7 @@ async fn ids_that_name_no_product_are_404() {
             ("name", "x"),
             ("price", "1"),
             ("description", ""),
+            ("low_stock_threshold", "10"),
             ("version", "1"),
         ],
     )

@@ -303,6 +303,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             description: String::new(),
             price: Money::parse("10.00").unwrap(),
             active: true,
+            low_stock_threshold: orderdesk::domain::StockLevel::default_threshold(),
         };
         let input = UpdateProduct {
             product_id: orderdesk::domain::ProductId(tee),

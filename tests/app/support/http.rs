@@ -41,7 +41,8 @@ impl TestApp {
     /// production, the app connects as `orderdesk_app` (write pool) and
     /// `orderdesk_reader` (read pool); tests arrange data as the superuser.
     /// Tests bring read models up to date explicitly, so the maintainer is off
-    /// (pending counts are theirs to control) and pages do not wait for it.
+    /// (pending counts are theirs to control) and pages do not wait for it;
+    /// so is the import worker (tests run its steps themselves).
     pub async fn client_from(&self, base: Figment, settings: &[(&str, Value)]) -> Client {
         let as_role = |role| orderdesk::db::roles::url_as(&self.db.url, role).unwrap();
         let mut figment = base
@@ -49,6 +50,7 @@ impl TestApp {
             .merge(("read_database_url", as_role(orderdesk::db::roles::READER)))
             .merge(("pool_size", 4))
             .merge(("maintainer_enabled", false))
+            .merge(("import_worker_enabled", false))
             .merge(("read_your_writes_wait_ms", 0));
         for (key, value) in settings {
             figment = figment.merge((*key, value.clone()));

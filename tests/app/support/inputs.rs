@@ -17,7 +17,7 @@ use orderdesk::commands::register_customer::CustomerDetails;
 use orderdesk::domain::{
     AddressFields, AddressLabel, Currency, CustomerId, Email, FieldErrors, IdempotencyKey, Money,
     Name, Note, OrderId, Password, Phone, PostalAddress, ProductId, Quantity, Reason, Role, Sku,
-    StockDelta, Username,
+    StockDelta, StockLevel, Username,
 };
 
 /// A customer's details; `phone` may be empty.
@@ -37,6 +37,7 @@ pub fn product_details(name: &str, price: &str) -> ProductDetails {
         description: String::new(),
         price: Money::parse_in(price, Currency::default().exponent()).expect("a test price"),
         active: true,
+        low_stock_threshold: StockLevel::default_threshold(),
     }
 }
 

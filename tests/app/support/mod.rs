@@ -5,6 +5,7 @@ pub mod e2e_support;
 pub mod helpers;
 pub mod html;
 pub mod http;
+pub mod imports;
 pub mod inputs;
 pub mod log_capture;
 pub mod pages_http;

@@ -5,6 +5,7 @@
 mod address_form;
 mod addresses;
 mod edit;
+mod export;
 mod form;
 mod list;
 mod new;
@@ -19,6 +20,7 @@ pub use form::{CustomerEditForm, CustomerForm};
 /// Every route of the customers pages.
 pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();
+    routes.extend(export::routes());
     routes.extend(new::routes());
     routes.extend(show::routes());
     routes.extend(edit::routes());

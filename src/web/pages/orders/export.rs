@@ -5,11 +5,10 @@
 //! (`max_concurrent_exports`), each for a limited time (`export_timeout_secs`),
 //! and no database connection is held while the client reads.
 
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::response::stream::ByteStream;
-use rocket::response::{self, Responder};
-use rocket::{Request, Response, State, get, routes};
+use rocket::{State, get, routes};
 
 use super::export_slots::ExportSlots;
 use super::list::ListParams;
@@ -20,35 +19,12 @@ use crate::error::AppError;
 use crate::queries::address::OrderAddress;
 use crate::queries::orders::{self, MAX_PAGE_SIZE, OrderRow};
 use crate::web::ReadConn;
-use crate::web::csv::CsvChunk;
+use crate::web::csv::{CsvChunk, CsvDownload};
 use crate::web::error_page::ErrorPage;
 use crate::web::guards::CurrentUser;
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![export]
-}
-
-/// The streamed CSV with its download headers.
-pub struct CsvDownload<S> {
-    stream: ByteStream<S>,
-    filename: String,
-    as_of: String,
-}
-
-impl<'r, S> Responder<'r, 'r> for CsvDownload<S>
-where
-    S: futures_util::Stream<Item = Vec<u8>> + Send + 'r,
-{
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'r> {
-        Response::build_from(self.stream.respond_to(req)?)
-            .header(ContentType::new("text", "csv").with_params(("charset", "utf-8")))
-            .header(Header::new(
-                "Content-Disposition",
-                format!("attachment; filename=\"{}\"", self.filename),
-            ))
-            .header(Header::new("X-Data-As-Of", self.as_of))
-            .ok()
-    }
 }
 
 /// Amounts are plain numbers in the shop's currency, which the header names
@@ -191,9 +167,5 @@ async fn export(
             }
         }
     };
-    Ok(CsvDownload {
-        stream,
-        filename,
-        as_of,
-    })
+    Ok(CsvDownload::new(stream, filename, as_of))
 }

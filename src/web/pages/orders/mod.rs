@@ -16,6 +16,7 @@ mod print;
 mod show;
 
 pub use bulk_form::BulkForm;
+pub use export::ExportRefused;
 pub use export_slots::ExportSlots;
 pub use form::{CancelForm, LineForm, OrderForm};
 

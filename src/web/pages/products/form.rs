@@ -1,12 +1,16 @@
 //! The product forms: creating one, and editing it against the version the
 //! form showed. Prices are read in the shop's currency (`12.50`, or `1500`
-//! for a currency without decimals) and stored in its minor unit.
+//! for a currency without decimals) and stored in its minor unit. The
+//! low-stock threshold is a whole number of units, 0 or more; a new product
+//! left without one gets the default (10).
 
 use rocket::form::FromForm;
 
 use crate::commands::create_product::{CreateProduct, ProductDetails};
 use crate::commands::update_product::UpdateProduct;
-use crate::domain::{Currency, FieldErrors, Money, Name, ProductId, Sku, parse_description};
+use crate::domain::{
+    Currency, FieldErrors, Money, Name, ProductId, Sku, StockLevel, parse_description,
+};
 use crate::queries::products::ProductRow;
 use crate::web::shell::command_form::{CommandForm, expected_version};
 
@@ -18,6 +22,9 @@ pub struct ProductForm {
     pub description: String,
     pub price: String,
     pub active: bool,
+    /// Empty: the default threshold.
+    #[field(default = String::new())]
+    pub low_stock_threshold: String,
 }
 
 impl CommandForm for ProductForm {
@@ -28,8 +35,14 @@ impl CommandForm for ProductForm {
     fn parse(&self, currency: Currency) -> Result<CreateProduct, FieldErrors> {
         let mut errors = FieldErrors::new();
         let sku = errors.check("sku", Sku::parse(&self.sku));
+        let threshold = if self.low_stock_threshold.trim().is_empty() {
+            StockLevel::default_threshold().get().to_string()
+        } else {
+            self.low_stock_threshold.clone()
+        };
         let details = details(
             (&self.name, &self.description, &self.price, self.active),
+            &threshold,
             currency,
             &mut errors,
         );
@@ -47,6 +60,8 @@ pub struct ProductEditForm {
     pub description: String,
     pub price: String,
     pub active: bool,
+    #[field(default = String::new())]
+    pub low_stock_threshold: String,
     /// The version the form was filled from.
     pub version: String,
 }
@@ -60,6 +75,7 @@ impl ProductEditForm {
             description: p.description.clone(),
             price: currency.plain(p.price_cents),
             active: p.active,
+            low_stock_threshold: p.low_stock_threshold.to_string(),
             version: p.version.to_string(),
         }
     }
@@ -75,6 +91,7 @@ impl CommandForm for ProductEditForm {
         let version = expected_version(&mut errors, &self.version);
         let details = details(
             (&self.name, &self.description, &self.price, self.active),
+            &self.low_stock_threshold,
             currency,
             &mut errors,
         );
@@ -89,20 +106,23 @@ impl CommandForm for ProductEditForm {
     }
 }
 
-/// The editable fields `(name, description, price, active)`, recording each
-/// field's error into `errors`.
+/// The editable fields `(name, description, price, active)` and the
+/// threshold, recording each field's error into `errors`.
 fn details(
     (name, description, price, active): (&str, &str, &str, bool),
+    threshold: &str,
     currency: Currency,
     errors: &mut FieldErrors,
 ) -> Option<ProductDetails> {
     let name = errors.check("name", Name::parse(name));
     let description = errors.check("description", parse_description(description));
     let price = errors.check("price", Money::parse_in(price, currency.exponent()));
+    let threshold = errors.check("low_stock_threshold", StockLevel::parse(threshold));
     Some(ProductDetails {
         name: name?,
         description: description?,
         price: price?,
         active,
+        low_stock_threshold: threshold?,
     })
 }

@@ -2,6 +2,7 @@
 //! product page with its edit form, and receiving and adjusting stock.
 
 mod edit;
+mod export;
 mod form;
 mod list;
 mod new;
@@ -15,6 +16,7 @@ pub use stock_form::{AdjustmentForm, ReceiptForm};
 /// Every route of the products pages.
 pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();
+    routes.extend(export::routes());
     routes.extend(new::routes());
     routes.extend(show::routes());
     routes.extend(edit::routes());

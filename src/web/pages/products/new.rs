@@ -35,6 +35,7 @@ fn new(chrome: Chrome) -> Result<RawHtml<String>, AppError> {
         chrome,
         form: ProductForm {
             active: true,
+            low_stock_threshold: crate::domain::DEFAULT_LOW_STOCK_THRESHOLD.to_string(),
             ..ProductForm::default()
         },
         errors: FieldErrors::new(),

@@ -1,0 +1,372 @@
+//! The apply: "Import" queues a previewed job with no refused row; the
+//! worker then applies its create and update rows as previewed, in chunks of
+//! at most [`CHUNK`] rows, each chunk one transaction: every row through its
+//! command (in a savepoint, so every change has its event and the read models
+//! follow), the rows' results and the job's progress written in the same
+//! transaction. A crash loses at most the chunk in flight, which the next run
+//! applies again from the last committed row.
+//!
+//! A row whose record moved since the preview (its version; a stock count:
+//! the units on hand; a create: the SKU or email now taken) is refused at
+//! apply time and reported, never applied over a change nobody saw. Unchanged
+//! rows are never touched, so the same file imported twice changes nothing
+//! the second time.
+//!
+//! Jobs apply one at a time, oldest "Import" first: each chunk locks the
+//! oldest applying job's row (`FOR UPDATE NOWAIT`), so a second worker (another
+//! server, `orderdesk import resume`) waits its turn instead of interleaving
+//! two files' chunks; a later job's rows that the earlier one changed are
+//! refused at apply, by version, and reported.
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use super::{CHUNK, ImportError, request_id};
+use crate::commands::count_stock::{CountStock, count_stock};
+use crate::commands::create_product::{CreateProduct, ProductDetails, create_product};
+use crate::commands::register_customer::{CustomerDetails, register_customer};
+use crate::commands::update_customer::{UpdateCustomer, update_customer};
+use crate::commands::update_product::{UpdateProduct, update_product};
+use crate::commands::{CommandContext, CommandError};
+use crate::db::prepared::Prepare;
+use crate::db::schema::{import_jobs, import_rows};
+use crate::domain::{
+    Actor, CustomerId, Email, ImportKind, ImportState, Money, Name, Phone, ProductId, RowOutcome,
+    Sku, StockLevel,
+};
+
+/// What pressing "Import" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Started {
+    /// Queued now.
+    Queued,
+    /// Already queued or done (a second press): nothing more.
+    AlreadyStarted,
+    /// Not importable: refused rows, still being checked, or expired.
+    NotImportable,
+    NotFound,
+}
+
+/// Queues a previewed job without refused rows (one guarded UPDATE, so two
+/// presses queue it once).
+pub async fn start(conn: &mut AsyncPgConnection, job_id: i64) -> Result<Started, ImportError> {
+    let queued = diesel::update(
+        import_jobs::table
+            .find(job_id)
+            .filter(import_jobs::state.eq(ImportState::Previewed))
+            .filter(import_jobs::refused.eq(0))
+            .filter(import_jobs::expires_at.gt(diesel::dsl::now)),
+    )
+    .set((
+        import_jobs::state.eq(ImportState::Applying),
+        import_jobs::queued_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await?;
+    if queued == 1 {
+        return Ok(Started::Queued);
+    }
+    let state: Option<ImportState> = import_jobs::table
+        .find(job_id)
+        .select(import_jobs::state)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(match state {
+        None => Started::NotFound,
+        Some(ImportState::Applying | ImportState::Done) => Started::AlreadyStarted,
+        Some(_) => Started::NotImportable,
+    })
+}
+
+/// What one call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// A chunk of `job_id` committed: rows applied and refused.
+    Chunk {
+        job_id: i64,
+        applied: usize,
+        refused: usize,
+    },
+    /// `job_id` is done.
+    Done { job_id: i64 },
+    /// Another worker holds the oldest applying job.
+    Busy,
+}
+
+/// A staged row as the apply loads it: seq, fields, outcome, target and its version.
+type StagedColumns = (i32, Value, RowOutcome, Option<i64>, Option<i32>);
+
+/// The oldest applying job's next chunk; `None` when no job is applying.
+pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>, ImportError> {
+    let result = conn
+        .transaction(async move |conn| {
+            let job: Option<(i64, ImportKind, Option<i64>, String, i32)> = import_jobs::table
+                .filter(import_jobs::state.eq(ImportState::Applying))
+                .order((import_jobs::queued_at, import_jobs::id))
+                .select((
+                    import_jobs::id,
+                    import_jobs::kind,
+                    import_jobs::owner_user_id,
+                    import_jobs::owner,
+                    import_jobs::applied_through,
+                ))
+                .for_update()
+                .no_wait()
+                .first(conn)
+                .await
+                .optional()?;
+            let Some((job_id, kind, owner_id, owner, through)) = job else {
+                return Ok(None);
+            };
+            let rows: Vec<StagedColumns> = import_rows::table
+                .filter(import_rows::job_id.eq(job_id))
+                .filter(import_rows::seq.gt(through))
+                .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
+                .order(import_rows::seq)
+                .limit(CHUNK)
+                .select((
+                    import_rows::seq,
+                    import_rows::fields,
+                    import_rows::outcome.assume_not_null(),
+                    import_rows::target_id,
+                    import_rows::target_version,
+                ))
+                .load(conn)
+                .await?;
+            let Some(last) = rows.last().map(|r| r.0) else {
+                finish(conn, job_id).await?;
+                return Ok(Some(Applied::Done { job_id }));
+            };
+            let ctx = CommandContext {
+                actor: Actor {
+                    user_id: owner_id,
+                    name: owner,
+                },
+                request_id: Some(request_id(job_id)),
+            };
+            let mut results = Vec::with_capacity(rows.len());
+            for (seq, fields, outcome, target_id, target_version) in rows {
+                let staged = Staged {
+                    job_id,
+                    seq,
+                    fields,
+                    outcome,
+                    target_id,
+                    target_version,
+                };
+                let refusal = match apply_row(conn, kind, &staged, &ctx).await {
+                    Ok(()) => None,
+                    Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
+                    Err(e @ CommandError::Invariant(_)) => {
+                        return Err(ImportError::Command { job_id, source: e });
+                    }
+                    Err(refused) => Some(apply_refusal(kind, &refused)),
+                };
+                results.push((seq, refusal));
+            }
+            record(conn, job_id, &results).await?;
+            let refused = results.iter().filter(|(_, r)| r.is_some()).count();
+            let applied = results.len() - refused;
+            diesel::update(import_jobs::table.find(job_id))
+                .set((
+                    import_jobs::applied_through.eq(last),
+                    import_jobs::rows_applied
+                        .eq(import_jobs::rows_applied + i32::try_from(applied).unwrap_or(0)),
+                    import_jobs::apply_refused
+                        .eq(import_jobs::apply_refused + i32::try_from(refused).unwrap_or(0)),
+                    import_jobs::last_error.eq(None::<String>),
+                ))
+                .execute(conn)
+                .await?;
+            Ok(Some(Applied::Chunk {
+                job_id,
+                applied,
+                refused,
+            }))
+        })
+        .await;
+    match result {
+        Err(ImportError::Database(DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            info,
+        ))) if info.message().contains("could not obtain lock") => Ok(Some(Applied::Busy)),
+        other => other,
+    }
+}
+
+/// Every row is through: the job is done.
+async fn finish(conn: &mut AsyncPgConnection, job_id: i64) -> Result<(), ImportError> {
+    diesel::update(import_jobs::table.find(job_id))
+        .set((
+            import_jobs::state.eq(ImportState::Done),
+            import_jobs::finished_at.eq(diesel::dsl::now),
+            import_jobs::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A staged row as the apply reads it.
+struct Staged {
+    job_id: i64,
+    seq: i32,
+    fields: Value,
+    outcome: RowOutcome,
+    target_id: Option<i64>,
+    target_version: Option<i32>,
+}
+
+impl Staged {
+    fn text(&self, name: &str) -> Result<&str, CommandError> {
+        self.fields
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.corrupt(name))
+    }
+
+    fn int(&self, name: &str) -> Result<i64, CommandError> {
+        self.fields
+            .get(name)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| self.corrupt(name))
+    }
+
+    fn target(&self) -> Result<(i64, i32), CommandError> {
+        self.target_id
+            .zip(self.target_version)
+            .ok_or_else(|| self.corrupt("target"))
+    }
+
+    fn corrupt(&self, what: &str) -> CommandError {
+        CommandError::Invariant(format!(
+            "import {} row {}: staged {what} missing or unreadable",
+            self.job_id, self.seq
+        ))
+    }
+}
+
+/// Reads a staged value back through its domain type (it parsed once already).
+fn parsed<T>(staged: &Staged, parse: Result<T, String>) -> Result<T, CommandError> {
+    parse.map_err(|e| {
+        CommandError::Invariant(format!("import {} row {}: {e}", staged.job_id, staged.seq))
+    })
+}
+
+async fn apply_row(
+    conn: &mut AsyncPgConnection,
+    kind: ImportKind,
+    row: &Staged,
+    ctx: &CommandContext,
+) -> Result<(), CommandError> {
+    let create = row.outcome == RowOutcome::Create;
+    match kind {
+        ImportKind::Products => {
+            let details = ProductDetails {
+                name: parsed(row, Name::parse(row.text("name")?))?,
+                description: row.text("description")?.to_owned(),
+                price: parsed(row, Money::from_minor(row.int("price_cents")?))?,
+                active: row
+                    .fields
+                    .get("active")
+                    .and_then(Value::as_bool)
+                    .ok_or_else(|| row.corrupt("active"))?,
+                low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
+            };
+            if create {
+                let sku = parsed(row, Sku::parse(row.text("sku")?))?;
+                create_product(conn, CreateProduct { sku, details }, ctx).await?;
+            } else {
+                let (id, version) = row.target()?;
+                let input = UpdateProduct {
+                    product_id: ProductId(id),
+                    expected_version: version,
+                    details,
+                };
+                update_product(conn, input, ctx).await?;
+            }
+        }
+        ImportKind::StockCounts => {
+            let (id, on_hand) = row.target()?;
+            let input = CountStock {
+                product_id: ProductId(id),
+                counted: parsed(row, StockLevel::new(row.int("counted")?))?,
+                expected_on_hand: on_hand,
+            };
+            count_stock(conn, input, ctx).await?;
+        }
+        ImportKind::Customers => {
+            let phone = match row.fields.get("phone") {
+                Some(Value::String(p)) => parsed(row, Phone::parse_optional(p))?,
+                _ => None,
+            };
+            let details = CustomerDetails {
+                email: parsed(row, Email::parse(row.text("email")?))?,
+                name: parsed(row, Name::parse(row.text("name")?))?,
+                phone,
+            };
+            if create {
+                register_customer(conn, details, ctx).await?;
+            } else {
+                let (id, version) = row.target()?;
+                let input = UpdateCustomer {
+                    customer_id: CustomerId(id),
+                    expected_version: version,
+                    details,
+                };
+                update_customer(conn, input, ctx).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why a row was refused at apply time, for the report.
+fn apply_refusal(kind: ImportKind, e: &CommandError) -> String {
+    let what = match kind {
+        ImportKind::Products | ImportKind::StockCounts => "product",
+        ImportKind::Customers => "customer",
+    };
+    match e {
+        CommandError::Conflict(c) => format!(
+            "the {what} changed after the preview ({}); upload the file again to preview \
+             the current values",
+            c.message
+        ),
+        CommandError::NotFound { .. } => format!("the {what} no longer exists"),
+        CommandError::Invalid(errors) => {
+            let text = errors.to_string();
+            if text.contains("already") {
+                format!("a {what} with this key was created after the preview")
+            } else {
+                text
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+async fn record(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    results: &[(i32, Option<String>)],
+) -> Result<(), ImportError> {
+    diesel::sql_query(include_str!("sql/record_apply.sql"))
+        .bind::<BigInt, _>(job_id)
+        .bind::<Array<Int4>, _>(results.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            results
+                .iter()
+                .map(|r| if r.1.is_some() { "refused" } else { "applied" })
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Text>>, _>(results.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+        .prepared()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
