@@ -165,7 +165,10 @@ async fn page_with(
         stock_ledger::page(shared, &filter)
     )?;
     let path = format!("/products/{id}");
-    let kind = filter.kind.map(StockMovementKind::as_str).unwrap_or_default();
+    let kind = filter
+        .kind
+        .map(StockMovementKind::as_str)
+        .unwrap_or_default();
     let size = filter.page_size.to_string();
     let base = query_string(&[("kind", kind), ("size", &size)]);
     let ledger = Ledger {
