@@ -29,8 +29,8 @@ pub use event::{Aggregate, EventType};
 pub use field_errors::FieldErrors;
 pub use ids::{AddressId, CustomerId, OrderId, ProductId};
 pub use import::{ImportKind, ImportState, RowOutcome};
-pub use money::Money;
 pub use money::format_cents;
+pub use money::{Money, Percent, totals};
 pub use order_status::OrderStatus;
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{

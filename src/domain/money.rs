@@ -1,6 +1,14 @@
-//! Money in integer cents; never a float.
+//! Money in integer minor units; never a float. [`Money`] is one positive
+//! amount typed into a form; [`totals`] computes an order's money from its
+//! lines, discounts, shipping and tax, exactly (its rules are written there).
+
+mod percent;
+mod split;
+pub mod totals;
 
 use std::fmt;
+
+pub use percent::Percent;
 
 /// The largest price or amount a form may enter: 1,000,000.00 (in major units).
 const MAX_MAJOR: i64 = 1_000_000;

@@ -894,3 +894,44 @@ async fn a_rebuild_swaps_in_an_identical_table_and_the_maintainer_goes_on_from_i
     );
     assert_exact(&app, "a rebuild").await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_drifted_ledger_row_is_replaced_when_its_order_moves_not_met_by_its_unique_index() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let tee = app.product("TEE", "10", 5).await;
+    let order = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
+    app.catch_up().await;
+    // The reservation's row now names another order and product: out of
+    // the order's scope by its columns, in it by its id.
+    let reservation = app
+        .scalar(&format!(
+            "SELECT id FROM stock_movements WHERE order_id = {order}"
+        ))
+        .await;
+    app.exec(&format!(
+        "UPDATE read.stock_ledger SET order_id = {order} + 100, product_id = {tee} + 100 \
+         WHERE id = {reservation}"
+    ))
+    .await;
+
+    app.mark_paid(order).await;
+    ship_order(
+        &mut *app.conn().await,
+        orderdesk::domain::OrderId(order),
+        &ctx(),
+    )
+    .await
+    .unwrap();
+    app.catch_up().await;
+
+    assert_exact(&app, "the order's shipment").await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM read.stock_ledger WHERE order_id = {order} AND product_id = {tee}"
+        ))
+        .await,
+        2,
+        "the reservation, restored, and the shipment"
+    );
+}
