@@ -57,10 +57,23 @@ impl ImportKind {
                 ("low_stock_threshold", false),
             ],
             Self::StockCounts => &[("sku", true), ("name", false), ("counted", true)],
-            // One address per row joins here once customers have address
-            // books: its columns (address_line1, city, …) are optional, so
+            // One address of the book per row: its columns are optional, so
             // files without them keep working.
-            Self::Customers => &[("email", true), ("name", true), ("phone", false)],
+            Self::Customers => &[
+                ("email", true),
+                ("name", true),
+                ("phone", false),
+                ("address_label", false),
+                ("address_name", false),
+                ("address_company", false),
+                ("address_line1", false),
+                ("address_line2", false),
+                ("address_city", false),
+                ("address_region", false),
+                ("address_postal_code", false),
+                ("address_country", false),
+                ("address_phone", false),
+            ],
         }
     }
 

@@ -24,18 +24,20 @@ use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
-use super::{CHUNK, ImportError, request_id};
+use super::{CHUNK, ImportError, address, request_id};
+use crate::commands::add_address::{AddAddress, add_address};
 use crate::commands::count_stock::{CountStock, count_stock};
 use crate::commands::create_product::{CreateProduct, ProductDetails, create_product};
+use crate::commands::edit_address::{EditAddress, edit_address};
 use crate::commands::register_customer::{CustomerDetails, register_customer};
 use crate::commands::update_customer::{UpdateCustomer, update_customer};
 use crate::commands::update_product::{UpdateProduct, update_product};
-use crate::commands::{CommandContext, CommandError};
+use crate::commands::{CommandContext, CommandError, Conflict};
 use crate::db::prepared::Prepare;
-use crate::db::schema::{import_jobs, import_rows};
+use crate::db::schema::{customer_addresses, customers, import_jobs, import_rows};
 use crate::domain::{
-    Actor, CustomerId, Email, ImportKind, ImportState, Money, Name, Phone, ProductId, RowOutcome,
-    Sku, StockLevel,
+    Actor, AddressId, CustomerId, Email, ImportKind, ImportState, Money, Name, Phone, ProductId,
+    RowOutcome, Sku, StockLevel,
 };
 
 /// What pressing "Import" did.
@@ -299,20 +301,46 @@ async fn apply_row(
             };
             count_stock(conn, input, ctx).await?;
         }
-        ImportKind::Customers => {
-            let phone = match row.fields.get("phone") {
-                Some(Value::String(p)) => parsed(row, Phone::parse_optional(p))?,
-                _ => None,
-            };
-            let details = CustomerDetails {
-                email: parsed(row, Email::parse(row.text("email")?))?,
-                name: parsed(row, Name::parse(row.text("name")?))?,
-                phone,
-            };
-            if create {
-                register_customer(conn, details, ctx).await?;
-            } else {
-                let (id, version) = row.target()?;
+        ImportKind::Customers => apply_customer(conn, row, ctx).await?,
+    }
+    Ok(())
+}
+
+/// A customers row: the customer created or updated (only when its name or
+/// phone changes), and its address added or edited as the preview planned,
+/// all in one savepoint.
+async fn apply_customer(
+    conn: &mut AsyncPgConnection,
+    row: &Staged,
+    ctx: &CommandContext,
+) -> Result<(), CommandError> {
+    let phone = match row.fields.get("phone") {
+        Some(Value::String(p)) => parsed(row, Phone::parse_optional(p))?,
+        _ => None,
+    };
+    let details = CustomerDetails {
+        email: parsed(row, Email::parse(row.text("email")?))?,
+        name: parsed(row, Name::parse(row.text("name")?))?,
+        phone,
+    };
+    let fields = row
+        .fields
+        .as_object()
+        .ok_or_else(|| row.corrupt("fields"))?;
+    let book_entry = address::Labelled::from_fields(fields)
+        .map(|a| parsed(row, a.parse()))
+        .transpose()?;
+    conn.transaction(async move |conn| {
+        let (customer_id, plan) = if row.outcome == RowOutcome::Create {
+            let ack = register_customer(conn, details, ctx).await?;
+            (CustomerId(ack.id), Some(address::Plan::Add { seen: 0 }))
+        } else {
+            let (id, version) = row.target()?;
+            // Rows staged before addresses were imported lack the flag.
+            let changed = fields
+                .get(address::DETAILS_CHANGED)
+                .and_then(Value::as_bool);
+            if changed.unwrap_or(true) {
                 let input = UpdateCustomer {
                     customer_id: CustomerId(id),
                     expected_version: version,
@@ -320,7 +348,82 @@ async fn apply_row(
                 };
                 update_customer(conn, input, ctx).await?;
             }
+            let plan = match fields.get(address::PLAN) {
+                Some(p) => Some(
+                    serde_json::from_value(p.clone()).map_err(|_| row.corrupt(address::PLAN))?,
+                ),
+                None => None,
+            };
+            (CustomerId(id), plan)
+        };
+        let (Some(plan), Some((label, address))) = (plan, book_entry) else {
+            return Ok(());
+        };
+        match plan {
+            address::Plan::Unchanged => {}
+            address::Plan::Add { seen } => {
+                if row.outcome != RowOutcome::Create {
+                    book_unchanged_since(conn, customer_id, seen).await?;
+                }
+                let input = AddAddress {
+                    customer_id,
+                    label,
+                    address,
+                    default_shipping: false,
+                    default_billing: false,
+                };
+                add_address(conn, input, ctx).await?;
+            }
+            address::Plan::Edit { id, version } => {
+                let input = EditAddress {
+                    customer_id,
+                    address_id: AddressId(id),
+                    expected_version: version,
+                    label,
+                    address,
+                };
+                edit_address(conn, input, ctx).await?;
+            }
         }
+        Ok(())
+    })
+    .await
+}
+
+/// Refuses adding an address when the customer's book gained one since the
+/// preview (its highest id then was `seen`): the row was previewed against
+/// a book that is no longer there. The customer's row is locked first, as
+/// the address commands lock it, so no address slips in between.
+async fn book_unchanged_since(
+    conn: &mut AsyncPgConnection,
+    customer_id: CustomerId,
+    seen: i64,
+) -> Result<(), CommandError> {
+    let found: Option<i64> = customers::table
+        .find(customer_id)
+        .select(customers::id)
+        .for_no_key_update()
+        .first(conn)
+        .await
+        .optional()?;
+    if found.is_none() {
+        return Err(CommandError::NotFound {
+            what: "customer",
+            id: customer_id.get(),
+        });
+    }
+    let newer: i64 = customer_addresses::table
+        .filter(customer_addresses::customer_id.eq(customer_id))
+        .filter(customer_addresses::id.gt(seen))
+        .count()
+        .get_result(conn)
+        .await?;
+    if newer > 0 {
+        return Err(CommandError::Conflict(Conflict {
+            message: "an address was added to the customer's book".into(),
+            changes: Vec::new(),
+            current_version: None,
+        }));
     }
     Ok(())
 }
@@ -337,7 +440,7 @@ fn apply_refusal(kind: ImportKind, e: &CommandError) -> String {
              the current values",
             c.message
         ),
-        CommandError::NotFound { .. } => format!("the {what} no longer exists"),
+        CommandError::NotFound { what, .. } => format!("the {what} no longer exists"),
         CommandError::Invalid(errors) => {
             let text = errors.to_string();
             if text.contains("already") {

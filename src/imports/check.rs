@@ -15,13 +15,15 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value, json};
 
 use super::rows::Refusal;
-use super::{CHUNK, ImportError};
+use super::{CHUNK, ImportError, address};
 use crate::db::prepared::Prepare;
 use crate::db::schema::{
-    customers, import_jobs, import_rows, inventory, order_lines, orders, products,
+    customer_addresses, customers, import_jobs, import_rows, inventory, order_lines, orders,
+    products,
 };
 use crate::domain::{
-    Currency, DEFAULT_LOW_STOCK_THRESHOLD, ImportKind, ImportState, OrderStatus, RowOutcome,
+    AddressFields, Currency, DEFAULT_LOW_STOCK_THRESHOLD, ImportKind, ImportState, OrderStatus,
+    RowOutcome,
 };
 
 /// Orders named at most when a count is below what they reserve.
@@ -438,11 +440,13 @@ async fn holding_orders(
     Ok(by_product)
 }
 
+type CustomerNow = (i64, String, String, Option<String>, i32, Option<i64>);
+
 async fn customer_verdicts(
     conn: &mut AsyncPgConnection,
     rows: &[Row],
 ) -> Result<Vec<Verdict>, ImportError> {
-    let now: Vec<(i64, String, String, Option<String>, i32)> = customers::table
+    let now: Vec<CustomerNow> = customers::table
         .filter(customers::email.eq_any(keys(rows)))
         .select((
             customers::id,
@@ -450,16 +454,17 @@ async fn customer_verdicts(
             customers::name,
             customers::phone,
             customers::version,
+            customers::default_shipping_address_id,
         ))
         .load(conn)
         .await?;
-    let by_email: HashMap<&str, &(i64, String, String, Option<String>, i32)> =
-        now.iter().map(|c| (c.1.as_str(), c)).collect();
+    let by_email: HashMap<&str, &CustomerNow> = now.iter().map(|c| (c.1.as_str(), c)).collect();
+    let books = address_books(conn, &now.iter().map(|c| c.0).collect::<Vec<_>>()).await?;
     Ok(rows
         .iter()
         .map(|row| {
             let mut f = row.fields.clone();
-            let Some((id, _, name, phone, version)) =
+            let Some((id, _, name, phone, version, default_shipping)) =
                 row.key.as_deref().and_then(|k| by_email.get(k))
             else {
                 f.entry("phone").or_insert(Value::Null);
@@ -479,7 +484,101 @@ async fn customer_verdicts(
                     new_phone.unwrap_or_default(),
                 ));
             }
+            f.insert(address::DETAILS_CHANGED.into(), json!(!changes.is_empty()));
+            if let Some(new) = address::Labelled::from_fields(&f) {
+                let book = books.get(id).map_or(&[][..], Vec::as_slice);
+                match address::decide(&new, book, *default_shipping) {
+                    address::Decision::Refused(refusal) => {
+                        return Verdict::refused(row, &[refusal]);
+                    }
+                    address::Decision::Plan {
+                        plan,
+                        changes: more,
+                    } => {
+                        if plan != address::Plan::Unchanged {
+                            f.insert(address::PLAN.into(), json!(plan));
+                        }
+                        changes.extend(more.iter().map(|(k, old, new)| change(k, old, new)));
+                    }
+                }
+            }
             existing(row, f, (*id, *version), changes)
         })
         .collect())
+}
+
+type BookRow = (
+    i64,
+    i64,
+    i32,
+    String,
+    (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ),
+);
+
+/// The address books of `customer_ids`, each by id.
+async fn address_books(
+    conn: &mut AsyncPgConnection,
+    customer_ids: &[i64],
+) -> Result<HashMap<i64, Vec<address::BookEntry>>, ImportError> {
+    let mut books: HashMap<i64, Vec<address::BookEntry>> = HashMap::new();
+    if customer_ids.is_empty() {
+        return Ok(books);
+    }
+    let rows: Vec<BookRow> = customer_addresses::table
+        .filter(customer_addresses::customer_id.eq_any(customer_ids))
+        .order(customer_addresses::id)
+        .select((
+            customer_addresses::customer_id,
+            customer_addresses::id,
+            customer_addresses::version,
+            customer_addresses::label,
+            (
+                customer_addresses::name,
+                customer_addresses::company,
+                customer_addresses::line1,
+                customer_addresses::line2,
+                customer_addresses::city,
+                customer_addresses::region,
+                customer_addresses::postal_code,
+                customer_addresses::country,
+                customer_addresses::phone,
+            ),
+        ))
+        .load(conn)
+        .await?;
+    for (customer_id, id, version, label, parts) in rows {
+        let (name, company, line1, line2, city, region, postal_code, country, phone) = parts;
+        books
+            .entry(customer_id)
+            .or_default()
+            .push(address::BookEntry {
+                id,
+                version,
+                address: address::Labelled {
+                    label,
+                    fields: AddressFields {
+                        name,
+                        company,
+                        line1,
+                        line2,
+                        city,
+                        region,
+                        postal_code,
+                        country,
+                        phone,
+                    },
+                },
+            });
+    }
+    Ok(books)
 }

@@ -13,6 +13,7 @@
 //!   worker: apply chunk … chunk (oldest job first, one job at a time) ─▶ done
 //! ```
 
+pub mod address;
 pub mod apply;
 pub mod check;
 pub mod file;

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::address;
 use crate::domain::import::restore;
 use crate::domain::{
     Currency, Email, ImportKind, Money, Name, Phone, Sku, StockLevel, parse_description,
@@ -191,8 +192,11 @@ impl Columns {
         row.take(self.cell(cells, "phone"), "phone", |s| {
             Phone::parse_optional(s).map(|v| json!(v.as_ref().map(Phone::as_str)))
         });
-        // The extension point for one address per row: parse its columns
-        // here into an `address` object; the check and apply steps pass it on.
+        address::parse_cells(
+            |column| self.cell(cells, column),
+            &mut row.fields,
+            &mut row.refusals,
+        );
         email
     }
 }

@@ -90,6 +90,63 @@ pub async fn list(
     })
 }
 
+/// A customer as the CSV export writes them: with the address of their book
+/// a row carries (the default for shipping, else the oldest).
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub customer: CustomerRow,
+    pub address: Option<BookAddress>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportPage {
+    pub rows: Vec<ExportRow>,
+    pub next: Option<(String, i64)>,
+    pub freshness: Freshness,
+}
+
+/// A page of customers by name with the address each exports (the list's
+/// order and keyset, the search ignored).
+pub async fn export_page(
+    conn: &mut AsyncPgConnection,
+    filter: &CustomerFilter,
+) -> Result<ExportPage, diesel::result::Error> {
+    const VIEWS: &[ReadModelName] = &[ReadModelName::CustomerStats];
+    let q = keyset::page(
+        cs::table
+            .select((CustomerRow::as_select(), cs::addresses))
+            .into_boxed(),
+        (cs::name, cs::customer_id),
+        Direction::Ascending,
+        filter.after.clone(),
+        filter.page_size,
+    );
+    let shared: &AsyncPgConnection = conn;
+    let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
+    let page = q.load::<(CustomerRow, Book)>(&mut &*shared);
+    let (fresh, rows) = futures_util::try_join!(fresh, page)?;
+    let (rows, next) = keyset::split(rows, filter.page_size, |(r, _)| {
+        (r.name.clone(), r.customer_id)
+    });
+    let rows = rows
+        .into_iter()
+        .map(|(customer, book)| {
+            let book: Vec<BookAddress> = book.into();
+            let address = book
+                .iter()
+                .find(|a| a.default_shipping)
+                .or_else(|| book.as_slice().first())
+                .cloned();
+            ExportRow { customer, address }
+        })
+        .collect();
+    Ok(ExportPage {
+        rows,
+        next,
+        freshness: freshness::decode(VIEWS, fresh).remove(0),
+    })
+}
+
 /// One customer with their 50 most recent orders.
 #[derive(Debug, Clone)]
 pub struct CustomerDetail {

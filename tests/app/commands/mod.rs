@@ -6,6 +6,7 @@ mod concurrency;
 mod customers;
 mod events;
 mod imports;
+mod imports_addresses;
 mod imports_apply;
 mod orders;
 mod products;

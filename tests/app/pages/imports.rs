@@ -1,11 +1,14 @@
 //! The import pages over HTTP: upload (multipart, CSRF first, admins only,
 //! its own size limit), the preview and its progress, "Import", the exports
 //! in the import's columns (export → import previews as unchanged, formulas
-//! neutralised), and the low-stock threshold edited on the product form.
+//! neutralised; customers with an address of their book), an address's
+//! changes on the preview, and the low-stock threshold edited on the product
+//! form.
 
 use rocket::http::{ContentType, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 
+use orderdesk::commands::add_address::add_address;
 use orderdesk::commands::create_product::create_product;
 use orderdesk::commands::receive_stock::receive_stock;
 use orderdesk::commands::register_customer::register_customer;
@@ -114,9 +117,21 @@ async fn export_then_import_previews_every_row_as_unchanged_and_formulas_are_neu
         .unwrap();
     app.product("MUG-1", "7.50", 0).await;
     let ada = inputs::customer("ada@example.com", "Ada", "+44 20 7946 0000");
-    register_customer(&mut *app.conn().await, ada, &ctx())
+    let ada = register_customer(&mut *app.conn().await, ada, &ctx())
+        .await
+        .unwrap()
+        .id;
+    // Ada's book: the default first, then one more (the export writes the default).
+    let mut home = inputs::add_address(
+        ada,
+        "Home",
+        inputs::address("=Ada, \"the\" first", "1 Main St", "London", "GB"),
+    );
+    home.default_shipping = true;
+    add_address(&mut *app.conn().await, home, &ctx())
         .await
         .unwrap();
+    app.address(ada, "Work", "9 Mill Lane").await;
     app.customer("bob@example.com").await;
     app.refresh().await;
 
@@ -128,6 +143,19 @@ async fn export_then_import_previews_every_row_as_unchanged_and_formulas_are_neu
     assert!(products.contains("\"'=HYPERLINK("), "{products}");
     let customers = export(&admin, "/customers/export.csv").await;
     assert!(customers.contains("'+44 20 7946 0000"), "{customers}");
+    assert!(
+        customers.starts_with(
+            "email,name,phone,address_label,address_name,address_company,address_line1,\
+             address_line2,address_city,address_region,address_postal_code,address_country,\
+             address_phone\n"
+        ),
+        "{customers}"
+    );
+    assert!(
+        customers.contains("Home,\"'=Ada, \"\"the\"\" first\",,1 Main St,,London,,,GB,"),
+        "{customers}"
+    );
+    assert!(!customers.contains("9 Mill Lane"), "{customers}");
     let counts = export(&admin, "/products/export.csv?sheet=stock_counts").await;
     assert!(counts.contains("TEE-1,"), "{counts}");
 
@@ -153,6 +181,36 @@ async fn export_then_import_previews_every_row_as_unchanged_and_formulas_are_neu
         app.work().await;
         assert_eq!(app.snapshot().await, before, "{kind}");
     }
+}
+
+#[tokio::test]
+async fn a_customers_preview_shows_each_address_field_old_and_new_and_bad_cells_by_column() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.address(ada, "Home", "1 Old Road").await;
+    let (admin, _) = app.signed_in("admin").await;
+    let token = session_csrf(&admin).await;
+    let csv = "email,name,address_label,address_name,address_line1,address_city,address_country\n\
+               ada@example.com,Customer ada@example.com,Home,Ada Tester,1 New Road,Leeds,GB\n\
+               bob@example.com,Bob,,Bob,2 Road,Town,Narnia\n";
+    let uploaded = upload(&admin, "customers", &token, csv.as_bytes()).await;
+    let page = location(&uploaded);
+    app.work().await;
+    let (_, preview) = get(&admin, &page).await;
+    let ada_row = row_with(&preview, "ada@example.com").unwrap();
+    assert_eq!(ada_row[2], "update");
+    assert!(
+        ada_row[3].contains("address_line1: 1 Old Road → 1 New Road"),
+        "{ada_row:?}"
+    );
+    assert!(
+        ada_row[3].contains("address_city: Town → Leeds"),
+        "{ada_row:?}"
+    );
+    let bob_row = row_with(&preview, "bob@example.com").unwrap();
+    assert_eq!(bob_row[2], "refused");
+    assert!(bob_row[3].contains("address_country"), "{bob_row:?}");
+    assert!(preview.contains("cannot be imported"), "{preview}");
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! `GET /customers/export.csv`: every customer in the import's columns
-//! (email, name, phone), so a file exported, edited and imported again
+//! (email, name, phone, and one address of their book: the default for
+//! shipping, else the oldest), so a file exported, edited and imported again
 //! previews as "unchanged" wherever it was not edited. Streamed page by page
 //! (keyset), cells neutralised (web::csv), with the data's "as of" time,
-//! bounded like the orders' export. (One address per row joins the columns
-//! when customers have address books: `ImportKind::columns`.)
+//! bounded like the orders' export.
 
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
@@ -12,7 +12,8 @@ use rocket::{State, get, routes};
 
 use crate::db::Pools;
 use crate::domain::ImportKind;
-use crate::queries::customers::{self, CustomerFilter, CustomerRow};
+use crate::imports::address::Labelled;
+use crate::queries::customers::{self, CustomerFilter, ExportRow};
 use crate::queries::keyset::MAX_PAGE_SIZE;
 use crate::web::ReadConn;
 use crate::web::csv::{CsvChunk, CsvDownload};
@@ -24,7 +25,7 @@ pub fn routes() -> Vec<rocket::Route> {
     routes![export]
 }
 
-fn csv_bytes(rows: &[CustomerRow], header: bool) -> Vec<u8> {
+fn csv_bytes(rows: &[ExportRow], header: bool) -> Vec<u8> {
     let mut chunk = CsvChunk::new();
     if header {
         chunk.row(
@@ -35,11 +36,25 @@ fn csv_bytes(rows: &[CustomerRow], header: bool) -> Vec<u8> {
         );
     }
     for r in rows {
-        chunk.row([
-            r.email.as_str(),
-            r.name.as_str(),
-            r.phone.as_deref().unwrap_or_default(),
-        ]);
+        let c = &r.customer;
+        let address = r.address.as_ref().map(|a| Labelled {
+            label: a.label.clone(),
+            fields: a.fields.clone(),
+        });
+        let cells = address.as_ref().map(Labelled::cells);
+        chunk.row(
+            [
+                c.email.as_str(),
+                c.name.as_str(),
+                c.phone.as_deref().unwrap_or_default(),
+            ]
+            .into_iter()
+            .chain(cells.iter().flatten().map(|(_, v)| *v))
+            .chain(std::iter::repeat_n(
+                "",
+                if cells.is_none() { 10 } else { 0 },
+            )),
+        );
     }
     chunk.into_bytes()
 }
@@ -66,7 +81,7 @@ async fn export(
         ..CustomerFilter::default()
     };
     let mut conn = conn;
-    let first = customers::list(&mut conn.0, &filter).await?;
+    let first = customers::export_page(&mut conn.0, &filter).await?;
     drop(conn);
     let pool = pools.read.clone();
     let as_of = first.freshness.as_of.map_or_else(
@@ -87,7 +102,7 @@ async fn export(
             filter.after = Some(cursor);
             let page = match pool.get().await {
                 Ok(mut conn) => {
-                    customers::list(&mut conn, &filter).await.map_err(|e| e.to_string())
+                    customers::export_page(&mut conn, &filter).await.map_err(|e| e.to_string())
                 }
                 Err(e) => Err(e.to_string()),
             };
