@@ -2,4 +2,5 @@
 
 mod checks;
 mod flows;
+mod imports;
 mod journey;
