@@ -1,14 +1,14 @@
-//! CreateProduct: a new product with a unique SKU and an empty stock record
-//! (with its low-stock threshold).
+//! CreateProduct: a new product with a unique SKU, its tax rate (an active
+//! one) and an empty stock record (with its low-stock threshold).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
-use crate::db::schema::{inventory, products};
-use crate::domain::{EventType, Money, Name, Sku, StockLevel};
+use crate::db::schema::{inventory, products, shop_settings, tax_rates};
+use crate::domain::event_payload::ProductCreated;
+use crate::domain::{EventType, Money, Name, Sku, StockLevel, TaxRateId};
 
 /// What staff may edit on a product.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,9 @@ pub struct ProductDetails {
     /// At or under this many available units the product counts as low on
     /// stock (the dashboard, the product list).
     pub low_stock_threshold: StockLevel,
+    /// The rate its price is taxed at. `None`: a new product gets the shop's
+    /// default rate (`shop_settings`), an edited one keeps its own.
+    pub tax_rate: Option<TaxRateId>,
 }
 
 /// A new product.
@@ -37,6 +40,11 @@ pub async fn create_product(
 ) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
         let d = &input.details;
+        let rate = match d.tax_rate {
+            Some(rate) => rate,
+            None => default_rate(conn).await?,
+        };
+        check_rate(conn, rate, None).await?;
         let id: Option<i64> = diesel::insert_into(products::table)
             .values((
                 products::sku.eq(input.sku.as_str()),
@@ -44,6 +52,7 @@ pub async fn create_product(
                 products::description.eq(&d.description),
                 products::price_cents.eq(d.price.cents()),
                 products::active.eq(d.active),
+                products::tax_rate_id.eq(rate.get()),
             ))
             .on_conflict(products::sku)
             .do_nothing()
@@ -70,13 +79,15 @@ pub async fn create_product(
             Aggregate::Product,
             id,
             EventType::ProductCreated,
-            json!({
-                "sku": input.sku.as_str(),
-                "name": d.name.as_str(),
-                "price_cents": d.price.cents(),
-                "active": d.active,
-                "low_stock_threshold": d.low_stock_threshold.get(),
-            }),
+            ProductCreated {
+                sku: input.sku.as_str().to_owned(),
+                name: d.name.as_str().to_owned(),
+                price_cents: d.price.cents(),
+                active: d.active,
+                low_stock_threshold: d.low_stock_threshold.get(),
+                tax_rate_id: Some(rate.get()),
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {
@@ -87,4 +98,43 @@ pub async fn create_product(
         })
     })
     .await
+}
+
+/// Refuses a rate that does not exist, or that is archived unless it is the
+/// product's own already (`current`): an archived rate stays on the products
+/// that have it but is not chosen anew. The rate's row is share-locked, so it
+/// cannot be archived before this transaction commits.
+pub(crate) async fn check_rate(
+    conn: &mut AsyncPgConnection,
+    rate: TaxRateId,
+    current: Option<TaxRateId>,
+) -> Result<(), CommandError> {
+    let active: Option<bool> = tax_rates::table
+        .find(rate.get())
+        .select(tax_rates::active)
+        .for_share()
+        .first(conn)
+        .await
+        .optional()?;
+    match active {
+        Some(true) => Ok(()),
+        Some(false) if current == Some(rate) => Ok(()),
+        Some(false) => Err(CommandError::field(
+            "tax_rate",
+            "this tax rate is archived: choose an active one",
+        )),
+        None => Err(CommandError::field(
+            "tax_rate",
+            "choose one of the tax rates",
+        )),
+    }
+}
+
+/// The shop's default rate, as its settings say now.
+async fn default_rate(conn: &mut AsyncPgConnection) -> Result<TaxRateId, CommandError> {
+    let id: i64 = shop_settings::table
+        .select(shop_settings::default_tax_rate_id)
+        .first(conn)
+        .await?;
+    Ok(TaxRateId(id))
 }

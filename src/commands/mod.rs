@@ -10,12 +10,15 @@ mod order_lifecycle;
 
 pub mod add_address;
 pub mod adjust_stock;
+pub mod archive_tax_rate;
 pub mod bulk_orders;
 pub mod cancel_order;
 pub mod change_password;
 pub mod change_role;
+pub mod change_shop_settings;
 pub mod count_stock;
 pub mod create_product;
+pub mod create_tax_rate;
 pub mod create_user;
 pub mod deactivate_user;
 pub mod edit_address;
@@ -30,6 +33,7 @@ pub mod set_default_address;
 pub mod ship_order;
 pub mod update_customer;
 pub mod update_product;
+pub mod update_tax_rate;
 
 pub use address_book::MAX_ADDRESSES;
 

@@ -1,16 +1,16 @@
-//! UpdateProduct: edit name, description, price, active flag and low-stock
-//! threshold, guarded by the product's version (the threshold lives in
+//! UpdateProduct: edit name, description, price, active flag, tax rate and
+//! low-stock threshold, guarded by the product's version (the threshold lives in
 //! `inventory`, but it is the product's setting: its edit moves the version).
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
-use super::create_product::ProductDetails;
+use super::create_product::{ProductDetails, check_rate};
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, differing, stale_version};
-use crate::db::schema::{inventory, products};
-use crate::domain::{EventType, ProductId, format_cents};
+use crate::db::schema::{inventory, products, tax_rates};
+use crate::domain::event_payload::ProductUpdated;
+use crate::domain::{EventType, ProductId, TaxRateId, format_cents};
 
 /// The edit: which product, the version the user saw, the new details.
 #[derive(Debug, Clone)]
@@ -29,6 +29,20 @@ pub async fn update_product(
 ) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
         let d = &input.details;
+        // The product's rate now, to let an archived rate it already has stay.
+        let current: Option<i64> = products::table
+            .find(input.product_id)
+            .select(products::tax_rate_id)
+            .first(conn)
+            .await
+            .optional()?;
+        let current = current.map(TaxRateId);
+        // No rate chosen keeps the product's (an unknown product: the update
+        // below finds nothing and says so).
+        let rate = d.tax_rate.or(current).unwrap_or(TaxRateId(0));
+        if current.is_some() {
+            check_rate(conn, rate, current).await?;
+        }
         let version: Option<i32> = diesel::update(
             products::table
                 .filter(products::id.eq(input.product_id))
@@ -39,6 +53,7 @@ pub async fn update_product(
             products::description.eq(&d.description),
             products::price_cents.eq(d.price.cents()),
             products::active.eq(d.active),
+            products::tax_rate_id.eq(rate.get()),
             products::version.eq(products::version + 1),
             products::updated_at.eq(diesel::dsl::now),
         ))
@@ -61,14 +76,16 @@ pub async fn update_product(
             Aggregate::Product,
             input.product_id.get(),
             EventType::ProductUpdated,
-            json!({
-                "name": d.name.as_str(),
-                "description": d.description,
-                "price_cents": d.price.cents(),
-                "active": d.active,
-                "low_stock_threshold": d.low_stock_threshold.get(),
-                "version": version,
-            }),
+            ProductUpdated {
+                name: d.name.as_str().to_owned(),
+                description: d.description.clone(),
+                price_cents: d.price.cents(),
+                active: d.active,
+                low_stock_threshold: d.low_stock_threshold.get(),
+                tax_rate_id: Some(rate.get()),
+                version,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {
@@ -85,8 +102,9 @@ async fn rejection(
     conn: &mut AsyncPgConnection,
     input: &UpdateProduct,
 ) -> Result<CommandError, CommandError> {
-    let current: Option<(String, String, i64, bool, i32, i32)> = products::table
+    let current: Option<(String, String, i64, bool, i32, String, i64, i32)> = products::table
         .inner_join(inventory::table)
+        .inner_join(tax_rates::table)
         .filter(products::id.eq(input.product_id))
         .select((
             products::name,
@@ -94,18 +112,30 @@ async fn rejection(
             products::price_cents,
             products::active,
             inventory::low_stock_threshold,
+            tax_rates::name,
+            products::tax_rate_id,
             products::version,
         ))
         .first(conn)
         .await
         .optional()?;
-    let Some((name, description, price_cents, active, threshold, version)) = current else {
+    let Some((name, description, price_cents, active, threshold, rate_name, current_rate, version)) =
+        current
+    else {
         return Ok(CommandError::NotFound {
             what: "product",
             id: input.product_id.get(),
         });
     };
     let d = &input.details;
+    // The submitted rate by name, so the conflict says what is stored in words.
+    let submitted_rate: String = tax_rates::table
+        .find(d.tax_rate.map_or(current_rate, TaxRateId::get))
+        .select(tax_rates::name)
+        .first(conn)
+        .await
+        .optional()?
+        .unwrap_or_default();
     let changes = differing(&[
         ("name", name, d.name.to_string()),
         ("description", description, d.description.clone()),
@@ -116,6 +146,7 @@ async fn rejection(
             threshold.to_string(),
             d.low_stock_threshold.get().to_string(),
         ),
+        ("tax_rate", rate_name.clone(), submitted_rate),
     ]);
     Ok(stale_version(
         conn,

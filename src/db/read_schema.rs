@@ -78,6 +78,9 @@ diesel::table! {
         revenue_cents -> Int8,
         search_text -> Text,
         updated_at -> Timestamptz,
+        tax_rate_id -> Int8,
+        tax_rate_name -> Text,
+        tax_rate_ppm -> Int4,
     }
 }
 
@@ -122,6 +125,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Every tax rate (read_def.tax_rates).
+    read.tax_rates (id) {
+        id -> Int8,
+        name -> Text,
+        rate_ppm -> Int4,
+        active -> Bool,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// The shop's settings, one row (read_def.shop_settings).
+    read.shop_settings (id) {
+        id -> Bool,
+        prices_include_tax -> Bool,
+        tax_id -> Nullable<Text>,
+        ship_on_account -> Bool,
+        invoice_on_payment -> Bool,
+        default_tax_rate_id -> Int8,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(product_sales_30d -> inventory_status (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -133,6 +162,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     inventory_status,
     customer_stats,
     stock_ledger,
+    tax_rates,
+    shop_settings,
 );
 
 // Report views (materialized views, refreshed nightly).

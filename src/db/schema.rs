@@ -197,6 +197,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tax_rate_id -> Int8,
     }
 }
 
@@ -289,6 +290,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    shop_settings (id) {
+        id -> Bool,
+        prices_include_tax -> Bool,
+        tax_id -> Nullable<Text>,
+        ship_on_account -> Bool,
+        invoice_on_payment -> Bool,
+        default_tax_rate_id -> Int8,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     staff_users (id) {
         id -> Int8,
         username -> Text,
@@ -314,6 +328,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tax_rates (id) {
+        id -> Int8,
+        name -> Text,
+        rate_ppm -> Int4,
+        active -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(bulk_submissions -> staff_users (actor_user_id));
 diesel::joinable!(customer_addresses -> customers (customer_id));
 diesel::joinable!(events -> staff_users (actor_user_id));
@@ -324,7 +350,9 @@ diesel::joinable!(order_addresses -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(products -> tax_rates (tax_rate_id));
 diesel::joinable!(sessions -> staff_users (user_id));
+diesel::joinable!(shop_settings -> tax_rates (default_tax_rate_id));
 diesel::joinable!(stock_movements -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -346,6 +374,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     read_model_refreshes,
     read_model_state,
     sessions,
+    shop_settings,
     staff_users,
     stock_movements,
+    tax_rates,
 );

@@ -13,6 +13,10 @@ text_enum! {
         Order => "order",
         /// A staff account.
         User => "user",
+        /// A tax rate.
+        TaxRate => "tax_rate",
+        /// The shop itself: its settings (one record, id 1).
+        Shop => "shop",
     }
 }
 
@@ -42,6 +46,13 @@ text_enum! {
         UserDeactivated => "user_deactivated",
         /// Every session of the account ended by an admin (signed out everywhere).
         UserSessionsEnded => "user_sessions_ended",
+        TaxRateCreated => "tax_rate_created",
+        /// A rate's name or percentage edited.
+        TaxRateUpdated => "tax_rate_updated",
+        /// A rate no longer offered; products that have it keep it.
+        TaxRateArchived => "tax_rate_archived",
+        /// The shop's settings changed (each field old → new).
+        ShopSettingsChanged => "shop_settings_changed",
     }
 }
 

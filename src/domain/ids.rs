@@ -65,3 +65,7 @@ id_type!(
     /// A product's id (`products.id`, also the key of its `inventory` row).
     ProductId
 );
+id_type!(
+    /// A tax rate's id (`tax_rates.id`).
+    TaxRateId
+);

@@ -55,6 +55,9 @@ impl ImportKind {
                 ("price", true),
                 ("active", false),
                 ("low_stock_threshold", false),
+                // The rate by name; blank keeps the product's own (a new one
+                // gets the shop's default).
+                ("tax_rate", false),
             ],
             Self::StockCounts => &[("sku", true), ("name", false), ("counted", true)],
             // One address of the book per row: its columns are optional, so

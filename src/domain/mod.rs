@@ -9,6 +9,7 @@ mod address_role;
 mod country_list;
 mod currency;
 mod event;
+pub mod event_payload;
 mod field_errors;
 mod ids;
 pub mod import;
@@ -27,7 +28,7 @@ pub use address_role::AddressRole;
 pub use currency::Currency;
 pub use event::{Aggregate, EventType};
 pub use field_errors::FieldErrors;
-pub use ids::{AddressId, CustomerId, OrderId, ProductId};
+pub use ids::{AddressId, CustomerId, OrderId, ProductId, TaxRateId};
 pub use import::{ImportKind, ImportState, RowOutcome};
 pub use money::format_cents;
 pub use money::{Money, Percent, totals};
@@ -38,4 +39,6 @@ pub use quantity::{
 };
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
 pub use stock_movement::StockMovementKind;
-pub use text::{Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, parse_description};
+pub use text::{
+    Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, TaxId, TaxRateName, parse_description,
+};

@@ -103,6 +103,8 @@ pub enum Permission {
     ManageUsers,
     /// Trigger a refresh of the read models.
     RefreshReadModels,
+    /// Keep the shop's tax rates and settings.
+    ManageShop,
 }
 
 impl Role {
@@ -111,7 +113,9 @@ impl Role {
         match permission {
             Permission::ViewPages => true,
             Permission::EditBusinessData => matches!(self, Role::Admin | Role::Clerk),
-            Permission::ManageUsers | Permission::RefreshReadModels => self == Role::Admin,
+            Permission::ManageUsers | Permission::RefreshReadModels | Permission::ManageShop => {
+                self == Role::Admin
+            }
         }
     }
 }

@@ -252,3 +252,29 @@ mod tests {
         assert!(IdempotencyKey::parse("has spaces in it").is_err());
     }
 }
+
+text_value!(
+    /// A tax rate's name ("Standard", "Reduced"): 1 to 100 characters on one
+    /// line; unique whatever its case.
+    TaxRateName
+);
+impl TaxRateName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        bounded(raw, "name", 100, false).map(Self)
+    }
+}
+
+text_value!(
+    /// The shop's tax identification number (a VAT number, an EIN), as the
+    /// tax office wrote it: 1 to 50 characters on one line.
+    TaxId
+);
+impl TaxId {
+    /// Blank is no tax id.
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        bounded(raw, "tax id", 50, false).map(|s| Some(Self(s)))
+    }
+}

@@ -37,7 +37,7 @@ use crate::db::prepared::Prepare;
 use crate::db::schema::{customer_addresses, customers, import_jobs, import_rows};
 use crate::domain::{
     Actor, AddressId, CustomerId, Email, ImportKind, ImportState, Money, Name, Phone, ProductId,
-    RowOutcome, Sku, StockLevel,
+    RowOutcome, Sku, StockLevel, TaxRateId,
 };
 
 /// What pressing "Import" did.
@@ -278,6 +278,7 @@ async fn apply_row(
                     .and_then(Value::as_bool)
                     .ok_or_else(|| row.corrupt("active"))?,
                 low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
+                tax_rate: Some(TaxRateId(row.int("tax_rate_id")?)),
             };
             if create {
                 let sku = parsed(row, Sku::parse(row.text("sku")?))?;

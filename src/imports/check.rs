@@ -19,7 +19,7 @@ use super::{CHUNK, ImportError, address};
 use crate::db::prepared::Prepare;
 use crate::db::schema::{
     customer_addresses, customers, import_jobs, import_rows, inventory, order_lines, orders,
-    products,
+    products, shop_settings, tax_rates,
 };
 use crate::domain::{
     AddressFields, Currency, DEFAULT_LOW_STOCK_THRESHOLD, ImportKind, ImportState, OrderStatus,
@@ -249,7 +249,7 @@ fn created(row: &Row, fields: Map<String, Value>) -> Verdict {
     }
 }
 
-type ProductNow = (i64, String, String, String, i64, bool, i32, i32);
+type ProductNow = (i64, String, String, String, i64, bool, i32, i32, i64);
 
 async fn products_verdicts(
     conn: &mut AsyncPgConnection,
@@ -268,16 +268,26 @@ async fn products_verdicts(
             products::active,
             inventory::low_stock_threshold,
             products::version,
+            products::tax_rate_id,
         ))
         .load(conn)
         .await?;
     let by_sku: HashMap<&str, &ProductNow> = now.iter().map(|p| (p.1.as_str(), p)).collect();
+    let rates = Rates::load(conn).await?;
     Ok(rows
         .iter()
         .map(|row| {
             let mut f = row.fields.clone();
             let found = row.key.as_deref().and_then(|k| by_sku.get(k));
-            let Some((id, _, name, description, price, active, threshold, version)) = found else {
+            let current_rate = found.map(|p| p.8);
+            let rate = match rates.choose(f.get("tax_rate"), current_rate) {
+                Ok(rate) => rate,
+                Err(refusal) => return Verdict::refused(row, &[refusal]),
+            };
+            f.insert("tax_rate".into(), json!(rates.name(rate)));
+            f.insert("tax_rate_id".into(), json!(rate));
+            let Some((id, _, name, description, price, active, threshold, version, _)) = found
+            else {
                 f.entry("description").or_insert_with(|| json!(""));
                 f.entry("active").or_insert_with(|| json!(true));
                 f.entry("low_stock_threshold")
@@ -334,9 +344,64 @@ async fn products_verdicts(
                     &new_threshold.to_string(),
                 ));
             }
+            if Some(rate) != current_rate {
+                let old = current_rate.map(|r| rates.name(r)).unwrap_or_default();
+                changes.push(change("tax_rate", &old, &rates.name(rate)));
+            }
             existing(row, f, (*id, *version), changes)
         })
         .collect())
+}
+
+/// The shop's tax rates (a handful) and its default, to read a file's
+/// `tax_rate` cells by name.
+struct Rates {
+    /// `(id, name, active)`.
+    all: Vec<(i64, String, bool)>,
+    default: i64,
+}
+
+impl Rates {
+    async fn load(conn: &mut AsyncPgConnection) -> Result<Self, ImportError> {
+        let all = tax_rates::table
+            .select((tax_rates::id, tax_rates::name, tax_rates::active))
+            .load(conn)
+            .await?;
+        let default = shop_settings::table
+            .select(shop_settings::default_tax_rate_id)
+            .first(conn)
+            .await?;
+        Ok(Self { all, default })
+    }
+
+    fn name(&self, id: i64) -> String {
+        self.all
+            .iter()
+            .find(|r| r.0 == id)
+            .map(|r| r.1.clone())
+            .unwrap_or_default()
+    }
+
+    /// The rate a row gets: the one its cell names (whatever its case), else
+    /// the product's own, else the shop's default. An unknown name, or an
+    /// archived rate the product does not have already, is refused.
+    fn choose(&self, cell: Option<&Value>, current: Option<i64>) -> Result<i64, Refusal> {
+        let Some(name) = cell.and_then(Value::as_str) else {
+            return Ok(current.unwrap_or(self.default));
+        };
+        let lower = name.to_lowercase();
+        match self.all.iter().find(|r| r.1.to_lowercase() == lower) {
+            None => Err(Refusal::new(
+                "tax_rate",
+                format!("no tax rate is called “{name}” (Settings lists the shop's rates)"),
+            )),
+            Some((id, _, false)) if current != Some(*id) => Err(Refusal::new(
+                "tax_rate",
+                format!("the tax rate “{name}” is archived"),
+            )),
+            Some((id, _, _)) => Ok(*id),
+        }
+    }
 }
 
 async fn stock_verdicts(

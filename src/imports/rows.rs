@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 use super::address;
 use crate::domain::import::restore;
 use crate::domain::{
-    Currency, Email, ImportKind, Money, Name, Phone, Sku, StockLevel, parse_description,
+    Currency, Email, ImportKind, Money, Name, Phone, Sku, StockLevel, TaxRateName,
+    parse_description,
 };
 
 /// Why one row cannot be imported: the column (empty for the whole row) and the reason.
@@ -166,6 +167,12 @@ impl Columns {
             blank_is_absent(self.cell(cells, "low_stock_threshold")),
             "low_stock_threshold",
             |s| StockLevel::parse(s).map(|v| json!(v.get())),
+        );
+        // By name: whether such a rate exists is the preview's to say.
+        row.take(
+            blank_is_absent(self.cell(cells, "tax_rate")),
+            "tax_rate",
+            |s| TaxRateName::parse(s).map(|v| json!(v.as_str())),
         );
         sku
     }

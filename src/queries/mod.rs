@@ -19,6 +19,7 @@ pub mod printables;
 pub mod products;
 pub mod read_model_status;
 pub mod reports;
+pub mod shop;
 pub mod stock_ledger;
 
 pub use freshness::Freshness;

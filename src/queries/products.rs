@@ -29,6 +29,17 @@ pub struct ProductRow {
     pub is_low: bool,
     pub units_sold: i64,
     pub revenue_cents: i64,
+    pub tax_rate_id: i64,
+    /// The product's tax rate: its name and parts per million.
+    pub tax_rate_name: String,
+    pub tax_rate_ppm: i32,
+}
+
+impl ProductRow {
+    /// The rate as staff read it: `Standard (20%)`.
+    pub fn tax_rate_label(&self) -> String {
+        crate::domain::Percent::label(&self.tax_rate_name, self.tax_rate_ppm)
+    }
 }
 
 /// A product row with its last-30-days sales.

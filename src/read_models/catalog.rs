@@ -5,8 +5,8 @@
 use crate::domain::EventType::{
     self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered,
-    OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, StockAdjusted,
-    StockReceived,
+    OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged,
+    StockAdjusted, StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;
@@ -97,6 +97,8 @@ pub const READ_MODELS: &[ReadModel] = &[
         event_types: &[
             ProductCreated,
             ProductUpdated,
+            // A rate's name and percentage show on its products.
+            TaxRateUpdated,
             StockReceived,
             StockAdjusted,
             OrderPlaced,
@@ -135,6 +137,22 @@ pub const READ_MODELS: &[ReadModel] = &[
             OrderCancelled,
         ],
         definition: "SELECT * FROM read_def.stock_ledger(NULL, NULL)",
+        key: &["id"],
+    },
+    // Every tax rate, kept by the rate's key.
+    ReadModel {
+        name: ReadModelName::TaxRates,
+        kind: Kind::Live,
+        event_types: &[TaxRateCreated, TaxRateUpdated, TaxRateArchived],
+        definition: "SELECT * FROM read_def.tax_rates(NULL)",
+        key: &["id"],
+    },
+    // The shop's settings: one row, kept by the shop's key.
+    ReadModel {
+        name: ReadModelName::ShopSettings,
+        kind: Kind::Live,
+        event_types: &[ShopSettingsChanged],
+        definition: "SELECT * FROM read_def.shop_settings()",
         key: &["id"],
     },
     // The two below are built from the live models above (so they come after
@@ -249,6 +267,14 @@ mod tests {
             assert_eq!(affected, [ReadModelName::CustomerStats]);
         }
         assert_eq!(affected_by(EventType::UserCreated).count(), 0);
+        // A rate's edit shows on its products; settings only on their page.
+        let rate: Vec<_> = affected_by(TaxRateUpdated).map(|m| m.name).collect();
+        assert_eq!(
+            rate,
+            [ReadModelName::InventoryStatus, ReadModelName::TaxRates]
+        );
+        let settings: Vec<_> = affected_by(ShopSettingsChanged).map(|m| m.name).collect();
+        assert_eq!(settings, [ReadModelName::ShopSettings]);
     }
 
     #[test]
@@ -262,7 +288,7 @@ mod tests {
 
     #[test]
     fn every_live_model_has_a_definition_and_a_key_and_reports_have_keys() {
-        assert_eq!(live().count(), 9);
+        assert_eq!(live().count(), 11);
         assert_eq!(reports().count(), 3);
         for m in live() {
             assert!(

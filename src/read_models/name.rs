@@ -16,6 +16,8 @@ text_enum! {
         InventoryStatus => "inventory_status",
         CustomerStats => "customer_stats",
         StockLedger => "stock_ledger",
+        TaxRates => "tax_rates",
+        ShopSettings => "shop_settings",
         ProductSales30d => "product_sales_30d",
         Dashboard => "dashboard",
         MonthlySales => "monthly_sales",

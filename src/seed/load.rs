@@ -42,7 +42,28 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
         order_offset: row.get(2),
         address_offset: row.get(3),
         seed,
+        // Known once the load has made them (`tax_rates`).
+        tax_rates: [0; 3],
     })
+}
+
+/// The seeded shop's tax rates: Standard 20 %, Reduced 5 % and Zero 0 %
+/// (each created unless a rate of that name exists, with its event), Standard
+/// made the default. Returns their ids in that order.
+async fn tax_rates(tx: &tokio_postgres::Transaction<'_>) -> Result<[i64; 3], SeedError> {
+    tx.batch_execute(include_str!("sql/tax_rates.sql"))
+        .await
+        .map_err(SeedError::at("tax rates"))?;
+    let row = tx
+        .query_one(
+            "SELECT (SELECT id FROM tax_rates WHERE lower(name) = 'standard'), \
+                    (SELECT id FROM tax_rates WHERE lower(name) = 'reduced'), \
+                    (SELECT id FROM tax_rates WHERE lower(name) = 'zero')",
+            &[],
+        )
+        .await
+        .map_err(SeedError::at("tax rates"))?;
+    Ok([row.get(0), row.get(1), row.get(2)])
 }
 
 /// Loads the plan in one transaction and moves the id sequences past it.
@@ -58,6 +79,9 @@ pub async fn load(
         .await
         .map_err(db("session setup"))?;
     let tx = client.transaction().await.map_err(db("begin"))?;
+    progress.note("tax rates");
+    let mut cx = cx;
+    cx.tax_rates = tax_rates(&tx).await?;
     progress.note("dropping indexes");
     let rebuild = set_aside(&tx).await?;
     let mut loaded = Vec::new();

@@ -19,6 +19,8 @@ pub struct Context {
     pub product_offset: i64,
     pub order_offset: i64,
     pub seed: u64,
+    /// The ids of the shop's Standard, Reduced and Zero rates.
+    pub tax_rates: [i64; 3],
 }
 
 /// The most addresses a seeded customer's book holds (each customer gets 1
@@ -49,6 +51,18 @@ impl Context {
     }
     fn product_id(&self, i: u32) -> i64 {
         self.product_offset + i64::from(i) + 1
+    }
+    /// Product `i`'s rate: most are Standard, one in eight Reduced (food,
+    /// books), one in twenty-five Zero.
+    fn tax_rate_id(&self, i: u32) -> i64 {
+        let [standard, reduced, zero] = self.tax_rates;
+        if i % 25 == 24 {
+            zero
+        } else if i % 8 == 3 {
+            reduced
+        } else {
+            standard
+        }
     }
     fn order_id(&self, i: u32) -> i64 {
         self.order_offset + i64::from(i) + 1
@@ -110,7 +124,7 @@ impl Table {
                 "COPY order_addresses (order_id, role, structured, name, company, line1, line2, city, region, postal_code, country, phone) FROM STDIN"
             }
             Table::Products => {
-                "COPY products (id, sku, name, description, price_cents, active, version, created_at, updated_at) FROM STDIN"
+                "COPY products (id, sku, name, description, price_cents, active, version, created_at, updated_at, tax_rate_id) FROM STDIN"
             }
             Table::Inventory => {
                 "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
@@ -237,7 +251,7 @@ impl Rows<'_> {
         let at = ts(p.created_at);
         let _ = writeln!(
             self.out,
-            "{id}\t{}\t{}\t{}\t{}\t{}\t1\t{at}\t{at}",
+            "{id}\t{}\t{}\t{}\t{}\t{}\t1\t{at}\t{at}\t{}",
             sku(self.plan, self.cx, idx(i)),
             product_name(self.plan, idx(i)),
             format_args!(
@@ -246,6 +260,7 @@ impl Rows<'_> {
             ),
             p.price_cents,
             if p.active { 't' } else { 'f' },
+            self.cx.tax_rate_id(idx(i)),
         );
         1
     }

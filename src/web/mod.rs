@@ -16,6 +16,7 @@ pub mod forms {
     };
     pub use super::pages::orders::{BulkForm, CancelForm, LineForm, OrderForm};
     pub use super::pages::products::{AdjustmentForm, ProductEditForm, ProductForm, ReceiptForm};
+    pub use super::pages::settings::{ArchiveRateForm, SettingsForm, TaxRateEditForm, TaxRateForm};
     pub use super::pages::users::{RoleForm, UserForm};
     pub use super::shell::command_form::CommandForm;
 }
@@ -102,6 +103,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", pages::products::routes())
         .mount("/", pages::customers::routes())
         .mount("/", pages::imports::routes())
+        .mount("/", pages::settings::routes())
         .mount("/", pages::paused::routes())
         .mount("/", shell::assets::routes())
         .register(

@@ -73,6 +73,26 @@ impl Percent {
     pub const fn is_zero(self) -> bool {
         self.0 == 0
     }
+
+    /// A stored rate named for staff: `Standard (20%)`; a stored value out of
+    /// range (never written: the column has a CHECK) shows as its raw ppm.
+    pub fn label(name: &str, ppm: i32) -> String {
+        match u32::try_from(ppm).ok().and_then(Self::from_ppm) {
+            Some(p) => format!("{name} ({p})"),
+            None => format!("{name} ({ppm} ppm)"),
+        }
+    }
+
+    /// A stored rate as a form shows it: `20`, `5.5`.
+    pub fn plain(ppm: i32) -> String {
+        u32::try_from(ppm)
+            .ok()
+            .and_then(Self::from_ppm)
+            .map_or_else(
+                || ppm.to_string(),
+                |p| p.to_string().trim_end_matches('%').to_owned(),
+            )
+    }
 }
 
 impl fmt::Display for Percent {

@@ -75,6 +75,10 @@ struct Taken {
     customers: Vec<i64>,
     #[diesel(sql_type = Array<BigInt>)]
     products: Vec<i64>,
+    #[diesel(sql_type = Array<BigInt>)]
+    tax_rates: Vec<i64>,
+    #[diesel(sql_type = Bool)]
+    shop: bool,
 }
 
 #[derive(QueryableByName)]
@@ -165,6 +169,13 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         day_changed,
         ..Applied::default()
     };
+    // The shop's own records: rates and settings, small and on no other model.
+    let rates = replace(conn, TAX_RATES, &taken.tax_rates).await?;
+    let shop = if taken.shop {
+        count(conn, include_str!("sql/shop_settings.sql")).await?
+    } else {
+        0
+    };
     if taken.orders.is_empty() && taken.customers.is_empty() && taken.products.is_empty() {
         if day_changed {
             let dashboard = dashboard(conn, today).await?;
@@ -172,6 +183,12 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
                 (ReadModelName::ProductSales30d, rewindowed),
                 (ReadModelName::Dashboard, dashboard),
             ];
+        }
+        if rates + shop > 0 {
+            applied.rows_changed.push((ReadModelName::TaxRates, rates));
+            applied
+                .rows_changed
+                .push((ReadModelName::ShopSettings, shop));
         }
         return Ok(applied);
     }
@@ -215,6 +232,8 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         (ReadModelName::InventoryStatus, inventory + sales_totals),
         (ReadModelName::CustomerStats, customers),
         (ReadModelName::StockLedger, ledger),
+        (ReadModelName::TaxRates, rates),
+        (ReadModelName::ShopSettings, shop),
         (ReadModelName::ProductSales30d, window),
         (ReadModelName::Dashboard, dashboard),
     ];
@@ -247,6 +266,12 @@ const CUSTOMER_DETAILS: Keyed = Keyed {
     table: ReadModelName::CustomerStats,
     key: "customer_id",
     fresh: include_str!("sql/customer_details.sql"),
+    capture: false,
+};
+const TAX_RATES: Keyed = Keyed {
+    table: ReadModelName::TaxRates,
+    key: "id",
+    fresh: "SELECT * FROM read_def.tax_rates($1)",
     capture: false,
 };
 const CUSTOMER_STATS: Keyed = Keyed {

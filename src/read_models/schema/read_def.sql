@@ -147,14 +147,16 @@ LANGUAGE sql STABLE AS $$
     GROUP BY 1
 $$;
 
--- Per product: stock, price, flags, all-time sales. With p_sales false the
+-- Per product: stock, price, flags, all-time sales, its tax rate (name and
+-- percentage: a rate's edit fans out to its products). With p_sales false the
 -- sales columns are NULL: a batch keeps them by delta instead of re-summing
 -- every order line of the product.
 CREATE FUNCTION read_def.inventory_status(p_ids bigint[], p_sales boolean)
 RETURNS TABLE (
     product_id bigint, sku text, name text, description text, price_cents bigint, active boolean,
     version integer, on_hand integer, reserved integer, available integer, low_stock_threshold integer,
-    is_low boolean, units_sold bigint, revenue_cents bigint, search_text text, updated_at timestamptz)
+    is_low boolean, units_sold bigint, revenue_cents bigint, search_text text, updated_at timestamptz,
+    tax_rate_id bigint, tax_rate_name text, tax_rate_ppm integer)
 LANGUAGE sql STABLE AS $$
     SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.active, p.version,
            i.on_hand, i.reserved, i.on_hand - i.reserved, i.low_stock_threshold,
@@ -162,9 +164,11 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN p_sales THEN coalesce(s.units, 0) END,
            CASE WHEN p_sales THEN coalesce(s.revenue_cents, 0) END,
            lower(p.sku || ' ' || p.name),
-           greatest(p.updated_at, i.updated_at)
+           greatest(p.updated_at, i.updated_at),
+           r.id, r.name, r.rate_ppm
     FROM products p
     JOIN inventory i ON i.product_id = p.id
+    JOIN tax_rates r ON r.id = p.tax_rate_id
     LEFT JOIN (SELECT * FROM read_def.product_sales_totals(true) WHERE p_sales) s ON s.product_id = p.id
     WHERE p_ids IS NULL OR p.id = ANY (p_ids)
 $$;
@@ -230,7 +234,30 @@ LANGUAGE sql STABLE AS $$
        OR (m.order_id IS NULL AND m.product_id = ANY (p_products))
 $$;
 
--- Which keys an event touches. A rename fans out to the orders that show the name.
+-- Every tax rate (p_ids NULL) or those of p_ids: the admin's list and the
+-- product form's choice (the active ones).
+CREATE FUNCTION read_def.tax_rates(p_ids bigint[])
+RETURNS TABLE (
+    id bigint, name text, rate_ppm integer, active boolean, version integer, updated_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT r.id, r.name, r.rate_ppm, r.active, r.version, r.updated_at
+    FROM tax_rates r
+    WHERE p_ids IS NULL OR r.id = ANY (p_ids)
+$$;
+
+-- The shop's settings: one row.
+CREATE FUNCTION read_def.shop_settings()
+RETURNS TABLE (
+    id boolean, prices_include_tax boolean, tax_id text, ship_on_account boolean,
+    invoice_on_payment boolean, default_tax_rate_id bigint, version integer, updated_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT s.id, s.prices_include_tax, s.tax_id, s.ship_on_account, s.invoice_on_payment,
+           s.default_tax_rate_id, s.version, s.updated_at
+    FROM shop_settings s
+$$;
+
+-- Which keys an event touches. A rename fans out to the orders that show the
+-- name; a rate's edit to the products that have it.
 CREATE FUNCTION read_def.event_keys(p_aggregate_type text, p_event_type text)
 RETURNS SETOF text
 LANGUAGE sql IMMUTABLE AS $$
@@ -239,7 +266,10 @@ LANGUAGE sql IMMUTABLE AS $$
                  ('customer', NULL, 'customer'),
                  ('customer', 'customer_updated', 'customer_orders'),
                  ('product', NULL, 'product'),
-                 ('product', 'product_updated', 'product_orders')) AS m (aggregate_type, event_type, kind)
+                 ('product', 'product_updated', 'product_orders'),
+                 ('tax_rate', NULL, 'tax_rate'),
+                 ('tax_rate', 'tax_rate_updated', 'tax_rate_products'),
+                 ('shop', NULL, 'shop')) AS m (aggregate_type, event_type, kind)
     WHERE m.aggregate_type = p_aggregate_type
       AND (m.event_type IS NULL OR m.event_type = p_event_type)
 $$;

@@ -25,4 +25,4 @@ pub use connections::{ReadConn, WriteConn, WritesOpen};
 pub use csrf::{CsrfForm, TokenOnly};
 pub use path_id::PathId;
 pub use staff::Staff;
-pub use user::{Admin, Clerk, CurrentUser, Refusal};
+pub use user::{Admin, Clerk, CurrentUser, Refusal, ShopAdmin};

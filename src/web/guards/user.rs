@@ -72,6 +72,7 @@ fn refusal_message(role: Role, permission: Permission) -> String {
         Permission::EditBusinessData => "change orders, customers, products or stock",
         Permission::ManageUsers => "manage staff accounts",
         Permission::RefreshReadModels => "refresh the read models",
+        Permission::ManageShop => "change the shop's tax rates or settings",
     };
     format!(
         "Your role ({role}) may not {what}. Nothing was changed; ask an admin if you need this."
@@ -283,6 +284,21 @@ impl<'r> FromRequest<'r> for Clerk {
         with_permission(req, Permission::EditBusinessData)
             .await
             .map(Clerk)
+    }
+}
+
+/// A signed-in admin keeping the shop's tax rates and settings.
+#[derive(Debug, Clone)]
+pub struct ShopAdmin(pub CurrentUser);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ShopAdmin {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        with_permission(req, Permission::ManageShop)
+            .await
+            .map(ShopAdmin)
     }
 }
 

@@ -13,5 +13,6 @@ pub mod orders;
 pub mod paused;
 pub mod products;
 pub mod reports;
+pub mod settings;
 pub mod status;
 pub mod users;

@@ -68,6 +68,11 @@ impl Chrome {
     pub fn is_admin(&self) -> bool {
         self.can(Permission::ManageUsers)
     }
+
+    /// Whether the user may change the shop's tax rates and settings.
+    pub fn can_manage_shop(&self) -> bool {
+        self.can(Permission::ManageShop)
+    }
 }
 
 /// Requires a signed-in user (401 otherwise: pages go to the sign-in form).

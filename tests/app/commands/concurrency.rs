@@ -92,6 +92,7 @@ async fn two_concurrent_updates_with_the_same_version_one_wins_one_conflicts() {
                     price: Money::parse(price).unwrap(),
                     active: true,
                     low_stock_threshold: orderdesk::domain::StockLevel::default_threshold(),
+                    tax_rate: None,
                 };
                 update_product(
                     &mut *app.conn().await,

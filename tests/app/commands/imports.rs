@@ -212,3 +212,75 @@ async fn the_preview_lists_creates_updates_with_old_and_new_and_unchanged_rows()
         .await;
     assert_eq!(changes, 1);
 }
+
+#[tokio::test]
+async fn the_tax_rate_column_names_a_rate_and_an_unknown_or_archived_one_is_refused_per_row() {
+    use orderdesk::commands::archive_tax_rate::{ArchiveTaxRate, archive_tax_rate};
+    use orderdesk::commands::create_tax_rate::{TaxRateDetails, create_tax_rate};
+    use orderdesk::domain::{Percent, TaxRateId, TaxRateName};
+
+    let app = TestApp::spawn().await;
+    app.product("TEE-1", "10.00", 0).await;
+    app.product("MUG-1", "5.00", 0).await;
+    let ctx = crate::support::helpers::ctx();
+    let mut ids = Vec::new();
+    for (name, rate) in [("Standard", "20"), ("Old", "7")] {
+        let details = TaxRateDetails {
+            name: TaxRateName::parse(name).unwrap(),
+            rate: Percent::parse(rate).unwrap(),
+        };
+        ids.push(
+            create_tax_rate(&mut *app.conn().await, details, &ctx)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let archive = ArchiveTaxRate {
+        tax_rate_id: TaxRateId(ids[1]),
+        expected_version: 1,
+    };
+    archive_tax_rate(&mut *app.conn().await, archive, &ctx)
+        .await
+        .unwrap();
+
+    // A known rate (whatever its case), blank (keep), unknown, archived.
+    let csv = "sku,name,price,tax_rate\n\
+               TEE-1,Product TEE-1,10.00,standard\nMUG-1,Product MUG-1,5.00,\n\
+               CAP-1,Cap,8,Luxury\nHAT-1,Hat,9,Old\n";
+    let id = app.preview(ImportKind::Products, csv.as_bytes()).await;
+
+    let refused = app.refused_rows(id).await;
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].1.contains("no tax rate is called “Luxury”"),
+        "{}",
+        refused[0].1
+    );
+    assert!(
+        refused[1].1.contains("“Old” is archived"),
+        "{}",
+        refused[1].1
+    );
+    let change = app
+        .scalar(&format!(
+            "SELECT count(*) FROM import_rows WHERE job_id = {id} AND key = 'TEE-1' \
+             AND changes @> '[{{\"field\": \"tax_rate\", \"old\": \"Zero\", \"new\": \"Standard\"}}]'"
+        ))
+        .await;
+    assert_eq!(change, 1);
+    assert_eq!(app.job_figure(id, "unchanged").await, 1);
+
+    // Without the refused rows the file imports, and TEE-1 has the rate.
+    let csv = "sku,name,price,tax_rate\nTEE-1,Product TEE-1,10.00,standard\nCAP-1,Cap,8,\n";
+    let id = app.preview(ImportKind::Products, csv.as_bytes()).await;
+    app.import(id).await;
+    assert_eq!(app.job_figure(id, "rows_applied").await, 2);
+    let rates = app
+        .scalar(&format!(
+            "SELECT count(*) FROM products WHERE (sku, tax_rate_id) IN (('TEE-1', {}), ('CAP-1', 1))",
+            ids[0]
+        ))
+        .await;
+    assert_eq!(rates, 2, "TEE-1 Standard, the new CAP-1 the default (Zero)");
+}

@@ -11,3 +11,4 @@ mod imports_apply;
 mod orders;
 mod products;
 mod stock;
+mod tax;

@@ -21,6 +21,7 @@ fn details(name: &str, price: &str, active: bool) -> ProductDetails {
         price: Money::parse(price).unwrap(),
         active,
         low_stock_threshold: orderdesk::domain::StockLevel::default_threshold(),
+        tax_rate: None,
     }
 }
 

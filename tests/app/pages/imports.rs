@@ -137,7 +137,7 @@ async fn export_then_import_previews_every_row_as_unchanged_and_formulas_are_neu
 
     let products = export(&admin, "/products/export.csv").await;
     assert!(
-        products.starts_with("sku,name,description,price,active,low_stock_threshold\n"),
+        products.starts_with("sku,name,description,price,active,low_stock_threshold,tax_rate\n"),
         "{products}"
     );
     assert!(products.contains("\"'=HYPERLINK("), "{products}");

@@ -13,6 +13,7 @@ mod printables;
 mod processing;
 mod products;
 mod round_trips;
+mod settings;
 mod stock;
 mod stock_ledger;
 mod web;

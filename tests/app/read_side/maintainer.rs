@@ -304,6 +304,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             price: Money::parse("10.00").unwrap(),
             active: true,
             low_stock_threshold: orderdesk::domain::StockLevel::default_threshold(),
+            tax_rate: None,
         };
         let input = UpdateProduct {
             product_id: orderdesk::domain::ProductId(tee),
@@ -381,6 +382,126 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         .await,
         6
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[expect(clippy::too_many_lines, reason = "one scripted scenario, step by step")]
+async fn tax_rate_and_settings_events_change_exactly_their_rows_and_a_rates_products() {
+    use orderdesk::commands::archive_tax_rate::{ArchiveTaxRate, archive_tax_rate};
+    use orderdesk::commands::change_shop_settings::{
+        ChangeShopSettings, ShopSettings, change_shop_settings,
+    };
+    use orderdesk::commands::create_tax_rate::{TaxRateDetails, create_tax_rate};
+    use orderdesk::commands::update_tax_rate::{UpdateTaxRate, update_tax_rate};
+    use orderdesk::domain::{Percent, TaxRateId, TaxRateName};
+
+    let app = TestApp::spawn().await;
+    let tee = app.product("TEE", "10.00", 5).await;
+    let mug = app.product("MUG", "7.50", 5).await;
+    app.catch_up().await;
+    let c = ctx();
+    let details = |name: &str, percent: &str| TaxRateDetails {
+        name: TaxRateName::parse(name).unwrap(),
+        rate: Percent::parse(percent).unwrap(),
+    };
+
+    let mut standard = 0;
+    let changes = step(&app, "a new rate", async {
+        standard = create_tax_rate(&mut *app.conn().await, details("Standard", "20"), &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+    assert_eq!(changes, keys(&[("tax_rates", &[id("id", standard)])]));
+
+    // TEE moves to Standard; MUG keeps Zero.
+    let changes = step(&app, "a product's rate", async {
+        let mut details = crate::support::inputs::product("TEE", "Tee", "10.00").details;
+        details.tax_rate = Some(TaxRateId(standard));
+        let input = UpdateProduct {
+            product_id: orderdesk::domain::ProductId(tee),
+            expected_version: 1,
+            details,
+        };
+        update_product(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert!(changes["inventory_status"].contains(&id("product_id", tee)));
+    assert!(!changes.contains_key("tax_rates"));
+
+    // A rate's edit shows on its products, and only on them.
+    let changes = step(&app, "a rate's edit", async {
+        let input = UpdateTaxRate {
+            tax_rate_id: TaxRateId(standard),
+            expected_version: 1,
+            details: details("Standard VAT", "21"),
+        };
+        update_tax_rate(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("inventory_status", &[id("product_id", tee)]),
+            ("tax_rates", &[id("id", standard)]),
+        ])
+    );
+    let shown = format!(
+        "SELECT count(*) FROM read.inventory_status WHERE product_id = {tee} \
+         AND tax_rate_name = 'Standard VAT' AND tax_rate_ppm = 210000"
+    );
+    assert_eq!(app.scalar(&shown).await, 1);
+    let zero = format!("SELECT tax_rate_ppm FROM read.inventory_status WHERE product_id = {mug}");
+    assert_eq!(app.scalar(&zero).await, 0);
+
+    let changes = step(&app, "a settings change", async {
+        let input = ChangeShopSettings {
+            expected_version: 1,
+            settings: ShopSettings {
+                prices_include_tax: true,
+                tax_id: None,
+                ship_on_account: true,
+                invoice_on_payment: false,
+                default_tax_rate: TaxRateId(standard),
+            },
+        };
+        change_shop_settings(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[("shop_settings", &["{\"id\": true}".to_owned()])])
+    );
+
+    let mut reduced = 0;
+    step(&app, "another rate", async {
+        reduced = create_tax_rate(&mut *app.conn().await, details("Reduced", "5"), &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+    let changes = step(&app, "an archiving", async {
+        let input = ArchiveTaxRate {
+            tax_rate_id: TaxRateId(reduced),
+            expected_version: 1,
+        };
+        archive_tax_rate(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(changes, keys(&[("tax_rates", &[id("id", reduced)])]));
+    let archived =
+        format!("SELECT count(*) FROM read.tax_rates WHERE id = {reduced} AND NOT active");
+    assert_eq!(app.scalar(&archived).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

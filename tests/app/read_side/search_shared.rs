@@ -60,6 +60,7 @@ async fn find_lists_a_product_no_longer_for_sale_as_such_like_the_type_ahead() {
         price: "5.00".into(),
         active: false,
         low_stock_threshold: String::new(),
+        tax_rate: String::new(),
     };
     create_product::create_product(
         &mut *app.conn().await,

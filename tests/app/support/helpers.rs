@@ -323,6 +323,21 @@ impl TestApp {
             .v
     }
 
+    /// A single JSON value from SQL, e.g. an event's payload.
+    pub async fn json(&self, sql: &str) -> serde_json::Value {
+        #[derive(QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Jsonb)]
+            v: serde_json::Value,
+        }
+        let mut conn = self.conn().await;
+        diesel::sql_query(format!("SELECT ({sql})::jsonb AS v"))
+            .get_result::<V>(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .v
+    }
+
     /// Runs a statement directly (to arrange what no command would do).
     pub async fn exec(&self, sql: &str) {
         diesel::sql_query(sql)
@@ -352,6 +367,10 @@ impl TestApp {
             "SELECT count(*) FROM order_addresses",
             "SELECT coalesce(sum(coalesce(default_shipping_address_id, 0) \
                     + coalesce(default_billing_address_id, 0)), 0) FROM customers",
+            "SELECT count(*) FROM tax_rates",
+            "SELECT coalesce(sum(version), 0) FROM tax_rates",
+            "SELECT coalesce(sum(tax_rate_id), 0) FROM products",
+            "SELECT coalesce(sum(version), 0) FROM shop_settings",
         ] {
             out.push(self.scalar(sql).await);
         }

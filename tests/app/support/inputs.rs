@@ -17,7 +17,7 @@ use orderdesk::commands::register_customer::CustomerDetails;
 use orderdesk::domain::{
     AddressFields, AddressLabel, Currency, CustomerId, Email, FieldErrors, IdempotencyKey, Money,
     Name, Note, OrderId, Password, Phone, PostalAddress, ProductId, Quantity, Reason, Role, Sku,
-    StockDelta, StockLevel, Username,
+    StockDelta, StockLevel, TaxRateId, Username,
 };
 
 /// A customer's details; `phone` may be empty.
@@ -31,6 +31,10 @@ pub fn customer(email: &str, name: &str, phone: &str) -> CustomerDetails {
 
 /// A product's details, active, with no description; `price` in the
 /// default currency ("9.99").
+/// The rate migration 000060 creates ("Zero", 0 %, the shop's default):
+/// the first row of `tax_rates` in every test database.
+pub const ZERO_RATE: TaxRateId = TaxRateId(1);
+
 pub fn product_details(name: &str, price: &str) -> ProductDetails {
     ProductDetails {
         name: Name::parse(name).expect("a test name"),
@@ -38,6 +42,7 @@ pub fn product_details(name: &str, price: &str) -> ProductDetails {
         price: Money::parse_in(price, Currency::default().exponent()).expect("a test price"),
         active: true,
         low_stock_threshold: StockLevel::default_threshold(),
+        tax_rate: None,
     }
 }
 

@@ -6,6 +6,6 @@ SELECT d.product_id, d.sku, d.name, d.description, d.price_cents, d.active, d.ve
        d.on_hand, d.reserved, d.available, d.low_stock_threshold, d.is_low,
        coalesce(cur.units_sold, 0)::bigint AS units_sold,
        coalesce(cur.revenue_cents, 0)::bigint AS revenue_cents,
-       d.search_text, d.updated_at
+       d.search_text, d.updated_at, d.tax_rate_id, d.tax_rate_name, d.tax_rate_ppm
 FROM read_def.inventory_status($1, false) d
 LEFT JOIN read.inventory_status cur ON cur.product_id = d.product_id

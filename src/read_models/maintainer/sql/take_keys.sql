@@ -11,5 +11,7 @@ WITH picked AS (
 )
 SELECT coalesce(array_agg(DISTINCT key) FILTER (WHERE kind = 'order'), '{}') AS orders,
        coalesce(array_agg(DISTINCT key) FILTER (WHERE kind = 'customer'), '{}') AS customers,
-       coalesce(array_agg(DISTINCT key) FILTER (WHERE kind = 'product'), '{}') AS products
+       coalesce(array_agg(DISTINCT key) FILTER (WHERE kind = 'product'), '{}') AS products,
+       coalesce(array_agg(DISTINCT key) FILTER (WHERE kind = 'tax_rate'), '{}') AS tax_rates,
+       bool_or(kind = 'shop') IS TRUE AS shop
 FROM taken

@@ -1,5 +1,5 @@
 //! `GET /products/export.csv`: every product in the import's columns (sku,
-//! name, description, price, active, low_stock_threshold), so a file
+//! name, description, price, active, low_stock_threshold, tax_rate by name), so a file
 //! exported, edited in a spreadsheet and imported again previews as
 //! "unchanged" wherever it was not edited; `?sheet=stock_counts` gives a
 //! count sheet (sku, name, counted = on hand now) for the stock-count import.
@@ -49,6 +49,7 @@ fn csv_bytes(
                 currency.plain(p.price_cents),
                 p.active.to_string(),
                 p.low_stock_threshold.to_string(),
+                p.tax_rate_name.clone(),
             ]);
         }
     }

@@ -9,7 +9,7 @@ use rocket::form::FromForm;
 use crate::commands::create_product::{CreateProduct, ProductDetails};
 use crate::commands::update_product::UpdateProduct;
 use crate::domain::{
-    Currency, FieldErrors, Money, Name, ProductId, Sku, StockLevel, parse_description,
+    Currency, FieldErrors, Money, Name, ProductId, Sku, StockLevel, TaxRateId, parse_description,
 };
 use crate::queries::products::ProductRow;
 use crate::web::shell::command_form::{CommandForm, expected_version};
@@ -25,6 +25,9 @@ pub struct ProductForm {
     /// Empty: the default threshold.
     #[field(default = String::new())]
     pub low_stock_threshold: String,
+    /// The chosen rate's id.
+    #[field(default = String::new())]
+    pub tax_rate: String,
 }
 
 impl CommandForm for ProductForm {
@@ -42,7 +45,7 @@ impl CommandForm for ProductForm {
         };
         let details = details(
             (&self.name, &self.description, &self.price, self.active),
-            &threshold,
+            (&threshold, &self.tax_rate),
             currency,
             &mut errors,
         );
@@ -62,6 +65,8 @@ pub struct ProductEditForm {
     pub active: bool,
     #[field(default = String::new())]
     pub low_stock_threshold: String,
+    #[field(default = String::new())]
+    pub tax_rate: String,
     /// The version the form was filled from.
     pub version: String,
 }
@@ -76,6 +81,7 @@ impl ProductEditForm {
             price: currency.plain(p.price_cents),
             active: p.active,
             low_stock_threshold: p.low_stock_threshold.to_string(),
+            tax_rate: p.tax_rate_id.to_string(),
             version: p.version.to_string(),
         }
     }
@@ -91,7 +97,7 @@ impl CommandForm for ProductEditForm {
         let version = expected_version(&mut errors, &self.version);
         let details = details(
             (&self.name, &self.description, &self.price, self.active),
-            &self.low_stock_threshold,
+            (&self.low_stock_threshold, &self.tax_rate),
             currency,
             &mut errors,
         );
@@ -106,11 +112,11 @@ impl CommandForm for ProductEditForm {
     }
 }
 
-/// The editable fields `(name, description, price, active)` and the
-/// threshold, recording each field's error into `errors`.
+/// The editable fields `(name, description, price, active)`, the threshold
+/// and the rate's id, recording each field's error into `errors`.
 fn details(
     (name, description, price, active): (&str, &str, &str, bool),
-    threshold: &str,
+    (threshold, tax_rate): (&str, &str),
     currency: Currency,
     errors: &mut FieldErrors,
 ) -> Option<ProductDetails> {
@@ -118,11 +124,28 @@ fn details(
     let description = errors.check("description", parse_description(description));
     let price = errors.check("price", Money::parse_in(price, currency.exponent()));
     let threshold = errors.check("low_stock_threshold", StockLevel::parse(threshold));
+    let tax_rate = errors.check("tax_rate", parse_rate(tax_rate));
     Some(ProductDetails {
         name: name?,
         description: description?,
         price: price?,
         active,
         low_stock_threshold: threshold?,
+        tax_rate: tax_rate?,
     })
+}
+
+/// A rate chosen in the form's select: its id (the command checks it exists
+/// and is active); none chosen: the shop's default for a new product, the
+/// product's own for an edit.
+fn parse_rate(raw: &str) -> Result<Option<TaxRateId>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .map(|id| Some(TaxRateId(id)))
+        .ok_or_else(|| "choose one of the tax rates".to_owned())
 }

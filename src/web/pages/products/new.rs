@@ -13,9 +13,10 @@ use crate::commands::create_product::create_product;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::observability::instrument_command;
+use crate::queries::shop::{self, TaxRateRow};
 use crate::web::filters;
 use crate::web::forms::{CommandForm, ProductForm};
-use crate::web::{Chrome, FormAnswer, Staff, WriteConn, after_url, render};
+use crate::web::{Chrome, FormAnswer, ReadConn, Staff, WriteConn, after_url, render};
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![new, create]
@@ -26,18 +27,24 @@ pub fn routes() -> Vec<rocket::Route> {
 struct NewPage {
     chrome: Chrome,
     form: ProductForm,
+    /// The active tax rates (read side).
+    rates: Vec<TaxRateRow>,
     errors: FieldErrors,
 }
 
 #[get("/products/new")]
-fn new(chrome: Chrome) -> Result<RawHtml<String>, AppError> {
+async fn new(chrome: Chrome, read: ReadConn) -> Result<RawHtml<String>, AppError> {
+    let shop = shop::page(&read.0).await?;
+    let default_rate = shop.default_rate().map(|id| id.to_string());
     render(&NewPage {
         chrome,
         form: ProductForm {
             active: true,
             low_stock_threshold: crate::domain::DEFAULT_LOW_STOCK_THRESHOLD.to_string(),
+            tax_rate: default_rate.unwrap_or_default(),
             ..ProductForm::default()
         },
+        rates: shop.choices(None),
         errors: FieldErrors::new(),
     })
 }
@@ -47,6 +54,7 @@ async fn create(
     chrome: Chrome,
     staff: Staff,
     mut conn: WriteConn,
+    read: ReadConn,
     form: CsrfForm<ProductForm>,
 ) -> Result<FormAnswer, AppError> {
     let result = match form.parse(chrome.currency) {
@@ -69,9 +77,11 @@ async fn create(
             format!("Product {} created", form.sku.trim()),
         )),
         Err(CommandError::Invalid(errors)) => {
+            let shop = shop::page(&read.0).await?;
             let page = NewPage {
                 chrome,
                 form: form.into_inner(),
+                rates: shop.choices(None),
                 errors,
             };
             Ok(FormAnswer::page(

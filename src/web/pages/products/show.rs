@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::queries::Freshness;
 use crate::queries::history::HistoryEntry;
 use crate::queries::products::{self, ProductRow};
+use crate::queries::shop::{self, TaxRateRow};
 use crate::queries::stock_ledger::{self, LedgerCursor, LedgerFilter, MovementRow};
 use crate::read_models::ReadModelName::InventoryStatus;
 use crate::web::PathId;
@@ -55,6 +56,8 @@ pub struct DetailPage {
     history: Vec<HistoryEntry>,
     ledger: Ledger,
     edit: ProductEditForm,
+    /// The edit form's tax rates: the active ones and the product's own.
+    rates: Vec<TaxRateRow>,
     forms: Forms,
 }
 
@@ -160,10 +163,12 @@ async fn page_with(
 ) -> Result<DetailPage, AppError> {
     let (filter, ignored) = ledger.filter(id);
     let shared: &diesel_async::AsyncPgConnection = conn;
-    let ((product, history, freshness), movements) = futures_util::try_join!(
+    let ((product, history, freshness), movements, shop) = futures_util::try_join!(
         products::detail(shared, id),
-        stock_ledger::page(shared, &filter)
+        stock_ledger::page(shared, &filter),
+        shop::page(shared)
     )?;
+    let rates = shop.choices(product.as_ref().map(|p| p.tax_rate_id));
     let path = format!("/products/{id}");
     let kind = filter
         .kind
@@ -181,7 +186,7 @@ async fn page_with(
         newest_url: filter.before.map(|_| format!("{path}?{base}#ledger")),
         ignored,
     };
-    let sources = vec![freshness, movements.freshness];
+    let sources = vec![freshness, movements.freshness, shop.freshness];
     let edit = forms
         .edit
         .clone()
@@ -201,6 +206,7 @@ async fn page_with(
         history,
         ledger,
         edit,
+        rates,
         forms,
     })
 }

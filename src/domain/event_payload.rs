@@ -1,0 +1,294 @@
+//! Event payloads as typed structs, one per version of each event type's
+//! shape. Events are stored forever and their shapes change, so a payload
+//! carries its shape's version in the field `schema_version` (absent means 1:
+//! every event written before versions existed), and reading one gives the
+//! latest shape: an older version is upcast by a function of its own,
+//! tested with a stored example of that version. A new version never
+//! rewrites stored events.
+//!
+//! So far the product events are typed: `product_created` and
+//! `product_updated` gained the product's tax rate in their version 2.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The payload field that holds its shape's version.
+pub const SCHEMA_VERSION: &str = "schema_version";
+
+/// Why a stored payload could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    #[error("schema_version {0} is not a version this build knows")]
+    UnknownVersion(u64),
+    #[error("schema_version is not a positive whole number")]
+    BadVersion,
+    #[error("payload does not match its version: {0}")]
+    Shape(#[from] serde_json::Error),
+}
+
+/// The version a stored payload says it has (absent: 1).
+pub fn schema_version(payload: &Value) -> Result<u64, PayloadError> {
+    match payload.get(SCHEMA_VERSION) {
+        None => Ok(1),
+        Some(v) => v
+            .as_u64()
+            .filter(|v| *v >= 1)
+            .ok_or(PayloadError::BadVersion),
+    }
+}
+
+/// The payload as stored: the struct's fields and its version.
+fn with_version<T: Serialize>(value: &T, version: u64) -> Value {
+    let mut payload = serde_json::to_value(value).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut payload {
+        map.insert(SCHEMA_VERSION.into(), Value::from(version));
+    }
+    payload
+}
+
+/// `product_created` as the code uses it: version 2 (the latest), the
+/// product with its tax rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductCreated {
+    pub sku: String,
+    pub name: String,
+    pub price_cents: i64,
+    pub active: bool,
+    pub low_stock_threshold: i32,
+    /// The product's rate. `None` only for an event upcast from version 1,
+    /// written before tax rates existed (migration 000060 gave those
+    /// products the shop's default rate, which the event never said).
+    pub tax_rate_id: Option<i64>,
+}
+
+/// `product_created`, version 2 as stored: the rate is required.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ProductCreatedV2 {
+    pub sku: String,
+    pub name: String,
+    pub price_cents: i64,
+    pub active: bool,
+    pub low_stock_threshold: i32,
+    pub tax_rate_id: i64,
+}
+
+impl From<ProductCreatedV2> for ProductCreated {
+    fn from(v2: ProductCreatedV2) -> Self {
+        Self {
+            sku: v2.sku,
+            name: v2.name,
+            price_cents: v2.price_cents,
+            active: v2.active,
+            low_stock_threshold: v2.low_stock_threshold,
+            tax_rate_id: Some(v2.tax_rate_id),
+        }
+    }
+}
+
+/// `product_created`, version 1: before tax rates.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ProductCreatedV1 {
+    pub sku: String,
+    pub name: String,
+    pub price_cents: i64,
+    pub active: bool,
+    pub low_stock_threshold: i32,
+}
+
+impl From<ProductCreatedV1> for ProductCreated {
+    fn from(v1: ProductCreatedV1) -> Self {
+        Self {
+            sku: v1.sku,
+            name: v1.name,
+            price_cents: v1.price_cents,
+            active: v1.active,
+            low_stock_threshold: v1.low_stock_threshold,
+            tax_rate_id: None,
+        }
+    }
+}
+
+impl ProductCreated {
+    pub const VERSION: u64 = 2;
+
+    /// The payload to store.
+    pub fn to_payload(&self) -> Value {
+        with_version(self, Self::VERSION)
+    }
+
+    /// A stored payload of any version, as the latest shape.
+    pub fn read(payload: &Value) -> Result<Self, PayloadError> {
+        match schema_version(payload)? {
+            1 => Ok(ProductCreatedV1::deserialize(payload)?.into()),
+            2 => Ok(ProductCreatedV2::deserialize(payload)?.into()),
+            v => Err(PayloadError::UnknownVersion(v)),
+        }
+    }
+}
+
+/// `product_updated` as the code uses it: version 2 (the latest), the
+/// product's new details with its tax rate, and the version the edit made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductUpdated {
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub active: bool,
+    pub low_stock_threshold: i32,
+    /// `None` only when upcast from version 1 (see [`ProductCreated`]).
+    pub tax_rate_id: Option<i64>,
+    /// The product's version after the edit.
+    pub version: i32,
+}
+
+/// `product_updated`, version 2 as stored: the rate is required.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ProductUpdatedV2 {
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub active: bool,
+    pub low_stock_threshold: i32,
+    pub tax_rate_id: i64,
+    pub version: i32,
+}
+
+impl From<ProductUpdatedV2> for ProductUpdated {
+    fn from(v2: ProductUpdatedV2) -> Self {
+        Self {
+            name: v2.name,
+            description: v2.description,
+            price_cents: v2.price_cents,
+            active: v2.active,
+            low_stock_threshold: v2.low_stock_threshold,
+            tax_rate_id: Some(v2.tax_rate_id),
+            version: v2.version,
+        }
+    }
+}
+
+/// `product_updated`, version 1: before tax rates.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ProductUpdatedV1 {
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub active: bool,
+    pub low_stock_threshold: i32,
+    pub version: i32,
+}
+
+impl From<ProductUpdatedV1> for ProductUpdated {
+    fn from(v1: ProductUpdatedV1) -> Self {
+        Self {
+            name: v1.name,
+            description: v1.description,
+            price_cents: v1.price_cents,
+            active: v1.active,
+            low_stock_threshold: v1.low_stock_threshold,
+            tax_rate_id: None,
+            version: v1.version,
+        }
+    }
+}
+
+impl ProductUpdated {
+    pub const VERSION: u64 = 2;
+
+    /// The payload to store.
+    pub fn to_payload(&self) -> Value {
+        with_version(self, Self::VERSION)
+    }
+
+    /// A stored payload of any version, as the latest shape.
+    pub fn read(payload: &Value) -> Result<Self, PayloadError> {
+        match schema_version(payload)? {
+            1 => Ok(ProductUpdatedV1::deserialize(payload)?.into()),
+            2 => Ok(ProductUpdatedV2::deserialize(payload)?.into()),
+            v => Err(PayloadError::UnknownVersion(v)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_version_1_product_created_reads_as_the_latest_without_a_rate() {
+        // As create_product wrote it before tax rates (no schema_version).
+        let stored = json!({
+            "sku": "MUG-BLUE", "name": "Blue mug", "price_cents": 750,
+            "active": true, "low_stock_threshold": 10
+        });
+        assert_eq!(schema_version(&stored).unwrap(), 1);
+        let read = ProductCreated::read(&stored).unwrap();
+        assert_eq!(read.sku, "MUG-BLUE");
+        assert_eq!(read.price_cents, 750);
+        assert_eq!(read.tax_rate_id, None);
+    }
+
+    #[test]
+    fn a_version_1_product_updated_reads_as_the_latest_keeping_its_version() {
+        let stored = json!({
+            "name": "Blue mug", "description": "", "price_cents": 800,
+            "active": false, "low_stock_threshold": 3, "version": 4
+        });
+        let read = ProductUpdated::read(&stored).unwrap();
+        assert_eq!(
+            (read.price_cents, read.active, read.version),
+            (800, false, 4)
+        );
+        assert_eq!(read.tax_rate_id, None);
+    }
+
+    #[test]
+    fn the_latest_version_reads_back_as_written() {
+        let created = ProductCreated {
+            sku: "TEA-1".into(),
+            name: "Tea".into(),
+            price_cents: 399,
+            active: true,
+            low_stock_threshold: 10,
+            tax_rate_id: Some(2),
+        };
+        let payload = created.to_payload();
+        assert_eq!(payload[SCHEMA_VERSION], 2);
+        assert_eq!(ProductCreated::read(&payload).unwrap(), created);
+        let updated = ProductUpdated {
+            name: "Tea".into(),
+            description: "Green".into(),
+            price_cents: 450,
+            active: true,
+            low_stock_threshold: 5,
+            tax_rate_id: Some(3),
+            version: 2,
+        };
+        assert_eq!(
+            ProductUpdated::read(&updated.to_payload()).unwrap(),
+            updated
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_broken_version_is_an_error_not_a_guess() {
+        let future = json!({ "schema_version": 9, "sku": "X" });
+        assert!(matches!(
+            ProductCreated::read(&future),
+            Err(PayloadError::UnknownVersion(9))
+        ));
+        let broken = json!({ "schema_version": "two" });
+        assert!(matches!(
+            ProductUpdated::read(&broken),
+            Err(PayloadError::BadVersion)
+        ));
+        // A version 2 payload missing its rate field is not read as version 1.
+        let short = json!({
+            "schema_version": 2, "sku": "X", "name": "X", "price_cents": 1,
+            "active": true, "low_stock_threshold": 1
+        });
+        assert!(ProductCreated::read(&short).is_err());
+    }
+}
