@@ -904,6 +904,9 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
         "UPDATE read.stock_ledger SET reason = 'edited' WHERE id = {reservation}"
     ))
     .await;
+    // The shop's records: a rate's percentage edited, the settings row lost.
+    app.exec("UPDATE read.tax_rates SET rate_ppm = 1 WHERE id = 1").await;
+    app.exec("DELETE FROM read.shop_settings").await;
     let untouched = app
         .scalar(&format!(
             "SELECT xmin::text::bigint FROM read.customer_stats WHERE customer_id = {ada}"
@@ -940,6 +943,8 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
                 // As text, in order: {"id": 1002} before {"id": 2}.
                 vec![id("id", reservation + 1000), id("id", reservation)]
             ),
+            ("tax_rates", 1, 1, vec![id("id", 1)]),
+            ("shop_settings", 1, 0, vec!["{\"id\": true}".to_owned()]),
             // Built from the models above, the dashboard's definition sees
             // the corrupted order total and "shipped" count as well.
             ("dashboard", 1, 1, vec![text("day", &today(&app).await)]),
@@ -947,7 +952,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     );
     // Repair goes in catalog order: once the models below it are repaired,
     // the dashboard equals its definition again.
-    assert_eq!(drift(&found)[..4], drift(&repaired)[..]);
+    assert_eq!(drift(&found)[..6], drift(&repaired)[..]);
     assert!(repaired.iter().all(|d| d.ok() || d.repaired));
     assert!(after.iter().all(verify::Drift::ok), "{after:?}");
     assert_eq!(
@@ -961,7 +966,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     assert_eq!(
         app.scalar("SELECT count(*) FROM read_model_live WHERE last_verify_diffs = 0")
             .await,
-        9
+        11
     );
 }
 
