@@ -50,10 +50,15 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
 /// The seeded shop's tax rates: Standard 20 %, Reduced 5 % and Zero 0 %
 /// (each created unless a rate of that name exists, with its event), Standard
 /// made the default. Returns their ids in that order.
-async fn tax_rates(tx: &tokio_postgres::Transaction<'_>) -> Result<[i64; 3], SeedError> {
-    tx.batch_execute(include_str!("sql/tax_rates.sql"))
-        .await
-        .map_err(SeedError::at("tax rates"))?;
+async fn tax_rates(
+    tx: &tokio_postgres::Transaction<'_>,
+    at: i64,
+) -> Result<[i64; 3], SeedError> {
+    for statement in include_str!("sql/tax_rates.sql").split("-- statement") {
+        tx.execute(statement, &[&at])
+            .await
+            .map_err(SeedError::at("tax rates"))?;
+    }
     let row = tx
         .query_one(
             "SELECT (SELECT id FROM tax_rates WHERE lower(name) = 'standard'), \
@@ -81,7 +86,16 @@ pub async fn load(
     let tx = client.transaction().await.map_err(db("begin"))?;
     progress.note("tax rates");
     let mut cx = cx;
-    cx.tax_rates = tax_rates(&tx).await?;
+    // An hour before the first customer or product, so events stay in
+    // business-time order (and the same seed gives the same shop).
+    let first = plan
+        .products
+        .iter()
+        .map(|p| p.created_at)
+        .chain(plan.customers.iter().map(|c| c.registered_at))
+        .min()
+        .unwrap_or(0);
+    cx.tax_rates = tax_rates(&tx, first - 3_600).await?;
     progress.note("dropping indexes");
     let rebuild = set_aside(&tx).await?;
     let mut loaded = Vec::new();

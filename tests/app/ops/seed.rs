@@ -243,6 +243,24 @@ async fn after_seeding_and_catching_up_every_live_model_equals_its_definition() 
     for r in &results {
         assert!(r.ok(), "{} differs after seeding: {:?}", r.name, r.keys);
     }
+    // The seeded shop's rates: Standard (the default), Reduced and Zero, each
+    // on some products, shown on the product models.
+    assert_eq!(
+        app.scalar(
+            "SELECT count(DISTINCT tax_rate_ppm) FROM read.inventory_status \
+             WHERE tax_rate_ppm IN (200000, 50000, 0)"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM read.shop_settings s JOIN read.tax_rates r \
+             ON r.id = s.default_tax_rate_id WHERE r.name = 'Standard'"
+        )
+        .await,
+        1
+    );
     // The seeded ledger (receipts, reservations, shipments…) is on screen whole.
     let movements = app.scalar("SELECT count(*) FROM stock_movements").await;
     assert!(movements > 400, "{movements}");
