@@ -98,11 +98,15 @@ pub async fn update_product(
     .await
 }
 
+/// The product as stored: name, description, price, active, threshold, the
+/// rate's name and id, version.
+type Stored = (String, String, i64, bool, i32, String, i64, i32);
+
 async fn rejection(
     conn: &mut AsyncPgConnection,
     input: &UpdateProduct,
 ) -> Result<CommandError, CommandError> {
-    let current: Option<(String, String, i64, bool, i32, String, i64, i32)> = products::table
+    let current: Option<Stored> = products::table
         .inner_join(inventory::table)
         .inner_join(tax_rates::table)
         .filter(products::id.eq(input.product_id))
@@ -119,7 +123,7 @@ async fn rejection(
         .first(conn)
         .await
         .optional()?;
-    let Some((name, description, price_cents, active, threshold, rate_name, current_rate, version)) =
+    let Some((name, description, price_cents, active, threshold, rate_name, rate_id, version)) =
         current
     else {
         return Ok(CommandError::NotFound {
@@ -130,7 +134,7 @@ async fn rejection(
     let d = &input.details;
     // The submitted rate by name, so the conflict says what is stored in words.
     let submitted_rate: String = tax_rates::table
-        .find(d.tax_rate.map_or(current_rate, TaxRateId::get))
+        .find(d.tax_rate.map_or(rate_id, TaxRateId::get))
         .select(tax_rates::name)
         .first(conn)
         .await

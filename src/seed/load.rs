@@ -50,10 +50,7 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
 /// The seeded shop's tax rates: Standard 20 %, Reduced 5 % and Zero 0 %
 /// (each created unless a rate of that name exists, with its event), Standard
 /// made the default. Returns their ids in that order.
-async fn tax_rates(
-    tx: &tokio_postgres::Transaction<'_>,
-    at: i64,
-) -> Result<[i64; 3], SeedError> {
+async fn tax_rates(tx: &tokio_postgres::Transaction<'_>, at: i64) -> Result<[i64; 3], SeedError> {
     for statement in include_str!("sql/tax_rates.sql").split("-- statement") {
         tx.execute(statement, &[&at])
             .await

@@ -169,13 +169,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         day_changed,
         ..Applied::default()
     };
-    // The shop's own records: rates and settings, small and on no other model.
-    let rates = replace(conn, TAX_RATES, &taken.tax_rates).await?;
-    let shop = if taken.shop {
-        count(conn, include_str!("sql/shop_settings.sql")).await?
-    } else {
-        0
-    };
+    let (rates, shop) = shop_records(conn, &taken).await?;
     if taken.orders.is_empty() && taken.customers.is_empty() && taken.products.is_empty() {
         if day_changed {
             let dashboard = dashboard(conn, today).await?;
@@ -238,6 +232,18 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         (ReadModelName::Dashboard, dashboard),
     ];
     Ok(applied)
+}
+
+/// The shop's own records, small and on no other model: the rates taken and,
+/// when its key was taken, the settings row. Rows written or removed of each.
+async fn shop_records(conn: &mut AsyncPgConnection, taken: &Taken) -> Result<(i64, i64)> {
+    let rates = replace(conn, TAX_RATES, &taken.tax_rates).await?;
+    let shop = if taken.shop {
+        count(conn, include_str!("sql/shop_settings.sql")).await?
+    } else {
+        0
+    };
+    Ok((rates, shop))
 }
 
 /// A keyed live model's rows recomputed for a batch: the table, its key, the

@@ -144,15 +144,18 @@ async fn settings_round_trip_and_a_stale_save_conflicts() {
     assert_eq!(response.status(), Status::SeeOther);
     app.refresh().await;
     let (_, page) = get(&client, "/settings").await;
-    assert!(page.contains(r#"id="prices_include_tax" name="prices_include_tax" type="checkbox" value="true" checked"#), "{page}");
+    let checked = |name: &str| {
+        page.contains(&format!(
+            r#"id="{name}" name="{name}" type="checkbox" value="true" checked"#
+        ))
+    };
+    assert!(checked("prices_include_tax"), "{page}");
+    assert!(checked("invoice_on_payment") && !checked("ship_on_account"));
     assert_eq!(
         input_value(&page, "tax_id").as_deref(),
         Some("GB 123 4567 89")
     );
     assert!(page.contains(r#"name="version" value="2""#));
-    assert!(!page.contains(
-        r#"id="ship_on_account" name="ship_on_account" type="checkbox" value="true" checked"#
-    ));
 
     let before = app.snapshot().await;
     let stale = post(

@@ -905,7 +905,8 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     ))
     .await;
     // The shop's records: a rate's percentage edited, the settings row lost.
-    app.exec("UPDATE read.tax_rates SET rate_ppm = 1 WHERE id = 1").await;
+    app.exec("UPDATE read.tax_rates SET rate_ppm = 1 WHERE id = 1")
+        .await;
     app.exec("DELETE FROM read.shop_settings").await;
     let untouched = app
         .scalar(&format!(

@@ -61,12 +61,6 @@ pub struct SettingsPage {
 
 page!(SettingsPage);
 
-impl SettingsPage {
-    fn default_rate_selected(&self, id: &i64) -> bool {
-        self.settings.default_tax_rate == id.to_string()
-    }
-}
-
 /// Reads the rates and settings and fills the page.
 pub async fn page(
     conn: &mut diesel_async::AsyncPgConnection,
