@@ -5,8 +5,6 @@
 //! (keyset), cells neutralised (web::csv), with the data's "as of" time,
 //! bounded like the orders' export.
 
-use rocket::http::Status;
-use rocket::response::content::RawHtml;
 use rocket::response::stream::ByteStream;
 use rocket::{State, get, routes};
 
@@ -17,7 +15,6 @@ use crate::queries::customers::{self, CustomerFilter, ExportRow};
 use crate::queries::keyset::MAX_PAGE_SIZE;
 use crate::web::ReadConn;
 use crate::web::csv::{CsvChunk, CsvDownload};
-use crate::web::error_page::ErrorPage;
 use crate::web::guards::CurrentUser;
 use crate::web::pages::orders::{ExportRefused, ExportSlots};
 
@@ -66,16 +63,7 @@ async fn export(
     pools: &State<Pools>,
     slots: &State<ExportSlots>,
 ) -> Result<CsvDownload<impl futures_util::Stream<Item = Vec<u8>>>, ExportRefused> {
-    let Some(slot) = slots.claim() else {
-        let page = ErrorPage::new(
-            Status::ServiceUnavailable,
-            "Other CSV exports are running right now; try again in a minute.",
-        );
-        return Err(ExportRefused::Busy((
-            Status::ServiceUnavailable,
-            RawHtml(page.html()),
-        )));
-    };
+    let slot = slots.claim_or_busy()?;
     let mut filter = CustomerFilter {
         page_size: MAX_PAGE_SIZE,
         ..CustomerFilter::default()

@@ -92,6 +92,19 @@ pub enum ExportRefused {
     Failed(AppError),
 }
 
+impl ExportSlots {
+    /// A free slot, or the 503 page every CSV export answers when all are taken.
+    pub fn claim_or_busy(&self) -> Result<super::export_slots::ExportSlot, ExportRefused> {
+        self.claim().ok_or_else(|| {
+            let page = ErrorPage::new(
+                Status::ServiceUnavailable,
+                "Other CSV exports are running right now; try again in a minute.",
+            );
+            ExportRefused::Busy((Status::ServiceUnavailable, RawHtml(page.html())))
+        })
+    }
+}
+
 impl From<AppError> for ExportRefused {
     fn from(e: AppError) -> Self {
         Self::Failed(e)
@@ -114,16 +127,7 @@ async fn export(
     params: ListParams,
 ) -> Result<CsvDownload<impl futures_util::Stream<Item = Vec<u8>>>, ExportRefused> {
     let currency = settings.currency;
-    let Some(slot) = slots.claim() else {
-        let page = ErrorPage::new(
-            Status::ServiceUnavailable,
-            "Other CSV exports are running right now; try again in a minute.",
-        );
-        return Err(ExportRefused::Busy((
-            Status::ServiceUnavailable,
-            RawHtml(page.html()),
-        )));
-    };
+    let slot = slots.claim_or_busy()?;
     let (mut filter, _) = params.filter(settings.time_zone);
     filter.page_size = MAX_PAGE_SIZE;
     filter.after = None;

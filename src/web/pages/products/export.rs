@@ -6,8 +6,6 @@
 //! Streamed page by page (keyset by SKU), cells neutralised (web::csv), with
 //! the data's "as of" time, bounded like the orders' export.
 
-use rocket::http::Status;
-use rocket::response::content::RawHtml;
 use rocket::response::stream::ByteStream;
 use rocket::{State, get, routes};
 
@@ -18,7 +16,6 @@ use crate::queries::keyset::MAX_PAGE_SIZE;
 use crate::queries::products::{self, ProductFilter, ProductListRow};
 use crate::web::ReadConn;
 use crate::web::csv::{CsvChunk, CsvDownload};
-use crate::web::error_page::ErrorPage;
 use crate::web::guards::CurrentUser;
 use crate::web::pages::orders::{ExportRefused, ExportSlots};
 
@@ -70,16 +67,7 @@ async fn export(
         Some("stock_counts") => ImportKind::StockCounts,
         _ => ImportKind::Products,
     };
-    let Some(slot) = slots.claim() else {
-        let page = ErrorPage::new(
-            Status::ServiceUnavailable,
-            "Other CSV exports are running right now; try again in a minute.",
-        );
-        return Err(ExportRefused::Busy((
-            Status::ServiceUnavailable,
-            RawHtml(page.html()),
-        )));
-    };
+    let slot = slots.claim_or_busy()?;
     let mut filter = ProductFilter {
         page_size: MAX_PAGE_SIZE,
         ..ProductFilter::default()
