@@ -7,6 +7,7 @@
 mod address_book;
 mod events;
 mod order_lifecycle;
+pub mod order_money;
 
 pub mod add_address;
 pub mod adjust_stock;

@@ -20,10 +20,13 @@ use sha2::{Digest, Sha256};
 use super::add_address::{AddAddress, add_in_transaction};
 use super::address_book;
 use super::events::{self as event_log, Aggregate};
+use super::order_money::{self, Priced, ShippingCharge};
 use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
 use crate::db::schema::{
     customers, events, inventory, order_addresses, order_lines, orders, products, stock_movements,
+    tax_rates,
 };
+use crate::domain::totals::Discount;
 use crate::domain::{
     AddressFields, AddressId, AddressLabel, AddressRole, CustomerId, EventType, FieldErrors,
     IdempotencyKey, PostalAddress, Quantity, Sku, StockMovementKind,
@@ -97,6 +100,12 @@ pub struct PlaceOrder {
     pub billing: Option<AddressChoice>,
     pub idempotency_key: IdempotencyKey,
     pub lines: BTreeMap<Sku, Quantity>,
+    /// A discount per line, by the line's SKU (one without a line is refused).
+    pub line_discounts: BTreeMap<Sku, Discount>,
+    /// A discount on the whole order, split over the lines pro rata.
+    pub order_discount: Option<Discount>,
+    /// The shipping charge and the rate it is taxed at.
+    pub shipping_charge: Option<ShippingCharge>,
 }
 
 impl PlaceOrder {
@@ -117,6 +126,22 @@ impl PlaceOrder {
             h.update(sku.as_str().as_bytes());
             h.update(qty.get().to_be_bytes());
         }
+        h.update(b"money");
+        for (sku, d) in &self.line_discounts {
+            h.update([0]);
+            h.update(sku.as_str().as_bytes());
+            order_money::digest_discount(Some(d), &mut h);
+        }
+        h.update(b"order discount");
+        order_money::digest_discount(self.order_discount.as_ref(), &mut h);
+        match &self.shipping_charge {
+            Some(s) => {
+                h.update(b"shipping");
+                h.update(s.amount.minor().to_be_bytes());
+                h.update(s.tax_rate_id.get().to_be_bytes());
+            }
+            None => h.update(b"no shipping"),
+        }
         hex::encode(h.finalize())
     }
 }
@@ -129,6 +154,8 @@ struct LineProduct {
     name: String,
     price_cents: i64,
     active: bool,
+    tax_rate_id: i64,
+    tax_rate_ppm: i32,
 }
 
 /// A checked line: the product and how many units of it.
@@ -151,11 +178,16 @@ pub async fn place_order(
     }
     conn.transaction(async move |conn| {
         let (lines, shipping, billing) = check_customer_and_products(conn, &input).await?;
+        let priced = price(conn, &input, &lines).await?;
+        let t = &priced.totals;
         let order_id: Option<i64> = diesel::insert_into(orders::table)
             .values((
-                orders::customer_id.eq(input.customer_id),
-                orders::idempotency_key.eq(input.idempotency_key.as_str()),
-                orders::request_fingerprint.eq(&fingerprint),
+                (
+                    orders::customer_id.eq(input.customer_id),
+                    orders::idempotency_key.eq(input.idempotency_key.as_str()),
+                    orders::request_fingerprint.eq(&fingerprint),
+                ),
+                order_money::order_columns(&priced),
             ))
             .on_conflict(orders::idempotency_key)
             .do_nothing()
@@ -175,22 +207,24 @@ pub async fn place_order(
                 });
         };
         reserve(conn, &lines).await?;
-        record_lines(conn, order_id, &lines, ctx).await?;
+        record_lines(conn, order_id, &lines, &priced, ctx).await?;
+        order_money::record_taxes(conn, order_id, t).await?;
         record_address(conn, order_id, AddressRole::Shipping, &shipping).await?;
         if let Some(billing) = &billing {
             record_address(conn, order_id, AddressRole::Billing, billing).await?;
         }
         let saved = save_to_book(conn, &input, ctx).await?;
-        let total: i64 = lines
-            .iter()
-            .map(|l| l.product.price_cents * i64::from(l.quantity))
-            .sum();
         let lines: Vec<_> = lines
             .iter()
-            .map(|l| {
+            .zip(&t.lines)
+            .zip(&priced.line_discounts)
+            .map(|((l, a), d)| {
                 json!({
                     "product_id": l.product.id, "sku": l.product.sku, "name": l.product.name,
                     "quantity": l.quantity, "unit_price_cents": l.product.price_cents,
+                    "tax_rate_id": l.product.tax_rate_id,
+                    "discount": order_money::discount_json(d.as_ref()),
+                    "amounts": a,
                 })
             })
             .collect();
@@ -201,12 +235,14 @@ pub async fn place_order(
             order_id,
             EventType::OrderPlaced,
             json!({
+                "schema_version": 2,
                 "customer_id": input.customer_id,
                 "shipping_address": shipping,
                 "billing_address": billing,
                 "saved_to_book": saved,
                 "lines": lines,
-                "total_cents": total,
+                "total_cents": t.grand_total,
+                "money": order_money::order_json(&priced),
             }),
         )
         .await?;
@@ -285,6 +321,7 @@ async fn check_customer_and_products(
     }
     let skus: Vec<&str> = input.lines.keys().map(Sku::as_str).collect();
     let products: Vec<LineProduct> = products::table
+        .inner_join(tax_rates::table)
         .filter(products::sku.eq_any(&skus))
         .order(products::id.asc())
         .select((
@@ -293,10 +330,17 @@ async fn check_customer_and_products(
             products::name,
             products::price_cents,
             products::active,
+            products::tax_rate_id,
+            tax_rates::rate_ppm,
         ))
         .load(conn)
         .await?;
     // Keyed "lines": the form finds the row by the SKU the message names.
+    for s in input.line_discounts.keys() {
+        if !input.lines.contains_key(s) {
+            errors.add("lines", format!("{s} has a discount but no quantity"));
+        }
+    }
     for s in &skus {
         match products.iter().find(|p| p.sku == *s) {
             None => errors.add("lines", format!("no product has SKU {s}")),
@@ -424,6 +468,37 @@ fn rename(errors: &FieldErrors, field: &str) -> FieldErrors {
     out
 }
 
+/// The order's money by the shop's pricing: the lines (in product id order,
+/// at their products' prices and rates), their discounts, the order discount
+/// and the shipping charge; a discount too large is an error beside its field.
+async fn price(
+    conn: &mut AsyncPgConnection,
+    input: &PlaceOrder,
+    lines: &[PlannedLine],
+) -> Result<Priced, CommandError> {
+    let priced_lines = lines
+        .iter()
+        .map(|l| order_money::PricedLine {
+            sku: l.product.sku.clone(),
+            unit_price_cents: l.product.price_cents,
+            quantity: l.quantity,
+            tax_rate_ppm: l.product.tax_rate_ppm,
+            discount: input
+                .line_discounts
+                .iter()
+                .find(|(s, _)| s.as_str() == l.product.sku)
+                .map(|(_, d)| *d),
+        })
+        .collect();
+    order_money::price(
+        conn,
+        priced_lines,
+        input.order_discount,
+        input.shipping_charge,
+    )
+    .await
+}
+
 /// Reserves every line's units; any shortage undoes the whole order.
 async fn reserve(conn: &mut AsyncPgConnection, lines: &[PlannedLine]) -> Result<(), CommandError> {
     let mut shortages = Vec::new();
@@ -469,18 +544,25 @@ async fn record_lines(
     conn: &mut AsyncPgConnection,
     order_id: i64,
     lines: &[PlannedLine],
+    priced: &Priced,
     ctx: &CommandContext,
 ) -> Result<(), CommandError> {
     let rows: Vec<_> = lines
         .iter()
+        .zip(&priced.totals.lines)
+        .zip(&priced.line_discounts)
         .zip(1..)
-        .map(|(l, line_no)| {
+        .map(|(((l, amounts), discount), line_no)| {
             (
-                order_lines::order_id.eq(order_id),
-                order_lines::line_no.eq(line_no),
-                order_lines::product_id.eq(l.product.id),
-                order_lines::quantity.eq(l.quantity),
-                order_lines::unit_price_cents.eq(l.product.price_cents),
+                (
+                    order_lines::order_id.eq(order_id),
+                    order_lines::line_no.eq(line_no),
+                    order_lines::product_id.eq(l.product.id),
+                    order_lines::quantity.eq(l.quantity),
+                    order_lines::unit_price_cents.eq(l.product.price_cents),
+                    order_lines::tax_rate_id.eq(l.product.tax_rate_id),
+                ),
+                order_money::line_columns(amounts, discount.as_ref()),
             )
         })
         .collect();

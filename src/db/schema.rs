@@ -165,6 +165,26 @@ diesel::table! {
         product_id -> Int8,
         quantity -> Int4,
         unit_price_cents -> Int8,
+        tax_rate_id -> Int8,
+        tax_rate_ppm -> Int4,
+        discount_kind -> Nullable<Text>,
+        discount_value -> Nullable<Int8>,
+        subtotal_cents -> Int8,
+        line_discount_cents -> Int8,
+        order_discount_cents -> Int8,
+        net_cents -> Int8,
+        tax_cents -> Int8,
+        total_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    order_taxes (order_id, rate_ppm) {
+        order_id -> Int8,
+        rate_ppm -> Int4,
+        net_cents -> Int8,
+        tax_cents -> Int8,
+        gross_cents -> Int8,
     }
 }
 
@@ -183,6 +203,22 @@ diesel::table! {
         cancellation_reason -> Nullable<Text>,
         version -> Int4,
         updated_at -> Timestamptz,
+        pricing -> Text,
+        discount_kind -> Nullable<Text>,
+        discount_value -> Nullable<Int8>,
+        subtotal_cents -> Int8,
+        line_discounts_cents -> Int8,
+        order_discount_cents -> Int8,
+        discount_total_cents -> Int8,
+        shipping_cents -> Int8,
+        shipping_waived -> Bool,
+        shipping_tax_rate_id -> Nullable<Int8>,
+        shipping_tax_rate_ppm -> Nullable<Int4>,
+        shipping_net_cents -> Int8,
+        shipping_tax_cents -> Int8,
+        net_total_cents -> Int8,
+        tax_total_cents -> Int8,
+        grand_total_cents -> Int8,
     }
 }
 
@@ -349,6 +385,8 @@ diesel::joinable!(inventory -> products (product_id));
 diesel::joinable!(order_addresses -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
+diesel::joinable!(order_lines -> tax_rates (tax_rate_id));
+diesel::joinable!(order_taxes -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(products -> tax_rates (tax_rate_id));
 diesel::joinable!(sessions -> staff_users (user_id));
@@ -366,6 +404,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     order_addresses,
     order_lines,
+    order_taxes,
     orders,
     products,
     read_model_batches,

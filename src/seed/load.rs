@@ -123,7 +123,7 @@ pub async fn load(
     client
         .batch_execute(
             "ANALYZE customers, customer_addresses, products, inventory, orders, order_addresses, \
-             order_lines, stock_movements, events",
+             order_lines, order_taxes, stock_movements, events",
         )
         .await
         .map_err(db("analyze"))?;

@@ -9,6 +9,7 @@
 mod calendar;
 mod error;
 mod load;
+mod money;
 mod names;
 mod plan;
 mod progress;

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::money;
 use super::names;
 use super::plan::{Order, Plan, Step};
 use crate::domain::{AddressFields, OrderStatus};
@@ -56,12 +57,10 @@ impl Context {
     /// books), one in twenty-five Zero.
     fn tax_rate_id(&self, i: u32) -> i64 {
         let [standard, reduced, zero] = self.tax_rates;
-        if i % 25 == 24 {
-            zero
-        } else if i % 8 == 3 {
-            reduced
-        } else {
-            standard
+        match money::rate_ppm(i) {
+            0 => zero,
+            50_000 => reduced,
+            _ => standard,
         }
     }
     fn order_id(&self, i: u32) -> i64 {
@@ -79,12 +78,13 @@ pub enum Table {
     Orders,
     OrderAddresses,
     OrderLines,
+    OrderTaxes,
     StockMovements,
     Events,
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Customers,
         Table::CustomerAddresses,
         Table::Products,
@@ -92,6 +92,7 @@ impl Table {
         Table::Orders,
         Table::OrderAddresses,
         Table::OrderLines,
+        Table::OrderTaxes,
         Table::StockMovements,
         Table::Events,
     ];
@@ -105,6 +106,7 @@ impl Table {
             Table::Inventory => "inventory",
             Table::Orders => "orders",
             Table::OrderLines => "order_lines",
+            Table::OrderTaxes => "order_taxes",
             Table::StockMovements => "stock_movements",
             Table::Events => "events",
         }
@@ -130,10 +132,13 @@ impl Table {
                 "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
             }
             Table::Orders => {
-                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at) FROM STDIN"
+                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents) FROM STDIN"
             }
             Table::OrderLines => {
-                "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents) FROM STDIN"
+                "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents, tax_rate_id, tax_rate_ppm, subtotal_cents, net_cents, tax_cents, total_cents) FROM STDIN"
+            }
+            Table::OrderTaxes => {
+                "COPY order_taxes (order_id, rate_ppm, net_cents, tax_cents, gross_cents) FROM STDIN"
             }
             Table::StockMovements => {
                 "COPY stock_movements (product_id, kind, quantity, reason, order_id, actor, occurred_at) FROM STDIN"
@@ -149,7 +154,9 @@ impl Table {
         match self {
             Table::Customers | Table::CustomerAddresses => plan.customers.len(),
             Table::Products | Table::Inventory => plan.products.len(),
-            Table::Orders | Table::OrderAddresses | Table::OrderLines => plan.orders.len(),
+            Table::Orders | Table::OrderAddresses | Table::OrderLines | Table::OrderTaxes => {
+                plan.orders.len()
+            }
             Table::StockMovements | Table::Events => plan.timeline.len(),
         }
     }
@@ -166,6 +173,7 @@ impl Table {
             Table::Orders => w.order(i),
             Table::OrderAddresses => w.order_address(i),
             Table::OrderLines => w.order_lines(i),
+            Table::OrderTaxes => w.order_taxes(i),
             Table::StockMovements => w.movements(plan.timeline[i]),
             Table::Events => w.events(plan.timeline[i]),
         }
@@ -281,10 +289,11 @@ impl Rows<'_> {
     fn order(self, i: usize) -> u64 {
         let o = &self.plan.orders[i];
         let id = self.cx.order_id(idx(i));
+        let t = money::totals(self.plan, o).unwrap_or_default();
         let opt = |t: Option<i64>| t.map_or_else(|| "\\N".to_owned(), ts);
         let _ = writeln!(
             self.out,
-            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.cx.customer_id(o.customer),
             o.status.as_str(),
             self.cx.seed,
@@ -299,6 +308,10 @@ impl Rows<'_> {
                 .map_or("\\N", |r| names::CANCEL_REASONS[r as usize]),
             o.version(),
             ts(o.updated_at()),
+            t.subtotal,
+            t.net_total,
+            t.tax_total,
+            t.grand_total,
         );
         1
     }
@@ -306,12 +319,40 @@ impl Rows<'_> {
     fn order_lines(self, i: usize) -> u64 {
         let o = &self.plan.orders[i];
         let id = self.cx.order_id(idx(i));
-        for (n, line) in (1..).zip(lines(self.plan, o)) {
+        let t = money::totals(self.plan, o).unwrap_or_default();
+        for ((n, line), a) in (1..).zip(lines(self.plan, o)).zip(&t.lines) {
             let price = self.plan.products[line.product as usize].price_cents;
             let product = self.cx.product_id(line.product);
-            let _ = writeln!(self.out, "{id}\t{n}\t{product}\t{}\t{price}", line.quantity);
+            let rate = self.cx.tax_rate_id(line.product);
+            let _ = writeln!(
+                self.out,
+                "{id}\t{n}\t{product}\t{}\t{price}\t{rate}\t{}\t{}\t{}\t{}\t{}",
+                line.quantity,
+                a.tax_rate.ppm(),
+                a.subtotal,
+                a.net,
+                a.tax,
+                a.total
+            );
         }
         u64::from(o.line_count)
+    }
+
+    fn order_taxes(self, i: usize) -> u64 {
+        let o = &self.plan.orders[i];
+        let id = self.cx.order_id(idx(i));
+        let t = money::totals(self.plan, o).unwrap_or_default();
+        for x in &t.taxes {
+            let _ = writeln!(
+                self.out,
+                "{id}\t{}\t{}\t{}\t{}",
+                x.rate.ppm(),
+                x.net,
+                x.tax,
+                x.gross
+            );
+        }
+        t.taxes.len() as u64
     }
 
     fn movements(self, (at, step): (i64, Step)) -> u64 {
@@ -439,26 +480,41 @@ impl Rows<'_> {
 /// The `order_placed` payload, as PlaceOrder writes it.
 fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
     let o = &plan.orders[i as usize];
+    let t = money::totals(plan, o).unwrap_or_default();
     let mut lines = String::new();
-    let mut total = 0i64;
-    for line in self::lines(plan, o) {
+    for (line, a) in self::lines(plan, o).iter().zip(&t.lines) {
         let price = plan.products[line.product as usize].price_cents;
-        total += price * i64::from(line.quantity);
         let _ = write!(
             lines,
-            r#"{}{{"product_id":{},"sku":"{}","name":"{}","quantity":{},"unit_price_cents":{price}}}"#,
+            r#"{}{{"product_id":{},"sku":"{}","name":"{}","quantity":{},"unit_price_cents":{price},"tax_rate_id":{},"discount":null,"amounts":{}}}"#,
             if lines.is_empty() { "" } else { "," },
             cx.product_id(line.product),
             sku(plan, cx, line.product),
             product_name(plan, line.product),
             line.quantity,
+            cx.tax_rate_id(line.product),
+            serde_json::to_string(a).unwrap_or_else(|_| "null".to_owned()),
         );
     }
+    let taxes: Vec<_> = t
+        .taxes
+        .iter()
+        .map(|x| {
+            serde_json::json!({"rate_ppm": x.rate.ppm(), "net_cents": x.net, "tax_cents": x.tax, "gross_cents": x.gross})
+        })
+        .collect();
+    let money = serde_json::json!({
+        "pricing": "tax_exclusive", "subtotal_cents": t.subtotal, "line_discounts_cents": 0,
+        "order_discount": null, "order_discount_cents": 0, "shipping": null, "taxes": taxes,
+        "net_total_cents": t.net_total, "tax_total_cents": t.tax_total,
+        "grand_total_cents": t.grand_total,
+    });
     let shipping = serde_json::to_string(&order_address(plan, cx, i, o.customer))
         .unwrap_or_else(|_| "null".to_owned());
     format!(
-        r#"{{"customer_id":{},"shipping_address":{shipping},"billing_address":null,"saved_to_book":null,"lines":[{lines}],"total_cents":{total}}}"#,
+        r#"{{"schema_version":2,"customer_id":{},"shipping_address":{shipping},"billing_address":null,"saved_to_book":null,"lines":[{lines}],"total_cents":{},"money":{money}}}"#,
         cx.customer_id(o.customer),
+        t.grand_total,
     )
 }
 

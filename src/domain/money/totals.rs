@@ -106,9 +106,10 @@ mod properties;
 pub use figures::{LineAmounts, OrderTotals, ShippingAmounts, TaxAmount};
 
 /// Whether the prices staff enter include tax (a shop setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Pricing {
     /// Prices are net: tax is added on top.
+    #[default]
     TaxExclusive,
     /// Prices are what the customer pays: tax is inside them.
     TaxInclusive,

@@ -150,11 +150,30 @@ const BROKEN: &[(&str, &str)] = &[
          OR NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id AND e.event_type = 'order_placed'
               AND e.occurred_at = o.placed_at AND (e.payload->>'customer_id')::bigint = o.customer_id
               AND jsonb_array_length(e.payload->'lines') = (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id)
-              AND (e.payload->>'total_cents')::bigint =
-                  (SELECT sum(quantity * unit_price_cents) FROM order_lines l WHERE l.order_id = o.id))
+              AND (e.payload->>'total_cents')::bigint = o.grand_total_cents
+              AND (e.payload->'money'->>'tax_total_cents')::bigint = o.tax_total_cents)
          OR o.status <> 'placed' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id
               AND e.aggregate_type = 'order' AND e.event_type = 'order_' || o.status AND (e.payload->>'version')::int = o.version
               AND e.payload->>'status' = o.status)",
+    ),
+    (
+        "an order's stored money adds up: its lines, its tax per rate, its totals",
+        "SELECT count(*) FROM orders o
+         JOIN (SELECT order_id, sum(subtotal_cents) AS subtotal, sum(net_cents) AS net,
+                      sum(tax_cents) AS tax, sum(total_cents) AS total
+               FROM order_lines GROUP BY order_id) l ON l.order_id = o.id
+         JOIN (SELECT order_id, sum(net_cents) AS net, sum(tax_cents) AS tax
+               FROM order_taxes GROUP BY order_id) t ON t.order_id = o.id
+         WHERE o.subtotal_cents <> l.subtotal OR o.net_total_cents <> l.net + o.shipping_net_cents
+            OR o.tax_total_cents <> l.tax + o.shipping_tax_cents OR o.tax_total_cents <> t.tax
+            OR o.net_total_cents <> t.net
+            OR o.grand_total_cents <> l.total + o.shipping_net_cents + o.shipping_tax_cents",
+    ),
+    (
+        "seeded orders are taxed: most lines at 20 %",
+        "SELECT count(*) FROM (SELECT 1 WHERE (SELECT count(*) FROM order_lines WHERE tax_rate_ppm = 200000)
+              * 2 < (SELECT count(*) FROM order_lines)
+              OR (SELECT count(*) FROM orders WHERE tax_total_cents = 0) * 2 > (SELECT count(*) FROM orders)) x",
     ),
     (
         "cancelled orders carry a reason",

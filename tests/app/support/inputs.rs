@@ -93,6 +93,9 @@ pub fn order(customer_id: i64, lines: &[(&str, u32)]) -> PlaceOrder {
         billing: None,
         idempotency_key: IdempotencyKey::generate(),
         lines: merged,
+        line_discounts: BTreeMap::new(),
+        order_discount: None,
+        shipping_charge: None,
     }
 }
 

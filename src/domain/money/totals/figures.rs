@@ -42,8 +42,8 @@ pub struct TaxAmount {
     pub gross: i64,
 }
 
-/// An order's money, as the order stores it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// An order's money, as the order stores it (the default: nothing, zero).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OrderTotals {
     pub pricing: Pricing,
     /// Σ line subtotals, as entered.

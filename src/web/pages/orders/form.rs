@@ -96,6 +96,9 @@ impl CommandForm for OrderForm {
                     billing: None,
                     idempotency_key,
                     lines,
+                    line_discounts: Default::default(),
+                    order_discount: None,
+                    shipping_charge: None,
                 })
             }
             _ => Err(errors),

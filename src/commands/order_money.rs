@@ -1,0 +1,324 @@
+//! An order's money as commands price and store it: the shop's pricing,
+//! the lines' rates, the discounts and the shipping charge turned into a
+//! [`Basket`] and priced by [`Basket::totals`] (the one function the order
+//! form's preview calls too), then stored in `orders`, `order_lines` and
+//! `order_taxes` (migration 000070) so no page recomputes it.
+
+use std::num::NonZeroU32;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::CommandError;
+use crate::db::schema::{order_lines, order_taxes, orders, shop_settings, tax_rates};
+use crate::domain::totals::{
+    Amount, Basket, Discount, Line, LineAmounts, OrderTotals, Pricing, Shipping, TotalsError,
+};
+use crate::domain::{FieldErrors, Percent, TaxRateId};
+
+/// The shipping charge as entered, and the rate it is taxed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShippingCharge {
+    pub amount: Amount,
+    pub tax_rate_id: TaxRateId,
+}
+
+/// One line as the pricing needs it (in the order the lines are stored).
+#[derive(Debug, Clone)]
+pub struct PricedLine {
+    pub sku: String,
+    pub unit_price_cents: i64,
+    pub quantity: i32,
+    pub tax_rate_ppm: i32,
+    pub discount: Option<Discount>,
+}
+
+/// What a command stores: the totals and what they were computed from.
+#[derive(Debug, Clone)]
+pub struct Priced {
+    pub totals: OrderTotals,
+    /// Each line's discount as entered, in the lines' order.
+    pub line_discounts: Vec<Option<Discount>>,
+    pub order_discount: Option<Discount>,
+    /// The shipping charge's rate (id and percentage), when there is a charge.
+    pub shipping_rate: Option<(TaxRateId, Percent)>,
+}
+
+/// Prices the lines by the shop's pricing setting (read in this
+/// transaction). A discount too large, an unknown or archived shipping rate
+/// or amounts too large to add up are errors beside their fields.
+pub async fn price(
+    conn: &mut AsyncPgConnection,
+    lines: Vec<PricedLine>,
+    order_discount: Option<Discount>,
+    shipping: Option<ShippingCharge>,
+) -> Result<Priced, CommandError> {
+    let include_tax: bool = shop_settings::table
+        .select(shop_settings::prices_include_tax)
+        .first(conn)
+        .await?;
+    let pricing = if include_tax {
+        Pricing::TaxInclusive
+    } else {
+        Pricing::TaxExclusive
+    };
+    let mut errors = FieldErrors::new();
+    let shipping_rate = match shipping {
+        None => None,
+        Some(s) => {
+            let rate: Option<(i32, bool)> = tax_rates::table
+                .find(s.tax_rate_id)
+                .select((tax_rates::rate_ppm, tax_rates::active))
+                .first(conn)
+                .await
+                .optional()?;
+            match rate {
+                Some((ppm, true)) => Some((s.tax_rate_id, percent(ppm)?)),
+                Some((_, false)) => {
+                    errors.add(
+                        "shipping_tax_rate",
+                        "that tax rate is archived; choose another",
+                    );
+                    None
+                }
+                None => {
+                    errors.add("shipping_tax_rate", "no such tax rate");
+                    None
+                }
+            }
+        }
+    };
+    if !errors.is_empty() {
+        return Err(CommandError::Invalid(errors));
+    }
+    let basket = Basket {
+        pricing,
+        lines: lines
+            .iter()
+            .map(|l| {
+                Ok(Line {
+                    unit_price: Amount::new(l.unit_price_cents).ok_or_else(|| {
+                        CommandError::Invariant(format!("{} has a negative price", l.sku))
+                    })?,
+                    quantity: u32::try_from(l.quantity)
+                        .ok()
+                        .and_then(NonZeroU32::new)
+                        .ok_or_else(|| {
+                            CommandError::Invariant(format!("{} has no quantity", l.sku))
+                        })?,
+                    tax_rate: percent(l.tax_rate_ppm)?,
+                    discount: l.discount,
+                })
+            })
+            .collect::<Result<_, CommandError>>()?,
+        order_discount,
+        shipping: shipping.zip(shipping_rate).map(|(s, (_, rate))| Shipping {
+            charge: s.amount,
+            tax_rate: rate,
+            free_from: None,
+        }),
+    };
+    let totals = basket.totals().map_err(|e| {
+        let mut errors = FieldErrors::new();
+        match e {
+            TotalsError::LineDiscountTooLarge { line } => errors.add(
+                "lines",
+                format!(
+                    "the discount of {} is more than the line's amount",
+                    lines.get(line).map_or("a line", |l| l.sku.as_str())
+                ),
+            ),
+            TotalsError::OrderDiscountTooLarge => errors.add(
+                "order_discount",
+                "the order discount is more than the lines' amount after their discounts",
+            ),
+            TotalsError::Overflow => errors.add("lines", e.to_string()),
+        }
+        CommandError::Invalid(errors)
+    })?;
+    Ok(Priced {
+        totals,
+        line_discounts: lines.iter().map(|l| l.discount).collect(),
+        order_discount,
+        shipping_rate,
+    })
+}
+
+/// A stored rate (0–1,000,000 ppm by its CHECK) as a [`Percent`].
+fn percent(ppm: i32) -> Result<Percent, CommandError> {
+    u32::try_from(ppm)
+        .ok()
+        .and_then(Percent::from_ppm)
+        .ok_or_else(|| CommandError::Invariant(format!("a stored rate of {ppm} ppm")))
+}
+
+/// `pricing` as stored.
+pub fn pricing_str(p: Pricing) -> &'static str {
+    match p {
+        Pricing::TaxExclusive => "tax_exclusive",
+        Pricing::TaxInclusive => "tax_inclusive",
+    }
+}
+
+/// A discount as entered: its kind and value (minor units or ppm).
+pub fn discount_columns(d: Option<&Discount>) -> (Option<&'static str>, Option<i64>) {
+    match d {
+        None => (None, None),
+        Some(Discount::Amount(a)) => (Some("amount"), Some(a.minor())),
+        Some(Discount::Percent(p)) => (Some("percent"), Some(i64::from(p.ppm()))),
+    }
+}
+
+/// A discount as an event states it.
+pub fn discount_json(d: Option<&Discount>) -> Value {
+    match discount_columns(d) {
+        (Some(kind), Some(value)) => json!({ "kind": kind, "value": value }),
+        _ => Value::Null,
+    }
+}
+
+/// Feeds a discount to a request fingerprint, delimited.
+pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
+    let (kind, value) = discount_columns(d);
+    h.update(kind.unwrap_or("none").as_bytes());
+    h.update(value.unwrap_or(0).to_be_bytes());
+    h.update([0]);
+}
+
+/// The order's money columns.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = orders, treat_none_as_null = true)]
+pub struct OrderMoney {
+    pricing: &'static str,
+    discount_kind: Option<&'static str>,
+    discount_value: Option<i64>,
+    subtotal_cents: i64,
+    line_discounts_cents: i64,
+    order_discount_cents: i64,
+    discount_total_cents: i64,
+    shipping_cents: i64,
+    shipping_waived: bool,
+    shipping_tax_rate_id: Option<i64>,
+    shipping_tax_rate_ppm: Option<i32>,
+    shipping_net_cents: i64,
+    shipping_tax_cents: i64,
+    net_total_cents: i64,
+    tax_total_cents: i64,
+    grand_total_cents: i64,
+}
+
+/// What `orders` stores of the priced order.
+pub fn order_columns(p: &Priced) -> OrderMoney {
+    let t = &p.totals;
+    let (discount_kind, discount_value) = discount_columns(p.order_discount.as_ref());
+    let s = t.shipping_amounts.as_ref();
+    OrderMoney {
+        pricing: pricing_str(t.pricing),
+        discount_kind,
+        discount_value,
+        subtotal_cents: t.subtotal,
+        line_discounts_cents: t.line_discounts,
+        order_discount_cents: t.order_discount,
+        discount_total_cents: t.discount_total,
+        shipping_cents: t.shipping,
+        shipping_waived: s.is_some_and(|s| s.waived),
+        shipping_tax_rate_id: p.shipping_rate.map(|(id, _)| id.get()),
+        shipping_tax_rate_ppm: p.shipping_rate.map(|(_, r)| ppm(r)),
+        shipping_net_cents: s.map_or(0, |s| s.net),
+        shipping_tax_cents: s.map_or(0, |s| s.tax),
+        net_total_cents: t.net_total,
+        tax_total_cents: t.tax_total,
+        grand_total_cents: t.grand_total,
+    }
+}
+
+fn ppm(p: Percent) -> i32 {
+    // At most 1,000,000 by Percent's invariant.
+    i32::try_from(p.ppm()).unwrap_or(i32::MAX)
+}
+
+/// A line's money columns.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = order_lines)]
+pub struct LineMoney {
+    tax_rate_ppm: i32,
+    discount_kind: Option<&'static str>,
+    discount_value: Option<i64>,
+    subtotal_cents: i64,
+    line_discount_cents: i64,
+    order_discount_cents: i64,
+    net_cents: i64,
+    tax_cents: i64,
+    total_cents: i64,
+}
+
+/// What `order_lines` stores of a priced line.
+pub fn line_columns(a: &LineAmounts, discount: Option<&Discount>) -> LineMoney {
+    let (discount_kind, discount_value) = discount_columns(discount);
+    LineMoney {
+        tax_rate_ppm: ppm(a.tax_rate),
+        discount_kind,
+        discount_value,
+        subtotal_cents: a.subtotal,
+        line_discount_cents: a.line_discount,
+        order_discount_cents: a.order_discount,
+        net_cents: a.net,
+        tax_cents: a.tax,
+        total_cents: a.total,
+    }
+}
+
+/// Replaces the order's tax per rate.
+pub async fn record_taxes(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    t: &OrderTotals,
+) -> Result<(), CommandError> {
+    diesel::delete(order_taxes::table.filter(order_taxes::order_id.eq(order_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = t
+        .taxes
+        .iter()
+        .map(|x| {
+            (
+                order_taxes::order_id.eq(order_id),
+                order_taxes::rate_ppm.eq(ppm(x.rate)),
+                order_taxes::net_cents.eq(x.net),
+                order_taxes::tax_cents.eq(x.tax),
+                order_taxes::gross_cents.eq(x.gross),
+            )
+        })
+        .collect();
+    diesel::insert_into(order_taxes::table)
+        .values(&rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The order's money as its events state it.
+pub fn order_json(p: &Priced) -> Value {
+    let t = &p.totals;
+    json!({
+        "pricing": pricing_str(t.pricing),
+        "subtotal_cents": t.subtotal,
+        "line_discounts_cents": t.line_discounts,
+        "order_discount": discount_json(p.order_discount.as_ref()),
+        "order_discount_cents": t.order_discount,
+        "shipping": t.shipping_amounts.as_ref().map(|s| json!({
+            "tax_rate_id": p.shipping_rate.map(|(id, _)| id.get()),
+            "tax_rate_ppm": s.tax_rate.ppm(),
+            "charged_cents": s.charged, "waived": s.waived,
+            "net_cents": s.net, "tax_cents": s.tax, "total_cents": s.total,
+        })),
+        "taxes": t.taxes.iter().map(|x| json!({
+            "rate_ppm": x.rate.ppm(), "net_cents": x.net, "tax_cents": x.tax, "gross_cents": x.gross,
+        })).collect::<Vec<_>>(),
+        "net_total_cents": t.net_total,
+        "tax_total_cents": t.tax_total,
+        "grand_total_cents": t.grand_total,
+    })
+}
