@@ -188,8 +188,8 @@ pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
 }
 
 /// The order's money columns.
-#[derive(Debug, Insertable, AsChangeset)]
-#[diesel(table_name = orders, treat_none_as_null = true)]
+#[derive(Debug, Insertable)]
+#[diesel(table_name = orders)]
 pub struct OrderMoney {
     pricing: &'static str,
     discount_kind: Option<&'static str>,

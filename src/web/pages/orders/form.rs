@@ -96,7 +96,7 @@ impl CommandForm for OrderForm {
                     billing: None,
                     idempotency_key,
                     lines,
-                    line_discounts: Default::default(),
+                    line_discounts: BTreeMap::new(),
                     order_discount: None,
                     shipping_charge: None,
                 })
