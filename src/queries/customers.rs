@@ -7,8 +7,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::address::{Book, BookAddress};
 use super::history::{self, HistoryEntry};
-use super::notes::{self, NoteRow};
 use super::keyset::{self, Direction};
+use super::notes::{self, NoteRow};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::customer_stats as cs;
@@ -185,8 +185,8 @@ pub async fn get(
     let orders = orders::page_query(&filter).load::<OrderRow>(&mut &*shared);
     let history =
         history::query(Aggregate::Customer, customer_id).load::<HistoryEntry>(&mut &*shared);
-    let notes = notes::query(NoteSubject::Customer(CustomerId(customer_id)))
-        .load::<NoteRow>(&mut &*shared);
+    let notes =
+        notes::query(NoteSubject::Customer(CustomerId(customer_id))).load::<NoteRow>(&mut &*shared);
     let (fresh, customer, orders, history, notes) =
         futures_util::try_join!(fresh, customer, orders, history, notes)?;
     let (notes, more_notes) = notes::split(notes);

@@ -6,8 +6,8 @@ use crate::domain::EventType::{
     self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerNoteAdded, CustomerNoteRemoved, CustomerRegistered,
     CustomerUpdated, OrderCancelled, OrderDelivered, OrderNoteAdded, OrderNoteRemoved, OrderPaid,
-    OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged,
-    StockAdjusted, StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
+    OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted,
+    StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;

@@ -25,7 +25,9 @@ async fn add(
     form: NoteForm,
 ) -> Result<FormAnswer, AppError> {
     let result = match form.parse(subject) {
-        Ok(input) => instrument_command("add_note", add_note(&mut write.0, input, &staff.ctx())).await,
+        Ok(input) => {
+            instrument_command("add_note", add_note(&mut write.0, input, &staff.ctx())).await
+        }
         Err(errors) => Err(CommandError::Invalid(errors)),
     };
     answer(chrome, &staff, read, subject, result, form).await

@@ -27,7 +27,12 @@ async fn remove(
 ) -> Result<FormAnswer, AppError> {
     let input = RemoveNote { subject, note_id };
     let page = path(subject);
-    match instrument_command("remove_note", remove_note(&mut write.0, input, &staff.ctx())).await {
+    match instrument_command(
+        "remove_note",
+        remove_note(&mut write.0, input, &staff.ctx()),
+    )
+    .await
+    {
         Ok(ack) => Ok(FormAnswer::done(
             after_url(&page, ack.event_id, staff.clerk.0.csrf_token()) + "#notes",
             "Note removed",
