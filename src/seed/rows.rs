@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::names;
-use super::plan::{Order, Plan, Step};
+use super::plan::{NoteOn, Order, Plan, Step};
 use crate::domain::{AddressFields, OrderStatus};
 
 /// Who the seeded history is attributed to.
@@ -18,6 +18,7 @@ pub struct Context {
     pub address_offset: i64,
     pub product_offset: i64,
     pub order_offset: i64,
+    pub note_offset: i64,
     pub seed: u64,
     /// The ids of the shop's Standard, Reduced and Zero rates.
     pub tax_rates: [i64; 3],
@@ -67,6 +68,16 @@ impl Context {
     fn order_id(&self, i: u32) -> i64 {
         self.order_offset + i64::from(i) + 1
     }
+    fn note_id(&self, i: u32) -> i64 {
+        self.note_offset + i64::from(i) + 1
+    }
+    /// A note's aggregate, its id and the text's list.
+    fn note_subject(&self, on: NoteOn) -> (&'static str, i64, &'static [&'static str]) {
+        match on {
+            NoteOn::Order(o) => ("order", self.order_id(o), names::ORDER_NOTES),
+            NoteOn::Customer(c) => ("customer", self.customer_id(c), names::CUSTOMER_NOTES),
+        }
+    }
 }
 
 /// The tables the seeder fills, in loading order (parents before children).
@@ -81,10 +92,11 @@ pub enum Table {
     OrderLines,
     StockMovements,
     Events,
+    Notes,
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Customers,
         Table::CustomerAddresses,
         Table::Products,
@@ -94,6 +106,7 @@ impl Table {
         Table::OrderLines,
         Table::StockMovements,
         Table::Events,
+        Table::Notes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -107,6 +120,7 @@ impl Table {
             Table::OrderLines => "order_lines",
             Table::StockMovements => "stock_movements",
             Table::Events => "events",
+            Table::Notes => "notes",
         }
     }
 
@@ -141,6 +155,9 @@ impl Table {
             Table::Events => {
                 "COPY events (aggregate_type, aggregate_id, event_type, payload, actor, occurred_at) FROM STDIN"
             }
+            Table::Notes => {
+                "COPY notes (id, order_id, customer_id, body, author, idempotency_key, created_at, removed_at, removed_by) FROM STDIN"
+            }
         }
     }
 
@@ -151,6 +168,7 @@ impl Table {
             Table::Products | Table::Inventory => plan.products.len(),
             Table::Orders | Table::OrderAddresses | Table::OrderLines => plan.orders.len(),
             Table::StockMovements | Table::Events => plan.timeline.len(),
+            Table::Notes => plan.notes.len(),
         }
     }
 
@@ -168,6 +186,7 @@ impl Table {
             Table::OrderLines => w.order_lines(i),
             Table::StockMovements => w.movements(plan.timeline[i]),
             Table::Events => w.events(plan.timeline[i]),
+            Table::Notes => w.note(i),
         }
     }
 }
@@ -314,6 +333,27 @@ impl Rows<'_> {
         u64::from(o.line_count)
     }
 
+    fn note(self, i: usize) -> u64 {
+        let n = &self.plan.notes[i];
+        let id = self.cx.note_id(idx(i));
+        let (order, customer) = match n.subject {
+            NoteOn::Order(o) => (self.cx.order_id(o).to_string(), "\\N".to_owned()),
+            NoteOn::Customer(c) => ("\\N".to_owned(), self.cx.customer_id(c).to_string()),
+        };
+        let (_, _, texts) = self.cx.note_subject(n.subject);
+        let (removed_at, removed_by) = n
+            .removed_at
+            .map_or(("\\N".to_owned(), "\\N"), |t| (ts(t), ACTOR));
+        let _ = writeln!(
+            self.out,
+            "{id}\t{order}\t{customer}\t{}\t{ACTOR}\tseed-note-{:x}-{id:08}\t{}\t{removed_at}\t{removed_by}",
+            texts[n.text as usize],
+            self.cx.seed,
+            ts(n.at),
+        );
+        1
+    }
+
     fn movements(self, (at, step): (i64, Step)) -> u64 {
         let (order, kind, sign) = match step {
             Step::Product(p) => {
@@ -329,7 +369,11 @@ impl Rows<'_> {
             Step::Placed(o) => (o, "reservation", 1),
             Step::Shipped(o) => (o, "shipment", -1),
             Step::Cancelled(o) => (o, "release", -1),
-            Step::Customer(_) | Step::Paid(_) | Step::Delivered(_) => return 0,
+            Step::Customer(_)
+            | Step::Paid(_)
+            | Step::Delivered(_)
+            | Step::Note(_)
+            | Step::NoteRemoved(_) => return 0,
         };
         let o = &self.plan.orders[order as usize];
         let (id, at) = (self.cx.order_id(order), ts(at));
@@ -402,6 +446,29 @@ impl Rows<'_> {
                     );
                 }
                 return 1 + u64::from(n);
+            }
+            Step::Note(k) | Step::NoteRemoved(k) => {
+                let n = &self.plan.notes[k as usize];
+                let (aggregate, id, texts) = self.cx.note_subject(n.subject);
+                let note_id = self.cx.note_id(k);
+                if matches!(step, Step::Note(_)) {
+                    let payload =
+                        serde_json::json!({ "note_id": note_id, "body": texts[n.text as usize] });
+                    event(
+                        aggregate,
+                        id,
+                        &format!("{aggregate}_note_added"),
+                        &payload.to_string(),
+                    );
+                } else {
+                    let payload = format!(r#"{{"note_id":{note_id}}}"#);
+                    event(
+                        aggregate,
+                        id,
+                        &format!("{aggregate}_note_removed"),
+                        &payload,
+                    );
+                }
             }
             Step::Placed(o) => {
                 let payload = order_placed(self.plan, self.cx, o);

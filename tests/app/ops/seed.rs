@@ -145,7 +145,8 @@ const BROKEN: &[(&str, &str)] = &[
     (
         "each step of each order has its event, with the payload the command writes",
         "SELECT count(*) FROM orders o WHERE
-            (SELECT count(*) FROM events e WHERE e.aggregate_type = 'order' AND e.aggregate_id = o.id)
+            (SELECT count(*) FROM events e WHERE e.aggregate_type = 'order' AND e.aggregate_id = o.id
+               AND e.event_type NOT LIKE 'order_note_%')
               <> o.version
          OR NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id AND e.event_type = 'order_placed'
               AND e.occurred_at = o.placed_at AND (e.payload->>'customer_id')::bigint = o.customer_id
@@ -155,6 +156,12 @@ const BROKEN: &[(&str, &str)] = &[
          OR o.status <> 'placed' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id
               AND e.aggregate_type = 'order' AND e.event_type = 'order_' || o.status AND (e.payload->>'version')::int = o.version
               AND e.payload->>'status' = o.status)",
+    ),
+    (
+        "each seeded note has its event, and each removal its own",
+        "SELECT (SELECT count(*) FROM notes) + (SELECT count(*) FROM notes WHERE removed_at IS NOT NULL)
+              - (SELECT count(*) FROM events WHERE event_type IN ('order_note_added', 'order_note_removed',
+                 'customer_note_added', 'customer_note_removed'))",
     ),
     (
         "cancelled orders carry a reason",
