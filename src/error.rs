@@ -82,6 +82,7 @@ impl From<CommandError> for AppError {
                 Self::Unprocessable(e.to_string())
             }
             CommandError::NotFound { .. } => Self::NotFound(e.to_string()),
+            CommandError::Forbidden(m) => Self::Forbidden(m),
             CommandError::Conflict(_) | CommandError::InvalidTransition { .. } => {
                 Self::Conflict(e.to_string())
             }

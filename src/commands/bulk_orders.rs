@@ -148,6 +148,7 @@ fn refusal_reason(step: BulkStep, e: CommandError) -> Result<String, CommandErro
         CommandError::NotFound { .. } => "there is no such order".to_owned(),
         CommandError::Invalid(errors) => errors.to_string(),
         CommandError::Conflict(c) => c.message,
+        CommandError::Forbidden(m) => m,
         CommandError::InsufficientStock(_) => format!("not enough stock to be {}", step.done()),
         e @ (CommandError::Database(_) | CommandError::Invariant(_)) => return Err(e),
     })

@@ -10,6 +10,7 @@ mod order_lifecycle;
 pub mod order_money;
 
 pub mod add_address;
+pub mod add_note;
 pub mod adjust_stock;
 pub mod archive_tax_rate;
 pub mod bulk_orders;
@@ -30,6 +31,7 @@ pub mod place_order;
 pub mod receive_stock;
 pub mod register_customer;
 pub mod remove_address;
+pub mod remove_note;
 pub mod set_default_address;
 pub mod ship_order;
 pub mod update_customer;
@@ -86,6 +88,9 @@ pub enum CommandError {
     /// Not enough available stock for one or more order lines.
     #[error("not enough stock for {}", shortage_list(.0))]
     InsufficientStock(Vec<Shortage>),
+    /// The actor may not do this to this record (another clerk's note).
+    #[error("{0}")]
+    Forbidden(String),
     /// The order's status does not allow this step.
     #[error("order {order_id} is {from} and cannot become {to}")]
     InvalidTransition {
@@ -117,6 +122,7 @@ impl crate::observability::FailureKind for CommandError {
             Self::NotFound { .. } => "not_found",
             Self::Conflict(_) => "conflict",
             Self::InsufficientStock(_) => "insufficient_stock",
+            Self::Forbidden(_) => "forbidden",
             Self::InvalidTransition { .. } => "invalid_transition",
             Self::Database(_) => "database",
             Self::Invariant(_) => "invariant",

@@ -151,6 +151,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The notes on orders and customers not removed (read_def.notes).
+    read.notes (id) {
+        id -> Int8,
+        order_id -> Nullable<Int8>,
+        customer_id -> Nullable<Int8>,
+        author_user_id -> Nullable<Int8>,
+        author -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(product_sales_30d -> inventory_status (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -164,6 +177,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_ledger,
     tax_rates,
     shop_settings,
+    notes,
 );
 
 // Report views (materialized views, refreshed nightly).

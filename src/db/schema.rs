@@ -141,6 +141,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    notes (id) {
+        id -> Int8,
+        order_id -> Nullable<Int8>,
+        customer_id -> Nullable<Int8>,
+        body -> Text,
+        author_user_id -> Nullable<Int8>,
+        author -> Text,
+        idempotency_key -> Text,
+        created_at -> Timestamptz,
+        removed_at -> Nullable<Timestamptz>,
+        removed_by_user_id -> Nullable<Int8>,
+        removed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     order_addresses (order_id, role) {
         order_id -> Int8,
         role -> Text,
@@ -382,6 +398,8 @@ diesel::joinable!(events -> staff_users (actor_user_id));
 diesel::joinable!(import_jobs -> staff_users (owner_user_id));
 diesel::joinable!(import_rows -> import_jobs (job_id));
 diesel::joinable!(inventory -> products (product_id));
+diesel::joinable!(notes -> customers (customer_id));
+diesel::joinable!(notes -> orders (order_id));
 diesel::joinable!(order_addresses -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
@@ -402,6 +420,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_rows,
     inventory,
     login_attempts,
+    notes,
     order_addresses,
     order_lines,
     order_taxes,

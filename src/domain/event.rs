@@ -31,6 +31,10 @@ text_enum! {
         CustomerAddressRemoved => "customer_address_removed",
         /// An address made the customer's default for shipping or billing.
         CustomerDefaultAddressSet => "customer_default_address_set",
+        /// An internal note written on the customer (its text and id).
+        CustomerNoteAdded => "customer_note_added",
+        /// A customer's note removed by its author or an admin (kept, marked removed).
+        CustomerNoteRemoved => "customer_note_removed",
         ProductCreated => "product_created",
         ProductUpdated => "product_updated",
         StockReceived => "stock_received",
@@ -40,6 +44,10 @@ text_enum! {
         OrderShipped => "order_shipped",
         OrderDelivered => "order_delivered",
         OrderCancelled => "order_cancelled",
+        /// An internal note written on the order; never moves the order's version.
+        OrderNoteAdded => "order_note_added",
+        /// An order's note removed by its author or an admin (kept, marked removed).
+        OrderNoteRemoved => "order_note_removed",
         UserCreated => "user_created",
         UserRoleChanged => "user_role_changed",
         UserPasswordChanged => "user_password_changed",

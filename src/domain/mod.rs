@@ -14,6 +14,7 @@ mod field_errors;
 mod ids;
 pub mod import;
 mod money;
+mod note;
 mod order_status;
 mod postal_address;
 mod quantity;
@@ -32,6 +33,7 @@ pub use ids::{AddressId, CustomerId, OrderId, ProductId, TaxRateId};
 pub use import::{ImportKind, ImportState, RowOutcome};
 pub use money::format_cents;
 pub use money::{Money, Percent, totals};
+pub use note::{MAX_NOTE_CHARS, NoteBody, NoteSubject};
 pub use order_status::OrderStatus;
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{

@@ -8,10 +8,11 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::address::{Book, BookAddress};
 use super::history::{self, HistoryEntry};
 use super::keyset::{self, Direction};
+use super::notes::{self, NoteRow};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::customer_stats as cs;
-use crate::domain::Aggregate;
+use crate::domain::{Aggregate, CustomerId, NoteSubject};
 use crate::read_models::ReadModelName;
 
 /// One customer and their order statistics (cancelled orders excluded).
@@ -156,6 +157,9 @@ pub struct CustomerDetail {
     pub orders: Vec<OrderRow>,
     /// The customer's events (always current: read from the event log).
     pub history: Vec<HistoryEntry>,
+    /// Their notes, newest first, and whether older ones were left out.
+    pub notes: Vec<NoteRow>,
+    pub more_notes: bool,
     pub freshness: Vec<Freshness>,
 }
 
@@ -164,8 +168,8 @@ pub async fn get(
     customer_id: i64,
 ) -> Result<CustomerDetail, diesel::result::Error> {
     const VIEWS: &[ReadModelName] = &[ReadModelName::CustomerStats, ReadModelName::OrderSummaries];
-    // One round trip: the freshness, the customer, their orders and their
-    // history, pipelined.
+    // One round trip: the freshness, the customer, their orders, their
+    // history and their notes, pipelined.
     let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let customer = cs::table
@@ -181,8 +185,11 @@ pub async fn get(
     let orders = orders::page_query(&filter).load::<OrderRow>(&mut &*shared);
     let history =
         history::query(Aggregate::Customer, customer_id).load::<HistoryEntry>(&mut &*shared);
-    let (fresh, customer, orders, history) =
-        futures_util::try_join!(fresh, customer, orders, history)?;
+    let notes =
+        notes::query(NoteSubject::Customer(CustomerId(customer_id))).load::<NoteRow>(&mut &*shared);
+    let (fresh, customer, orders, history, notes) =
+        futures_util::try_join!(fresh, customer, orders, history, notes)?;
+    let (notes, more_notes) = notes::split(notes);
     let (customer, addresses) = match customer.into_iter().next() {
         Some((c, book)) => (Some(c), book.into()),
         None => (None, Vec::new()),
@@ -192,6 +199,8 @@ pub async fn get(
         addresses,
         orders: orders::split_page(&filter, orders).0,
         history,
+        notes,
+        more_notes,
         freshness: freshness::decode(VIEWS, fresh),
     })
 }

@@ -12,6 +12,7 @@ pub mod history;
 pub mod imports;
 pub mod keyset;
 pub mod lookup;
+pub mod notes;
 pub mod order_detail;
 pub mod order_entry;
 pub mod orders;

@@ -10,9 +10,10 @@ use serde::Deserialize;
 
 use super::address::OrderAddress;
 use super::history::{self, HistoryEntry};
+use super::notes::{self, NoteRow};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
-use crate::domain::{Aggregate, OrderStatus};
+use crate::domain::{Aggregate, NoteSubject, OrderId, OrderStatus};
 use crate::read_models::ReadModelName;
 
 /// One line, as embedded in the view.
@@ -89,6 +90,9 @@ impl From<Lines> for Vec<LineView> {
 pub struct OrderDetailPage {
     pub order: Option<OrderDetail>,
     pub history: Vec<HistoryEntry>,
+    /// Its notes, newest first, and whether older ones were left out.
+    pub notes: Vec<NoteRow>,
+    pub more_notes: bool,
     pub freshness: Freshness,
 }
 
@@ -99,7 +103,7 @@ pub async fn get(
     id: i64,
 ) -> Result<OrderDetailPage, diesel::result::Error> {
     const VIEWS: &[ReadModelName] = &[ReadModelName::OrderSummaries];
-    // One round trip: the freshness, the order, its history, pipelined.
+    // One round trip: the freshness, the order, its history and notes, pipelined.
     let shared: &AsyncPgConnection = conn;
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let history = history::query(Aggregate::Order, id).load::<HistoryEntry>(&mut &*shared);
@@ -107,11 +111,15 @@ pub async fn get(
         .find(id)
         .select(OrderDetail::as_select())
         .load::<OrderDetail>(&mut &*shared);
-    let (fresh, history, rows) = futures_util::try_join!(fresh, history, row)?;
+    let notes = notes::query(NoteSubject::Order(OrderId(id))).load::<NoteRow>(&mut &*shared);
+    let (fresh, history, rows, notes) = futures_util::try_join!(fresh, history, row, notes)?;
     let order = rows.into_iter().next();
+    let (notes, more_notes) = notes::split(notes);
     Ok(OrderDetailPage {
         order,
         history,
+        notes,
+        more_notes,
         freshness: freshness::decode(VIEWS, fresh).remove(0),
     })
 }

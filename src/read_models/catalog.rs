@@ -4,9 +4,10 @@
 
 use crate::domain::EventType::{
     self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
-    CustomerDefaultAddressSet, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered,
-    OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged,
-    StockAdjusted, StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
+    CustomerDefaultAddressSet, CustomerNoteAdded, CustomerNoteRemoved, CustomerRegistered,
+    CustomerUpdated, OrderCancelled, OrderDelivered, OrderNoteAdded, OrderNoteRemoved, OrderPaid,
+    OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted,
+    StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;
@@ -53,6 +54,15 @@ const ORDER_EVENTS: &[EventType] = &[
 
 const SALES_EVENTS: &[EventType] = &[OrderPlaced, OrderCancelled];
 
+/// A note's events: the notes model, and the search text of the order or
+/// customer it is written on.
+const NOTE_EVENTS: &[EventType] = &[
+    OrderNoteAdded,
+    OrderNoteRemoved,
+    CustomerNoteAdded,
+    CustomerNoteRemoved,
+];
+
 /// Every read model: the live ones first, then the report views.
 pub const READ_MODELS: &[ReadModel] = &[
     ReadModel {
@@ -66,6 +76,9 @@ pub const READ_MODELS: &[ReadModel] = &[
             OrderShipped,
             OrderDelivered,
             OrderCancelled,
+            // Its notes' text is in the list's search text.
+            OrderNoteAdded,
+            OrderNoteRemoved,
         ],
         definition: "SELECT * FROM read_def.order_summaries(NULL)",
         key: &["id"],
@@ -118,6 +131,9 @@ pub const READ_MODELS: &[ReadModel] = &[
             CustomerAddressEdited,
             CustomerAddressRemoved,
             CustomerDefaultAddressSet,
+            // Its notes' text is in the list's search text.
+            CustomerNoteAdded,
+            CustomerNoteRemoved,
             OrderPlaced,
             OrderCancelled,
         ],
@@ -153,6 +169,15 @@ pub const READ_MODELS: &[ReadModel] = &[
         kind: Kind::Live,
         event_types: &[ShopSettingsChanged],
         definition: "SELECT * FROM read_def.shop_settings()",
+        key: &["id"],
+    },
+    // The notes on orders and customers not removed: an order's kept with the
+    // order, a customer's with the customer.
+    ReadModel {
+        name: ReadModelName::Notes,
+        kind: Kind::Live,
+        event_types: NOTE_EVENTS,
+        definition: "SELECT * FROM read_def.notes(NULL, NULL)",
         key: &["id"],
     },
     // The two below are built from the live models above (so they come after
@@ -273,6 +298,17 @@ mod tests {
             rate,
             [ReadModelName::InventoryStatus, ReadModelName::TaxRates]
         );
+        // A note shows on its page and in its list's search, nowhere else.
+        let order_note: Vec<_> = affected_by(OrderNoteAdded).map(|m| m.name).collect();
+        assert_eq!(
+            order_note,
+            [ReadModelName::OrderSummaries, ReadModelName::Notes]
+        );
+        let customer_note: Vec<_> = affected_by(CustomerNoteRemoved).map(|m| m.name).collect();
+        assert_eq!(
+            customer_note,
+            [ReadModelName::CustomerStats, ReadModelName::Notes]
+        );
         let settings: Vec<_> = affected_by(ShopSettingsChanged).map(|m| m.name).collect();
         assert_eq!(settings, [ReadModelName::ShopSettings]);
     }
@@ -288,7 +324,7 @@ mod tests {
 
     #[test]
     fn every_live_model_has_a_definition_and_a_key_and_reports_have_keys() {
-        assert_eq!(live().count(), 11);
+        assert_eq!(live().count(), 12);
         assert_eq!(reports().count(), 3);
         for m in live() {
             assert!(

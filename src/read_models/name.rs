@@ -18,6 +18,7 @@ text_enum! {
         StockLedger => "stock_ledger",
         TaxRates => "tax_rates",
         ShopSettings => "shop_settings",
+        Notes => "notes",
         ProductSales30d => "product_sales_30d",
         Dashboard => "dashboard",
         MonthlySales => "monthly_sales",

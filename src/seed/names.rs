@@ -89,3 +89,23 @@ pub const CANCEL_REASONS: &[&str] = &[
     "address outside the delivery area",
     "customer asked by phone",
 ];
+
+/// Internal notes staff write on orders (plain text, no tabs or backslashes).
+pub const ORDER_NOTES: &[&str] = &[
+    "Customer called: leave the parcel at the back door.",
+    "Gift: no prices on the packing slip, please.",
+    "Asked for delivery after 5 pm on weekdays.",
+    "Fragile: double-box the mugs.",
+    "Customer will collect from the shop instead.",
+    "Checked stock by phone before paying; promised dispatch this week.",
+];
+
+/// Internal notes staff write on customers.
+pub const CUSTOMER_NOTES: &[&str] = &[
+    "Prefers email to phone calls.",
+    "Wholesale enquiry: send the trade price list.",
+    "Returned a damaged item last year; handle with care.",
+    "Regular customer: mention the loyalty discount next time.",
+    "Hard of hearing: please write rather than call.",
+    "Runs a cafe; orders in bulk before holidays.",
+];

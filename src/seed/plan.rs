@@ -109,6 +109,23 @@ pub struct Line {
     pub quantity: i32,
 }
 
+/// An internal note on an order or a customer (`subject`), written by the
+/// seeder at `at` and perhaps removed later.
+pub struct Note {
+    pub subject: NoteOn,
+    /// Index into `names::ORDER_NOTES` or `names::CUSTOMER_NOTES`.
+    pub text: u16,
+    pub at: i64,
+    pub removed_at: Option<i64>,
+}
+
+/// What a seeded note is written on, by index into the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteOn {
+    Order(u32),
+    Customer(u32),
+}
+
 /// One command in the shop's history, by index into the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
@@ -119,6 +136,9 @@ pub enum Step {
     Shipped(u32),
     Delivered(u32),
     Cancelled(u32),
+    /// A note written (index into `notes`), and its removal.
+    Note(u32),
+    NoteRemoved(u32),
 }
 
 /// Everything to write.
@@ -127,6 +147,7 @@ pub struct Plan {
     pub products: Vec<Product>,
     pub orders: Vec<Order>,
     pub lines: Vec<Line>,
+    pub notes: Vec<Note>,
     /// Every command, sorted by business time.
     pub timeline: Vec<(i64, Step)>,
 }
@@ -143,6 +164,7 @@ impl Plan {
             products: Vec::new(),
             orders: Vec::with_capacity(shape.orders as usize),
             lines: Vec::with_capacity(shape.orders as usize * 3),
+            notes: Vec::new(),
             timeline: Vec::new(),
         };
         plan.place_orders(&calendar, shape.orders, &mut products, &mut rng);
@@ -155,6 +177,7 @@ impl Plan {
             p.received = (p.shipped + p.reserved + left).max(1);
         }
         plan.products = products;
+        plan.notes = plan.notes(shape.end, shape.seed);
         plan.timeline = plan.timeline();
         plan
     }
@@ -224,6 +247,51 @@ impl Plan {
         }
     }
 
+    /// Notes on about one order in 40 and one customer in 25, an hour to two
+    /// days after the order (days after the registration), one in seven
+    /// removed a day later; never at or after `end`. Chosen by a hash of the
+    /// index, not the RNG, so the rest of the shop is what it was.
+    fn notes(&self, end: i64, seed: u64) -> Vec<Note> {
+        let hash = |i: u32, salt: u64| {
+            (u64::from(i) ^ seed.rotate_left(13) ^ salt).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 33
+        };
+        let mut notes = Vec::new();
+        let mut add = |subject: NoteOn, from: i64, h: u64, texts: usize| {
+            let at = (from + 3600 * (1 + (h % 47) as i64)).min(end - 1).max(from);
+            let removed = (at + 86_400 < end && h % 7 == 3).then_some(at + 86_400);
+            notes.push(Note {
+                subject,
+                text: (h % texts as u64) as u16,
+                at,
+                removed_at: removed,
+            });
+        };
+        for (i, o) in (0u32..).zip(&self.orders) {
+            let h = hash(i, 0x6f72);
+            if h % 40 == 0 {
+                add(
+                    NoteOn::Order(i),
+                    o.placed_at,
+                    h / 40,
+                    names::ORDER_NOTES.len(),
+                );
+            }
+        }
+        for (i, c) in (0u32..).zip(&self.customers) {
+            let h = hash(i, 0x6375);
+            if h % 25 == 0 {
+                let from = c.registered_at + 86_400 * (h / 25 % 20) as i64;
+                add(
+                    NoteOn::Customer(i),
+                    from.min(end - 1),
+                    h / 25,
+                    names::CUSTOMER_NOTES.len(),
+                );
+            }
+        }
+        notes
+    }
+
     /// Every command with its time, sorted (ties broken by kind, then index).
     fn timeline(&self) -> Vec<(i64, Step)> {
         let mut steps =
@@ -243,6 +311,12 @@ impl Plan {
                 (o.cancelled_at, Step::Cancelled(i)),
             ];
             steps.extend(later.into_iter().filter_map(|(t, s)| Some((t?, s))));
+        }
+        for (i, n) in (0u32..).zip(&self.notes) {
+            steps.push((n.at, Step::Note(i)));
+            if let Some(t) = n.removed_at {
+                steps.push((t, Step::NoteRemoved(i)));
+            }
         }
         steps.sort_unstable();
         steps

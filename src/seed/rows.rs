@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::money;
 use super::names;
-use super::plan::{Order, Plan, Step};
+use super::plan::{NoteOn, Order, Plan, Step};
 use crate::domain::{AddressFields, OrderStatus};
 
 /// Who the seeded history is attributed to.
@@ -19,6 +19,7 @@ pub struct Context {
     pub address_offset: i64,
     pub product_offset: i64,
     pub order_offset: i64,
+    pub note_offset: i64,
     pub seed: u64,
     /// The ids of the shop's Standard, Reduced and Zero rates.
     pub tax_rates: [i64; 3],
@@ -66,6 +67,16 @@ impl Context {
     fn order_id(&self, i: u32) -> i64 {
         self.order_offset + i64::from(i) + 1
     }
+    fn note_id(&self, i: u32) -> i64 {
+        self.note_offset + i64::from(i) + 1
+    }
+    /// A note's aggregate, its id and the text's list.
+    fn note_subject(&self, on: NoteOn) -> (&'static str, i64, &'static [&'static str]) {
+        match on {
+            NoteOn::Order(o) => ("order", self.order_id(o), names::ORDER_NOTES),
+            NoteOn::Customer(c) => ("customer", self.customer_id(c), names::CUSTOMER_NOTES),
+        }
+    }
 }
 
 /// The tables the seeder fills, in loading order (parents before children).
@@ -81,10 +92,11 @@ pub enum Table {
     OrderTaxes,
     StockMovements,
     Events,
+    Notes,
 }
 
 impl Table {
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 11] = [
         Table::Customers,
         Table::CustomerAddresses,
         Table::Products,
@@ -95,6 +107,7 @@ impl Table {
         Table::OrderTaxes,
         Table::StockMovements,
         Table::Events,
+        Table::Notes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +122,7 @@ impl Table {
             Table::OrderTaxes => "order_taxes",
             Table::StockMovements => "stock_movements",
             Table::Events => "events",
+            Table::Notes => "notes",
         }
     }
 
@@ -146,6 +160,9 @@ impl Table {
             Table::Events => {
                 "COPY events (aggregate_type, aggregate_id, event_type, payload, actor, occurred_at) FROM STDIN"
             }
+            Table::Notes => {
+                "COPY notes (id, order_id, customer_id, body, author, idempotency_key, created_at, removed_at, removed_by) FROM STDIN"
+            }
         }
     }
 
@@ -158,6 +175,7 @@ impl Table {
                 plan.orders.len()
             }
             Table::StockMovements | Table::Events => plan.timeline.len(),
+            Table::Notes => plan.notes.len(),
         }
     }
 
@@ -176,6 +194,7 @@ impl Table {
             Table::OrderTaxes => w.order_taxes(i),
             Table::StockMovements => w.movements(plan.timeline[i]),
             Table::Events => w.events(plan.timeline[i]),
+            Table::Notes => w.note(i),
         }
     }
 }
@@ -355,6 +374,27 @@ impl Rows<'_> {
         t.taxes.len() as u64
     }
 
+    fn note(self, i: usize) -> u64 {
+        let n = &self.plan.notes[i];
+        let id = self.cx.note_id(idx(i));
+        let (order, customer) = match n.subject {
+            NoteOn::Order(o) => (self.cx.order_id(o).to_string(), "\\N".to_owned()),
+            NoteOn::Customer(c) => ("\\N".to_owned(), self.cx.customer_id(c).to_string()),
+        };
+        let (_, _, texts) = self.cx.note_subject(n.subject);
+        let (removed_at, removed_by) = n
+            .removed_at
+            .map_or(("\\N".to_owned(), "\\N"), |t| (ts(t), ACTOR));
+        let _ = writeln!(
+            self.out,
+            "{id}\t{order}\t{customer}\t{}\t{ACTOR}\tseed-note-{:x}-{id:08}\t{}\t{removed_at}\t{removed_by}",
+            texts[n.text as usize],
+            self.cx.seed,
+            ts(n.at),
+        );
+        1
+    }
+
     fn movements(self, (at, step): (i64, Step)) -> u64 {
         let (order, kind, sign) = match step {
             Step::Product(p) => {
@@ -370,7 +410,11 @@ impl Rows<'_> {
             Step::Placed(o) => (o, "reservation", 1),
             Step::Shipped(o) => (o, "shipment", -1),
             Step::Cancelled(o) => (o, "release", -1),
-            Step::Customer(_) | Step::Paid(_) | Step::Delivered(_) => return 0,
+            Step::Customer(_)
+            | Step::Paid(_)
+            | Step::Delivered(_)
+            | Step::Note(_)
+            | Step::NoteRemoved(_) => return 0,
         };
         let o = &self.plan.orders[order as usize];
         let (id, at) = (self.cx.order_id(order), ts(at));
@@ -444,6 +488,11 @@ impl Rows<'_> {
                 }
                 return 1 + u64::from(n);
             }
+            Step::Note(k) | Step::NoteRemoved(k) => {
+                let (aggregate, id, kind, payload) =
+                    note_event(self.plan, self.cx, k, matches!(step, Step::Note(_)));
+                event(aggregate, id, &kind, &payload);
+            }
             Step::Placed(o) => {
                 let payload = order_placed(self.plan, self.cx, o);
                 event("order", self.cx.order_id(o), "order_placed", &payload);
@@ -516,6 +565,30 @@ fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
         cx.customer_id(o.customer),
         t.grand_total,
     )
+}
+
+/// Note `k`'s event: added, or (`added` false) removed.
+fn note_event(
+    plan: &Plan,
+    cx: &Context,
+    k: u32,
+    added: bool,
+) -> (&'static str, i64, String, String) {
+    let n = &plan.notes[k as usize];
+    let (aggregate, id, texts) = cx.note_subject(n.subject);
+    let note_id = cx.note_id(k);
+    if added {
+        let payload = serde_json::json!({ "note_id": note_id, "body": texts[n.text as usize] });
+        (
+            aggregate,
+            id,
+            format!("{aggregate}_note_added"),
+            payload.to_string(),
+        )
+    } else {
+        let payload = format!(r#"{{"note_id":{note_id}}}"#);
+        (aggregate, id, format!("{aggregate}_note_removed"), payload)
+    }
 }
 
 fn lines<'a>(plan: &'a Plan, o: &Order) -> &'a [super::plan::Line] {

@@ -14,6 +14,7 @@ pub mod forms {
         AddressForm, BookAddressForm, CustomerEditForm, CustomerForm, DefaultAddressForm, EditOf,
         RemoveAddressForm,
     };
+    pub use super::pages::notes::NoteForm;
     pub use super::pages::orders::{BulkForm, CancelForm, LineForm, OrderForm};
     pub use super::pages::products::{AdjustmentForm, ProductEditForm, ProductForm, ReceiptForm};
     pub use super::pages::settings::{ArchiveRateForm, SettingsForm, TaxRateEditForm, TaxRateForm};
@@ -102,6 +103,7 @@ pub fn build_rocket(figment: rocket::figment::Figment) -> Result<Rocket<Build>, 
         .mount("/", pages::metrics::routes())
         .mount("/", pages::products::routes())
         .mount("/", pages::customers::routes())
+        .mount("/", pages::notes::routes())
         .mount("/", pages::imports::routes())
         .mount("/", pages::settings::routes())
         .mount("/", pages::paused::routes())

@@ -92,6 +92,8 @@ const AFTER_THE_SQUASH: &[&str] = &[
     "read_def.tax_rates(",
     "read_def.shop_settings(",
     "read_def.inventory_status(",
+    "read_def.notes(",
+    "read_def.note_bodies(",
 ];
 
 /// A schema dump as a sorted list of statements: comments, `\restrict` lines

@@ -207,6 +207,8 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     // The movements of the orders taken, and the taken products' own (receipts,
     // adjustments): not the products of those orders, whose ledgers did not move.
     let ledger = stock_ledger(conn, &taken.orders, &taken.products).await?;
+    // The notes of the orders and customers taken (their note events are theirs).
+    let notes = notes(conn, &taken.orders, &taken.customers).await?;
     let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
@@ -228,6 +230,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         (ReadModelName::StockLedger, ledger),
         (ReadModelName::TaxRates, rates),
         (ReadModelName::ShopSettings, shop),
+        (ReadModelName::Notes, notes),
         (ReadModelName::ProductSales30d, window),
         (ReadModelName::Dashboard, dashboard),
     ];
@@ -347,6 +350,21 @@ async fn stock_ledger(
     let c: Count = diesel::sql_query(include_str!("sql/stock_ledger.sql"))
         .bind::<Array<BigInt>, _>(orders)
         .bind::<Array<BigInt>, _>(products)
+        .prepared()
+        .get_result(conn)
+        .await?;
+    Ok(c.n)
+}
+
+/// The notes of `orders` and `customers`, replaced where they differ from
+/// the definition (a removed note's row removed).
+async fn notes(conn: &mut AsyncPgConnection, orders: &[i64], customers: &[i64]) -> Result<i64> {
+    if orders.is_empty() && customers.is_empty() {
+        return Ok(0);
+    }
+    let c: Count = diesel::sql_query(include_str!("sql/notes.sql"))
+        .bind::<Array<BigInt>, _>(orders)
+        .bind::<Array<BigInt>, _>(customers)
         .prepared()
         .get_result(conn)
         .await?;

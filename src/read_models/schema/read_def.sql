@@ -17,6 +17,43 @@ COMMENT ON SCHEMA read_def IS
     'Used by the maintainer, rebuild and verify; never granted to the reader.';
 GRANT USAGE ON SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
 
+-- Notes (issue 25) -------------------------------------------------------
+-- The notes on the page: those not removed. Kept by key: the notes of the
+-- orders p_orders (their events are the order's) and of the customers
+-- p_customers (the customer's). Both NULL: every note.
+CREATE FUNCTION read_def.notes(p_orders bigint[], p_customers bigint[])
+RETURNS TABLE (
+    id bigint, order_id bigint, customer_id bigint, author_user_id bigint, author text, body text,
+    created_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT n.id, n.order_id, n.customer_id, n.author_user_id, n.author, n.body, n.created_at
+    FROM notes n
+    WHERE n.removed_at IS NULL
+      AND ((p_orders IS NULL AND p_customers IS NULL)
+           OR n.order_id = ANY (p_orders)
+           OR n.customer_id = ANY (p_customers))
+$$;
+
+-- The text of each subject's notes (not removed), oldest first, for the
+-- lists' search text: per order of p_orders and per customer of p_customers
+-- (NULL: every order, or every customer; '{}': none).
+CREATE FUNCTION read_def.note_bodies(p_orders bigint[], p_customers bigint[])
+RETURNS TABLE (order_id bigint, customer_id bigint, bodies text)
+LANGUAGE sql STABLE AS $$
+    SELECT n.order_id, NULL::bigint, string_agg(n.body, ' ' ORDER BY n.id)
+    FROM notes n
+    WHERE n.removed_at IS NULL AND n.order_id IS NOT NULL
+      AND (p_orders IS NULL OR n.order_id = ANY (p_orders))
+    GROUP BY n.order_id
+    UNION ALL
+    SELECT NULL::bigint, n.customer_id, string_agg(n.body, ' ' ORDER BY n.id)
+    FROM notes n
+    WHERE n.removed_at IS NULL AND n.customer_id IS NOT NULL
+      AND (p_customers IS NULL OR n.customer_id = ANY (p_customers))
+    GROUP BY n.customer_id
+$$;
+-- ------------------------------------------------------------------------
+
 -- One row per order, everything a list or detail page shows, lines embedded.
 -- Its addresses are the order's own copies (order_addresses): structured ones
 -- as JSON in `shipping`/`billing` (the shape of domain::AddressFields), a
@@ -36,7 +73,8 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN NOT sa.structured THEN sa.line1 END,
            o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at,
            o.cancellation_reason, o.updated_at, o.version,
-           lower(c.name || ' ' || c.email || ' #' || o.id),
+           -- The order's notes (not removed) are searchable from the list.
+           lower(c.name || ' ' || c.email || ' #' || o.id || coalesce(' ' || n.bodies, '')),
            coalesce(l.lines, '[]'::jsonb),
            CASE WHEN sa.structured THEN jsonb_build_object(
                'name', sa.name, 'company', sa.company, 'line1', sa.line1, 'line2', sa.line2,
@@ -64,6 +102,7 @@ LANGUAGE sql STABLE AS $$
         WHERE p_ids IS NULL OR ol.order_id = ANY (p_ids)
         GROUP BY ol.order_id
     ) l ON l.order_id = o.id
+    LEFT JOIN read_def.note_bodies(p_ids, '{}') n ON n.order_id = o.id
     WHERE p_ids IS NULL OR o.id = ANY (p_ids)
 $$;
 
@@ -186,7 +225,8 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN p_stats THEN coalesce(s.orders, 0)::bigint END,
            CASE WHEN p_stats THEN coalesce(s.revenue_cents, 0)::bigint END,
            s.first_order_at, s.last_order_at,
-           lower(c.name || ' ' || c.email),
+           -- The customer's notes (not removed) are searchable from the list.
+           lower(c.name || ' ' || c.email || coalesce(' ' || n.bodies, '')),
            coalesce((
                SELECT jsonb_agg(jsonb_build_object(
                           'id', a.id, 'label', a.label, 'version', a.version,
@@ -212,6 +252,7 @@ LANGUAGE sql STABLE AS $$
         ) t
         GROUP BY t.customer_id
     ) s ON s.customer_id = c.id
+    LEFT JOIN read_def.note_bodies('{}', p_ids) n ON n.customer_id = c.id
     WHERE p_ids IS NULL OR c.id = ANY (p_ids)
 $$;
 

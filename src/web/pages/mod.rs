@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod health;
 pub mod imports;
 pub mod metrics;
+pub mod notes;
 pub mod orders;
 pub mod paused;
 pub mod products;

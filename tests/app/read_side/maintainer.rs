@@ -967,7 +967,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     assert_eq!(
         app.scalar("SELECT count(*) FROM read_model_live WHERE last_verify_diffs = 0")
             .await,
-        11
+        12
     );
 }
 
@@ -1060,5 +1060,158 @@ async fn a_drifted_ledger_row_is_replaced_when_its_order_moves_not_met_by_its_un
         .await,
         2,
         "the reservation, restored, and the shipment"
+    );
+}
+
+#[tokio::test]
+async fn note_events_change_only_their_notes_and_their_records_search_text() {
+    use orderdesk::commands::add_note::{AddNote, add_note};
+    use orderdesk::commands::remove_note::{RemoveNote, remove_note};
+    use orderdesk::domain::{CustomerId, IdempotencyKey, NoteBody, NoteSubject, OrderId};
+
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 10).await;
+    let order = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    app.catch_up().await;
+    let admin = app.user("root", "admin").await;
+    let c = orderdesk::commands::CommandContext::new(orderdesk::domain::Actor::user(admin, "root"));
+    let write = |subject, text: &'static str| AddNote {
+        subject,
+        body: NoteBody::parse(text).unwrap(),
+        idempotency_key: IdempotencyKey::generate(),
+    };
+
+    let on_order = NoteSubject::Order(OrderId(order));
+    let mut note = 0;
+    let changes = step(&app, "a note on an order", async {
+        note = add_note(&mut *app.conn().await, write(on_order, "Gift wrap"), &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", order)]),
+            ("notes", &[id("id", note)])
+        ])
+    );
+    let search = format!(
+        "SELECT count(*) FROM read.order_summaries WHERE id = {order} AND search_text LIKE '%gift wrap%'"
+    );
+    assert_eq!(app.scalar(&search).await, 1);
+
+    let on_customer = NoteSubject::Customer(CustomerId(ada));
+    let mut other = 0;
+    let changes = step(&app, "a note on a customer", async {
+        other = add_note(&mut *app.conn().await, write(on_customer, "VIP"), &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("customer_stats", &[id("customer_id", ada)]),
+            ("notes", &[id("id", other)])
+        ])
+    );
+
+    let changes = step(&app, "an order's note removed", async {
+        remove_note(
+            &mut *app.conn().await,
+            RemoveNote {
+                subject: on_order,
+                note_id: note,
+            },
+            &c,
+        )
+        .await
+        .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("order_summaries", &[id("id", order)]),
+            ("notes", &[id("id", note)])
+        ])
+    );
+    assert_eq!(app.scalar(&search).await, 0);
+    assert_eq!(app.scalar("SELECT count(*) FROM read.notes").await, 1);
+
+    let changes = step(&app, "a customer's note removed", async {
+        remove_note(
+            &mut *app.conn().await,
+            RemoveNote {
+                subject: on_customer,
+                note_id: other,
+            },
+            &c,
+        )
+        .await
+        .unwrap();
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[
+            ("customer_stats", &[id("customer_id", ada)]),
+            ("notes", &[id("id", other)])
+        ])
+    );
+}
+
+#[tokio::test]
+async fn verify_finds_a_corrupted_or_lost_note_and_repair_fixes_exactly_it() {
+    use orderdesk::commands::add_note::{AddNote, add_note};
+    use orderdesk::domain::{CustomerId, IdempotencyKey, NoteBody, NoteSubject};
+
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let mut ids = Vec::new();
+    for text in ["One", "Two"] {
+        let input = AddNote {
+            subject: NoteSubject::Customer(CustomerId(ada)),
+            body: NoteBody::parse(text).unwrap(),
+            idempotency_key: IdempotencyKey::generate(),
+        };
+        ids.push(
+            add_note(&mut *app.conn().await, input, &ctx())
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    app.catch_up().await;
+    app.exec(&format!(
+        "UPDATE read.notes SET body = 'edited' WHERE id = {}",
+        ids[0]
+    ))
+    .await;
+    app.exec(&format!("DELETE FROM read.notes WHERE id = {}", ids[1]))
+        .await;
+    let notes = [catalog::get(ReadModelName::Notes)];
+
+    let found = verify::verify(&mut *app.conn().await, &notes, true)
+        .await
+        .unwrap();
+    assert!(!found[0].ok());
+    assert!(
+        found[0].repaired && !found[0].keys.is_empty(),
+        "{:?}",
+        found[0].keys
+    );
+    let again = verify::verify(&mut *app.conn().await, &notes, false)
+        .await
+        .unwrap();
+    assert!(again[0].ok(), "{:?}", again[0].keys);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.notes WHERE body <> 'edited'")
+            .await,
+        2
     );
 }

@@ -371,6 +371,8 @@ impl TestApp {
             "SELECT coalesce(sum(version), 0) FROM tax_rates",
             "SELECT coalesce(sum(tax_rate_id), 0) FROM products",
             "SELECT coalesce(sum(version), 0) FROM shop_settings",
+            "SELECT count(*) FROM notes",
+            "SELECT count(*) FROM notes WHERE removed_at IS NOT NULL",
         ] {
             out.push(self.scalar(sql).await);
         }

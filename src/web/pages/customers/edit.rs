@@ -60,7 +60,7 @@ async fn update(
                 form: Some(edit),
                 errors,
                 conflict: None,
-                address: None,
+                ..EditState::default()
             },
         ),
         Err(CommandError::Conflict(conflict)) => {
@@ -73,7 +73,7 @@ async fn update(
                     form: Some(edit),
                     errors: FieldErrors::new(),
                     conflict: Some(conflict),
-                    address: None,
+                    ..EditState::default()
                 },
             )
         }

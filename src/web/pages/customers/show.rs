@@ -7,7 +7,7 @@ use askama::Template;
 use rocket::{get, routes};
 
 use crate::commands::Conflict;
-use crate::domain::FieldErrors;
+use crate::domain::{CustomerId, FieldErrors, NoteSubject};
 use crate::error::AppError;
 use crate::queries::address::BookAddress;
 use crate::queries::customers::{self, CustomerDetail};
@@ -16,6 +16,7 @@ use crate::read_models::ReadModelName::CustomerStats;
 use crate::web::PathId;
 use crate::web::forms::{BookAddressForm, CustomerEditForm};
 use crate::web::pages::customers::{FieldView, address_inputs, countries};
+use crate::web::pages::notes::{NoteState, NotesView};
 use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, ReadConn, filters, page,
@@ -36,6 +37,8 @@ pub struct EditState {
     pub conflict: Option<Conflict>,
     /// An address book form shown again, with what went wrong.
     pub address: Option<AddressState>,
+    /// The note form: empty, or as typed with its error.
+    pub note: NoteState,
 }
 
 /// An address book form shown again: which address (`None`: the add form),
@@ -169,6 +172,7 @@ pub struct DetailPage {
     conflict: Option<Conflict>,
     addresses: Vec<AddressEntry>,
     new_address: NewAddress,
+    notes: NotesView,
 }
 
 page!(DetailPage);
@@ -183,6 +187,13 @@ pub async fn page(
 ) -> Result<DetailPage, AppError> {
     let mut detail = customers::get(conn, id).await?;
     let history = std::mem::take(&mut detail.history);
+    let notes = NotesView::new(
+        NoteSubject::Customer(CustomerId(id)),
+        std::mem::take(&mut detail.notes),
+        detail.more_notes,
+        state.note,
+        &chrome,
+    );
     let (addresses, new_address) = address_views(&detail.addresses, state.address);
     let edit = state
         .form
@@ -200,6 +211,7 @@ pub async fn page(
         conflict: state.conflict,
         addresses,
         new_address,
+        notes,
     })
 }
 

@@ -13,7 +13,7 @@ mod lookup;
 mod new;
 mod new_form;
 mod print;
-mod show;
+pub(crate) mod show;
 
 pub use bulk_form::BulkForm;
 pub use export::ExportRefused;

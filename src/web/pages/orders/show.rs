@@ -5,11 +5,12 @@
 use askama::Template;
 use rocket::{get, routes};
 
-use crate::domain::OrderStatus;
+use crate::domain::{NoteSubject, OrderId, OrderStatus};
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
 use crate::queries::order_detail::{self, OrderDetail};
 use crate::read_models::ReadModelName::OrderSummaries;
+use crate::web::pages::notes::{NoteState, NotesView};
 use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
     AfterParams, AwaitChange, ChangeWaiter, Chrome, FreshnessNote, PathId, ReadConn, filters, page,
@@ -20,13 +21,15 @@ pub fn routes() -> Vec<rocket::Route> {
     routes![show]
 }
 
+/// The order page, ready to render.
 #[derive(Template)]
 #[template(path = "orders/show.html")]
-struct DetailPage {
+pub struct DetailPage {
     chrome: Chrome,
     id: i64,
     order: Option<OrderDetail>,
     history: Vec<HistoryEntry>,
+    notes: NotesView,
     await_change: AwaitChange,
     freshness: FreshnessNote,
 }
@@ -44,6 +47,41 @@ impl DetailPage {
     }
 }
 
+/// Reads the order, its history and notes, and fills the page (also what a
+/// refused note re-renders, with `note` as typed). `None` when there is no
+/// such order, not even in the history.
+pub async fn page(
+    conn: &mut diesel_async::AsyncPgConnection,
+    chrome: Chrome,
+    id: i64,
+    await_change: AwaitChange,
+    note: NoteState,
+) -> Result<(DetailPage, crate::queries::Freshness), AppError> {
+    let page = order_detail::get(conn, id).await?;
+    if page.order.is_none() && page.history.is_empty() {
+        return Err(AppError::NotFound(format!("There is no order #{id}.")));
+    }
+    let notes = NotesView::new(
+        NoteSubject::Order(OrderId(id)),
+        page.notes,
+        page.more_notes,
+        note,
+        &chrome,
+    );
+    Ok((
+        DetailPage {
+            chrome,
+            id,
+            order: page.order,
+            history: page.history,
+            notes,
+            freshness: FreshnessNote::one(&page.freshness),
+            await_change,
+        },
+        page.freshness,
+    ))
+}
+
 #[get("/orders/<id>?<params..>")]
 async fn show(
     chrome: Chrome,
@@ -57,26 +95,14 @@ async fn show(
     let path = format!("/orders/{id}");
     let await_change =
         AwaitChange::check(&mut conn.0, OrderSummaries, &params, &path, &waiter).await?;
-    let page = order_detail::get(&mut conn.0, id).await?;
-    if page.order.is_none() && page.history.is_empty() {
-        return Err(AppError::NotFound(format!("There is no order #{id}.")));
-    }
-    let freshness = FreshnessNote::one(&page.freshness);
+    let (page, freshness) =
+        page(&mut conn.0, chrome, id, await_change, NoteState::default()).await?;
     let tag = etag::etag(
-        &chrome,
-        std::slice::from_ref(&page.freshness),
-        &freshness,
+        &page.chrome,
+        std::slice::from_ref(&freshness),
+        &page.freshness,
         &etag::history_key(&page.history),
     );
-    let shown_once = chrome.flash.is_some() || await_change.waiting;
-    etag::answer(shown_once, &if_none_match, tag, || {
-        render_page(&DetailPage {
-            chrome,
-            id,
-            order: page.order,
-            history: page.history,
-            freshness,
-            await_change,
-        })
-    })
+    let shown_once = page.chrome.flash.is_some() || page.await_change.waiting;
+    etag::answer(shown_once, &if_none_match, tag, || render_page(&page))
 }
