@@ -113,6 +113,15 @@ async fn scenario(c: &Client, base: &str, file: &CsvFile, tee: i64) {
     )
     .await;
     problems.extend(check_page(c, "product-ledger").await);
+    // The admin's Settings page (the shop's settings and its tax rates).
+    goto_until(
+        c,
+        &format!("{base}/settings"),
+        "//h1[normalize-space()='Settings']",
+        "the Settings page",
+    )
+    .await;
+    problems.extend(check_page(c, "settings").await);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
