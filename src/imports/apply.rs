@@ -1,10 +1,16 @@
 //! The apply: "Import" queues a previewed job with no refused row; the
 //! worker then applies its create and update rows as previewed, in chunks of
-//! at most [`CHUNK`] rows, each chunk one transaction: every row through its
-//! command (in a savepoint, so every change has its event and the read models
-//! follow), the rows' results and the job's progress written in the same
-//! transaction. A crash loses at most the chunk in flight, which the next run
-//! applies again from the last committed row.
+//! at most [`CHUNK`] rows, each chunk one transaction: every change through
+//! the commands, with its event, so the read models follow; the rows'
+//! results and the job's progress written in the same transaction. A crash
+//! loses at most the chunk in flight, which the next run applies again from
+//! the last committed row.
+//!
+//! Customers rows go set-based (`commands::import_customers`: the chunk's
+//! records locked and checked up front, then one statement per step for the
+//! whole chunk), the bulk of a large import; the rows it declines, and every
+//! products and stock counts row, go one at a time through their one-row
+//! command in a savepoint, so a refused row is recorded and the others go on.
 //!
 //! A row whose record moved since the preview (its version; a stock count:
 //! the units on hand; a create: the SKU or email now taken) is refused at
