@@ -186,28 +186,7 @@ async fn guard(
         .into_iter()
         .map(|(c, newest, n)| (c, (newest.unwrap_or(0), n)))
         .collect();
-    let mut edited: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| match r.address {
-            Some((_, _, BookChange::Edit { address_id, .. })) => Some(address_id.get()),
-            _ => None,
-        })
-        .collect();
-    edited.sort_unstable();
-    let addresses: HashMap<i64, (i64, i32)> = if edited.is_empty() {
-        HashMap::new()
-    } else {
-        ca::table
-            .filter(ca::id.eq_any(&edited))
-            .order(ca::id)
-            .select((ca::id, ca::customer_id, ca::version))
-            .for_no_key_update()
-            .load::<(i64, i64, i32)>(conn)
-            .await?
-            .into_iter()
-            .map(|(id, customer, version)| (id, (customer, version)))
-            .collect()
-    };
+    let addresses = edited_addresses(conn, rows).await?;
     let applied = rows
         .iter()
         .map(|row| {
@@ -244,6 +223,35 @@ async fn guard(
         })
         .collect();
     Ok((applied, no_defaults))
+}
+
+/// Locks the addresses the rows edit: `id → (customer, version)`.
+async fn edited_addresses(
+    conn: &mut AsyncPgConnection,
+    rows: &[CustomerRow],
+) -> Result<HashMap<i64, (i64, i32)>, CommandError> {
+    let mut edited: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| match r.address {
+            Some((_, _, BookChange::Edit { address_id, .. })) => Some(address_id.get()),
+            _ => None,
+        })
+        .collect();
+    edited.sort_unstable();
+    Ok(if edited.is_empty() {
+        HashMap::new()
+    } else {
+        ca::table
+            .filter(ca::id.eq_any(&edited))
+            .order(ca::id)
+            .select((ca::id, ca::customer_id, ca::version))
+            .for_no_key_update()
+            .load::<(i64, i64, i32)>(conn)
+            .await?
+            .into_iter()
+            .map(|(id, customer, version)| (id, (customer, version)))
+            .collect()
+    })
 }
 
 /// Inserts the new customers; a row whose email is taken by now is declined.
