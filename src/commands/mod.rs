@@ -25,6 +25,7 @@ pub mod create_user;
 pub mod deactivate_user;
 pub mod edit_address;
 pub mod end_sessions;
+pub mod import_customers;
 pub mod mark_delivered;
 pub mod mark_paid;
 pub mod place_order;

@@ -1,10 +1,16 @@
 //! The apply: "Import" queues a previewed job with no refused row; the
 //! worker then applies its create and update rows as previewed, in chunks of
-//! at most [`CHUNK`] rows, each chunk one transaction: every row through its
-//! command (in a savepoint, so every change has its event and the read models
-//! follow), the rows' results and the job's progress written in the same
-//! transaction. A crash loses at most the chunk in flight, which the next run
-//! applies again from the last committed row.
+//! at most [`CHUNK`] rows, each chunk one transaction: every change through
+//! the commands, with its event, so the read models follow; the rows'
+//! results and the job's progress written in the same transaction. A crash
+//! loses at most the chunk in flight, which the next run applies again from
+//! the last committed row.
+//!
+//! Customers rows go set-based (`commands::import_customers`: the chunk's
+//! records locked and checked up front, then one statement per step for the
+//! whole chunk), the bulk of a large import; the rows it declines, and every
+//! products and stock counts row, go one at a time through their one-row
+//! command in a savepoint, so a refused row is recorded and the others go on.
 //!
 //! A row whose record moved since the preview (its version; a stock count:
 //! the units on hand; a create: the SKU or email now taken) is refused at
@@ -18,6 +24,8 @@
 //! two files' chunks; a later job's rows that the earlier one changed are
 //! refused at apply, by version, and reported.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text};
@@ -29,6 +37,7 @@ use crate::commands::add_address::{AddAddress, add_address};
 use crate::commands::count_stock::{CountStock, count_stock};
 use crate::commands::create_product::{CreateProduct, ProductDetails, create_product};
 use crate::commands::edit_address::{EditAddress, edit_address};
+use crate::commands::import_customers::{BookChange, CustomerRow, Target, import_customers};
 use crate::commands::register_customer::{CustomerDetails, register_customer};
 use crate::commands::update_customer::{UpdateCustomer, update_customer};
 use crate::commands::update_product::{UpdateProduct, update_product};
@@ -150,26 +159,23 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
                 },
                 request_id: Some(request_id(job_id)),
             };
-            let mut results = Vec::with_capacity(rows.len());
-            for (seq, fields, outcome, target_id, target_version) in rows {
-                let staged = Staged {
+            let staged: Vec<Staged> = rows
+                .into_iter()
+                .map(|(seq, fields, outcome, target_id, target_version)| Staged {
                     job_id,
                     seq,
                     fields,
                     outcome,
                     target_id,
                     target_version,
-                };
-                let refusal = match apply_row(conn, kind, &staged, &ctx).await {
-                    Ok(()) => None,
-                    Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
-                    Err(e @ CommandError::Invariant(_)) => {
-                        return Err(ImportError::Command { job_id, source: e });
-                    }
-                    Err(refused) => Some(apply_refusal(kind, &refused)),
-                };
-                results.push((seq, refusal));
-            }
+                })
+                .collect();
+            let results = match kind {
+                ImportKind::Customers => apply_customers(conn, job_id, &staged, &ctx).await?,
+                _ => {
+                    one_by_one(conn, job_id, kind, &staged.iter().collect::<Vec<_>>(), &ctx).await?
+                }
+            };
             record(conn, job_id, &results).await?;
             let refused = results.iter().filter(|(_, r)| r.is_some()).count();
             let applied = results.len() - refused;
@@ -198,6 +204,67 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
         ))) if info.message().contains("could not obtain lock") => Ok(Some(Applied::Busy)),
         other => other,
     }
+}
+
+/// Applies rows through their one-row commands, each in a savepoint: a
+/// refused row is recorded with the reason and the others go on.
+async fn one_by_one(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    kind: ImportKind,
+    rows: &[&Staged],
+    ctx: &CommandContext,
+) -> Result<Vec<(i32, Option<String>)>, ImportError> {
+    let mut results = Vec::with_capacity(rows.len());
+    for staged in rows {
+        let refusal = match apply_row(conn, kind, staged, ctx).await {
+            Ok(()) => None,
+            Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
+            Err(e @ CommandError::Invariant(_)) => {
+                return Err(ImportError::Command { job_id, source: e });
+            }
+            Err(refused) => Some(apply_refusal(kind, &refused)),
+        };
+        results.push((staged.seq, refusal));
+    }
+    Ok(results)
+}
+
+/// A chunk of customer rows, set-based (`import_customers`); the rows it
+/// declines (their record moved since the preview) go through the one-row
+/// commands, which refuse them with the reason.
+async fn apply_customers(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    rows: &[Staged],
+    ctx: &CommandContext,
+) -> Result<Vec<(i32, Option<String>)>, ImportError> {
+    let command_error = |source| ImportError::Command { job_id, source };
+    let typed = rows
+        .iter()
+        .map(customer_row)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(command_error)?;
+    let applied = match import_customers(conn, &typed, ctx).await {
+        Ok(applied) => applied,
+        Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
+        Err(e) => return Err(command_error(e)),
+    };
+    let declined: Vec<&Staged> = rows
+        .iter()
+        .zip(&applied)
+        .filter(|(_, done)| !**done)
+        .map(|(row, _)| row)
+        .collect();
+    let mut refusals: HashMap<i32, Option<String>> =
+        one_by_one(conn, job_id, ImportKind::Customers, &declined, ctx)
+            .await?
+            .into_iter()
+            .collect();
+    Ok(rows
+        .iter()
+        .map(|r| (r.seq, refusals.remove(&r.seq).flatten()))
+        .collect())
 }
 
 /// Every row is through: the job is done.
@@ -307,14 +374,10 @@ async fn apply_row(
     Ok(())
 }
 
-/// A customers row: the customer created or updated (only when its name or
-/// phone changes), and its address added or edited as the preview planned,
-/// all in one savepoint.
-async fn apply_customer(
-    conn: &mut AsyncPgConnection,
-    row: &Staged,
-    ctx: &CommandContext,
-) -> Result<(), CommandError> {
+/// A customers row as the commands take it: the customer's details, which
+/// customer (new, or the one previewed at its version), and the address and
+/// what the preview planned for it (none when the book holds it already).
+fn customer_row(row: &Staged) -> Result<CustomerRow, CommandError> {
     let phone = match row.fields.get("phone") {
         Some(Value::String(p)) => parsed(row, Phone::parse_optional(p))?,
         _ => None,
@@ -331,39 +394,83 @@ async fn apply_customer(
     let book_entry = address::Labelled::from_fields(fields)
         .map(|a| parsed(row, a.parse()))
         .transpose()?;
-    conn.transaction(async move |conn| {
-        let (customer_id, plan) = if row.outcome == RowOutcome::Create {
-            let ack = register_customer(conn, details, ctx).await?;
-            (CustomerId(ack.id), Some(address::Plan::Add { seen: 0 }))
-        } else {
-            let (id, version) = row.target()?;
-            // Rows staged before addresses were imported lack the flag.
-            let changed = fields
-                .get(address::DETAILS_CHANGED)
-                .and_then(Value::as_bool);
-            if changed.unwrap_or(true) {
-                let input = UpdateCustomer {
-                    customer_id: CustomerId(id),
-                    expected_version: version,
-                    details,
-                };
-                update_customer(conn, input, ctx).await?;
+    let (target, plan) = if row.outcome == RowOutcome::Create {
+        (Target::Create, Some(address::Plan::Add { seen: 0 }))
+    } else {
+        let (id, version) = row.target()?;
+        // Rows staged before addresses were imported lack the flag.
+        let changed = fields
+            .get(address::DETAILS_CHANGED)
+            .and_then(Value::as_bool);
+        let plan = match fields.get(address::PLAN) {
+            Some(p) => {
+                Some(serde_json::from_value(p.clone()).map_err(|_| row.corrupt(address::PLAN))?)
             }
-            let plan = match fields.get(address::PLAN) {
-                Some(p) => Some(
-                    serde_json::from_value(p.clone()).map_err(|_| row.corrupt(address::PLAN))?,
-                ),
-                None => None,
-            };
-            (CustomerId(id), plan)
+            None => None,
         };
-        let (Some(plan), Some((label, address))) = (plan, book_entry) else {
+        let target = Target::Update {
+            customer_id: CustomerId(id),
+            expected_version: version,
+            details_changed: changed.unwrap_or(true),
+        };
+        (target, plan)
+    };
+    let change = match plan {
+        None | Some(address::Plan::Unchanged) => None,
+        Some(address::Plan::Add { seen }) => Some(BookChange::Add { seen }),
+        Some(address::Plan::Edit { id, version }) => Some(BookChange::Edit {
+            address_id: AddressId(id),
+            expected_version: version,
+        }),
+    };
+    let address = book_entry
+        .zip(change)
+        .map(|((label, address), change)| (label, address, change));
+    Ok(CustomerRow {
+        details,
+        target,
+        address,
+    })
+}
+
+/// A customers row through the one-row commands: the customer created or
+/// updated (only when its name or phone changes), and its address added or
+/// edited as the preview planned, all in one savepoint.
+async fn apply_customer(
+    conn: &mut AsyncPgConnection,
+    row: &Staged,
+    ctx: &CommandContext,
+) -> Result<(), CommandError> {
+    let CustomerRow {
+        details,
+        target,
+        address,
+    } = customer_row(row)?;
+    conn.transaction(async move |conn| {
+        let customer_id = match target {
+            Target::Create => CustomerId(register_customer(conn, details, ctx).await?.id),
+            Target::Update {
+                customer_id,
+                expected_version,
+                details_changed,
+            } => {
+                if details_changed {
+                    let input = UpdateCustomer {
+                        customer_id,
+                        expected_version,
+                        details,
+                    };
+                    update_customer(conn, input, ctx).await?;
+                }
+                customer_id
+            }
+        };
+        let Some((label, address, change)) = address else {
             return Ok(());
         };
-        match plan {
-            address::Plan::Unchanged => {}
-            address::Plan::Add { seen } => {
-                if row.outcome != RowOutcome::Create {
+        match change {
+            BookChange::Add { seen } => {
+                if target != Target::Create {
                     book_unchanged_since(conn, customer_id, seen).await?;
                 }
                 let input = AddAddress {
@@ -375,11 +482,14 @@ async fn apply_customer(
                 };
                 add_address(conn, input, ctx).await?;
             }
-            address::Plan::Edit { id, version } => {
+            BookChange::Edit {
+                address_id,
+                expected_version,
+            } => {
                 let input = EditAddress {
                     customer_id,
-                    address_id: AddressId(id),
-                    expected_version: version,
+                    address_id,
+                    expected_version,
                     label,
                     address,
                 };

@@ -37,7 +37,9 @@ pub async fn stage(
     let format = tokio::task::spawn_blocking(move || file::sniff(&path))
         .await
         .map_err(|e| FileRefusal::Io(e.to_string()))??;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<StagedRow>>(2);
+    // One batch waiting while one is inserted: the reader never runs far
+    // ahead of the database.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<StagedRow>>(1);
     let path = upload.path.clone();
     let kind = upload.kind;
     let reader = tokio::task::spawn_blocking(move || {

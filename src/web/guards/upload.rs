@@ -78,7 +78,17 @@ pub enum UploadRefused {
     Malformed(String),
 }
 
+/// How much of the body is read at once.
+const READ_CHUNK: usize = 64 * 1024;
+
 /// The request body as a stream of chunks that fails once the client is too slow.
+///
+/// Each chunk is handed on before the next is read: `multer` reads its stream
+/// for as long as it has data ready, and a fast client (a large file on a
+/// fast network) would otherwise have the whole body buffered in memory
+/// before a byte of it reached the temporary file. Yielding after each chunk
+/// lets the field's consumer write it out first, so at most a few chunks are
+/// in memory at a time.
 fn timed_stream(
     data: Data<'_>,
     cap: rocket::data::ByteUnit,
@@ -87,15 +97,18 @@ fn timed_stream(
     slow: Arc<AtomicBool>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + '_ {
     let start = Instant::now();
+    let buf = vec![0_u8; READ_CHUNK];
     futures_util::stream::unfold(
-        (data.open(cap), 0_u64, false),
-        move |(mut reader, received, ended)| {
+        (data.open(cap), 0_u64, false, buf),
+        move |(mut reader, received, ended, mut buf)| {
             let slow = Arc::clone(&slow);
             async move {
                 if ended {
                     return None;
                 }
-                let mut buf = vec![0_u8; 64 * 1024];
+                if received > 0 {
+                    tokio::task::yield_now().await;
+                }
                 let read = tokio::time::timeout(grace, reader.read(&mut buf)).await;
                 let too_slow = |received: u64| {
                     let elapsed = start.elapsed();
@@ -107,14 +120,14 @@ fn timed_stream(
                 match read {
                     Ok(Ok(0)) => None,
                     Ok(Ok(n)) if !too_slow(received) => {
-                        buf.truncate(n);
-                        Some((Ok(Bytes::from(buf)), (reader, received + n as u64, false)))
+                        let chunk = Bytes::copy_from_slice(&buf[..n]);
+                        Some((Ok(chunk), (reader, received + n as u64, false, buf)))
                     }
-                    Ok(Err(e)) => Some((Err(e), (reader, received, true))),
+                    Ok(Err(e)) => Some((Err(e), (reader, received, true, buf))),
                     _ => {
                         slow.store(true, Ordering::Relaxed);
                         let e = std::io::Error::new(std::io::ErrorKind::TimedOut, "too slow");
-                        Some((Err(e), (reader, received, true)))
+                        Some((Err(e), (reader, received, true, buf)))
                     }
                 }
             }

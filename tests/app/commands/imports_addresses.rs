@@ -2,7 +2,8 @@
 //! (both defaults), an address with the row's label edited (old → new per
 //! field, version-checked at apply), an identical one unchanged; bad address
 //! cells refused with their column; a book changed after the preview refuses
-//! the row at apply.
+//! the row at apply, and so does a customer edited or registered since,
+//! while the chunk's other rows are applied with their events.
 
 use orderdesk::domain::ImportKind;
 
@@ -211,4 +212,98 @@ async fn an_address_edited_or_added_after_the_preview_refuses_the_row_at_apply()
         .await,
         1
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_edited_or_registered_after_the_preview_is_refused_and_the_rest_of_the_chunk_applied()
+ {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    let cyd = app.customer("cyd@example.com").await;
+    let file = csv(&[
+        "ada@example.com,Ada Lovelace,,Home,Ada,,1 New Road,,Town,,,GB,",
+        "bob@example.com,Bob,,Home,Bob,,2 Road,,Town,,,GB,",
+        "cyd@example.com,Cyd Renamed,,,,,,,,,,,",
+        "dan@example.com,Dan,,Home,Dan,,4 Road,,Town,,,GB,",
+    ]);
+    let id = app.preview(ImportKind::Customers, file.as_bytes()).await;
+    assert_eq!(app.job_figure(id, "updates").await, 2);
+    assert_eq!(app.job_figure(id, "creates").await, 2);
+    // Meanwhile a clerk renames Cyd and registers Dan.
+    app.exec(&format!(
+        "UPDATE customers SET name = 'Cyd by a clerk', version = version + 1 WHERE id = {cyd}"
+    ))
+    .await;
+    app.customer("dan@example.com").await;
+    app.import(id).await;
+
+    assert_eq!(app.job_figure(id, "rows_applied").await, 2);
+    assert_eq!(app.job_figure(id, "apply_refused").await, 2);
+    let refused = app.refused_rows(id).await;
+    assert_eq!(
+        refused.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [4, 5],
+        "{refused:?}"
+    );
+    assert!(
+        refused[0].1.contains("changed after the preview"),
+        "{}",
+        refused[0].1
+    );
+    assert!(
+        refused[1].1.contains("created after the preview"),
+        "{}",
+        refused[1].1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM customers WHERE id = {cyd} AND name = 'Cyd by a clerk'"
+        ))
+        .await,
+        1
+    );
+    // Ada renamed with her first address as both defaults; Bob new, the same.
+    for (email, name) in [
+        ("ada@example.com", "Ada Lovelace"),
+        ("bob@example.com", "Bob"),
+    ] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT count(*) FROM customers c JOIN customer_addresses a \
+                 ON a.id = c.default_shipping_address_id AND a.id = c.default_billing_address_id \
+                 WHERE c.email = '{email}' AND c.name = '{name}' AND a.customer_id = c.id"
+            ))
+            .await,
+            1,
+            "{email}"
+        );
+    }
+    assert_eq!(
+        app.scalar(&format!("SELECT version FROM customers WHERE id = {ada}"))
+            .await,
+        2
+    );
+    // Every change its event, in order per customer; the read models follow them exactly.
+    let events = app
+        .json(&format!(
+            "SELECT json_agg(event_type ORDER BY id) FROM events WHERE request_id = 'import-{id}'"
+        ))
+        .await;
+    assert_eq!(
+        events,
+        serde_json::json!([
+            "customer_registered",
+            "customer_updated",
+            "customer_address_added",
+            "customer_address_added"
+        ])
+    );
+    app.catch_up().await;
+    let models: Vec<_> = orderdesk::read_models::catalog::live().collect();
+    let results = orderdesk::read_models::verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+    for r in &results {
+        assert!(r.ok(), "{} differs after the import: {:?}", r.name, r.keys);
+    }
 }
