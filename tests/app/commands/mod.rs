@@ -8,6 +8,7 @@ mod events;
 mod imports;
 mod imports_addresses;
 mod imports_apply;
+mod money;
 mod orders;
 mod products;
 mod stock;
