@@ -1,6 +1,6 @@
 // Order entry, progressively enhanced: type-ahead for customers and products
 // (from /orders/lookup/*, JSON), "Add a line" without a round trip, Enter in a
-// quantity adds a line, and live totals in the shop's currency. Without this
+// quantity adds a line, and live totals priced by the server. Without this
 // script the form works the same through its buttons.
 (function () {
   "use strict";
@@ -9,33 +9,35 @@
   if (!form || !table) { return; }
   var body = table.tBodies[0];
 
-  // Money as the server writes it (symbol, grouping, minor units from the form's data-*).
-  var cur = form.dataset;
-  var exponent = parseInt(cur.exponent || "2", 10);
-  var money = function (minor) {
-    var abs = Math.abs(minor);
-    var unit = Math.pow(10, exponent);
-    var whole = String(Math.floor(abs / unit)).replace(/\B(?=(\d{3})+(?!\d))/g, cur.group || ",");
-    var frac = exponent > 0 ? (cur.decimal || ".") + String(abs % unit).padStart(exponent, "0") : "";
-    var amount = whole + frac;
-    var sign = minor < 0 ? "-" : "";
-    return cur.symbolFirst === "true" ? sign + (cur.symbol || "") + amount : sign + amount + (cur.symbol || "");
-  };
-
-  var recalc = function () {
-    var total = 0;
+  // Live totals: the form as typed, priced by the server (POST /orders/preview,
+  // the same query and function as "Update totals"); this script formats or
+  // adds up no money itself. The latest answer wins.
+  var totals = document.getElementById("totals");
+  var preview = { timer: 0, seq: 0 };
+  var showPreview = function (answer) {
+    var seen = {};
     Array.prototype.forEach.call(body.rows, function (row) {
-      var price = parseInt(row.getAttribute("data-price") || "", 10);
-      var qtyInput = row.querySelector("input[name$='.quantity']");
+      var skuInput = row.querySelector("input[name$='.sku']");
       var cell = row.querySelector(".line-total");
-      if (isNaN(price) || !qtyInput || !cell) { return; }
-      var qty = parseInt(qtyInput.value, 10);
-      var line = qty > 0 ? price * qty : 0;
-      cell.textContent = qty > 0 ? money(line) : "";
-      total += line;
+      if (!skuInput || !cell) { return; }
+      var sku = skuInput.value.trim().toUpperCase();
+      cell.textContent = sku && !seen[sku] && answer.lines[sku] ? answer.lines[sku] : "";
+      seen[sku] = true;
     });
-    var out = document.getElementById("order-total");
-    if (out && body.querySelector("tr[data-price]")) { out.textContent = money(total); }
+    if (totals) { totals.innerHTML = answer.panel; }
+  };
+  var recalc = function () {
+    clearTimeout(preview.timer);
+    preview.timer = setTimeout(function () {
+      var seq = ++preview.seq;
+      fetch("/orders/preview", {
+        method: "POST", credentials: "same-origin",
+        headers: { Accept: "application/json" },
+        body: new URLSearchParams(new FormData(form))
+      }).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) { if (answer && seq === preview.seq) { showPreview(answer); } })
+        .catch(function () {});
+    }, 250);
   };
 
   // One listbox, shown under whichever combobox is in use.
@@ -187,15 +189,14 @@
   var chooseProduct = function (input, p) {
     var row = input.closest("tr");
     input.value = p.sku;
-    row.setAttribute("data-price", String(p.price_cents));
-    row.cells[2].textContent = p.name + " (" + p.available + " available)";
+    row.cells[3].textContent = p.name + " (" + p.available + " available)";
     if (p.note) {
       var note = document.createElement("p");
       note.className = "error";
       note.textContent = p.sku + " is " + p.note;
-      row.cells[2].appendChild(note);
+      row.cells[3].appendChild(note);
     }
-    row.cells[3].textContent = p.price;
+    row.cells[4].textContent = p.price;
     var qty = row.querySelector("input[name$='.quantity']");
     if (!qty.value) { qty.value = "1"; }
     recalc();
@@ -223,15 +224,16 @@
     if (input.hasAttribute("data-lookup")) {
       if (state.input !== input) { close(); state.input = input; }
       if (input.getAttribute("data-lookup") === "products") {
-        // A changed product has no known price until one is picked or the server looks it up.
-        var row = input.closest("tr");
-        row.removeAttribute("data-price");
-        row.querySelector(".line-total").textContent = "";
+        // A changed product has no known price until the server prices it.
+        input.closest("tr").querySelector(".line-total").textContent = "";
       }
       clearTimeout(state.timer);
       state.timer = setTimeout(function () { lookup(input); }, 150);
     }
     recalc();
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target.tagName === "SELECT") { recalc(); }
   });
 
   form.addEventListener("keydown", function (e) {
@@ -268,10 +270,11 @@
     var last = body.rows[body.rows.length - 1];
     var index = body.rows.length;
     var row = last.cloneNode(true);
-    row.removeAttribute("data-price");
     row.className = "line";
+    Array.prototype.forEach.call(row.querySelectorAll(".error"), function (el) { el.remove(); });
+    Array.prototype.forEach.call(row.querySelectorAll("td"), function (td) { td.classList.remove("invalid"); });
     Array.prototype.forEach.call(row.querySelectorAll("input, label"), function (el) {
-      ["name", "id", "for"].forEach(function (attr) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
         var v = el.getAttribute(attr);
         if (v) { el.setAttribute(attr, v.replace(/\d+/, String(index))); }
       });
@@ -283,7 +286,7 @@
         if (el.hasAttribute("data-lookup")) { el.setAttribute("aria-expanded", "false"); }
       }
     });
-    Array.prototype.forEach.call(row.querySelectorAll("td:not(:first-child):not(:nth-child(2))"), function (td) {
+    Array.prototype.forEach.call(row.querySelectorAll("td:nth-child(n+4)"), function (td) {
       td.textContent = "";
     });
     body.appendChild(row);

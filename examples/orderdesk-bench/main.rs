@@ -507,7 +507,11 @@ fn order_form(run: &str, client: usize, n: u64, skus: &[String], customers: i64)
         lines: vec![LineForm {
             sku: skus[mix % skus.len()].clone(),
             quantity: "1".into(),
+            discount: String::new(),
         }],
+        order_discount: String::new(),
+        shipping_charge: String::new(),
+        shipping_tax_rate: String::new(),
     }
 }
 
@@ -538,7 +542,7 @@ async fn place(
                 n += 1;
                 let form = order_form(&run, client, n, &skus, customers);
                 let t = Instant::now();
-                let result = match form.parse(()) {
+                let result = match form.parse(orderdesk::domain::Currency::default()) {
                     Ok(input) => place_order(&mut conn, input, &bench_ctx()).await,
                     Err(e) => Err(CommandError::Invalid(e)),
                 };
@@ -911,7 +915,7 @@ async fn staleness(
                 }
                 n += 1;
                 let form = order_form(&run, w, n, &skus, customers);
-                let Ok(input) = form.parse(()) else {
+                let Ok(input) = form.parse(orderdesk::domain::Currency::default()) else {
                     failed += 1;
                     continue;
                 };

@@ -8,11 +8,13 @@ use std::num::NonZeroU32;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::CommandError;
 use crate::db::schema::{order_lines, order_taxes, orders, shop_settings, tax_rates};
+use crate::domain::event_payload::order_placed::{
+    DiscountPayload, OrderMoneyPayload, ShippingPayload, TaxPayload,
+};
 use crate::domain::totals::{
     Amount, Basket, Discount, Line, LineAmounts, OrderTotals, Pricing, Shipping, TotalsError,
 };
@@ -171,14 +173,6 @@ pub fn discount_columns(d: Option<&Discount>) -> (Option<&'static str>, Option<i
     }
 }
 
-/// A discount as an event states it.
-pub fn discount_json(d: Option<&Discount>) -> Value {
-    match discount_columns(d) {
-        (Some(kind), Some(value)) => json!({ "kind": kind, "value": value }),
-        _ => Value::Null,
-    }
-}
-
 /// Feeds a discount to a request fingerprint, delimited.
 pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
     let (kind, value) = discount_columns(d);
@@ -299,26 +293,27 @@ pub async fn record_taxes(
     Ok(())
 }
 
-/// The order's money as its events state it.
-pub fn order_json(p: &Priced) -> Value {
+/// The order's money as its `order_placed` event states it.
+pub fn money_payload(p: &Priced) -> OrderMoneyPayload {
     let t = &p.totals;
-    json!({
-        "pricing": pricing_str(t.pricing),
-        "subtotal_cents": t.subtotal,
-        "line_discounts_cents": t.line_discounts,
-        "order_discount": discount_json(p.order_discount.as_ref()),
-        "order_discount_cents": t.order_discount,
-        "shipping": t.shipping_amounts.as_ref().map(|s| json!({
-            "tax_rate_id": p.shipping_rate.map(|(id, _)| id.get()),
-            "tax_rate_ppm": s.tax_rate.ppm(),
-            "charged_cents": s.charged, "waived": s.waived,
-            "net_cents": s.net, "tax_cents": s.tax, "total_cents": s.total,
-        })),
-        "taxes": t.taxes.iter().map(|x| json!({
-            "rate_ppm": x.rate.ppm(), "net_cents": x.net, "tax_cents": x.tax, "gross_cents": x.gross,
-        })).collect::<Vec<_>>(),
-        "net_total_cents": t.net_total,
-        "tax_total_cents": t.tax_total,
-        "grand_total_cents": t.grand_total,
-    })
+    OrderMoneyPayload {
+        pricing: pricing_str(t.pricing).to_owned(),
+        subtotal_cents: t.subtotal,
+        line_discounts_cents: t.line_discounts,
+        order_discount: p.order_discount.as_ref().map(DiscountPayload::from),
+        order_discount_cents: t.order_discount,
+        shipping: t.shipping_amounts.as_ref().map(|s| ShippingPayload {
+            tax_rate_id: p.shipping_rate.map(|(id, _)| id.get()),
+            tax_rate_ppm: s.tax_rate.ppm(),
+            charged_cents: s.charged,
+            waived: s.waived,
+            net_cents: s.net,
+            tax_cents: s.tax,
+            total_cents: s.total,
+        }),
+        taxes: t.taxes.iter().map(TaxPayload::from).collect(),
+        net_total_cents: t.net_total,
+        tax_total_cents: t.tax_total,
+        grand_total_cents: t.grand_total,
+    }
 }

@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::add_address::{AddAddress, add_in_transaction};
@@ -25,6 +24,9 @@ use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
 use crate::db::schema::{
     customers, events, inventory, order_addresses, order_lines, orders, products, stock_movements,
     tax_rates,
+};
+use crate::domain::event_payload::order_placed::{
+    DiscountPayload, EventAddress, OrderPlaced, OrderPlacedLine,
 };
 use crate::domain::totals::Discount;
 use crate::domain::{
@@ -214,36 +216,36 @@ pub async fn place_order(
             record_address(conn, order_id, AddressRole::Billing, billing).await?;
         }
         let saved = save_to_book(conn, &input, ctx).await?;
-        let lines: Vec<_> = lines
-            .iter()
-            .zip(&t.lines)
-            .zip(&priced.line_discounts)
-            .map(|((l, a), d)| {
-                json!({
-                    "product_id": l.product.id, "sku": l.product.sku, "name": l.product.name,
-                    "quantity": l.quantity, "unit_price_cents": l.product.price_cents,
-                    "tax_rate_id": l.product.tax_rate_id,
-                    "discount": order_money::discount_json(d.as_ref()),
-                    "amounts": a,
+        let placed = OrderPlaced {
+            customer_id: input.customer_id.get(),
+            shipping_address: EventAddress::Structured(shipping),
+            billing_address: billing.map(EventAddress::Structured),
+            saved_to_book: saved,
+            lines: lines
+                .iter()
+                .zip(&t.lines)
+                .zip(&priced.line_discounts)
+                .map(|((l, a), d)| OrderPlacedLine {
+                    product_id: l.product.id,
+                    sku: l.product.sku.clone(),
+                    name: l.product.name.clone(),
+                    quantity: l.quantity,
+                    unit_price_cents: l.product.price_cents,
+                    tax_rate_id: Some(l.product.tax_rate_id),
+                    discount: d.as_ref().map(DiscountPayload::from),
+                    amounts: Some(a.into()),
                 })
-            })
-            .collect();
+                .collect(),
+            total_cents: t.grand_total,
+            money: Some(order_money::money_payload(&priced)),
+        };
         let event_id = event_log::append(
             conn,
             ctx,
             Aggregate::Order,
             order_id,
             EventType::OrderPlaced,
-            json!({
-                "schema_version": 2,
-                "customer_id": input.customer_id,
-                "shipping_address": shipping,
-                "billing_address": billing,
-                "saved_to_book": saved,
-                "lines": lines,
-                "total_cents": t.grand_total,
-                "money": order_money::order_json(&priced),
-            }),
+            placed.to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -31,6 +31,13 @@ diesel::table! {
         shipping -> Nullable<Jsonb>,
         /// The structured billing address, when the order has one.
         billing -> Nullable<Jsonb>,
+        /// Net sales: Σ the lines' net (after discounts, before tax and shipping).
+        net_sales_cents -> Int8,
+        discount_total_cents -> Int8,
+        shipping_cents -> Int8,
+        tax_total_cents -> Int8,
+        /// The rest of the stored money (`queries::order_detail::OrderMoney`).
+        money -> Jsonb,
     }
 }
 

@@ -7,10 +7,15 @@
 //! rewrites stored events.
 //!
 //! So far the product events are typed: `product_created` and
-//! `product_updated` gained the product's tax rate in their version 2.
+//! `product_updated` gained the product's tax rate in their version 2; and
+//! `order_placed` ([`order_placed`]) gained the order's money in its version 2.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub mod order_placed;
+
+pub use order_placed::OrderPlaced;
 
 /// The payload field that holds its shape's version.
 pub const SCHEMA_VERSION: &str = "schema_version";

@@ -2,6 +2,7 @@
 //! amount typed into a form; [`totals`] computes an order's money from its
 //! lines, discounts, shipping and tax, exactly (its rules are written there).
 
+mod discount;
 mod percent;
 mod split;
 pub mod totals;

@@ -11,12 +11,13 @@ use serde::Deserialize;
 use super::address::OrderAddress;
 use super::history::{self, HistoryEntry};
 use super::notes::{self, NoteRow};
+use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
 use crate::domain::{Aggregate, NoteSubject, OrderId, OrderStatus};
 use crate::read_models::ReadModelName;
 
-/// One line, as embedded in the view.
+/// One line, as embedded in the view, with the money it stored.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct LineView {
     pub line_no: i32,
@@ -25,7 +26,36 @@ pub struct LineView {
     pub name: String,
     pub quantity: i32,
     pub unit_price_cents: i64,
+    /// Unit price × quantity, before discounts.
     pub line_total_cents: i64,
+    #[serde(default)]
+    pub tax_rate_ppm: i32,
+    #[serde(default)]
+    pub discount_kind: Option<String>,
+    #[serde(default)]
+    pub discount_value: Option<i64>,
+    #[serde(default)]
+    pub line_discount_cents: i64,
+    /// Its share of the order discount.
+    #[serde(default)]
+    pub order_discount_cents: i64,
+    #[serde(default)]
+    pub tax_cents: i64,
+    /// What the customer pays for the line.
+    #[serde(default)]
+    pub total_cents: i64,
+}
+
+impl LineView {
+    /// `20%`.
+    pub fn rate(&self) -> String {
+        percent_label(self.tax_rate_ppm)
+    }
+
+    /// ` (10%)` for a percentage discount.
+    pub fn discount_percent(&self) -> String {
+        entered_percent(self.discount_kind.as_deref(), self.discount_value)
+    }
 }
 
 /// The order with its lines, read straight from the view's row.
@@ -52,6 +82,8 @@ pub struct OrderDetail {
     pub lines: Vec<LineView>,
     pub shipping: Option<serde_json::Value>,
     pub billing: Option<serde_json::Value>,
+    #[diesel(deserialize_as = Money)]
+    pub money: OrderMoney,
 }
 
 impl OrderDetail {

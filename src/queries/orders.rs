@@ -119,6 +119,15 @@ pub struct OrderRow {
     pub shipping_address: Option<String>,
     #[serde(default)]
     pub shipping: Option<serde_json::Value>,
+    /// Net sales: after discounts, before tax and shipping.
+    #[serde(default)]
+    pub net_sales_cents: i64,
+    #[serde(default)]
+    pub tax_total_cents: i64,
+    #[serde(default)]
+    pub shipping_cents: i64,
+    #[serde(default)]
+    pub discount_total_cents: i64,
 }
 
 impl OrderRow {

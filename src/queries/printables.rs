@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::address::OrderAddress;
 use super::order_detail::LineView;
+use super::order_money::{Money, OrderMoney};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
 use crate::domain::OrderStatus;
@@ -33,6 +34,7 @@ pub struct PrintOrder {
     pub item_count: i64,
     pub total_cents: i64,
     pub lines: Vec<LineView>,
+    pub money: OrderMoney,
 }
 
 /// An order's row as the printables read it (its lines still JSON).
@@ -52,6 +54,8 @@ struct Row {
     lines: serde_json::Value,
     shipping: Option<serde_json::Value>,
     billing: Option<serde_json::Value>,
+    #[diesel(deserialize_as = Money)]
+    money: OrderMoney,
 }
 
 /// The orders with these ids that the read model has, ascending, and its freshness.
@@ -86,6 +90,7 @@ pub async fn orders(
                 paid_at: r.paid_at,
                 item_count: r.item_count,
                 total_cents: r.total_cents,
+                money: r.money,
             })
         })
         .collect::<Result<Vec<_>, diesel::result::Error>>()?;

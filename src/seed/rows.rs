@@ -7,6 +7,12 @@ use std::fmt::Write;
 use super::money;
 use super::names;
 use super::plan::{NoteOn, Order, Plan, Step};
+
+use crate::domain::event_payload::order_placed::{
+    DiscountPayload, EventAddress, OrderMoneyPayload, OrderPlaced, OrderPlacedLine,
+    ShippingPayload, TaxPayload,
+};
+use crate::domain::totals::Discount;
 use crate::domain::{AddressFields, OrderStatus};
 
 /// Who the seeded history is attributed to.
@@ -146,10 +152,10 @@ impl Table {
                 "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
             }
             Table::Orders => {
-                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents) FROM STDIN"
+                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents, discount_kind, discount_value, line_discounts_cents, order_discount_cents, discount_total_cents, shipping_cents, shipping_tax_rate_id, shipping_tax_rate_ppm, shipping_net_cents, shipping_tax_cents) FROM STDIN"
             }
             Table::OrderLines => {
-                "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents, tax_rate_id, tax_rate_ppm, subtotal_cents, net_cents, tax_cents, total_cents) FROM STDIN"
+                "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents, tax_rate_id, tax_rate_ppm, subtotal_cents, net_cents, tax_cents, total_cents, discount_kind, discount_value, line_discount_cents, order_discount_cents) FROM STDIN"
             }
             Table::OrderTaxes => {
                 "COPY order_taxes (order_id, rate_ppm, net_cents, tax_cents, gross_cents) FROM STDIN"
@@ -308,11 +314,21 @@ impl Rows<'_> {
     fn order(self, i: usize) -> u64 {
         let o = &self.plan.orders[i];
         let id = self.cx.order_id(idx(i));
-        let t = money::totals(self.plan, o).unwrap_or_default();
+        let (t, entered) = money::totals(self.plan, o).unwrap_or_default();
         let opt = |t: Option<i64>| t.map_or_else(|| "\\N".to_owned(), ts);
+        let (kind, value) = discount_columns(entered.order_discount);
+        let s = t.shipping_amounts;
+        let (rate_id, rate_ppm) = if s.is_some() {
+            (
+                self.cx.tax_rates[0].to_string(),
+                money::STANDARD_PPM.to_string(),
+            )
+        } else {
+            ("\\N".to_owned(), "\\N".to_owned())
+        };
         let _ = writeln!(
             self.out,
-            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{value}\t{}\t{}\t{}\t{}\t{rate_id}\t{rate_ppm}\t{}\t{}",
             self.cx.customer_id(o.customer),
             o.status.as_str(),
             self.cx.seed,
@@ -331,6 +347,12 @@ impl Rows<'_> {
             t.net_total,
             t.tax_total,
             t.grand_total,
+            t.line_discounts,
+            t.order_discount,
+            t.discount_total,
+            t.shipping,
+            s.map_or(0, |s| s.net),
+            s.map_or(0, |s| s.tax),
         );
         1
     }
@@ -338,20 +360,23 @@ impl Rows<'_> {
     fn order_lines(self, i: usize) -> u64 {
         let o = &self.plan.orders[i];
         let id = self.cx.order_id(idx(i));
-        let t = money::totals(self.plan, o).unwrap_or_default();
+        let (t, entered) = money::totals(self.plan, o).unwrap_or_default();
         for ((n, line), a) in (1..).zip(lines(self.plan, o)).zip(&t.lines) {
             let price = self.plan.products[line.product as usize].price_cents;
             let product = self.cx.product_id(line.product);
             let rate = self.cx.tax_rate_id(line.product);
+            let (kind, value) = discount_columns(entered.line_discount(n - 1));
             let _ = writeln!(
                 self.out,
-                "{id}\t{n}\t{product}\t{}\t{price}\t{rate}\t{}\t{}\t{}\t{}\t{}",
+                "{id}\t{n}\t{product}\t{}\t{price}\t{rate}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{value}\t{}\t{}",
                 line.quantity,
                 a.tax_rate.ppm(),
                 a.subtotal,
                 a.net,
                 a.tax,
-                a.total
+                a.total,
+                a.line_discount,
+                a.order_discount
             );
         }
         u64::from(o.line_count)
@@ -360,7 +385,7 @@ impl Rows<'_> {
     fn order_taxes(self, i: usize) -> u64 {
         let o = &self.plan.orders[i];
         let id = self.cx.order_id(idx(i));
-        let t = money::totals(self.plan, o).unwrap_or_default();
+        let (t, _) = money::totals(self.plan, o).unwrap_or_default();
         for x in &t.taxes {
             let _ = writeln!(
                 self.out,
@@ -526,45 +551,62 @@ impl Rows<'_> {
     }
 }
 
-/// The `order_placed` payload, as PlaceOrder writes it.
+/// The `order_placed` payload, as PlaceOrder writes it (version 2).
 fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
     let o = &plan.orders[i as usize];
-    let t = money::totals(plan, o).unwrap_or_default();
-    let mut lines = String::new();
-    for (line, a) in self::lines(plan, o).iter().zip(&t.lines) {
-        let price = plan.products[line.product as usize].price_cents;
-        let _ = write!(
-            lines,
-            r#"{}{{"product_id":{},"sku":"{}","name":"{}","quantity":{},"unit_price_cents":{price},"tax_rate_id":{},"discount":null,"amounts":{}}}"#,
-            if lines.is_empty() { "" } else { "," },
-            cx.product_id(line.product),
-            sku(plan, cx, line.product),
-            product_name(plan, line.product),
-            line.quantity,
-            cx.tax_rate_id(line.product),
-            serde_json::to_string(a).unwrap_or_else(|_| "null".to_owned()),
-        );
+    let (t, entered) = money::totals(plan, o).unwrap_or_default();
+    let placed = OrderPlaced {
+        customer_id: cx.customer_id(o.customer),
+        shipping_address: EventAddress::Structured(order_address(plan, cx, i, o.customer)),
+        billing_address: None,
+        saved_to_book: None,
+        lines: self::lines(plan, o)
+            .iter()
+            .zip(&t.lines)
+            .enumerate()
+            .map(|(n, (line, a))| OrderPlacedLine {
+                product_id: cx.product_id(line.product),
+                sku: sku(plan, cx, line.product),
+                name: product_name(plan, line.product),
+                quantity: line.quantity,
+                unit_price_cents: plan.products[line.product as usize].price_cents,
+                tax_rate_id: Some(cx.tax_rate_id(line.product)),
+                discount: entered.line_discount(n).as_ref().map(DiscountPayload::from),
+                amounts: Some(a.into()),
+            })
+            .collect(),
+        total_cents: t.grand_total,
+        money: Some(OrderMoneyPayload {
+            pricing: "tax_exclusive".into(),
+            subtotal_cents: t.subtotal,
+            line_discounts_cents: t.line_discounts,
+            order_discount: entered.order_discount.as_ref().map(DiscountPayload::from),
+            order_discount_cents: t.order_discount,
+            shipping: t.shipping_amounts.map(|s| ShippingPayload {
+                tax_rate_id: Some(cx.tax_rates[0]),
+                tax_rate_ppm: s.tax_rate.ppm(),
+                charged_cents: s.charged,
+                waived: s.waived,
+                net_cents: s.net,
+                tax_cents: s.tax,
+                total_cents: s.total,
+            }),
+            taxes: t.taxes.iter().map(TaxPayload::from).collect(),
+            net_total_cents: t.net_total,
+            tax_total_cents: t.tax_total,
+            grand_total_cents: t.grand_total,
+        }),
+    };
+    placed.to_payload().to_string()
+}
+
+/// A discount as entered, as its two columns (`\N` for none).
+fn discount_columns(d: Option<Discount>) -> (&'static str, String) {
+    match d {
+        None => ("\\N", "\\N".to_owned()),
+        Some(Discount::Amount(a)) => ("amount", a.minor().to_string()),
+        Some(Discount::Percent(p)) => ("percent", p.ppm().to_string()),
     }
-    let taxes: Vec<_> = t
-        .taxes
-        .iter()
-        .map(|x| {
-            serde_json::json!({"rate_ppm": x.rate.ppm(), "net_cents": x.net, "tax_cents": x.tax, "gross_cents": x.gross})
-        })
-        .collect();
-    let money = serde_json::json!({
-        "pricing": "tax_exclusive", "subtotal_cents": t.subtotal, "line_discounts_cents": 0,
-        "order_discount": null, "order_discount_cents": 0, "shipping": null, "taxes": taxes,
-        "net_total_cents": t.net_total, "tax_total_cents": t.tax_total,
-        "grand_total_cents": t.grand_total,
-    });
-    let shipping = serde_json::to_string(&order_address(plan, cx, i, o.customer))
-        .unwrap_or_else(|_| "null".to_owned());
-    format!(
-        r#"{{"schema_version":2,"customer_id":{},"shipping_address":{shipping},"billing_address":null,"saved_to_book":null,"lines":[{lines}],"total_cents":{},"money":{money}}}"#,
-        cx.customer_id(o.customer),
-        t.grand_total,
-    )
 }
 
 /// Note `k`'s event: added, or (`added` false) removed.

@@ -58,17 +58,26 @@ $$;
 -- Its addresses are the order's own copies (order_addresses): structured ones
 -- as JSON in `shipping`/`billing` (the shape of domain::AddressFields), a
 -- free-text one from before them in `shipping_address`.
+-- Its money is what the order stored when it was priced (migration 000070),
+-- never recomputed here: `total_cents` is the grand total (what the customer
+-- pays), `net_sales_cents` the order's net sales (Σ its lines' net: after
+-- discounts, before tax and shipping; the revenue every model adds up),
+-- `money` the rest of the figures (subtotal, discounts as entered and
+-- computed, shipping, tax per rate from order_taxes), and each line its
+-- rate, discount, net, tax and total.
 CREATE FUNCTION read_def.order_summaries(p_ids bigint[])
 RETURNS TABLE (
     id bigint, customer_id bigint, customer_name text, customer_email text, status text,
     item_count bigint, line_count bigint, total_cents bigint, shipping_address text,
     placed_at timestamptz, paid_at timestamptz, shipped_at timestamptz, delivered_at timestamptz,
     cancelled_at timestamptz, cancellation_reason text, updated_at timestamptz, version integer,
-    search_text text, lines jsonb, shipping jsonb, billing jsonb)
+    search_text text, lines jsonb, shipping jsonb, billing jsonb,
+    net_sales_cents bigint, discount_total_cents bigint, shipping_cents bigint,
+    tax_total_cents bigint, money jsonb)
 LANGUAGE sql STABLE AS $$
     SELECT o.id, o.customer_id, c.name, c.email, o.status,
            coalesce(l.item_count, 0)::bigint, coalesce(l.line_count, 0)::bigint,
-           coalesce(l.total_cents, 0)::bigint,
+           o.grand_total_cents,
            -- A free-text address from before structured ones, as it was typed.
            CASE WHEN NOT sa.structured THEN sa.line1 END,
            o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at,
@@ -83,7 +92,21 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN ba.structured THEN jsonb_build_object(
                'name', ba.name, 'company', ba.company, 'line1', ba.line1, 'line2', ba.line2,
                'city', ba.city, 'region', ba.region, 'postal_code', ba.postal_code,
-               'country', ba.country, 'phone', ba.phone) END
+               'country', ba.country, 'phone', ba.phone) END,
+           coalesce(l.net_sales_cents, 0)::bigint, o.discount_total_cents, o.shipping_cents,
+           o.tax_total_cents,
+           jsonb_build_object(
+               'pricing', o.pricing, 'subtotal_cents', o.subtotal_cents,
+               'line_discounts_cents', o.line_discounts_cents,
+               'discount_kind', o.discount_kind, 'discount_value', o.discount_value,
+               'order_discount_cents', o.order_discount_cents,
+               'discount_total_cents', o.discount_total_cents,
+               'shipping_cents', o.shipping_cents, 'shipping_waived', o.shipping_waived,
+               'shipping_tax_rate_ppm', o.shipping_tax_rate_ppm,
+               'shipping_net_cents', o.shipping_net_cents, 'shipping_tax_cents', o.shipping_tax_cents,
+               'net_total_cents', o.net_total_cents, 'tax_total_cents', o.tax_total_cents,
+               'grand_total_cents', o.grand_total_cents,
+               'taxes', coalesce(x.taxes, '[]'::jsonb))
     FROM orders o
     JOIN customers c ON c.id = o.customer_id
     LEFT JOIN order_addresses sa ON sa.order_id = o.id AND sa.role = 'shipping'
@@ -92,35 +115,51 @@ LANGUAGE sql STABLE AS $$
         SELECT ol.order_id,
                sum(ol.quantity) AS item_count,
                count(*) AS line_count,
-               sum(ol.quantity * ol.unit_price_cents) AS total_cents,
+               sum(ol.net_cents) AS net_sales_cents,
                jsonb_agg(jsonb_build_object(
                    'line_no', ol.line_no, 'product_id', p.id, 'sku', p.sku, 'name', p.name,
                    'quantity', ol.quantity, 'unit_price_cents', ol.unit_price_cents,
-                   'line_total_cents', ol.quantity * ol.unit_price_cents) ORDER BY ol.line_no) AS lines
+                   'line_total_cents', ol.subtotal_cents, 'tax_rate_ppm', ol.tax_rate_ppm,
+                   'discount_kind', ol.discount_kind, 'discount_value', ol.discount_value,
+                   'line_discount_cents', ol.line_discount_cents,
+                   'order_discount_cents', ol.order_discount_cents, 'net_cents', ol.net_cents,
+                   'tax_cents', ol.tax_cents, 'total_cents', ol.total_cents) ORDER BY ol.line_no) AS lines
         FROM order_lines ol
         JOIN products p ON p.id = ol.product_id
         WHERE p_ids IS NULL OR ol.order_id = ANY (p_ids)
         GROUP BY ol.order_id
     ) l ON l.order_id = o.id
     LEFT JOIN read_def.note_bodies(p_ids, '{}') n ON n.order_id = o.id
+    LEFT JOIN (
+        SELECT t.order_id,
+               jsonb_agg(jsonb_build_object(
+                   'rate_ppm', t.rate_ppm, 'net_cents', t.net_cents, 'tax_cents', t.tax_cents,
+                   'gross_cents', t.gross_cents) ORDER BY t.rate_ppm) AS taxes
+        FROM order_taxes t
+        WHERE p_ids IS NULL OR t.order_id = ANY (p_ids)
+        GROUP BY t.order_id
+    ) x ON x.order_id = o.id
     WHERE p_ids IS NULL OR o.id = ANY (p_ids)
 $$;
 
 -- The sources of the additive models: every order (p_full) or the signed
 -- order rows of the running batch (read_model_changes). One aggregate then
 -- serves both: over every order it is the model, over the changes its delta.
+-- Revenue, here and in every model built on these rows, is NET SALES: the
+-- lines' stored net (after line and order discounts, before tax and
+-- shipping), defined once: `total_cents` below.
 CREATE FUNCTION read_def.order_rows(p_full boolean)
 RETURNS TABLE (sign integer, id bigint, status text, placed_at timestamptz, item_count bigint, total_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT 1, o.id, o.status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.total_cents, 0)::bigint
+    SELECT 1, o.id, o.status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.net_sales_cents, 0)::bigint
     FROM orders o
     LEFT JOIN (
-        SELECT order_id, sum(quantity) AS item_count, sum(quantity * unit_price_cents) AS total_cents
+        SELECT order_id, sum(quantity) AS item_count, sum(net_cents) AS net_sales_cents
         FROM order_lines GROUP BY order_id
     ) t ON t.order_id = o.id
     WHERE p_full
     UNION ALL
-    SELECT c.sign, c.id, c.status, c.placed_at, c.item_count, c.total_cents
+    SELECT c.sign, c.id, c.status, c.placed_at, c.item_count, c.net_sales_cents
     FROM read_model_changes c
     WHERE NOT p_full
 $$;
@@ -128,13 +167,13 @@ $$;
 CREATE FUNCTION read_def.line_rows(p_full boolean)
 RETURNS TABLE (sign integer, product_id bigint, status text, placed_at timestamptz, quantity bigint, total_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT 1, ol.product_id, o.status, o.placed_at, ol.quantity::bigint, (ol.quantity * ol.unit_price_cents)::bigint
+    SELECT 1, ol.product_id, o.status, o.placed_at, ol.quantity::bigint, ol.net_cents
     FROM order_lines ol
     JOIN orders o ON o.id = ol.order_id
     WHERE p_full
     UNION ALL
     SELECT c.sign, (l ->> 'product_id')::bigint, c.status, c.placed_at,
-           (l ->> 'quantity')::bigint, (l ->> 'line_total_cents')::bigint
+           (l ->> 'quantity')::bigint, (l ->> 'net_cents')::bigint
     FROM read_model_changes c
     CROSS JOIN LATERAL jsonb_array_elements(c.lines) l
     WHERE NOT p_full
@@ -146,7 +185,13 @@ RETURNS TABLE (status text, orders bigint)
 LANGUAGE sql STABLE AS $$
     SELECT s.status, coalesce(sum(r.sign), 0)::bigint
     FROM (VALUES ('placed'), ('paid'), ('shipped'), ('delivered'), ('cancelled')) AS s (status)
-    LEFT JOIN read_def.order_rows(p_full) r ON r.status = s.status
+    -- order_rows' statuses without its money: this model is filled below on
+    -- a fresh database, whose migrations may not have made the money columns yet.
+    LEFT JOIN (
+        SELECT 1 AS sign, o.status FROM orders o WHERE p_full
+        UNION ALL
+        SELECT c.sign, c.status FROM read_model_changes c WHERE NOT p_full
+    ) r ON r.status = s.status
     GROUP BY s.status
 $$;
 
@@ -244,7 +289,7 @@ LANGUAGE sql STABLE AS $$
         SELECT t.customer_id, count(*) AS orders, sum(t.total_cents) AS revenue_cents,
                min(t.placed_at) AS first_order_at, max(t.placed_at) AS last_order_at
         FROM (
-            SELECT o.id, o.customer_id, o.placed_at, sum(ol.quantity * ol.unit_price_cents) AS total_cents
+            SELECT o.id, o.customer_id, o.placed_at, sum(ol.net_cents) AS total_cents
             FROM orders o
             JOIN order_lines ol ON ol.order_id = o.id
             WHERE p_stats AND o.status <> 'cancelled' AND (p_ids IS NULL OR o.customer_id = ANY (p_ids))

@@ -9,6 +9,7 @@ mod imports;
 mod imports_addresses;
 mod imports_apply;
 mod notes;
+mod money;
 mod orders;
 mod products;
 mod stock;

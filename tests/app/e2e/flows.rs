@@ -190,7 +190,7 @@ pub async fn enter_order_without_javascript(c: &Client) {
     press(c, "Update totals").await;
     wait_for(
         c,
-        "//td[@id='order-total' and normalize-space()='$42.40']",
+        "//td[@id='grand-total' and normalize-space()='$42.40']",
         "the total",
     )
     .await;

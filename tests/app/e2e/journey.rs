@@ -219,7 +219,7 @@ async fn enter_order_by_typing(c: &Client) -> i64 {
     // 2 × 19.90 + 3 × 7.50, computed in the page as typed.
     wait_for(
         c,
-        "//td[@id='order-total' and normalize-space()='$62.30']",
+        "//td[@id='grand-total' and normalize-space()='$62.30']",
         "the order total",
     )
     .await;
@@ -314,7 +314,8 @@ async fn list_and_export(c: &Client, id: i64) {
     assert!(
         csv.starts_with(
             "order,placed_at_utc,customer,email,status,items,total_USD,ship_name,ship_company,\
-             ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country,ship_phone\n"
+             ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country,ship_phone,\
+             net_sales_USD,tax_USD,shipping_USD,discounts_USD\n"
         ),
         "{csv}"
     );
@@ -325,7 +326,9 @@ async fn list_and_export(c: &Client, id: i64) {
     assert!(
         line.contains("Grace Hopper")
             && line.contains("grace@example.com")
-            && line.ends_with(",shipped,5,62.30,Grace Hopper,,1 Navy Way,,Arlington,VA,22202,US,"),
+            && line.ends_with(
+                ",shipped,5,62.30,Grace Hopper,,1 Navy Way,,Arlington,VA,22202,US,,62.30,0.00,0.00,0.00"
+            ),
         "{line}"
     );
 }

@@ -79,7 +79,7 @@ async fn yen_have_no_minor_unit_on_pages_in_the_csv_and_on_the_axis() {
     );
     assert!(dashboard.contains("<title>Daily revenue (JPY)</title>"));
     assert!(dashboard.contains(r#"text-anchor="end">¥246,900</text>"#));
-    assert!(invoice.contains(r#"<th scope="row" colspan="4">Total (JPY)</th><td class="num"><strong>¥246,900</strong></td>"#));
+    assert!(invoice.contains(r#"<th scope="row" colspan="7">Grand total</th><td class="num"><strong>¥246,900</strong></td>"#));
     let (header, row) = first_csv_row(&csv);
     assert_eq!(
         header[..7],

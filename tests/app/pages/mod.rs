@@ -9,6 +9,7 @@ mod http_caching;
 mod imports;
 mod notes;
 mod order_entry;
+mod order_entry_money;
 mod orders;
 mod printables;
 mod processing;

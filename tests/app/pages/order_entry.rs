@@ -67,7 +67,7 @@ async fn add_puts_the_found_product_on_the_next_free_line_and_keeps_the_rest() {
     assert!(first.contains(r#"<button type="submit" name="add_sku" value="MUG" class="secondary" aria-label="Add Product MUG (MUG)">Add</button>"#));
     assert!(first.contains(r#"id="customer_q" name="customer_q" type="search" value="ada""#));
     assert!(first.contains(r#"id="product_q" name="product_q" type="search" value="mug""#));
-    assert!(first.contains(r#"<td class="num" id="order-total">$27.50</td>"#));
+    assert!(first.contains(r#"<td class="num" id="grand-total">$27.50</td>"#));
     assert!(
         again.contains(
             r#"name="lines[1].quantity" value="2" inputmode="numeric" size="5" autofocus>"#
@@ -160,7 +160,7 @@ async fn a_huge_quantity_in_the_preview_is_refused_beside_its_line_and_never_ove
     assert!(body.contains("quantity must be at most 10000"), "{body}");
     // Only the valid line counts; no negative or wrapped figure anywhere.
     assert!(
-        body.contains(r#"<td class="num" id="order-total">$30.00</td>"#),
+        body.contains(r#"<td class="num" id="grand-total">$30.00</td>"#),
         "{body}"
     );
     assert!(!body.contains("-$"), "{body}");

@@ -72,7 +72,7 @@ async fn with_the_maintainer_running_a_placed_order_shows_at_once_without_proces
         "{page}"
     );
     assert!(page.contains(&format!("Order #{id} placed")), "{page}");
-    let total = row_with(&page, ">Total</th>").unwrap();
+    let total = row_with(&page, ">Grand total</th>").unwrap();
     assert_eq!(
         total.last().map(String::as_str),
         Some("$27.50"),
@@ -112,7 +112,7 @@ async fn placing_an_order_redirects_to_it_shows_processing_then_the_order() {
     app.refresh().await;
     let (_, done) = body(&client, &to).await;
     assert!(!done.contains("Processing") && !done.contains(r#"http-equiv="refresh""#));
-    let total = row_with(&done, ">Total</th>").unwrap();
+    let total = row_with(&done, ">Grand total</th>").unwrap();
     assert_eq!(
         total.last().map(String::as_str),
         Some("$27.50"),

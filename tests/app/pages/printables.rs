@@ -120,7 +120,7 @@ async fn an_invoice_prices_each_line_in_the_shops_currency() {
     assert_eq!(status, Status::Ok);
     assert!(invoice.contains(r#"<td><code>TEE</code></td><td>Product TEE</td><td class="num">2</td><td class="num">$10.00</td><td class="num">$20.00</td>"#), "{invoice}");
     assert!(invoice.contains(r#"<td><code>MUG</code></td><td>Product MUG</td><td class="num">1</td><td class="num">$7.50</td><td class="num">$7.50</td>"#));
-    assert!(invoice.contains(r#"Total (USD)</th><td class="num"><strong>$27.50</strong>"#));
+    assert!(invoice.contains(r#"Grand total</th><td class="num"><strong>$27.50</strong>"#));
     assert!(
         invoice
             .contains("<p><strong>Customer ada@example.com</strong> &lt;ada@example.com&gt;</p>")

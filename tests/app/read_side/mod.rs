@@ -3,6 +3,7 @@
 
 pub mod lookup;
 mod maintainer;
+mod net_sales;
 mod queries;
 mod read_models;
 mod reports;

@@ -7,7 +7,7 @@ WITH per_order AS (
     SELECT customer_id, id,
            bool_or(sign = -1 AND status <> 'cancelled') AS was_counted,
            bool_or(sign = 1 AND status <> 'cancelled') AS is_counted,
-           sum(sign * total_cents) FILTER (WHERE status <> 'cancelled') AS value,
+           sum(sign * net_sales_cents) FILTER (WHERE status <> 'cancelled') AS value,
            min(placed_at) AS placed_at
     FROM read_model_changes
     GROUP BY customer_id, id

@@ -28,11 +28,15 @@ pub fn routes() -> Vec<rocket::Route> {
 }
 
 /// Amounts are plain numbers in the shop's currency, which the header names
-/// (`total_USD`), so a spreadsheet can sum them.
+/// (`total_USD`), so a spreadsheet can sum them. `total` is the grand total;
+/// net sales (the revenue reports add up), tax collected, shipping and
+/// discounts follow apart, after the address.
 fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
     let mut chunk = CsvChunk::new();
     if header {
         let total = format!("total_{}", currency.code());
+        let money = ["net_sales", "tax", "shipping", "discounts"]
+            .map(|c| format!("{c}_{}", currency.code()));
         chunk.row([
             "order",
             "placed_at_utc",
@@ -50,6 +54,10 @@ fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
             "ship_postal_code",
             "ship_country",
             "ship_phone",
+            money[0].as_str(),
+            money[1].as_str(),
+            money[2].as_str(),
+            money[3].as_str(),
         ]);
     }
     for r in rows {
@@ -80,6 +88,10 @@ fn csv_bytes(rows: &[OrderRow], header: bool, currency: Currency) -> Vec<u8> {
             a.postal_code,
             a.country,
             a.phone,
+            currency.plain(r.net_sales_cents),
+            currency.plain(r.tax_total_cents),
+            currency.plain(r.shipping_cents),
+            currency.plain(r.discount_total_cents),
         ]);
     }
     chunk.into_bytes()

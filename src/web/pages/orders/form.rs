@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use rocket::form::FromForm;
 
 use crate::commands::cancel_order::CancelOrder;
+use crate::commands::order_money::ShippingCharge;
 use crate::commands::place_order::{AddressChoice, MAX_LINES, PlaceOrder};
+use crate::domain::totals::{Amount, Discount};
 use crate::domain::{
-    AddressId, AddressLabel, CustomerId, FieldErrors, IdempotencyKey, OrderId, PostalAddress,
-    Quantity, Reason, Sku,
+    AddressId, AddressLabel, Currency, CustomerId, FieldErrors, IdempotencyKey, Money, OrderId,
+    PostalAddress, Quantity, Reason, Sku, TaxRateId,
 };
 use crate::web::pages::customers::AddressForm;
 use crate::web::shell::command_form::CommandForm;
@@ -32,9 +34,59 @@ pub struct OrderForm {
     pub save_address: bool,
     pub idempotency_key: String,
     pub lines: Vec<LineForm>,
+    /// A discount on the whole order: an amount (`5.00`) or a percentage (`10%`).
+    #[field(default = String::new())]
+    pub order_discount: String,
+    /// The shipping charge, as an amount; blank for none.
+    #[field(default = String::new())]
+    pub shipping_charge: String,
+    /// The id of the rate the shipping charge is taxed at.
+    #[field(default = String::new())]
+    pub shipping_tax_rate: String,
 }
 
 impl OrderForm {
+    /// The money as typed, each error beside its field (`order_discount`,
+    /// `shipping_charge`, `shipping_tax_rate`).
+    pub fn money(
+        &self,
+        currency: Currency,
+        errors: &mut FieldErrors,
+    ) -> (Option<Discount>, Option<ShippingCharge>) {
+        let exponent = currency.exponent();
+        let order_discount = errors
+            .check(
+                "order_discount",
+                Discount::parse(&self.order_discount, exponent),
+            )
+            .flatten();
+        if self.shipping_charge.trim().is_empty() {
+            return (order_discount, None);
+        }
+        let amount = errors.check(
+            "shipping_charge",
+            Money::parse_in(&self.shipping_charge, exponent)
+                .and_then(|m| Amount::new(m.cents()).ok_or_else(|| "enter an amount".into())),
+        );
+        let rate = errors.check(
+            "shipping_tax_rate",
+            self.shipping_tax_rate
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(TaxRateId)
+                .ok_or_else(|| "choose the tax rate of the shipping charge".to_owned()),
+        );
+        let shipping = amount
+            .zip(rate)
+            .map(|(amount, tax_rate_id)| ShippingCharge {
+                amount,
+                tax_rate_id,
+            });
+        (order_discount, shipping)
+    }
+
     /// Where the order goes: a book address, or the new one parsed (errors
     /// as `shipping.<part>`, or `ship_to`).
     fn shipping(&self, errors: &mut FieldErrors) -> Option<AddressChoice> {
@@ -64,14 +116,18 @@ impl OrderForm {
 pub struct LineForm {
     pub sku: String,
     pub quantity: String,
+    /// The line's discount: an amount (`2.50`) or a percentage (`10%`).
+    #[field(default = String::new())]
+    pub discount: String,
 }
 
 impl CommandForm for OrderForm {
     type Input = PlaceOrder;
-    type Context = ();
+    /// The shop's currency (its decimals).
+    type Context = Currency;
 
     /// Lines are keyed by SKU: a SKU entered twice is one line, its quantities added.
-    fn parse(&self, (): ()) -> Result<PlaceOrder, FieldErrors> {
+    fn parse(&self, currency: Currency) -> Result<PlaceOrder, FieldErrors> {
         let mut errors = FieldErrors::new();
         let customer_id = errors.check(
             "customer_id",
@@ -88,6 +144,8 @@ impl CommandForm for OrderForm {
             IdempotencyKey::parse(&self.idempotency_key),
         );
         let lines = lines(&self.lines, &mut errors);
+        let line_discounts = line_discounts(&self.lines, currency, &mut errors);
+        let (order_discount, shipping_charge) = self.money(currency, &mut errors);
         match (customer_id, shipping, key) {
             (Some(customer_id), Some(shipping), Some(idempotency_key)) if errors.is_empty() => {
                 Ok(PlaceOrder {
@@ -96,9 +154,9 @@ impl CommandForm for OrderForm {
                     billing: None,
                     idempotency_key,
                     lines,
-                    line_discounts: BTreeMap::new(),
-                    order_discount: None,
-                    shipping_charge: None,
+                    line_discounts,
+                    order_discount,
+                    shipping_charge,
                 })
             }
             _ => Err(errors),
@@ -139,6 +197,34 @@ fn lines(submitted: &[LineForm], errors: &mut FieldErrors) -> BTreeMap<Sku, Quan
         );
     }
     lines
+}
+
+/// Each filled line's discount by SKU (errors as `lines[i].discount`); a
+/// SKU typed twice with two discounts is refused on the second.
+pub fn line_discounts(
+    submitted: &[LineForm],
+    currency: Currency,
+    errors: &mut FieldErrors,
+) -> BTreeMap<Sku, Discount> {
+    let mut out: BTreeMap<Sku, Discount> = BTreeMap::new();
+    for (i, line) in submitted.iter().enumerate() {
+        if line.discount.trim().is_empty() {
+            continue;
+        }
+        let field = format!("lines[{i}].discount");
+        let discount = errors
+            .check(&field, Discount::parse(&line.discount, currency.exponent()))
+            .flatten();
+        let Some(discount) = discount else { continue };
+        let Ok(sku) = Sku::parse(&line.sku) else {
+            errors.add(&field, "a discount needs the line's product");
+            continue;
+        };
+        if out.insert(sku, discount).is_some() {
+            errors.add(&field, "this product's line already has a discount");
+        }
+    }
+    out
 }
 
 /// A cancellation as submitted.

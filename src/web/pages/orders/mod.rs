@@ -5,6 +5,7 @@
 mod actions;
 mod bulk;
 mod bulk_form;
+mod entry_totals;
 mod export;
 mod export_slots;
 mod form;

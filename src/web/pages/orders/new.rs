@@ -7,7 +7,7 @@
 //! every value kept.
 
 use askama::Template;
-use rocket::http::Status;
+use rocket::http::{ContentType, Status};
 use rocket::response::content::RawHtml;
 use rocket::{get, post, routes};
 
@@ -15,11 +15,11 @@ use super::new_form::{EntryAction, EntryForm, EntryView};
 use crate::commands::CommandError;
 use crate::commands::place_order::place_order;
 use crate::commands::register_customer::register_customer;
-use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::domain::{Currency, FieldErrors, IdempotencyKey};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::lookup::{self, MAX_RESULTS};
-use crate::queries::order_entry;
+use crate::queries::{order_entry, pricing};
 use crate::web::forms::CustomerForm;
 use crate::web::guards::CsrfForm;
 use crate::web::guards::params::search_text;
@@ -29,7 +29,7 @@ use crate::web::{
 };
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![new, submit]
+    routes![new, submit, preview]
 }
 
 #[derive(Template)]
@@ -41,13 +41,64 @@ struct EntryPage {
 
 page!(EntryPage);
 
+/// The totals panel alone, for the live preview.
+#[derive(Template)]
+#[template(path = "orders/totals_panel.html")]
+struct TotalsPanel {
+    chrome: Chrome,
+    v: EntryView,
+}
+
+page!(TotalsPanel);
+
+/// What the live preview answers: each priced line's amount after
+/// discounts by SKU (upper-case, formatted) and the panel's HTML.
+#[derive(Debug, serde::Serialize)]
+struct PreviewAnswer {
+    lines: std::collections::BTreeMap<String, String>,
+    panel: String,
+}
+
+/// `POST /orders/preview`: the form as typed, priced by the same query and
+/// function as "Update totals" (the script calls it as staff type; it
+/// changes nothing).
+#[post("/orders/preview", data = "<form>")]
+async fn preview(
+    chrome: Chrome,
+    _staff: Staff,
+    mut read: ReadConn,
+    form: CsrfForm<EntryForm>,
+) -> Result<(ContentType, String), AppError> {
+    let view = build_view(&mut read, chrome.currency, form.form, FieldErrors::new()).await?;
+    let lines = view
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let cents = l.line_total_cents?;
+            Some((l.sku.trim().to_uppercase(), chrome.currency.format(cents)))
+        })
+        .collect();
+    let panel = render_page(&TotalsPanel { chrome, v: view })?.0;
+    let body = serde_json::to_string(&PreviewAnswer { lines, panel })
+        .map_err(|e| AppError::Internal(format!("json: {e}")))?;
+    // As the look-ups answer: no `<` a sniffing browser could read as markup.
+    let body = body.replace('<', "\\u003c").replace('>', "\\u003e");
+    Ok((ContentType::JSON, body))
+}
+
 #[get("/orders/new")]
 async fn new(
     chrome: Chrome,
     _staff: Staff,
     mut read: ReadConn,
 ) -> Result<RawHtml<String>, AppError> {
-    let view = build_view(&mut read, EntryForm::blank(), FieldErrors::new()).await?;
+    let view = build_view(
+        &mut read,
+        chrome.currency,
+        EntryForm::blank(),
+        FieldErrors::new(),
+    )
+    .await?;
     render_page(&EntryPage { chrome, v: view })
 }
 
@@ -67,17 +118,17 @@ async fn submit(
         form.idempotency_key = IdempotencyKey::generate().to_string();
     }
     if !form.add_sku.trim().is_empty() {
-        let view = add_found_product(&mut read, form).await?;
+        let view = add_found_product(&mut read, chrome.currency, form).await?;
         return Ok(FormAnswer::page(
             Status::Ok,
             render_page(&EntryPage { chrome, v: view })?,
         ));
     }
     let (status, view) = match form.action.clone() {
-        Button::Pressed(EntryAction::Place) => match form.order().parse(()) {
+        Button::Pressed(EntryAction::Place) => match form.order().parse(chrome.currency) {
             Err(errors) => (
                 Status::UnprocessableEntity,
-                build_view(&mut read, form, errors).await?,
+                build_view(&mut read, chrome.currency, form, errors).await?,
             ),
             Ok(input) => match instrument_command(
                 "place_order",
@@ -103,16 +154,16 @@ async fn submit(
                         message,
                     ));
                 }
-                Err(e) => refused(&mut read, form, e).await?,
+                Err(e) => refused(&mut read, chrome.currency, form, e).await?,
             },
         },
         Button::Pressed(EntryAction::RegisterCustomer) => {
-            register_inline(&mut read, &mut write, &staff, form).await?
+            register_inline(&mut read, chrome.currency, &mut write, &staff, form).await?
         }
         Button::Pressed(EntryAction::FindCustomer) => {
             let (text, cut) = search_text(&form.customer_q);
             form.customer_q = text;
-            let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
+            let mut view = build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?;
             view.customer_matches =
                 lookup::customers(&mut read.0, &view.form.customer_q, MAX_RESULTS).await?;
             if let Some(note) = cut {
@@ -127,7 +178,7 @@ async fn submit(
         Button::Pressed(EntryAction::FindProducts) => {
             let (text, cut) = search_text(&form.product_q);
             form.product_q = text;
-            let mut view = build_view(&mut read, form, FieldErrors::new()).await?;
+            let mut view = build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?;
             view.product_matches =
                 lookup::products(&mut read.0, &view.form.product_q, MAX_RESULTS).await?;
             if let Some(note) = cut {
@@ -142,12 +193,12 @@ async fn submit(
             form.pad_lines(5);
             (
                 Status::Ok,
-                build_view(&mut read, form, FieldErrors::new()).await?,
+                build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?,
             )
         }
         Button::Pressed(EntryAction::Preview) | Button::Unknown(_) => (
             Status::Ok,
-            build_view(&mut read, form, FieldErrors::new()).await?,
+            build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?,
         ),
     };
     Ok(FormAnswer::page(
@@ -156,9 +207,11 @@ async fn submit(
     ))
 }
 
-/// The view of `form`: its customer and products looked up, blank rows padded.
+/// The view of `form`: its customer and products looked up, blank rows
+/// padded, the order priced by the read side's pricing query.
 async fn build_view(
     read: &mut ReadConn,
+    currency: Currency,
     mut form: EntryForm,
     errors: FieldErrors,
 ) -> Result<EntryView, AppError> {
@@ -168,18 +221,24 @@ async fn build_view(
         _ => None,
     };
     let products = order_entry::products_by_sku(&mut read.0, &form.skus()).await?;
-    Ok(EntryView::new(form, customer, &products, errors))
+    let (entered, money_errors) = form.entered(currency);
+    let preview = pricing::preview(&mut read.0, &entered).await?;
+    let rates = pricing::active_rates(&mut read.0).await?;
+    let mut view = EntryView::new(form, customer, &products, errors);
+    view.price(preview, &money_errors, rates);
+    Ok(view)
 }
 
 /// A found product's "Add" button (no JavaScript): one more of it on the
 /// order, the same search results again, and focus on that line's quantity.
 async fn add_found_product(
     read: &mut ReadConn,
+    currency: Currency,
     mut form: EntryForm,
 ) -> Result<EntryView, AppError> {
     let sku = std::mem::take(&mut form.add_sku).trim().to_uppercase();
     form.add_product(&sku);
-    let mut view = build_view(read, form, FieldErrors::new()).await?;
+    let mut view = build_view(read, currency, form, FieldErrors::new()).await?;
     view.product_matches = lookup::products(&mut read.0, &view.form.product_q, MAX_RESULTS).await?;
     if let Some(line) = view.lines.iter_mut().find(|l| l.sku.trim() == sku) {
         line.focus = true;
@@ -191,6 +250,7 @@ async fn add_found_product(
 /// The command said no: the form again, with why, beside the right fields.
 async fn refused(
     read: &mut ReadConn,
+    currency: Currency,
     mut form: EntryForm,
     e: CommandError,
 ) -> Result<(Status, EntryView), AppError> {
@@ -229,12 +289,13 @@ async fn refused(
         }
         other => return Err(other.into()),
     };
-    Ok((status, build_view(read, form, errors).await?))
+    Ok((status, build_view(read, currency, form, errors).await?))
 }
 
 /// Registers the customer typed into the inline fields and selects them.
 async fn register_inline(
     read: &mut ReadConn,
+    currency: Currency,
     write: &mut WriteConn,
     staff: &Staff,
     mut form: EntryForm,
@@ -256,7 +317,7 @@ async fn register_inline(
         Err(errors) => {
             return Ok((
                 Status::UnprocessableEntity,
-                build_view(read, form, prefixed(errors)).await?,
+                build_view(read, currency, form, prefixed(errors)).await?,
             ));
         }
     };
@@ -271,7 +332,7 @@ async fn register_inline(
             form.customer_id = ack.id.to_string();
             form.new_customer_email.clear();
             form.new_customer_name.clear();
-            let mut view = build_view(read, form, FieldErrors::new()).await?;
+            let mut view = build_view(read, currency, form, FieldErrors::new()).await?;
             // The read model may not have them yet; the command told us who they are.
             view.customer.get_or_insert(order_entry::CustomerChoice {
                 customer_id: ack.id,
@@ -285,7 +346,7 @@ async fn register_inline(
         }
         Err(CommandError::Invalid(errors)) => Ok((
             Status::UnprocessableEntity,
-            build_view(read, form, prefixed(errors)).await?,
+            build_view(read, currency, form, prefixed(errors)).await?,
         )),
         Err(e) => Err(e.into()),
     }

@@ -1,11 +1,14 @@
 //! The order-entry form as submitted and as re-rendered: raw values kept, the
-//! products and customer they name looked up, totals computed for display
-//! (the command captures the real prices when it runs).
+//! products and customer they name looked up, the totals priced by the one
+//! pricing function ([`super::entry_totals`]; the command prices again from
+//! its own tables when it runs).
 
 use rocket::form::{FromForm, FromFormField};
 
+use super::entry_totals::TotalsView;
 use crate::domain::{FieldErrors, IdempotencyKey, Quantity};
 use crate::queries::order_entry::{CustomerChoice, ProductChoice};
+use crate::queries::shop::TaxRateRow;
 use crate::web::forms::{AddressForm, LineForm, OrderForm};
 use crate::web::pages::customers::{FieldView, address_inputs, countries};
 use crate::web::shell::command_form::Button;
@@ -65,6 +68,15 @@ pub struct EntryForm {
     #[field(default = String::new())]
     pub add_sku: String,
     pub lines: Vec<LineForm>,
+    /// A discount on the whole order (`5.00` or `10%`).
+    #[field(default = String::new())]
+    pub order_discount: String,
+    /// The shipping charge; blank for none.
+    #[field(default = String::new())]
+    pub shipping_charge: String,
+    /// The id of the shipping charge's tax rate.
+    #[field(default = String::new())]
+    pub shipping_tax_rate: String,
 }
 
 impl EntryForm {
@@ -86,6 +98,9 @@ impl EntryForm {
             save_address: self.save_address,
             idempotency_key: self.idempotency_key.clone(),
             lines: self.lines.clone(),
+            order_discount: self.order_discount.clone(),
+            shipping_charge: self.shipping_charge.clone(),
+            shipping_tax_rate: self.shipping_tax_rate.clone(),
         }
     }
 
@@ -121,6 +136,7 @@ impl EntryForm {
         let line = LineForm {
             sku,
             quantity: "1".into(),
+            discount: String::new(),
         };
         match self.lines.iter_mut().find(|l| l.sku.trim().is_empty()) {
             Some(free) => *free = line,
@@ -130,8 +146,11 @@ impl EntryForm {
 
     /// Keeps the filled lines and pads with blank rows.
     pub fn pad_lines(&mut self, extra: usize) {
-        self.lines
-            .retain(|l| !(l.sku.trim().is_empty() && l.quantity.trim().is_empty()));
+        self.lines.retain(|l| {
+            !(l.sku.trim().is_empty()
+                && l.quantity.trim().is_empty()
+                && l.discount.trim().is_empty())
+        });
         let blanks = extra.max(BLANK_LINES.saturating_sub(self.lines.len()));
         self.lines.extend(std::iter::repeat_n(
             <LineForm as Default>::default(),
@@ -146,9 +165,14 @@ pub struct LineView {
     pub index: usize,
     pub sku: String,
     pub quantity: String,
+    /// The discount as typed.
+    pub discount: String,
     pub product: Option<ProductChoice>,
+    /// The line after its discounts (its own and its share of the order's),
+    /// in the entered pricing: from the priced preview, never added up here.
     pub line_total_cents: Option<i64>,
     pub error: Option<String>,
+    pub discount_error: Option<String>,
     /// The line just added: its quantity gets the focus.
     pub focus: bool,
 }
@@ -161,9 +185,12 @@ pub struct EntryView {
     pub customer_matches: Vec<CustomerChoice>,
     pub product_matches: Vec<ProductChoice>,
     pub lines: Vec<LineView>,
-    /// `None` past what an i64 of minor units holds (never, with quantities
-    /// and prices bounded where they are parsed).
-    pub total_cents: Option<i64>,
+    /// The order priced by the one pricing function (`None` without a line
+    /// to price, or when a discount or the shipping rate is refused: the
+    /// error is beside its field).
+    pub totals: Option<TotalsView>,
+    /// The active rates, for the shipping charge's rate.
+    pub tax_rates: Vec<TaxRateRow>,
     pub errors: FieldErrors,
     pub notice: Option<String>,
     /// The new address's inputs (`shipping.*`).
@@ -235,24 +262,22 @@ impl EntryView {
                         Err(e) if !raw_qty.is_empty() => Some(e.clone()),
                         _ => None,
                     });
+                let discount_error = errors
+                    .get(&format!("lines[{index}].discount"))
+                    .map(str::to_owned);
                 LineView {
                     index,
-                    line_total_cents: product
-                        .as_ref()
-                        .zip(qty.ok())
-                        .and_then(|(p, q)| p.price_cents.checked_mul(i64::from(q.get()))),
+                    line_total_cents: None,
                     sku: l.sku.clone(),
                     quantity: l.quantity.clone(),
+                    discount: l.discount.clone(),
                     product,
                     error,
+                    discount_error,
                     focus: false,
                 }
             })
             .collect();
-        let total_cents = lines
-            .iter()
-            .filter_map(|l| l.line_total_cents)
-            .try_fold(0_i64, i64::checked_add);
         let shipping_inputs = address_inputs(&form.shipping, "shipping.", "shipping", &errors);
         let mut view = Self {
             form,
@@ -260,7 +285,8 @@ impl EntryView {
             customer_matches: Vec::new(),
             product_matches: Vec::new(),
             lines,
-            total_cents,
+            totals: None,
+            tax_rates: Vec::new(),
             errors,
             notice: None,
             shipping_inputs,
