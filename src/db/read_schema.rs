@@ -31,6 +31,15 @@ diesel::table! {
         shipping -> Nullable<Jsonb>,
         /// The structured billing address, when the order has one.
         billing -> Nullable<Jsonb>,
+        /// What the order was paid (payments less voided ones) and refunded.
+        paid_cents -> Int8,
+        refunded_cents -> Int8,
+        /// Grand total − (paid − refunded), never below 0.
+        balance_due_cents -> Int8,
+        /// `domain::PaymentStatus` as stored (`orders.payment_status`).
+        payment_status -> Text,
+        /// The payments list (`queries::order_detail::PaymentEntry`), oldest first.
+        payments -> Jsonb,
     }
 }
 
@@ -38,6 +47,9 @@ diesel::table! {
     read.order_status_counts (status) {
         status -> Text,
         orders -> Int8,
+        /// The orders of the status with a balance due, and the sum due.
+        due_orders -> Int8,
+        due_cents -> Int8,
     }
 }
 

@@ -40,6 +40,12 @@ text_enum! {
         OrderShipped => "order_shipped",
         OrderDelivered => "order_delivered",
         OrderCancelled => "order_cancelled",
+        /// A payment appended to the order's payments (the aggregate is the order).
+        PaymentRecorded => "payment_recorded",
+        /// A refund appended to the order's payments.
+        PaymentRefunded => "payment_refunded",
+        /// A payment or refund reversed by a void entry.
+        PaymentVoided => "payment_voided",
         UserCreated => "user_created",
         UserRoleChanged => "user_role_changed",
         UserPasswordChanged => "user_password_changed",

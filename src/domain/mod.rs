@@ -15,6 +15,7 @@ mod ids;
 pub mod import;
 mod money;
 mod order_status;
+mod payment;
 mod postal_address;
 mod quantity;
 pub mod shop_day;
@@ -33,6 +34,7 @@ pub use import::{ImportKind, ImportState, RowOutcome};
 pub use money::format_cents;
 pub use money::{Money, Percent, totals};
 pub use order_status::OrderStatus;
+pub use payment::{PaymentKind, PaymentMethod, PaymentStatus, balance_due};
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{
     DEFAULT_LOW_STOCK_THRESHOLD, MAX_QUANTITY, MAX_STOCK_LEVEL, Quantity, StockDelta, StockLevel,
@@ -40,5 +42,6 @@ pub use quantity::{
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
 pub use stock_movement::StockMovementKind;
 pub use text::{
-    Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, TaxId, TaxRateName, parse_description,
+    Email, IdempotencyKey, Name, Note, PaymentReference, Phone, Reason, Sku, TaxId, TaxRateName,
+    parse_description,
 };

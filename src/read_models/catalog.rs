@@ -5,8 +5,9 @@
 use crate::domain::EventType::{
     self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerRegistered, CustomerUpdated, OrderCancelled, OrderDelivered,
-    OrderPaid, OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged,
-    StockAdjusted, StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
+    OrderPaid, OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded, PaymentVoided,
+    ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted, StockReceived,
+    TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;
@@ -43,12 +44,17 @@ impl ReadModel {
     }
 }
 
+/// An order's status and its money received (the status counts carry the
+/// balance due per status).
 const ORDER_EVENTS: &[EventType] = &[
     OrderPlaced,
     OrderPaid,
     OrderShipped,
     OrderDelivered,
     OrderCancelled,
+    PaymentRecorded,
+    PaymentRefunded,
+    PaymentVoided,
 ];
 
 const SALES_EVENTS: &[EventType] = &[OrderPlaced, OrderCancelled];
@@ -66,6 +72,9 @@ pub const READ_MODELS: &[ReadModel] = &[
             OrderShipped,
             OrderDelivered,
             OrderCancelled,
+            PaymentRecorded,
+            PaymentRefunded,
+            PaymentVoided,
         ],
         definition: "SELECT * FROM read_def.order_summaries(NULL)",
         key: &["id"],
@@ -120,6 +129,10 @@ pub const READ_MODELS: &[ReadModel] = &[
             CustomerDefaultAddressSet,
             OrderPlaced,
             OrderCancelled,
+            // The lifetime value is what was paid, net of refunds.
+            PaymentRecorded,
+            PaymentRefunded,
+            PaymentVoided,
         ],
         definition: "SELECT * FROM read_def.customer_stats(NULL, true)",
         key: &["customer_id"],
@@ -178,6 +191,9 @@ pub const READ_MODELS: &[ReadModel] = &[
             OrderShipped,
             OrderDelivered,
             OrderCancelled,
+            PaymentRecorded,
+            PaymentRefunded,
+            PaymentVoided,
         ],
         definition: "SELECT * FROM read_def.dashboard(read_def.dashboard_day())",
         key: &["day"],

@@ -31,7 +31,8 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
             "SELECT (SELECT coalesce(max(id), 0) FROM customers), \
                     (SELECT coalesce(max(id), 0) FROM products), \
                     (SELECT coalesce(max(id), 0) FROM orders), \
-                    (SELECT coalesce(max(id), 0) FROM customer_addresses)",
+                    (SELECT coalesce(max(id), 0) FROM customer_addresses), \
+                    (SELECT coalesce(max(id), 0) FROM payments)",
             &[],
         )
         .await
@@ -41,6 +42,7 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
         product_offset: row.get(1),
         order_offset: row.get(2),
         address_offset: row.get(3),
+        payment_offset: row.get(4),
         seed,
         // Known once the load has made them (`tax_rates`).
         tax_rates: [0; 3],
@@ -113,7 +115,9 @@ pub async fn load(
          SELECT setval(pg_get_serial_sequence('products', 'id'), max(id)) FROM products; \
          SELECT setval(pg_get_serial_sequence('orders', 'id'), max(id)) FROM orders; \
          SELECT setval(pg_get_serial_sequence('customer_addresses', 'id'), max(id)) \
-             FROM customer_addresses;",
+             FROM customer_addresses; \
+         SELECT setval(pg_get_serial_sequence('payments', 'id'), max(id)) FROM payments \
+             HAVING max(id) IS NOT NULL;",
     )
     .await
     .map_err(db("moving id sequences"))?;
@@ -123,7 +127,7 @@ pub async fn load(
     client
         .batch_execute(
             "ANALYZE customers, customer_addresses, products, inventory, orders, order_addresses, \
-             order_lines, order_taxes, stock_movements, events",
+             order_lines, order_taxes, payments, stock_movements, events",
         )
         .await
         .map_err(db("analyze"))?;

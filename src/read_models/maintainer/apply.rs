@@ -304,10 +304,13 @@ async fn replace(conn: &mut AsyncPgConnection, model: Keyed, keys: &[i64]) -> Re
     let capture = if capture {
         ", captured AS (
              INSERT INTO read_model_changes
-                 (sign, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines)
-             SELECT -1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines FROM gone
+                 (sign, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
+                  balance_due_cents, net_paid_cents)
+             SELECT -1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
+                    balance_due_cents, paid_cents - refunded_cents FROM gone
              UNION ALL
-             SELECT 1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines FROM added)"
+             SELECT 1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
+                    balance_due_cents, paid_cents - refunded_cents FROM added)"
     } else {
         ""
     };

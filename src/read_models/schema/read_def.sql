@@ -20,14 +20,19 @@ GRANT USAGE ON SCHEMA read_def TO orderdesk_app, orderdesk_read_owner;
 -- One row per order, everything a list or detail page shows, lines embedded.
 -- Its addresses are the order's own copies (order_addresses): structured ones
 -- as JSON in `shipping`/`billing` (the shape of domain::AddressFields), a
--- free-text one from before them in `shipping_address`.
+-- free-text one from before them in `shipping_address`. Its money received
+-- (issue 24, payments): paid and refunded (the order's running sums), the
+-- balance due, the payment state (orders.payment_status) and the payments
+-- list, oldest first, each entry with the void that reversed it if any.
 CREATE FUNCTION read_def.order_summaries(p_ids bigint[])
 RETURNS TABLE (
     id bigint, customer_id bigint, customer_name text, customer_email text, status text,
     item_count bigint, line_count bigint, total_cents bigint, shipping_address text,
     placed_at timestamptz, paid_at timestamptz, shipped_at timestamptz, delivered_at timestamptz,
     cancelled_at timestamptz, cancellation_reason text, updated_at timestamptz, version integer,
-    search_text text, lines jsonb, shipping jsonb, billing jsonb)
+    search_text text, lines jsonb, shipping jsonb, billing jsonb,
+    paid_cents bigint, refunded_cents bigint, balance_due_cents bigint, payment_status text,
+    payments jsonb)
 LANGUAGE sql STABLE AS $$
     SELECT o.id, o.customer_id, c.name, c.email, o.status,
            coalesce(l.item_count, 0)::bigint, coalesce(l.line_count, 0)::bigint,
@@ -45,7 +50,20 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN ba.structured THEN jsonb_build_object(
                'name', ba.name, 'company', ba.company, 'line1', ba.line1, 'line2', ba.line2,
                'city', ba.city, 'region', ba.region, 'postal_code', ba.postal_code,
-               'country', ba.country, 'phone', ba.phone) END
+               'country', ba.country, 'phone', ba.phone) END,
+           o.paid_cents, o.refunded_cents,
+           greatest(o.grand_total_cents - (o.paid_cents - o.refunded_cents), 0),
+           o.payment_status,
+           coalesce((
+               SELECT jsonb_agg(jsonb_build_object(
+                          'id', p.id, 'kind', p.kind, 'amount_cents', p.amount_cents,
+                          'method', p.method, 'reference', p.reference, 'received_on', p.received_on,
+                          'voids_payment_id', p.voids_payment_id,
+                          'voided_by', (SELECT v.id FROM payments v WHERE v.voids_payment_id = p.id),
+                          'overpayment_confirmed', p.overpayment_confirmed, 'actor', p.actor,
+                          'recorded_at', to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                          ORDER BY p.id)
+               FROM payments p WHERE p.order_id = o.id), '[]'::jsonb)
     FROM orders o
     JOIN customers c ON c.id = o.customer_id
     LEFT JOIN order_addresses sa ON sa.order_id = o.id AND sa.role = 'shipping'
@@ -71,9 +89,12 @@ $$;
 -- order rows of the running batch (read_model_changes). One aggregate then
 -- serves both: over every order it is the model, over the changes its delta.
 CREATE FUNCTION read_def.order_rows(p_full boolean)
-RETURNS TABLE (sign integer, id bigint, status text, placed_at timestamptz, item_count bigint, total_cents bigint)
+RETURNS TABLE (sign integer, id bigint, status text, placed_at timestamptz, item_count bigint, total_cents bigint,
+               balance_due_cents bigint, net_paid_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT 1, o.id, o.status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.total_cents, 0)::bigint
+    SELECT 1, o.id, o.status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.total_cents, 0)::bigint,
+           greatest(o.grand_total_cents - (o.paid_cents - o.refunded_cents), 0),
+           o.paid_cents - o.refunded_cents
     FROM orders o
     LEFT JOIN (
         SELECT order_id, sum(quantity) AS item_count, sum(quantity * unit_price_cents) AS total_cents
@@ -81,7 +102,7 @@ LANGUAGE sql STABLE AS $$
     ) t ON t.order_id = o.id
     WHERE p_full
     UNION ALL
-    SELECT c.sign, c.id, c.status, c.placed_at, c.item_count, c.total_cents
+    SELECT c.sign, c.id, c.status, c.placed_at, c.item_count, c.total_cents, c.balance_due_cents, c.net_paid_cents
     FROM read_model_changes c
     WHERE NOT p_full
 $$;
@@ -101,11 +122,14 @@ LANGUAGE sql STABLE AS $$
     WHERE NOT p_full
 $$;
 
--- Orders per status: the dashboard's "waiting" tiles.
+-- Orders per status: the dashboard's "waiting" tiles; and per status the
+-- orders with a balance due and the sum due ("awaiting payment").
 CREATE FUNCTION read_def.order_status_counts(p_full boolean)
-RETURNS TABLE (status text, orders bigint)
+RETURNS TABLE (status text, orders bigint, due_orders bigint, due_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT s.status, coalesce(sum(r.sign), 0)::bigint
+    SELECT s.status, coalesce(sum(r.sign), 0)::bigint,
+           coalesce(sum(r.sign) FILTER (WHERE r.balance_due_cents > 0), 0)::bigint,
+           coalesce(sum(r.sign * r.balance_due_cents), 0)::bigint
     FROM (VALUES ('placed'), ('paid'), ('shipped'), ('delivered'), ('cancelled')) AS s (status)
     LEFT JOIN read_def.order_rows(p_full) r ON r.status = s.status
     GROUP BY s.status
@@ -174,7 +198,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Per customer: details, address book (defaults marked) and order statistics
--- (cancelled orders excluded). With p_stats false the statistics are NULL: a batch keeps them by delta
+-- (cancelled orders excluded from the count and the first/last order). The
+-- lifetime value is what the customer paid, net of refunds, on every order. With p_stats false the statistics are NULL: a batch keeps them by delta
 -- (read_model_changes) instead of re-reading every order of the customer.
 CREATE FUNCTION read_def.customer_stats(p_ids bigint[], p_stats boolean)
 RETURNS TABLE (
@@ -184,7 +209,7 @@ RETURNS TABLE (
 LANGUAGE sql STABLE AS $$
     SELECT c.id, c.name, c.email, c.phone, c.version, c.created_at,
            CASE WHEN p_stats THEN coalesce(s.orders, 0)::bigint END,
-           CASE WHEN p_stats THEN coalesce(s.revenue_cents, 0)::bigint END,
+           CASE WHEN p_stats THEN coalesce(s.net_paid_cents, 0)::bigint END,
            s.first_order_at, s.last_order_at,
            lower(c.name || ' ' || c.email),
            coalesce((
@@ -201,16 +226,14 @@ LANGUAGE sql STABLE AS $$
                FROM customer_addresses a WHERE a.customer_id = c.id), '[]'::jsonb)
     FROM customers c
     LEFT JOIN (
-        SELECT t.customer_id, count(*) AS orders, sum(t.total_cents) AS revenue_cents,
-               min(t.placed_at) AS first_order_at, max(t.placed_at) AS last_order_at
-        FROM (
-            SELECT o.id, o.customer_id, o.placed_at, sum(ol.quantity * ol.unit_price_cents) AS total_cents
-            FROM orders o
-            JOIN order_lines ol ON ol.order_id = o.id
-            WHERE p_stats AND o.status <> 'cancelled' AND (p_ids IS NULL OR o.customer_id = ANY (p_ids))
-            GROUP BY o.id
-        ) t
-        GROUP BY t.customer_id
+        SELECT o.customer_id,
+               count(*) FILTER (WHERE o.status <> 'cancelled') AS orders,
+               sum(o.paid_cents - o.refunded_cents) AS net_paid_cents,
+               min(o.placed_at) FILTER (WHERE o.status <> 'cancelled') AS first_order_at,
+               max(o.placed_at) FILTER (WHERE o.status <> 'cancelled') AS last_order_at
+        FROM orders o
+        WHERE p_stats AND (p_ids IS NULL OR o.customer_id = ANY (p_ids))
+        GROUP BY o.customer_id
     ) s ON s.customer_id = c.id
     WHERE p_ids IS NULL OR c.id = ANY (p_ids)
 $$;
@@ -297,7 +320,7 @@ RETURNS TABLE (
     day date, time_zone text, today_orders bigint, today_revenue_cents bigint,
     week_orders bigint, week_revenue_cents bigint, month_orders bigint, month_revenue_cents bigint,
     daily jsonb, status_counts jsonb, top_products jsonb, low_stock jsonb, low_stock_count bigint,
-    recent_orders jsonb)
+    recent_orders jsonb, awaiting_payment_orders bigint, awaiting_payment_cents bigint)
 LANGUAGE sql STABLE AS $$
     WITH days AS (
         SELECT d::date AS day,
@@ -342,7 +365,10 @@ LANGUAGE sql STABLE AS $$
                        'item_count', o.item_count, 'total_cents', o.total_cents,
                        'placed_at', to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                        ORDER BY o.placed_at DESC, o.id DESC), '[]')
-            FROM (SELECT * FROM read.order_summaries ORDER BY placed_at DESC, id DESC LIMIT 10) o)
+            FROM (SELECT * FROM read.order_summaries ORDER BY placed_at DESC, id DESC LIMIT 10) o),
+           -- Awaiting payment: orders not cancelled with a balance due, and the sum due.
+           (SELECT coalesce(sum(due_orders), 0) FROM read.order_status_counts WHERE status <> 'cancelled')::bigint,
+           (SELECT coalesce(sum(due_cents), 0) FROM read.order_status_counts WHERE status <> 'cancelled')::bigint
 $$;
 
 -- The day the dashboard (and the 30-day window) stands at: the stored one,

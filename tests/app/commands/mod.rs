@@ -9,6 +9,7 @@ mod imports;
 mod imports_addresses;
 mod imports_apply;
 mod orders;
+pub(crate) mod payments;
 mod products;
 mod stock;
 mod tax;

@@ -9,6 +9,7 @@ mod http_caching;
 mod imports;
 mod order_entry;
 mod orders;
+mod payments;
 mod printables;
 mod processing;
 mod products;

@@ -371,6 +371,8 @@ impl TestApp {
             "SELECT coalesce(sum(version), 0) FROM tax_rates",
             "SELECT coalesce(sum(tax_rate_id), 0) FROM products",
             "SELECT coalesce(sum(version), 0) FROM shop_settings",
+            "SELECT count(*) FROM payments",
+            "SELECT coalesce(sum(paid_cents + refunded_cents + payments_version), 0) FROM orders",
         ] {
             out.push(self.scalar(sql).await);
         }

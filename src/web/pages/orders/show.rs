@@ -1,14 +1,16 @@
-//! `GET /orders/<id>`: header, lines, totals, status, history, and the actions
-//! its status allows. After a command it shows "processing" until the read
-//! model has the user's change.
+//! `GET /orders/<id>`: header, lines, totals, status, payments, history, and
+//! the actions its status allows. After a command it shows "processing" until
+//! the read model has the user's change. The payment forms' refusals
+//! (payments.rs) render this page again with their errors ([`PaymentForms`]).
 
 use askama::Template;
 use rocket::{get, routes};
 
-use crate::domain::OrderStatus;
+use super::payment_form::{PaymentForm, RefundForm, VoidForm};
+use crate::domain::{FieldErrors, IdempotencyKey, OrderStatus, PaymentKind, PaymentMethod};
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
-use crate::queries::order_detail::{self, OrderDetail};
+use crate::queries::order_detail::{self, OrderDetail, OrderDetailPage};
 use crate::read_models::ReadModelName::OrderSummaries;
 use crate::web::shell::etag::{self, Cached, IfNoneMatch};
 use crate::web::{
@@ -20,15 +22,61 @@ pub fn routes() -> Vec<rocket::Route> {
     routes![show]
 }
 
+/// The Payments panel's forms: fresh ones (new keys, the amount of a payment
+/// the balance due), or the one refused, as typed, with its errors.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PaymentForms {
+    pub payment: PaymentForm,
+    pub payment_errors: FieldErrors,
+    pub refund: RefundForm,
+    pub refund_errors: FieldErrors,
+    /// The entry whose void was refused, its form and why.
+    pub void_of: Option<i64>,
+    pub void: VoidForm,
+    pub void_errors: FieldErrors,
+    /// The confirm-overpayment checkbox shows (after that refusal).
+    pub offer_overpayment: bool,
+    /// The key of each entry's void form (one page, one key per form).
+    pub void_key: String,
+}
+
+impl PaymentForms {
+    /// Fresh forms for `order`, keeping any form already filled in.
+    fn filled(mut self, order: Option<&OrderDetail>, chrome: &Chrome) -> Self {
+        let fresh = || IdempotencyKey::generate().as_str().to_owned();
+        if self.payment.idempotency_key.is_empty() {
+            self.payment.idempotency_key = fresh();
+            self.payment.method = PaymentMethod::Card.as_str().to_owned();
+            if let Some(o) = order.filter(|o| o.balance_due_cents > 0) {
+                self.payment.amount = chrome.currency.plain(o.balance_due_cents);
+            }
+        }
+        if self.refund.idempotency_key.is_empty() {
+            self.refund.idempotency_key = fresh();
+            self.refund.method = PaymentMethod::Card.as_str().to_owned();
+        }
+        if self.void.idempotency_key.is_empty() {
+            self.void.idempotency_key = fresh();
+        }
+        if self.void_key.is_empty() {
+            self.void_key = fresh();
+        }
+        self
+    }
+}
+
 #[derive(Template)]
 #[template(path = "orders/show.html")]
-struct DetailPage {
+pub(super) struct DetailPage {
     chrome: Chrome,
     id: i64,
     order: Option<OrderDetail>,
     history: Vec<HistoryEntry>,
     await_change: AwaitChange,
     freshness: FreshnessNote,
+    pay: PaymentForms,
+    /// What a refund may give back now (paid − refunded).
+    refundable_cents: i64,
 }
 
 page!(DetailPage);
@@ -41,6 +89,70 @@ impl DetailPage {
                 .order
                 .as_ref()
                 .is_some_and(|o| o.status.can_become(next))
+    }
+
+    /// Whether "Record payment" shows: a writer, an order not cancelled.
+    fn can_record_payment(&self) -> bool {
+        self.chrome.can_write()
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| o.status != OrderStatus::Cancelled)
+    }
+
+    /// Whether "Refund" shows: a writer, something paid and not refunded.
+    fn can_refund(&self) -> bool {
+        self.chrome.can_write()
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| o.paid_cents > o.refunded_cents)
+    }
+
+    /// The payment methods, for the forms' choices.
+    fn methods(&self) -> [PaymentMethod; 4] {
+        PaymentMethod::ALL
+    }
+
+    /// The void form's errors when they are this entry's.
+    /// Whether the void form of entry `payment_id` is the one refused.
+    fn refused_void(&self, payment_id: &i64) -> bool {
+        self.pay.void_of == Some(*payment_id)
+    }
+
+    fn void_error(&self, payment_id: &i64) -> Option<&str> {
+        if self.refused_void(payment_id) {
+            self.pay
+                .void_errors
+                .get("payment_id")
+                .or_else(|| self.pay.void_errors.get("reason"))
+                .or_else(|| self.pay.void_errors.get("idempotency_key"))
+        } else {
+            None
+        }
+    }
+}
+
+/// The page of order `id` from the read model, with `forms`.
+pub(super) fn detail_page(
+    chrome: Chrome,
+    id: i64,
+    page: OrderDetailPage,
+    await_change: AwaitChange,
+    forms: PaymentForms,
+) -> DetailPage {
+    let freshness = FreshnessNote::one(&page.freshness);
+    let pay = forms.filled(page.order.as_ref(), &chrome);
+    let refundable_cents = page.order.as_ref().map_or(0, OrderDetail::refundable_cents);
+    DetailPage {
+        refundable_cents,
+        chrome,
+        id,
+        order: page.order,
+        history: page.history,
+        freshness,
+        await_change,
+        pay,
     }
 }
 
@@ -70,13 +182,12 @@ async fn show(
     );
     let shown_once = chrome.flash.is_some() || await_change.waiting;
     etag::answer(shown_once, &if_none_match, tag, || {
-        render_page(&DetailPage {
+        render_page(&detail_page(
             chrome,
             id,
-            order: page.order,
-            history: page.history,
-            freshness,
+            page,
             await_change,
-        })
+            PaymentForms::default(),
+        ))
     })
 }
