@@ -91,22 +91,26 @@ impl DetailPage {
                 .is_some_and(|o| o.status.can_become(next))
     }
 
-    /// Whether "Record payment" shows: a writer, an order not cancelled.
+    /// Whether "Record payment" shows: a writer, an order not cancelled, or
+    /// the form just refused (its errors show whatever the read model says yet).
     fn can_record_payment(&self) -> bool {
         self.chrome.can_write()
-            && self
-                .order
-                .as_ref()
-                .is_some_and(|o| o.status != OrderStatus::Cancelled)
+            && (!self.pay.payment_errors.is_empty()
+                || self
+                    .order
+                    .as_ref()
+                    .is_some_and(|o| o.status != OrderStatus::Cancelled))
     }
 
-    /// Whether "Refund" shows: a writer, something paid and not refunded.
+    /// Whether "Refund" shows: a writer, something paid and not refunded, or
+    /// the form just refused.
     fn can_refund(&self) -> bool {
         self.chrome.can_write()
-            && self
-                .order
-                .as_ref()
-                .is_some_and(|o| o.paid_cents > o.refunded_cents)
+            && (!self.pay.refund_errors.is_empty()
+                || self
+                    .order
+                    .as_ref()
+                    .is_some_and(|o| o.paid_cents > o.refunded_cents))
     }
 
     /// The payment methods, for the forms' choices.
