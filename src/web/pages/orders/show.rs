@@ -124,6 +124,21 @@ impl DetailPage {
         self.pay.void_of == Some(*payment_id)
     }
 
+    /// A refused void's error when its entry is not listed (the read model
+    /// does not have it yet): shown above the list instead of beside it.
+    fn void_error_unlisted(&self) -> Option<String> {
+        let id = self.pay.void_of?;
+        let listed = self
+            .order
+            .as_ref()
+            .is_some_and(|o| o.payments.iter().any(|p| p.id == id));
+        if listed {
+            return None;
+        }
+        self.void_error(&id)
+            .map(|message| format!("Entry {id} was not voided: {message}"))
+    }
+
     fn void_error(&self, payment_id: &i64) -> Option<&str> {
         if self.refused_void(payment_id) {
             self.pay
