@@ -8,11 +8,11 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
-use super::mark_paid::mark_paid;
+use super::mark_paid::mark_paid_by;
 use super::ship_order::ship_order;
 use super::{CommandContext, CommandError, Conflict};
 use crate::db::schema::bulk_submissions;
-use crate::domain::{IdempotencyKey, OrderId};
+use crate::domain::{IdempotencyKey, OrderId, PaymentMethod};
 
 /// The most orders one submission may name (the list's largest page).
 pub const MAX_BULK_ORDERS: usize = 200;
@@ -47,6 +47,8 @@ pub struct BulkAdvanceOrders {
     pub key: IdempotencyKey,
     pub step: BulkStep,
     pub order_ids: Vec<i64>,
+    /// "Mark paid": how the balance due of each order was paid.
+    pub method: PaymentMethod,
 }
 
 /// One order the step was not applied to, and why.
@@ -110,7 +112,7 @@ pub async fn bulk_advance_orders(
         };
         for &id in &input.order_ids {
             let result = match input.step {
-                BulkStep::Pay => mark_paid(conn, OrderId(id), ctx).await,
+                BulkStep::Pay => mark_paid_by(conn, OrderId(id), input.method, ctx).await,
                 BulkStep::Ship => ship_order(conn, OrderId(id), ctx).await,
             };
             match result {

@@ -8,6 +8,7 @@ mod address_book;
 mod events;
 mod order_lifecycle;
 pub mod order_money;
+mod payment_ledger;
 
 pub mod add_address;
 pub mod add_note;
@@ -30,6 +31,8 @@ pub mod mark_delivered;
 pub mod mark_paid;
 pub mod place_order;
 pub mod receive_stock;
+pub mod record_payment;
+pub mod refund_payment;
 pub mod register_customer;
 pub mod remove_address;
 pub mod remove_note;
@@ -38,6 +41,7 @@ pub mod ship_order;
 pub mod update_customer;
 pub mod update_product;
 pub mod update_tax_rate;
+pub mod void_payment;
 
 pub use address_book::MAX_ADDRESSES;
 

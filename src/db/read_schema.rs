@@ -38,6 +38,15 @@ diesel::table! {
         tax_total_cents -> Int8,
         /// The rest of the stored money (`queries::order_detail::OrderMoney`).
         money -> Jsonb,
+        /// What the order was paid (payments less voided ones) and refunded.
+        paid_cents -> Int8,
+        refunded_cents -> Int8,
+        /// Grand total − (paid − refunded), never below 0.
+        balance_due_cents -> Int8,
+        /// `domain::PaymentStatus` as stored (`orders.payment_status`).
+        payment_status -> Text,
+        /// The payments list (`queries::order_detail::PaymentEntry`), oldest first.
+        payments -> Jsonb,
     }
 }
 
@@ -45,6 +54,9 @@ diesel::table! {
     read.order_status_counts (status) {
         status -> Text,
         orders -> Int8,
+        /// The orders of the status with a balance due, and the sum due.
+        due_orders -> Int8,
+        due_cents -> Int8,
     }
 }
 

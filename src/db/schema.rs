@@ -235,6 +235,27 @@ diesel::table! {
         net_total_cents -> Int8,
         tax_total_cents -> Int8,
         grand_total_cents -> Int8,
+        paid_cents -> Int8,
+        refunded_cents -> Int8,
+        payments_version -> Int4,
+        payment_status -> Text,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Int8,
+        order_id -> Int8,
+        kind -> Text,
+        amount_cents -> Int8,
+        method -> Text,
+        reference -> Nullable<Text>,
+        received_on -> Date,
+        voids_payment_id -> Nullable<Int8>,
+        overpayment_confirmed -> Bool,
+        idempotency_key -> Text,
+        actor -> Text,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -406,6 +427,7 @@ diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(order_lines -> tax_rates (tax_rate_id));
 diesel::joinable!(order_taxes -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(payments -> orders (order_id));
 diesel::joinable!(products -> tax_rates (tax_rate_id));
 diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(shop_settings -> tax_rates (default_tax_rate_id));
@@ -425,6 +447,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_lines,
     order_taxes,
     orders,
+    payments,
     products,
     read_model_batches,
     read_model_live,

@@ -48,6 +48,12 @@ text_enum! {
         OrderNoteAdded => "order_note_added",
         /// An order's note removed by its author or an admin (kept, marked removed).
         OrderNoteRemoved => "order_note_removed",
+        /// A payment appended to the order's payments (the aggregate is the order).
+        PaymentRecorded => "payment_recorded",
+        /// A refund appended to the order's payments.
+        PaymentRefunded => "payment_refunded",
+        /// A payment or refund reversed by a void entry.
+        PaymentVoided => "payment_voided",
         UserCreated => "user_created",
         UserRoleChanged => "user_role_changed",
         UserPasswordChanged => "user_password_changed",

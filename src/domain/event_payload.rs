@@ -9,6 +9,8 @@
 //! So far the product events are typed: `product_created` and
 //! `product_updated` gained the product's tax rate in their version 2; and
 //! `order_placed` ([`order_placed`]) gained the order's money in its version 2.
+//! The payment events (`payment_recorded`, `payment_refunded`,
+//! `payment_voided`) are typed from their first version.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -215,6 +217,80 @@ impl ProductUpdated {
     }
 }
 
+/// What an order's money stands at after a payment entry: its running sums
+/// and the derived state (every payment event carries it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentTotals {
+    pub paid_cents: i64,
+    pub refunded_cents: i64,
+    pub payment_status: String,
+}
+
+/// `payment_recorded`, version 1: money received on the order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecorded {
+    pub payment_id: i64,
+    pub amount_cents: i64,
+    pub method: String,
+    pub reference: Option<String>,
+    /// The date staff entered (`YYYY-MM-DD`, the shop's day).
+    pub received_on: chrono::NaiveDate,
+    /// Staff confirmed taking more than the balance due.
+    pub overpayment_confirmed: bool,
+    #[serde(flatten)]
+    pub totals: PaymentTotals,
+}
+
+/// `payment_refunded`, version 1: money given back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRefunded {
+    pub payment_id: i64,
+    pub amount_cents: i64,
+    pub method: String,
+    pub reference: Option<String>,
+    pub received_on: chrono::NaiveDate,
+    #[serde(flatten)]
+    pub totals: PaymentTotals,
+}
+
+/// `payment_voided`, version 1: a payment or refund reversed by a void entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentVoided {
+    /// The void entry.
+    pub payment_id: i64,
+    /// The entry it reverses, and that entry's kind and amount.
+    pub voids_payment_id: i64,
+    pub voided_kind: String,
+    pub amount_cents: i64,
+    pub reason: Option<String>,
+    #[serde(flatten)]
+    pub totals: PaymentTotals,
+}
+
+/// The version 1 payment events: stored with their version, read back only
+/// at version 1 (no other exists yet).
+macro_rules! version_1_payload {
+    ($($name:ident),+) => {$(
+        impl $name {
+            pub const VERSION: u64 = 1;
+
+            /// The payload to store.
+            pub fn to_payload(&self) -> Value {
+                with_version(self, Self::VERSION)
+            }
+
+            /// A stored payload, as this shape.
+            pub fn read(payload: &Value) -> Result<Self, PayloadError> {
+                match schema_version(payload)? {
+                    1 => Ok(Self::deserialize(payload)?),
+                    v => Err(PayloadError::UnknownVersion(v)),
+                }
+            }
+        }
+    )+};
+}
+version_1_payload!(PaymentRecorded, PaymentRefunded, PaymentVoided);
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -295,5 +371,42 @@ mod tests {
             "active": true, "low_stock_threshold": 1
         });
         assert!(ProductCreated::read(&short).is_err());
+    }
+
+    #[test]
+    fn the_payment_events_read_back_as_written_at_version_1() {
+        let totals = PaymentTotals {
+            paid_cents: 1500,
+            refunded_cents: 0,
+            payment_status: "partly_paid".into(),
+        };
+        let recorded = PaymentRecorded {
+            payment_id: 7,
+            amount_cents: 1500,
+            method: "card".into(),
+            reference: Some("slip 42".into()),
+            received_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            overpayment_confirmed: false,
+            totals: totals.clone(),
+        };
+        let payload = recorded.to_payload();
+        assert_eq!(payload[SCHEMA_VERSION], 1);
+        assert_eq!(payload["received_on"], "2026-12-06");
+        assert_eq!(payload["paid_cents"], 1500);
+        assert_eq!(PaymentRecorded::read(&payload).unwrap(), recorded);
+        let voided = PaymentVoided {
+            payment_id: 8,
+            voids_payment_id: 7,
+            voided_kind: "payment".into(),
+            amount_cents: 1500,
+            reason: None,
+            totals,
+        };
+        assert_eq!(PaymentVoided::read(&voided.to_payload()).unwrap(), voided);
+        let future = json!({ "schema_version": 2 });
+        assert!(matches!(
+            PaymentRefunded::read(&future),
+            Err(PayloadError::UnknownVersion(2))
+        ));
     }
 }

@@ -16,6 +16,7 @@ pub mod import;
 mod money;
 mod note;
 mod order_status;
+mod payment;
 mod postal_address;
 mod quantity;
 pub mod shop_day;
@@ -35,6 +36,7 @@ pub use money::format_cents;
 pub use money::{Money, Percent, totals};
 pub use note::{MAX_NOTE_CHARS, NoteBody, NoteSubject};
 pub use order_status::OrderStatus;
+pub use payment::{PaymentKind, PaymentMethod, PaymentStatus, balance_due};
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{
     DEFAULT_LOW_STOCK_THRESHOLD, MAX_QUANTITY, MAX_STOCK_LEVEL, Quantity, StockDelta, StockLevel,
@@ -42,5 +44,6 @@ pub use quantity::{
 pub use staff::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, Permission, Role, Username};
 pub use stock_movement::StockMovementKind;
 pub use text::{
-    Email, IdempotencyKey, Name, Note, Phone, Reason, Sku, TaxId, TaxRateName, parse_description,
+    Email, IdempotencyKey, Name, Note, PaymentReference, Phone, Reason, Sku, TaxId, TaxRateName,
+    parse_description,
 };

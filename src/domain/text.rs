@@ -265,6 +265,21 @@ impl TaxRateName {
 }
 
 text_value!(
+    /// A payment's reference (a card slip, a transfer's reference, a
+    /// cheque number): 1 to 200 characters on one line.
+    PaymentReference
+);
+impl PaymentReference {
+    /// Blank is no reference.
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        bounded(raw, "reference", 200, false).map(|s| Some(Self(s)))
+    }
+}
+
+text_value!(
     /// The shop's tax identification number (a VAT number, an EIN), as the
     /// tax office wrote it: 1 to 50 characters on one line.
     TaxId

@@ -84,6 +84,11 @@ struct Stored {
     low_stock: Vec<LowStockRow>,
     low_stock_count: i64,
     recent_orders: Vec<OrderRow>,
+    /// NULL only in a row written before migration 000080's columns.
+    #[serde(default)]
+    awaiting_payment_orders: Option<i64>,
+    #[serde(default)]
+    awaiting_payment_cents: Option<i64>,
 }
 
 /// The dashboard's figures: the stored row, decoded.
@@ -103,6 +108,8 @@ pub struct Dashboard {
     pub low_stock: Vec<LowStockRow>,
     pub low_stock_count: i64,
     pub recent_orders: Vec<OrderRow>,
+    /// Orders not cancelled with a balance due, and the sum due.
+    pub awaiting_payment: Kpi,
 }
 
 /// One answer of the dashboard's statement.
@@ -202,6 +209,10 @@ impl From<Stored> for Dashboard {
             low_stock: d.low_stock,
             low_stock_count: d.low_stock_count,
             recent_orders: d.recent_orders,
+            awaiting_payment: Kpi {
+                orders: d.awaiting_payment_orders.unwrap_or(0),
+                revenue_cents: d.awaiting_payment_cents.unwrap_or(0),
+            },
         }
     }
 }
@@ -223,6 +234,8 @@ impl Stored {
             low_stock: Vec::new(),
             low_stock_count: 0,
             recent_orders: Vec::new(),
+            awaiting_payment_orders: None,
+            awaiting_payment_cents: None,
         }
     }
 }

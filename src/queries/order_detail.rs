@@ -14,7 +14,9 @@ use super::notes::{self, NoteRow};
 use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
 use super::{Freshness, freshness};
 use crate::db::read_schema::order_summaries as os;
-use crate::domain::{Aggregate, NoteSubject, OrderId, OrderStatus};
+use crate::domain::{
+    Aggregate, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod, PaymentStatus,
+};
 use crate::read_models::ReadModelName;
 
 /// One line, as embedded in the view, with the money it stored.
@@ -58,6 +60,48 @@ impl LineView {
     }
 }
 
+/// One entry of the order's payments, as embedded in the view.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct PaymentEntry {
+    pub id: i64,
+    pub kind: PaymentKind,
+    pub amount_cents: i64,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub received_on: chrono::NaiveDate,
+    /// For a void: the entry it reverses.
+    pub voids_payment_id: Option<i64>,
+    /// The void that reversed this entry, if one did.
+    pub voided_by: Option<i64>,
+    pub overpayment_confirmed: bool,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl PaymentEntry {
+    /// Whether a void form is offered for it: a payment or refund not yet voided.
+    pub fn voidable(&self) -> bool {
+        self.kind != PaymentKind::Void && self.voided_by.is_none()
+    }
+}
+
+/// The view's `payments` (jsonb), decoded as the row is read.
+#[derive(FromSqlRow)]
+pub struct Payments(Vec<PaymentEntry>);
+
+impl FromSql<Jsonb, Pg> for Payments {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        let json = <serde_json::Value as FromSql<Jsonb, Pg>>::from_sql(value)?;
+        Ok(Self(serde_json::from_value(json)?))
+    }
+}
+
+impl From<Payments> for Vec<PaymentEntry> {
+    fn from(payments: Payments) -> Self {
+        payments.0
+    }
+}
+
 /// The order with its lines, read straight from the view's row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = os, check_for_backend(diesel::pg::Pg))]
@@ -84,12 +128,23 @@ pub struct OrderDetail {
     pub billing: Option<serde_json::Value>,
     #[diesel(deserialize_as = Money)]
     pub money: OrderMoney,
+    pub paid_cents: i64,
+    pub refunded_cents: i64,
+    pub balance_due_cents: i64,
+    pub payment_status: PaymentStatus,
+    #[diesel(deserialize_as = Payments)]
+    pub payments: Vec<PaymentEntry>,
 }
 
 impl OrderDetail {
     /// Where the order goes, as printed.
     pub fn ship_to(&self) -> Option<OrderAddress> {
         OrderAddress::from_columns(self.shipping_address.as_deref(), self.shipping.as_ref())
+    }
+
+    /// What a refund may give back now: paid − refunded.
+    pub fn refundable_cents(&self) -> i64 {
+        self.paid_cents.saturating_sub(self.refunded_cents)
     }
 
     /// Whom it is billed to, when the order has a billing address.

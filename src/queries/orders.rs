@@ -13,7 +13,7 @@ use super::keyset::{
 };
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::order_summaries as os;
-use crate::domain::{OrderStatus, shop_day};
+use crate::domain::{OrderStatus, PaymentStatus, shop_day};
 use crate::read_models::ReadModelName;
 
 pub use super::keyset::MAX_PAGE_SIZE;
@@ -88,6 +88,10 @@ impl Cursor {
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
+    /// The payment state (`orders.payment_status`).
+    pub payment_status: Option<PaymentStatus>,
+    /// Only orders not cancelled with a balance due (the dashboard's "awaiting payment").
+    pub balance_due: bool,
     /// Order number, customer name or email (substring, any case).
     pub search: Option<String>,
     pub placed_from: Option<NaiveDate>,
@@ -186,6 +190,16 @@ pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
     let mut q = os::table.select(OrderRow::as_select()).into_boxed();
     if let Some(status) = filter.status {
         q = q.filter(os::status.eq(status));
+    }
+    if let Some(payment) = filter.payment_status {
+        q = q.filter(os::payment_status.eq(payment));
+    }
+    if filter.balance_due {
+        q = q.filter(
+            os::balance_due_cents
+                .gt(0)
+                .and(os::status.ne(OrderStatus::Cancelled)),
+        );
     }
     if let Some(customer_id) = filter.customer_id {
         q = q.filter(os::customer_id.eq(customer_id));

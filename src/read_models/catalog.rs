@@ -6,8 +6,9 @@ use crate::domain::EventType::{
     self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerNoteAdded, CustomerNoteRemoved, CustomerRegistered,
     CustomerUpdated, OrderCancelled, OrderDelivered, OrderNoteAdded, OrderNoteRemoved, OrderPaid,
-    OrderPlaced, OrderShipped, ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted,
-    StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
+    OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded, PaymentVoided, ProductCreated,
+    ProductUpdated, ShopSettingsChanged, StockAdjusted, StockReceived, TaxRateArchived,
+    TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;
@@ -44,12 +45,17 @@ impl ReadModel {
     }
 }
 
+/// An order's status and its money received (the status counts carry the
+/// balance due per status).
 const ORDER_EVENTS: &[EventType] = &[
     OrderPlaced,
     OrderPaid,
     OrderShipped,
     OrderDelivered,
     OrderCancelled,
+    PaymentRecorded,
+    PaymentRefunded,
+    PaymentVoided,
 ];
 
 const SALES_EVENTS: &[EventType] = &[OrderPlaced, OrderCancelled];
@@ -79,6 +85,9 @@ pub const READ_MODELS: &[ReadModel] = &[
             // Its notes' text is in the list's search text.
             OrderNoteAdded,
             OrderNoteRemoved,
+            PaymentRecorded,
+            PaymentRefunded,
+            PaymentVoided,
         ],
         definition: "SELECT * FROM read_def.order_summaries(NULL)",
         key: &["id"],
@@ -136,6 +145,10 @@ pub const READ_MODELS: &[ReadModel] = &[
             CustomerNoteRemoved,
             OrderPlaced,
             OrderCancelled,
+            // The lifetime value is what was paid, net of refunds.
+            PaymentRecorded,
+            PaymentRefunded,
+            PaymentVoided,
         ],
         definition: "SELECT * FROM read_def.customer_stats(NULL, true)",
         key: &["customer_id"],
@@ -203,6 +216,9 @@ pub const READ_MODELS: &[ReadModel] = &[
             OrderShipped,
             OrderDelivered,
             OrderCancelled,
+            PaymentRecorded,
+            PaymentRefunded,
+            PaymentVoided,
         ],
         definition: "SELECT * FROM read_def.dashboard(read_def.dashboard_day())",
         key: &["day"],

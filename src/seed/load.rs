@@ -32,7 +32,8 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
                     (SELECT coalesce(max(id), 0) FROM products), \
                     (SELECT coalesce(max(id), 0) FROM orders), \
                     (SELECT coalesce(max(id), 0) FROM customer_addresses), \
-                    (SELECT coalesce(max(id), 0) FROM notes)",
+                    (SELECT coalesce(max(id), 0) FROM notes), \
+                    (SELECT coalesce(max(id), 0) FROM payments)",
             &[],
         )
         .await
@@ -43,6 +44,7 @@ pub async fn context(client: &Client, seed: u64) -> Result<Context, SeedError> {
         order_offset: row.get(2),
         address_offset: row.get(3),
         note_offset: row.get(4),
+        payment_offset: row.get(5),
         seed,
         // Known once the load has made them (`tax_rates`).
         tax_rates: [0; 3],
@@ -116,7 +118,9 @@ pub async fn load(
          SELECT setval(pg_get_serial_sequence('orders', 'id'), max(id)) FROM orders; \
          SELECT setval(pg_get_serial_sequence('customer_addresses', 'id'), max(id)) \
              FROM customer_addresses; \
-         SELECT setval(pg_get_serial_sequence('notes', 'id'), max(id)) FROM notes;",
+         SELECT setval(pg_get_serial_sequence('notes', 'id'), max(id)) FROM notes; \
+         SELECT setval(pg_get_serial_sequence('payments', 'id'), max(id)) FROM payments \
+             HAVING max(id) IS NOT NULL;",
     )
     .await
     .map_err(db("moving id sequences"))?;
@@ -126,7 +130,7 @@ pub async fn load(
     client
         .batch_execute(
             "ANALYZE customers, customer_addresses, products, inventory, orders, order_addresses, \
-             order_lines, order_taxes, stock_movements, events, notes",
+             order_lines, order_taxes, payments, stock_movements, events, notes",
         )
         .await
         .map_err(db("analyze"))?;

@@ -11,6 +11,7 @@ mod error;
 mod load;
 mod money;
 mod names;
+mod payments;
 mod plan;
 mod progress;
 mod rows;

@@ -66,6 +66,8 @@ pub struct Order {
     pub status: OrderStatus,
     pub placed_at: i64,
     pub paid_at: Option<i64>,
+    /// When a deposit was paid (`seed::payments`).
+    pub deposit_at: Option<i64>,
     pub shipped_at: Option<i64>,
     pub delivered_at: Option<i64>,
     pub cancelled_at: Option<i64>,
@@ -132,6 +134,8 @@ pub enum Step {
     Product(u32),
     Customer(u32),
     Placed(u32),
+    /// A deposit paid on the order.
+    Deposit(u32),
     Paid(u32),
     Shipped(u32),
     Delivered(u32),
@@ -218,6 +222,9 @@ impl Plan {
                 }
                 chosen.sort_unstable();
                 let mut order = lifecycle(calendar.end, placed_at, rng);
+                if super::payments::pays_deposit(self.orders.len(), &order, calendar.end) {
+                    order.deposit_at = Some(placed_at + super::payments::DEPOSIT_AFTER);
+                }
                 order.customer = customer.min(known as u32 - 1);
                 order.first_line = first_line;
                 order.line_count = chosen.len() as u32;
@@ -305,6 +312,7 @@ impl Plan {
         for (i, o) in (0u32..).zip(&self.orders) {
             steps.push((o.placed_at, Step::Placed(i)));
             let later = [
+                (o.deposit_at, Step::Deposit(i)),
                 (o.paid_at, Step::Paid(i)),
                 (o.shipped_at, Step::Shipped(i)),
                 (o.delivered_at, Step::Delivered(i)),
@@ -382,6 +390,7 @@ fn lifecycle(end: i64, placed_at: i64, rng: &mut ChaCha8Rng) -> Order {
         status: OrderStatus::Placed,
         placed_at,
         paid_at: None,
+        deposit_at: None,
         shipped_at: None,
         delivered_at: None,
         cancelled_at: None,

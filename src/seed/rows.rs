@@ -6,12 +6,13 @@ use std::fmt::Write;
 
 use super::money;
 use super::names;
+use super::payments::{self, SLOTS};
 use super::plan::{NoteOn, Order, Plan, Step};
-
 use crate::domain::event_payload::order_placed::{
     DiscountPayload, EventAddress, OrderMoneyPayload, OrderPlaced, OrderPlacedLine,
     ShippingPayload, TaxPayload,
 };
+use crate::domain::event_payload::{PaymentRecorded, PaymentRefunded};
 use crate::domain::totals::Discount;
 use crate::domain::{AddressFields, OrderStatus};
 
@@ -26,6 +27,7 @@ pub struct Context {
     pub product_offset: i64,
     pub order_offset: i64,
     pub note_offset: i64,
+    pub payment_offset: i64,
     pub seed: u64,
     /// The ids of the shop's Standard, Reduced and Zero rates.
     pub tax_rates: [i64; 3],
@@ -83,6 +85,10 @@ impl Context {
             NoteOn::Customer(c) => ("customer", self.customer_id(c), names::CUSTOMER_NOTES),
         }
     }
+    /// The id of order `i`'s payment entry in `slot` (`seed::payments`).
+    fn payment_id(&self, i: u32, slot: u32) -> i64 {
+        self.payment_offset + i64::from(i) * SLOTS + i64::from(slot) + 1
+    }
 }
 
 /// The tables the seeder fills, in loading order (parents before children).
@@ -96,13 +102,14 @@ pub enum Table {
     OrderAddresses,
     OrderLines,
     OrderTaxes,
+    Payments,
     StockMovements,
     Events,
     Notes,
 }
 
 impl Table {
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Customers,
         Table::CustomerAddresses,
         Table::Products,
@@ -111,6 +118,7 @@ impl Table {
         Table::OrderAddresses,
         Table::OrderLines,
         Table::OrderTaxes,
+        Table::Payments,
         Table::StockMovements,
         Table::Events,
         Table::Notes,
@@ -126,6 +134,7 @@ impl Table {
             Table::Orders => "orders",
             Table::OrderLines => "order_lines",
             Table::OrderTaxes => "order_taxes",
+            Table::Payments => "payments",
             Table::StockMovements => "stock_movements",
             Table::Events => "events",
             Table::Notes => "notes",
@@ -152,13 +161,16 @@ impl Table {
                 "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
             }
             Table::Orders => {
-                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents, discount_kind, discount_value, line_discounts_cents, order_discount_cents, discount_total_cents, shipping_cents, shipping_tax_rate_id, shipping_tax_rate_ppm, shipping_net_cents, shipping_tax_cents) FROM STDIN"
+                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents, discount_kind, discount_value, line_discounts_cents, order_discount_cents, discount_total_cents, shipping_cents, shipping_tax_rate_id, shipping_tax_rate_ppm, shipping_net_cents, shipping_tax_cents, paid_cents, refunded_cents, payments_version) FROM STDIN"
             }
             Table::OrderLines => {
                 "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents, tax_rate_id, tax_rate_ppm, subtotal_cents, net_cents, tax_cents, total_cents, discount_kind, discount_value, line_discount_cents, order_discount_cents) FROM STDIN"
             }
             Table::OrderTaxes => {
                 "COPY order_taxes (order_id, rate_ppm, net_cents, tax_cents, gross_cents) FROM STDIN"
+            }
+            Table::Payments => {
+                "COPY payments (id, order_id, kind, amount_cents, method, reference, received_on, idempotency_key, actor, recorded_at) FROM STDIN"
             }
             Table::StockMovements => {
                 "COPY stock_movements (product_id, kind, quantity, reason, order_id, actor, occurred_at) FROM STDIN"
@@ -177,9 +189,11 @@ impl Table {
         match self {
             Table::Customers | Table::CustomerAddresses => plan.customers.len(),
             Table::Products | Table::Inventory => plan.products.len(),
-            Table::Orders | Table::OrderAddresses | Table::OrderLines | Table::OrderTaxes => {
-                plan.orders.len()
-            }
+            Table::Orders
+            | Table::OrderAddresses
+            | Table::OrderLines
+            | Table::OrderTaxes
+            | Table::Payments => plan.orders.len(),
             Table::StockMovements | Table::Events => plan.timeline.len(),
             Table::Notes => plan.notes.len(),
         }
@@ -198,6 +212,7 @@ impl Table {
             Table::OrderAddresses => w.order_address(i),
             Table::OrderLines => w.order_lines(i),
             Table::OrderTaxes => w.order_taxes(i),
+            Table::Payments => w.payments(i),
             Table::StockMovements => w.movements(plan.timeline[i]),
             Table::Events => w.events(plan.timeline[i]),
             Table::Notes => w.note(i),
@@ -326,9 +341,13 @@ impl Rows<'_> {
         } else {
             ("\\N".to_owned(), "\\N".to_owned())
         };
+        let entries = payments::entries(idx(i), o, t.grand_total);
+        let (paid, refunded) = entries
+            .last()
+            .map_or((0, 0), |e| (e.totals.paid_cents, e.totals.refunded_cents));
         let _ = writeln!(
             self.out,
-            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{value}\t{}\t{}\t{}\t{}\t{rate_id}\t{rate_ppm}\t{}\t{}",
+            "{id}\t{}\t{}\tseed-{:x}-{id:08}\t{:016x}{:016x}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{value}\t{}\t{}\t{}\t{}\t{rate_id}\t{rate_ppm}\t{}\t{}\t{paid}\t{refunded}\t{}",
             self.cx.customer_id(o.customer),
             o.status.as_str(),
             self.cx.seed,
@@ -353,8 +372,33 @@ impl Rows<'_> {
             t.shipping,
             s.map_or(0, |s| s.net),
             s.map_or(0, |s| s.tax),
+            entries.len(),
         );
         1
+    }
+
+    fn payments(self, i: usize) -> u64 {
+        let o = &self.plan.orders[i];
+        let order = idx(i);
+        let id = self.cx.order_id(order);
+        let (t, _) = money::totals(self.plan, o).unwrap_or_default();
+        let entries = payments::entries(order, o, t.grand_total);
+        for e in &entries {
+            let at = ts(e.at);
+            let _ = writeln!(
+                self.out,
+                "{}\t{id}\t{}\t{}\t{}\t{}\t{}\tseed-{:x}-{id:08}-p{}\t{ACTOR}\t{at}",
+                self.cx.payment_id(order, e.slot),
+                e.kind,
+                e.amount,
+                e.method,
+                e.reference.unwrap_or("\\N"),
+                &at[..10],
+                self.cx.seed,
+                e.slot,
+            );
+        }
+        entries.len() as u64
     }
 
     fn order_lines(self, i: usize) -> u64 {
@@ -436,6 +480,7 @@ impl Rows<'_> {
             Step::Shipped(o) => (o, "shipment", -1),
             Step::Cancelled(o) => (o, "release", -1),
             Step::Customer(_)
+            | Step::Deposit(_)
             | Step::Paid(_)
             | Step::Delivered(_)
             | Step::Note(_)
@@ -479,39 +524,12 @@ impl Rows<'_> {
                 return 2;
             }
             Step::Customer(c) => {
-                let customer = &self.plan.customers[c as usize];
                 let id = self.cx.customer_id(c);
-                let (first, last) = (
-                    names::FIRST[customer.first as usize],
-                    names::LAST[customer.last as usize],
-                );
-                let phone = customer
-                    .phone
-                    .map_or_else(|| "null".to_owned(), |p| format!("\"0770 {p:07}\""));
-                let payload = format!(
-                    r#"{{"email":"{}.{}{id}@example.com","name":"{first} {last}","phone":{phone}}}"#,
-                    first.to_lowercase(),
-                    last.to_lowercase()
-                );
-                event("customer", id, "customer_registered", &payload);
-                let (shipping, billing) = defaults(self.cx, c);
-                let n = self.cx.book_size(c);
-                for k in 0..n {
-                    let (label, a) = book_address(self.plan, c, k);
-                    let address_id = self.cx.address_id(c, k);
-                    let mut payload = serde_json::to_value(&a).unwrap_or_default();
-                    payload["label"] = label.into();
-                    payload["address_id"] = address_id.into();
-                    payload["default_shipping"] = (address_id == shipping).into();
-                    payload["default_billing"] = (address_id == billing).into();
-                    event(
-                        "customer",
-                        id,
-                        "customer_address_added",
-                        &payload.to_string(),
-                    );
+                let events = customer_events(self.plan, self.cx, c);
+                for (kind, payload) in &events {
+                    event("customer", id, kind, payload);
                 }
-                return 1 + u64::from(n);
+                return events.len() as u64;
             }
             Step::Note(k) | Step::NoteRemoved(k) => {
                 let (aggregate, id, kind, payload) =
@@ -522,7 +540,25 @@ impl Rows<'_> {
                 let payload = order_placed(self.plan, self.cx, o);
                 event("order", self.cx.order_id(o), "order_placed", &payload);
             }
+            Step::Deposit(o) => {
+                let payload = payment_event(self.plan, self.cx, o, payments::DEPOSIT);
+                if let Some((kind, payload)) = payload {
+                    event("order", self.cx.order_id(o), kind, &payload);
+                    return 1;
+                }
+                return 0;
+            }
             Step::Paid(o) | Step::Shipped(o) | Step::Delivered(o) | Step::Cancelled(o) => {
+                // Mark paid records the balance first; a cancellation after
+                // payment refunds it after the order_cancelled event.
+                let mut written = 1;
+                if let Step::Paid(_) = step
+                    && let Some((kind, payload)) =
+                        payment_event(self.plan, self.cx, o, payments::PAYMENT)
+                {
+                    event("order", self.cx.order_id(o), kind, &payload);
+                    written += 1;
+                }
                 let order = &self.plan.orders[o as usize];
                 let (status, version) = match step {
                     Step::Paid(_) => (OrderStatus::Paid, 2),
@@ -545,10 +581,53 @@ impl Rows<'_> {
                     &format!("order_{status}"),
                     &payload,
                 );
+                if let Step::Cancelled(_) = step
+                    && let Some((kind, payload)) =
+                        payment_event(self.plan, self.cx, o, payments::REFUND)
+                {
+                    event("order", self.cx.order_id(o), kind, &payload);
+                    written += 1;
+                }
+                return written;
             }
         }
         1
     }
+}
+
+/// The event of order `i`'s entry in `slot`, as RecordPayment or
+/// RefundPayment writes it; `None` when the order has no such entry.
+fn payment_event(plan: &Plan, cx: &Context, i: u32, slot: u32) -> Option<(&'static str, String)> {
+    let o = &plan.orders[i as usize];
+    let (t, _) = money::totals(plan, o).unwrap_or_default();
+    let e = payments::entries(i, o, t.grand_total)
+        .into_iter()
+        .find(|e| e.slot == slot)?;
+    let received_on = chrono::DateTime::from_timestamp(e.at, 0)?.date_naive();
+    let payment_id = cx.payment_id(i, slot);
+    let reference = e.reference.map(str::to_owned);
+    Some(if e.kind == "refund" {
+        let payload = PaymentRefunded {
+            payment_id,
+            amount_cents: e.amount,
+            method: e.method.to_owned(),
+            reference,
+            received_on,
+            totals: e.totals,
+        };
+        ("payment_refunded", payload.to_payload().to_string())
+    } else {
+        let payload = PaymentRecorded {
+            payment_id,
+            amount_cents: e.amount,
+            method: e.method.to_owned(),
+            reference,
+            received_on,
+            overpayment_confirmed: false,
+            totals: e.totals,
+        };
+        ("payment_recorded", payload.to_payload().to_string())
+    })
 }
 
 /// The `order_placed` payload, as PlaceOrder writes it (version 2).
@@ -607,6 +686,39 @@ fn discount_columns(d: Option<Discount>) -> (&'static str, String) {
         Some(Discount::Amount(a)) => ("amount", a.minor().to_string()),
         Some(Discount::Percent(p)) => ("percent", p.ppm().to_string()),
     }
+}
+
+/// Customer `c`'s registration and address-book events, as the commands write them.
+fn customer_events(plan: &Plan, cx: &Context, c: u32) -> Vec<(&'static str, String)> {
+    let customer = &plan.customers[c as usize];
+    let id = cx.customer_id(c);
+    let (first, last) = (
+        names::FIRST[customer.first as usize],
+        names::LAST[customer.last as usize],
+    );
+    let phone = customer
+        .phone
+        .map_or_else(|| "null".to_owned(), |p| format!("\"0770 {p:07}\""));
+    let mut out = vec![(
+        "customer_registered",
+        format!(
+            r#"{{"email":"{}.{}{id}@example.com","name":"{first} {last}","phone":{phone}}}"#,
+            first.to_lowercase(),
+            last.to_lowercase()
+        ),
+    )];
+    let (shipping, billing) = defaults(cx, c);
+    for k in 0..cx.book_size(c) {
+        let (label, a) = book_address(plan, c, k);
+        let address_id = cx.address_id(c, k);
+        let mut payload = serde_json::to_value(&a).unwrap_or_default();
+        payload["label"] = label.into();
+        payload["address_id"] = address_id.into();
+        payload["default_shipping"] = (address_id == shipping).into();
+        payload["default_billing"] = (address_id == billing).into();
+        out.push(("customer_address_added", payload.to_string()));
+    }
+    out
 }
 
 /// Note `k`'s event: added, or (`added` false) removed.

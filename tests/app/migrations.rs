@@ -81,7 +81,9 @@ fn pg_dump() -> std::path::PathBuf {
 /// (issue 23); the order and customer definitions, which gained the address
 /// columns (issue 23, address books; their shape is checked by
 /// read_schema.rs's test and `verify`); the tax rates' and the shop
-/// settings' definitions, and the products', which gained the rate (issue 24).
+/// settings' definitions, and the products', which gained the rate (issue 24);
+/// the order rows, status counts and dashboard definitions, which gained the
+/// balance due and net paid (issue 24, payments).
 const AFTER_THE_SQUASH: &[&str] = &[
     "read.refresh_report(",
     "read_def.stock_ledger(",
@@ -94,6 +96,9 @@ const AFTER_THE_SQUASH: &[&str] = &[
     "read_def.inventory_status(",
     "read_def.notes(",
     "read_def.note_bodies(",
+    "read_def.order_rows(",
+    "read_def.order_status_counts(",
+    "read_def.dashboard(",
 ];
 
 /// A schema dump as a sorted list of statements: comments, `\restrict` lines
@@ -489,4 +494,64 @@ async fn the_address_books_migration_moves_free_text_into_line1_unstructured() {
     assert!(!moved.structured);
     assert_eq!(moved.shown.as_deref(), Some("1 High Street\nFlat 2\nTown"));
     assert!(moved.no_json);
+}
+
+/// Issue 24, payments: an order paid before payments were recorded gets one
+/// payment of its grand total (method other, dated its paid_at's shop day),
+/// so it reads as paid; a placed one stays unpaid; `payments` refuses edits.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_payments_migration_records_what_paid_orders_were_paid() {
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Backfilled {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        row: String,
+    }
+    let db = TestDb::empty().await;
+    migrations::run_pending_migrations(&db.url, Some("20261206000070"))
+        .await
+        .unwrap();
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    conn.batch_execute(
+        "INSERT INTO customers (email, name) VALUES ('ada@example.com', 'Ada'); \
+         INSERT INTO orders (customer_id, idempotency_key, request_fingerprint, status, \
+                             paid_at, shipped_at, delivered_at, subtotal_cents, net_total_cents, \
+                             grand_total_cents) \
+         VALUES (1, 'old-order-key-1', 'x', 'delivered', '2026-01-02 23:30+00', \
+                 '2026-01-03 10:00+00', '2026-01-05 10:00+00', 1234, 1234, 1234), \
+                (1, 'old-order-key-2', 'x', 'placed', NULL, NULL, NULL, 500, 500, 500);",
+    )
+    .await
+    .unwrap();
+    drop(conn);
+
+    migrations::run_pending(&db.url).await.unwrap();
+
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    let rows: Vec<Backfilled> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT concat_ws(',', o.id, o.paid_cents, o.refunded_cents, o.payment_status, \
+                    p.amount_cents, p.method, p.reference, p.received_on) AS row \
+             FROM orders o LEFT JOIN payments p ON p.order_id = o.id ORDER BY o.id",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.row.as_str()).collect::<Vec<_>>(),
+        [
+            "1,1234,0,paid,1234,other,before payments were recorded,2026-01-02",
+            "2,0,0,unpaid"
+        ]
+    );
+    let edit = diesel_async::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE payments SET amount_cents = 1"),
+        &mut conn,
+    )
+    .await;
+    assert!(edit.is_err(), "payments is append-only");
 }

@@ -308,12 +308,12 @@ async fn replace(conn: &mut AsyncPgConnection, model: Keyed, keys: &[i64]) -> Re
         ", captured AS (
              INSERT INTO read_model_changes
                  (sign, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
-                  net_sales_cents)
+                  net_sales_cents, balance_due_cents, net_paid_cents)
              SELECT -1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
-                    net_sales_cents FROM gone
+                    net_sales_cents, balance_due_cents, paid_cents - refunded_cents FROM gone
              UNION ALL
              SELECT 1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
-                    net_sales_cents FROM added)"
+                    net_sales_cents, balance_due_cents, paid_cents - refunded_cents FROM added)"
     } else {
         ""
     };

@@ -163,3 +163,51 @@ async fn the_same_idempotency_key_submitted_ten_times_at_once_makes_one_order() 
     );
     assert_eq!(app.stock(tee).await, (100, 3));
 }
+
+/// Issue 24: many clerks recording payments on one order at once never
+/// collect more than its total without a confirmed overpayment: the order's
+/// row lock makes them take turns, each seeing the others' sums.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_clerks_paying_one_order_at_once_never_over_collect() {
+    use orderdesk::commands::record_payment::record_payment;
+
+    let app = Arc::new(TestApp::spawn().await);
+    let customer = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 10).await;
+    let order = app.place(customer, &[("TEE", 2)]).await.unwrap().id; // 20.00
+
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let app = Arc::clone(&app);
+            tokio::spawn(async move {
+                let input = super::payments::payment(order, 500, false);
+                record_payment(&mut *app.conn().await, input, &ctx()).await
+            })
+        })
+        .collect();
+    let (mut recorded, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => recorded += 1,
+            Err(CommandError::Invalid(_)) => refused += 1,
+            Err(other) => panic!("unexpected error: {other:?}"),
+        }
+    }
+
+    assert_eq!((recorded, refused), (4, 8));
+    assert_eq!(
+        app.scalar(&format!("SELECT paid_cents FROM orders WHERE id = {order}"))
+            .await,
+        2000
+    );
+    assert_eq!(
+        app.scalar("SELECT sum(amount_cents) FROM payments").await,
+        2000
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM events WHERE event_type = 'order_paid'")
+            .await,
+        1,
+        "exactly one payment completed it and moved it to paid"
+    );
+}

@@ -43,6 +43,7 @@ async fn digest(app: &TestApp) -> String {
         (SELECT string_agg(l::text, '|' ORDER BY l.id) FROM order_lines l) ||
         (SELECT string_agg(c::text, '|' ORDER BY c.id) FROM customers c) ||
         (SELECT string_agg(i::text, '|' ORDER BY i.product_id) FROM inventory i) ||
+        (SELECT string_agg(p::text, '|' ORDER BY p.id) FROM payments p) ||
         (SELECT string_agg(concat_ws(',', m.product_id, m.kind, m.quantity, m.order_id, m.occurred_at), '|' ORDER BY m.id) FROM stock_movements m) ||
         (SELECT string_agg(concat_ws(',', e.aggregate_id, e.event_type, e.payload, e.occurred_at), '|' ORDER BY e.id) FROM events e)
     ) AS d";
@@ -147,7 +148,7 @@ const BROKEN: &[(&str, &str)] = &[
         "SELECT count(*) FROM orders o WHERE
             (SELECT count(*) FROM events e WHERE e.aggregate_type = 'order' AND e.aggregate_id = o.id
                AND e.event_type NOT LIKE 'order_note_%')
-              <> o.version
+              <> o.version + o.payments_version
          OR NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id AND e.event_type = 'order_placed'
               AND e.occurred_at = o.placed_at AND (e.payload->>'customer_id')::bigint = o.customer_id
               AND jsonb_array_length(e.payload->'lines') = (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id)
@@ -181,6 +182,29 @@ const BROKEN: &[(&str, &str)] = &[
         "SELECT (SELECT count(*) FROM notes) + (SELECT count(*) FROM notes WHERE removed_at IS NOT NULL)
               - (SELECT count(*) FROM events WHERE event_type IN ('order_note_added', 'order_note_removed',
                  'customer_note_added', 'customer_note_removed'))",
+    ),
+    (
+        "an order's paid and refunded are its entries' sums; a paid order paid its grand total",
+        "SELECT count(*) FROM orders o WHERE
+            o.paid_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM payments p
+                             WHERE p.order_id = o.id AND p.kind = 'payment')
+         OR o.refunded_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM payments p
+                                 WHERE p.order_id = o.id AND p.kind = 'refund')
+         OR o.payments_version <> (SELECT count(*) FROM payments p WHERE p.order_id = o.id)
+         OR (o.status IN ('paid', 'shipped', 'delivered') AND o.paid_cents <> o.grand_total_cents)
+         OR (o.status = 'cancelled' AND o.paid_cents <> o.refunded_cents)
+         OR (o.status = 'placed' AND o.paid_cents >= o.grand_total_cents)",
+    ),
+    (
+        "each payment has its event, at its time, naming it",
+        "SELECT count(*) FROM payments p WHERE NOT EXISTS (SELECT 1 FROM events e
+            WHERE e.aggregate_type = 'order' AND e.aggregate_id = p.order_id
+              AND e.event_type = CASE p.kind WHEN 'refund' THEN 'payment_refunded' ELSE 'payment_recorded' END
+              AND (e.payload->>'payment_id')::bigint = p.id
+              AND (e.payload->>'amount_cents')::bigint = p.amount_cents
+              AND e.occurred_at = p.recorded_at
+              AND (e.payload->>'received_on')::date = p.received_on)
+         OR p.recorded_at < (SELECT placed_at FROM orders o WHERE o.id = p.order_id)",
     ),
     (
         "cancelled orders carry a reason",
@@ -221,6 +245,32 @@ async fn a_seeded_shop_holds_every_write_model_invariant() {
             > 300,
         "old orders are delivered"
     );
+    // Payments as a shop takes them: deposits then the rest, by card and by
+    // bank transfer, placed orders with a deposit only, cancelled ones refunded.
+    for (what, sql) in [
+        (
+            "paid orders with a deposit and the rest",
+            "SELECT count(*) FROM orders o WHERE o.status IN ('paid', 'shipped', 'delivered') AND o.payments_version >= 2",
+        ),
+        (
+            "partly paid placed orders",
+            "SELECT count(*) FROM orders WHERE status = 'placed' AND payment_status = 'partly_paid'",
+        ),
+        (
+            "card payments",
+            "SELECT count(*) FROM payments WHERE method = 'card'",
+        ),
+        (
+            "bank transfers",
+            "SELECT count(*) FROM payments WHERE method = 'bank_transfer'",
+        ),
+        (
+            "refunds of cancelled orders",
+            "SELECT count(*) FROM orders WHERE status = 'cancelled' AND payment_status = 'refunded'",
+        ),
+    ] {
+        assert!(app.scalar(sql).await > 0, "no {what}");
+    }
 }
 
 #[tokio::test]

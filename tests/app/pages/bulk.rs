@@ -76,7 +76,14 @@ async fn mark_paid_does_what_each_order_allows_and_lists_each_refusal() {
         ids[4]
     )));
     assert_eq!(app.order_status(ids[4]).await, "cancelled");
-    assert_eq!(app.scalar("SELECT count(*) FROM events").await, events + 3);
+    // Each order paid: a payment of its balance (card, the form's default), then order_paid.
+    assert_eq!(app.scalar("SELECT count(*) FROM events").await, events + 6);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM payments WHERE method = 'card'")
+            .await,
+        3 + 1,
+        "three by the bulk action, one by the fixture's order paid before"
+    );
     assert_eq!(
         app.scalar(&format!(
             "SELECT count(*) FROM bulk_submissions WHERE idempotency_key = 'bulk-key-0001' \

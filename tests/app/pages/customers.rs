@@ -13,7 +13,8 @@ async fn the_list_shows_order_statistics_and_searches() {
     app.product("TEE-1", "10.00", 10).await;
     let ada = app.customer("ada@example.com").await;
     app.customer("bob@example.com").await;
-    app.place(ada, &[("TEE-1", 3)]).await.unwrap();
+    let paid = app.place(ada, &[("TEE-1", 3)]).await.unwrap().id;
+    app.mark_paid(paid).await;
     app.refresh().await;
     let client = staff_client(&app).await;
 
@@ -22,7 +23,7 @@ async fn the_list_shows_order_statistics_and_searches() {
 
     assert_eq!(status, Status::Ok);
     let row = row_with(&all, &format!(r#"href="/customers/{ada}""#)).unwrap();
-    // Orders and lifetime value: one order of three tees at 10.00.
+    // Orders and lifetime value (what was paid): one paid order of three tees at 10.00.
     assert_eq!(
         (row[2].as_str(), row[3].as_str()),
         ("1", "$30.00"),
@@ -149,7 +150,10 @@ async fn the_customer_page_lists_their_orders_and_statistics() {
     app.product("TEE-1", "10.00", 10).await;
     let ada = app.customer("ada@example.com").await;
     let order = app.place(ada, &[("TEE-1", 2)]).await.unwrap().id;
-    app.place(ada, &[("TEE-1", 1)]).await.unwrap();
+    let other = app.place(ada, &[("TEE-1", 1)]).await.unwrap().id;
+    // Both paid: the lifetime value is what was paid.
+    app.mark_paid(order).await;
+    app.mark_paid(other).await;
     app.refresh().await;
     let client = staff_client(&app).await;
 

@@ -11,6 +11,7 @@ mod notes;
 mod order_entry;
 mod order_entry_money;
 mod orders;
+mod payments;
 mod printables;
 mod processing;
 mod products;

@@ -208,6 +208,8 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             .unwrap();
     })
     .await;
+    // Mark paid records the balance (payment_recorded, then order_paid): the
+    // customer's lifetime value is what was paid.
     assert_eq!(
         changes,
         keys(&[
@@ -216,6 +218,7 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
                 "order_status_counts",
                 &[text("status", "paid"), text("status", "placed")]
             ),
+            ("customer_stats", &[id("customer_id", ada)]),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
@@ -381,6 +384,114 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         )
         .await,
         6
+    );
+}
+
+/// Issue 24: payment_recorded, payment_refunded and payment_voided each
+/// change the order's row (its sums, state and payments list), the balance
+/// due of its status, the customer's lifetime value and the dashboard's
+/// "awaiting payment", and leave every model exact.
+#[tokio::test(flavor = "multi_thread")]
+async fn payment_events_change_the_order_its_status_counts_customer_and_dashboard() {
+    use orderdesk::commands::record_payment::record_payment;
+    use orderdesk::commands::refund_payment::{RefundPayment, refund_payment};
+    use orderdesk::commands::void_payment::{VoidPayment, void_payment};
+    use orderdesk::domain::{IdempotencyKey, Money, OrderId, PaymentMethod};
+
+    let app = TestApp::spawn().await;
+    let c = ctx();
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 10).await;
+    let a = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
+    app.catch_up().await;
+    let dash = text("day", &today(&app).await);
+    let expected = keys(&[
+        ("order_summaries", &[id("id", a)]),
+        ("order_status_counts", &[text("status", "placed")]),
+        ("customer_stats", &[id("customer_id", ada)]),
+        ("dashboard", std::slice::from_ref(&dash)),
+    ]);
+
+    let changes = step(&app, "a deposit", async {
+        let input = crate::commands::payments::payment(a, 500, false);
+        record_payment(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(changes, expected);
+    let mut refund = 0;
+    let changes = step(&app, "a refund", async {
+        let input = RefundPayment {
+            order_id: OrderId(a),
+            key: IdempotencyKey::generate(),
+            amount: Money::from_minor(200).unwrap(),
+            method: PaymentMethod::Cash,
+            reference: None,
+            received_on: None,
+        };
+        refund = refund_payment(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+    assert_eq!(changes, expected);
+    let row = app
+        .json(&format!(
+            "SELECT to_jsonb(o) FROM read.order_summaries o WHERE id = {a}"
+        ))
+        .await;
+    assert_eq!(
+        (
+            &row["paid_cents"],
+            &row["refunded_cents"],
+            &row["balance_due_cents"],
+            &row["payment_status"]
+        ),
+        (
+            &serde_json::json!(500),
+            &serde_json::json!(200),
+            &serde_json::json!(1700),
+            &serde_json::json!("partly_refunded")
+        )
+    );
+    let changes = step(&app, "a void", async {
+        let input = VoidPayment {
+            order_id: OrderId(a),
+            payment_id: refund,
+            key: IdempotencyKey::generate(),
+            reason: None,
+        };
+        void_payment(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(changes, expected);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT jsonb_array_length(payments) FROM read.order_summaries WHERE id = {a}"
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT lifetime_value_cents FROM read.customer_stats WHERE customer_id = {ada}"
+        ))
+        .await,
+        500
+    );
+    assert_eq!(
+        app.scalar("SELECT awaiting_payment_cents FROM read.dashboard")
+            .await,
+        1500
+    );
+    assert_eq!(
+        app.scalar("SELECT awaiting_payment_orders FROM read.dashboard")
+            .await,
+        1
     );
 }
 

@@ -341,8 +341,11 @@ async fn customers_and_products_carry_their_statistics() {
     let ada = app.customer("ada@example.com").await;
     app.customer("bob@example.com").await;
     app.product("TEE", "10.00", 5).await;
-    app.place(ada, &[("TEE", 2)]).await.unwrap();
-    app.place(ada, &[("TEE", 1)]).await.unwrap();
+    // Both paid: the lifetime value is what was paid (issue 24).
+    for quantity in [2, 1] {
+        let order = app.place(ada, &[("TEE", quantity)]).await.unwrap().id;
+        app.mark_paid(order).await;
+    }
     app.refresh().await;
     let conn = &mut *app.read_conn().await;
 

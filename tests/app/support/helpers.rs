@@ -373,6 +373,8 @@ impl TestApp {
             "SELECT coalesce(sum(version), 0) FROM shop_settings",
             "SELECT count(*) FROM notes",
             "SELECT count(*) FROM notes WHERE removed_at IS NOT NULL",
+            "SELECT count(*) FROM payments",
+            "SELECT coalesce(sum(paid_cents + refunded_cents + payments_version), 0) FROM orders",
         ] {
             out.push(self.scalar(sql).await);
         }

@@ -1,13 +1,14 @@
 -- Moves customer_stats by the batch's signed order rows: an order that starts
--- to count (placed) adds to the count and value and may move the first/last
--- order; one that stays counted changes nothing. A customer with an order
+-- to count (placed) adds to the count and may move the first/last order; one
+-- that stays counted changes nothing. The value is what was paid net of
+-- refunds, on any order (cancelled ones too), so it moves by its difference. A customer with an order
 -- that stopped counting (cancelled) is returned instead, to be recomputed:
 -- a minimum or maximum cannot be taken back by a delta.
 WITH per_order AS (
     SELECT customer_id, id,
            bool_or(sign = -1 AND status <> 'cancelled') AS was_counted,
            bool_or(sign = 1 AND status <> 'cancelled') AS is_counted,
-           sum(sign * net_sales_cents) FILTER (WHERE status <> 'cancelled') AS value,
+           sum(sign * net_paid_cents) AS value,
            min(placed_at) AS placed_at
     FROM read_model_changes
     GROUP BY customer_id, id

@@ -8,14 +8,14 @@ use rocket::{post, routes};
 
 use crate::commands::cancel_order::cancel_order;
 use crate::commands::mark_delivered::mark_delivered;
-use crate::commands::mark_paid::mark_paid;
+use crate::commands::mark_paid::mark_paid_by;
 use crate::commands::ship_order::ship_order;
 use crate::commands::{Ack, CommandError};
-use crate::domain::OrderId;
+use crate::domain::{OrderId, PaymentMethod};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::web::forms::{CancelForm, CommandForm};
-use crate::web::guards::{CsrfForm, TokenOnly};
+use crate::web::guards::CsrfForm;
 use crate::web::{PathId, Staff, WriteConn, after_url};
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -71,13 +71,21 @@ impl<'a> rocket::request::FromParam<'a> for Step {
     }
 }
 
-#[post("/orders/<id>/<step>", data = "<_form>", rank = 2)]
+/// A status step's form: "Mark paid" says how the balance due was paid
+/// (card when the form does not say); the other steps have only their token.
+#[derive(Debug, rocket::FromForm)]
+struct StepForm {
+    #[field(default = String::from("card"))]
+    method: String,
+}
+
+#[post("/orders/<id>/<step>", data = "<form>", rank = 2)]
 async fn advance(
     staff: Staff,
     mut conn: WriteConn,
     id: PathId,
     step: Step,
-    _form: CsrfForm<TokenOnly>,
+    form: CsrfForm<StepForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     let id = id.or_404("order")?;
     let (conn, ctx) = (&mut conn.0, staff.ctx());
@@ -85,7 +93,13 @@ async fn advance(
         Step::Unknown => return Err(AppError::NotFound("There is no such order action.".into())),
         Step::Pay => (
             "marked paid",
-            instrument_command("mark_paid", mark_paid(conn, OrderId(id), &ctx)).await,
+            match PaymentMethod::parse(&form.method) {
+                Ok(method) => {
+                    let run = mark_paid_by(conn, OrderId(id), method, &ctx);
+                    instrument_command("mark_paid", run).await
+                }
+                Err(message) => Err(CommandError::field("method", message)),
+            },
         ),
         Step::Ship => (
             "shipped",

@@ -4,7 +4,7 @@
 use rocket::form::{FromForm, FromFormField};
 
 use crate::commands::bulk_orders::{BulkAdvanceOrders, BulkStep, MAX_BULK_ORDERS};
-use crate::domain::{FieldErrors, IdempotencyKey};
+use crate::domain::{FieldErrors, IdempotencyKey, PaymentMethod};
 use crate::web::shell::command_form::{Button, CommandForm};
 
 /// The bulk form's buttons.
@@ -28,6 +28,9 @@ pub struct BulkForm {
     #[field(default = false)]
     pub all_on_page: bool,
     pub page_ids: Vec<String>,
+    /// "Mark paid": the payment method of the balances (card when absent).
+    #[field(default = String::from("card"))]
+    pub method: String,
 }
 
 impl BulkForm {
@@ -53,6 +56,10 @@ impl CommandForm for BulkForm {
             "idempotency_key",
             IdempotencyKey::parse(&self.idempotency_key),
         );
+        let method = match self.method.trim() {
+            "" => Some(PaymentMethod::Card),
+            raw => errors.check("method", PaymentMethod::parse(raw)),
+        };
         let ids = self.selected();
         let mut order_ids = Vec::with_capacity(ids.len());
         for raw in ids {
@@ -71,11 +78,12 @@ impl CommandForm for BulkForm {
                 format!("select at most {MAX_BULK_ORDERS} orders at once"),
             );
         }
-        match key {
-            Some(key) if errors.is_empty() => Ok(BulkAdvanceOrders {
+        match (key, method) {
+            (Some(key), Some(method)) if errors.is_empty() => Ok(BulkAdvanceOrders {
                 key,
                 step,
                 order_ids,
+                method,
             }),
             _ => Err(errors),
         }

@@ -7,7 +7,7 @@ use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use crate::domain::{IdempotencyKey, OrderStatus};
+use crate::domain::{IdempotencyKey, OrderStatus, PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
 use crate::web::guards::params::{query_string, search_text};
@@ -17,11 +17,16 @@ pub fn routes() -> Vec<rocket::Route> {
     routes![index]
 }
 
+/// The payment filter's value for "a balance due" (any payment state).
+const BALANCE_DUE: &str = "due";
+
 /// The list's query string, as typed: anything malformed is ignored with a
 /// note rather than failing the page.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct ListParams {
     pub status: Option<String>,
+    /// The payment state (`unpaid`, `partly_paid` …).
+    pub payment: Option<String>,
     pub q: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -38,6 +43,12 @@ impl ListParams {
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => OrderStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
             None => None,
+        };
+        // "due": a balance due, whatever the state (not cancelled).
+        let balance_due = self.payment.as_deref() == Some(BALANCE_DUE);
+        let payment_status = match self.payment.as_deref().filter(|s| !s.is_empty()) {
+            Some(BALANCE_DUE) | None => None,
+            Some(s) => PaymentStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
         };
         let date = |raw: &Option<String>, what: &str, ignored: &mut Vec<String>| {
             raw.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
@@ -58,6 +69,8 @@ impl ListParams {
         ignored.extend(cut);
         let filter = OrderFilter {
             status,
+            payment_status,
+            balance_due,
             search: Some(search).filter(|q| !q.is_empty()),
             placed_from,
             placed_to,
@@ -82,6 +95,7 @@ impl ListParams {
         let size = self.page_size().to_string();
         query_string(&[
             ("status", &text(&self.status)),
+            ("payment", &text(&self.payment)),
             ("q", &text(&self.q)),
             ("from", &text(&self.from)),
             ("to", &text(&self.to)),
@@ -103,6 +117,9 @@ struct ListPage {
     ignored: Vec<String>,
     freshness: FreshnessNote,
     statuses: [OrderStatus; 5],
+    payment_statuses: [PaymentStatus; 6],
+    /// "Mark paid": how the balances were paid.
+    methods: [PaymentMethod; 4],
     sorts: [OrderSort; 4],
     /// A fresh key for this page's bulk form: submitting it twice acts once.
     bulk_key: IdempotencyKey,
@@ -113,6 +130,10 @@ page!(ListPage);
 impl ListPage {
     fn selected_status(&self, s: &str) -> bool {
         self.params.status.as_deref() == Some(s)
+    }
+
+    fn selected_payment(&self, s: &str) -> bool {
+        self.params.payment.as_deref() == Some(s)
     }
 
     fn selected_sort(&self, s: &str) -> bool {
@@ -163,6 +184,8 @@ async fn index(
         ignored,
         freshness: FreshnessNote::one(&freshness),
         statuses: OrderStatus::ALL,
+        payment_statuses: PaymentStatus::ALL,
+        methods: PaymentMethod::ALL,
         sorts: OrderSort::ALL,
         bulk_key: IdempotencyKey::generate(),
         params,

@@ -13,6 +13,8 @@ mod list;
 mod lookup;
 mod new;
 mod new_form;
+mod payment_form;
+mod payments;
 mod print;
 pub(crate) mod show;
 
@@ -27,6 +29,7 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(new::routes());
     routes.extend(show::routes());
     routes.extend(actions::routes());
+    routes.extend(payments::routes());
     routes.extend(lookup::routes());
     routes.extend(bulk::routes());
     routes.extend(print::routes());

@@ -1,14 +1,18 @@
-//! `GET /orders/<id>`: header, lines, totals, status, history, and the actions
-//! its status allows. After a command it shows "processing" until the read
-//! model has the user's change.
+//! `GET /orders/<id>`: header, lines, totals, status, payments, history, and
+//! the actions its status allows. After a command it shows "processing" until
+//! the read model has the user's change. The payment forms' refusals
+//! (payments.rs) render this page again with their errors ([`PaymentForms`]).
 
 use askama::Template;
 use rocket::{get, routes};
 
-use crate::domain::{NoteSubject, OrderId, OrderStatus};
+use super::payment_form::{PaymentForm, RefundForm, VoidForm};
+use crate::domain::{
+    FieldErrors, IdempotencyKey, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod,
+};
 use crate::error::AppError;
 use crate::queries::history::HistoryEntry;
-use crate::queries::order_detail::{self, OrderDetail};
+use crate::queries::order_detail::{self, OrderDetail, OrderDetailPage};
 use crate::read_models::ReadModelName::OrderSummaries;
 use crate::web::pages::notes::{NoteState, NotesView};
 use crate::web::shell::etag::{self, Cached, IfNoneMatch};
@@ -19,6 +23,53 @@ use crate::web::{
 
 pub fn routes() -> Vec<rocket::Route> {
     routes![show]
+}
+
+/// The Payments panel's forms: fresh ones (new keys, the amount of a payment
+/// the balance due), or the one refused, as typed, with its errors.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PaymentForms {
+    pub payment: PaymentForm,
+    pub payment_errors: FieldErrors,
+    pub refund: RefundForm,
+    pub refund_errors: FieldErrors,
+    /// The entry whose void was refused, its form and why.
+    pub void_of: Option<i64>,
+    pub void: VoidForm,
+    pub void_errors: FieldErrors,
+    /// The confirm-overpayment checkbox shows (after that refusal).
+    pub offer_overpayment: bool,
+    /// The key of each entry's void form (one page, one key per form).
+    pub void_key: String,
+}
+
+impl PaymentForms {
+    /// Fresh forms for `order`, keeping any form already filled in.
+    fn filled(mut self, order: Option<&OrderDetail>, chrome: &Chrome) -> Self {
+        let fresh = || IdempotencyKey::generate().as_str().to_owned();
+        if self.payment.idempotency_key.is_empty() {
+            self.payment.idempotency_key = fresh();
+            PaymentMethod::Card
+                .as_str()
+                .clone_into(&mut self.payment.method);
+            if let Some(o) = order.filter(|o| o.balance_due_cents > 0) {
+                self.payment.amount = chrome.currency.plain(o.balance_due_cents);
+            }
+        }
+        if self.refund.idempotency_key.is_empty() {
+            self.refund.idempotency_key = fresh();
+            PaymentMethod::Card
+                .as_str()
+                .clone_into(&mut self.refund.method);
+        }
+        if self.void.idempotency_key.is_empty() {
+            self.void.idempotency_key = fresh();
+        }
+        if self.void_key.is_empty() {
+            self.void_key = fresh();
+        }
+        self
+    }
 }
 
 /// The order page, ready to render.
@@ -32,6 +83,9 @@ pub struct DetailPage {
     notes: NotesView,
     await_change: AwaitChange,
     freshness: FreshnessNote,
+    pay: PaymentForms,
+    /// What a refund may give back now (paid − refunded).
+    refundable_cents: i64,
 }
 
 page!(DetailPage);
@@ -44,6 +98,121 @@ impl DetailPage {
                 .order
                 .as_ref()
                 .is_some_and(|o| o.status.can_become(next))
+    }
+
+    /// Whether "Record payment" shows: a writer, an order not cancelled, or
+    /// the form just refused (its errors show whatever the read model says yet).
+    fn can_record_payment(&self) -> bool {
+        self.chrome.can_write()
+            && (!self.pay.payment_errors.is_empty()
+                || self
+                    .order
+                    .as_ref()
+                    .is_some_and(|o| o.status != OrderStatus::Cancelled))
+    }
+
+    /// Whether "Refund" shows: a writer, something paid and not refunded, or
+    /// the form just refused.
+    fn can_refund(&self) -> bool {
+        self.chrome.can_write()
+            && (!self.pay.refund_errors.is_empty()
+                || self
+                    .order
+                    .as_ref()
+                    .is_some_and(|o| o.paid_cents > o.refunded_cents))
+    }
+
+    /// The payment methods, for the forms' choices.
+    #[expect(
+        clippy::unused_self,
+        reason = "the template calls it as a method of the page"
+    )]
+    fn methods(&self) -> [PaymentMethod; 4] {
+        PaymentMethod::ALL
+    }
+
+    /// The void form's errors when they are this entry's.
+    /// Whether the void form of entry `payment_id` is the one refused.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama passes a template's arguments by reference"
+    )]
+    fn refused_void(&self, payment_id: &i64) -> bool {
+        self.pay.void_of == Some(*payment_id)
+    }
+
+    /// A refused void's error when its entry is not listed (the read model
+    /// does not have it yet): shown above the list instead of beside it.
+    fn void_error_unlisted(&self) -> Option<String> {
+        let id = self.pay.void_of?;
+        let listed = self
+            .order
+            .as_ref()
+            .is_some_and(|o| o.payments.iter().any(|p| p.id == id));
+        if listed {
+            return None;
+        }
+        self.void_error(&id)
+            .map(|message| format!("Entry {id} was not voided: {message}"))
+    }
+
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama passes a template's arguments by reference"
+    )]
+    fn void_error(&self, payment_id: &i64) -> Option<&str> {
+        if self.refused_void(payment_id) {
+            self.pay
+                .void_errors
+                .get("payment_id")
+                .or_else(|| self.pay.void_errors.get("reason"))
+                .or_else(|| self.pay.void_errors.get("idempotency_key"))
+        } else {
+            None
+        }
+    }
+}
+
+/// The page of order `id` from what was read, with the payment forms
+/// (fresh, or the one refused) and a fresh note form.
+pub(super) fn detail_page(
+    chrome: Chrome,
+    id: i64,
+    page: OrderDetailPage,
+    await_change: AwaitChange,
+    forms: PaymentForms,
+) -> DetailPage {
+    build(chrome, id, page, await_change, forms, NoteState::default())
+}
+
+fn build(
+    chrome: Chrome,
+    id: i64,
+    page: OrderDetailPage,
+    await_change: AwaitChange,
+    forms: PaymentForms,
+    note: NoteState,
+) -> DetailPage {
+    let freshness = FreshnessNote::one(&page.freshness);
+    let pay = forms.filled(page.order.as_ref(), &chrome);
+    let refundable_cents = page.order.as_ref().map_or(0, OrderDetail::refundable_cents);
+    let notes = NotesView::new(
+        NoteSubject::Order(OrderId(id)),
+        page.notes,
+        page.more_notes,
+        note,
+        &chrome,
+    );
+    DetailPage {
+        refundable_cents,
+        chrome,
+        id,
+        order: page.order,
+        history: page.history,
+        notes,
+        freshness,
+        await_change,
+        pay,
     }
 }
 
@@ -61,25 +230,16 @@ pub async fn page(
     if page.order.is_none() && page.history.is_empty() {
         return Err(AppError::NotFound(format!("There is no order #{id}.")));
     }
-    let notes = NotesView::new(
-        NoteSubject::Order(OrderId(id)),
-        page.notes,
-        page.more_notes,
+    let freshness = page.freshness.clone();
+    let detail = build(
+        chrome,
+        id,
+        page,
+        await_change,
+        PaymentForms::default(),
         note,
-        &chrome,
     );
-    Ok((
-        DetailPage {
-            chrome,
-            id,
-            order: page.order,
-            history: page.history,
-            notes,
-            freshness: FreshnessNote::one(&page.freshness),
-            await_change,
-        },
-        page.freshness,
-    ))
+    Ok((detail, freshness))
 }
 
 #[get("/orders/<id>?<params..>")]

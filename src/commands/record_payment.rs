@@ -1,0 +1,123 @@
+//! RecordPayment: money received on an order (a deposit, the rest, any
+//! part). Refused on a cancelled order; more than the balance due is refused
+//! unless staff confirm it as an overpayment (to refund later). A payment that
+//! brings a placed order to fully paid also moves it to `paid`, in the same
+//! transaction and with the same `order_paid` event as MarkPaid.
+
+use chrono::NaiveDate;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use super::events::{self, Aggregate};
+use super::order_lifecycle::advance;
+use super::payment_ledger::{self, Claim, Entry, add, lock_order, replay};
+use super::{Ack, CommandContext, CommandError};
+use crate::domain::event_payload::PaymentRecorded;
+use crate::domain::{
+    EventType, IdempotencyKey, Money, OrderId, OrderStatus, PaymentKind, PaymentMethod,
+    PaymentReference, PaymentStatus,
+};
+
+/// A parsed payment form.
+#[derive(Debug, Clone)]
+pub struct RecordPayment {
+    pub order_id: OrderId,
+    pub key: IdempotencyKey,
+    pub amount: Money,
+    pub method: PaymentMethod,
+    pub reference: Option<PaymentReference>,
+    /// The date staff entered; `None`: the shop's today.
+    pub received_on: Option<NaiveDate>,
+    /// Staff confirmed taking more than the balance due.
+    pub overpayment_confirmed: bool,
+}
+
+/// The field error of an amount above the balance due, which the page
+/// answers with the confirm-overpayment checkbox.
+pub const OVER_BALANCE: &str = "this is more than the balance due: enter at most the balance due, \
+     or tick \u{201c}Confirm overpayment\u{201d} to record it as an overpayment to refund";
+
+/// See the module docs. The ack's id is the payment's.
+pub async fn record_payment(
+    conn: &mut AsyncPgConnection,
+    input: RecordPayment,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    conn.transaction(async move |conn| record_in(conn, &input, ctx).await)
+        .await
+}
+
+/// The payment inside the caller's transaction (MarkPaid uses it too).
+pub(crate) async fn record_in(
+    conn: &mut AsyncPgConnection,
+    input: &RecordPayment,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
+    let order = lock_order(conn, input.order_id).await?;
+    let claim = Claim {
+        key: &input.key,
+        order_id: input.order_id,
+        kind: PaymentKind::Payment,
+        amount: Some(input.amount.cents()),
+        voids: None,
+    };
+    if let Some(ack) = replay(conn, &claim).await? {
+        return Ok(ack);
+    }
+    if order.status == OrderStatus::Cancelled {
+        return Err(CommandError::field(
+            "amount",
+            "the order is cancelled: no payment can be recorded on it (a refund can)",
+        ));
+    }
+    let amount = input.amount.cents();
+    if amount > order.due()? && !input.overpayment_confirmed {
+        return Err(CommandError::field("amount", OVER_BALANCE));
+    }
+    let paid = add(order.paid, amount)?;
+    let entry = Entry {
+        order_id: input.order_id,
+        kind: PaymentKind::Payment,
+        amount,
+        method: input.method,
+        reference: input.reference.as_ref(),
+        received_on: input.received_on,
+        voids: None,
+        overpayment_confirmed: input.overpayment_confirmed,
+        key: &input.key,
+    };
+    let appended = payment_ledger::append_entry(conn, entry, paid, order.refunded, ctx).await?;
+    let payload = PaymentRecorded {
+        payment_id: appended.payment_id,
+        amount_cents: amount,
+        method: input.method.as_str().to_owned(),
+        reference: input.reference.as_ref().map(|r| r.as_str().to_owned()),
+        received_on: appended.received_on,
+        overpayment_confirmed: input.overpayment_confirmed,
+        totals: appended.totals,
+    };
+    let event_id = events::append(
+        conn,
+        ctx,
+        Aggregate::Order,
+        input.order_id.get(),
+        EventType::PaymentRecorded,
+        payload.to_payload(),
+    )
+    .await?;
+    let mut ack = Ack {
+        id: appended.payment_id,
+        version: None,
+        event_id,
+        replayed: false,
+    };
+    let fully_paid = matches!(
+        appended.status,
+        PaymentStatus::Paid | PaymentStatus::Overpaid
+    );
+    if fully_paid && order.status == OrderStatus::Placed {
+        let moved = advance(conn, input.order_id, OrderStatus::Paid, None, ctx).await?;
+        ack.event_id = moved.event_id;
+        ack.version = moved.version;
+    }
+    Ok(ack)
+}
