@@ -306,7 +306,9 @@ mod tests {
     fn a_version_1_order_placed_with_a_structured_address_reads_as_the_latest() {
         let stored = json!({
             "customer_id": 7,
-            "shipping_address": { "name": "Ada", "line1": "1 High St", "city": "Town", "country": "GB" },
+            "shipping_address": {
+                "name": "Ada", "line1": "1 High St", "city": "Town", "country": "GB"
+            },
             "billing_address": null, "saved_to_book": 12,
             "lines": [], "total_cents": 0
         });
