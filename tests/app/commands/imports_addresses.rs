@@ -215,8 +215,7 @@ async fn an_address_edited_or_added_after_the_preview_refuses_the_row_at_apply()
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_customer_edited_or_registered_after_the_preview_is_refused_the_rest_applied()
- {
+async fn a_customer_edited_or_registered_after_the_preview_is_refused_the_rest_applied() {
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;
     let cyd = app.customer("cyd@example.com").await;

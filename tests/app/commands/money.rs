@@ -348,8 +348,7 @@ async fn bad_money_input_is_refused_beside_its_field_and_writes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_discounted_orders_with_shipping_for_ten_units_reserve_ten_priced_alike()
- {
+async fn fifty_discounted_orders_with_shipping_for_ten_units_reserve_ten_priced_alike() {
     let shop = Arc::new(shop(TestApp::spawn().await, false).await);
     // Ten BOOK on hand.
     let book = shop
