@@ -58,6 +58,29 @@ pub async fn horizontal_overflow(c: &Client) -> i64 {
     .unwrap_or(i64::MAX)
 }
 
+/// The outermost elements that reach past the viewport's right edge (what
+/// makes the page scroll sideways), named by tag, id and class, so a failure
+/// says what to fix.
+pub async fn overflowing_elements(c: &Client) -> String {
+    c.execute(
+        "const w = document.documentElement.clientWidth;
+         const out = [];
+         for (const e of document.body.querySelectorAll('*')) {
+           if (e.getBoundingClientRect().right <= w + 1) continue;
+           const p = e.parentElement;
+           if (p && p !== document.body && p.getBoundingClientRect().right > w + 1) continue;
+           out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+             + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''));
+         }
+         return out.slice(0, 5).join(', ');",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|v| v.as_str().map(str::to_owned))
+    .unwrap_or_default()
+}
+
 /// Checks the current page at both widths; returns the problems found,
 /// each naming the page. Leaves the window at desktop width.
 pub async fn check_page(c: &Client, name: &str) -> Vec<String> {
@@ -75,8 +98,9 @@ pub async fn check_page(c: &Client, name: &str) -> Vec<String> {
         );
         let overflow = horizontal_overflow(c).await;
         if overflow > 0 {
+            let culprits = overflowing_elements(c).await;
             problems.push(format!(
-                "{name} at {width} px scrolls sideways by {overflow} px"
+                "{name} at {width} px scrolls sideways by {overflow} px ({culprits})"
             ));
         }
         for v in axe_violations(c).await {

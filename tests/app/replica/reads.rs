@@ -200,7 +200,7 @@ async fn pages_are_read_from_the_standby_and_show_the_users_order_after_the_wait
     assert_eq!(placed_status, Status::SeeOther);
     assert_eq!(status, Status::Ok);
     assert!(page.contains(&format!("Order #{id} placed")), "{page}");
-    let total = row_with(&page, ">Total</th>");
+    let total = row_with(&page, ">Grand total</th>");
     assert_eq!(
         total.as_ref().and_then(|t| t.last()).map(String::as_str),
         Some("$27.50"),
@@ -438,7 +438,7 @@ async fn a_standby_lagging_beyond_the_bound_hands_reads_to_the_primary_until_it_
     assert!(page.contains(&format!("Order #{id} placed")), "{page}");
     // Read from the primary: the order's own figures, not a "Processing…"
     // page (which carries the order's number from the URL too).
-    let total = row_with(&page, ">Total</th>");
+    let total = row_with(&page, ">Grand total</th>");
     assert_eq!(
         total.as_ref().and_then(|t| t.last()).map(String::as_str),
         Some("$27.50"),

@@ -43,7 +43,7 @@ page!(EntryPage);
 
 /// The totals panel alone, for the live preview.
 #[derive(Template)]
-#[template(path = "orders/totals_panel.html")]
+#[template(path = "orders/new/totals_panel.html")]
 struct TotalsPanel {
     chrome: Chrome,
     v: EntryView,
