@@ -9,11 +9,12 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{orders, payments};
 use crate::domain::event_payload::PaymentTotals;
 use crate::domain::{
-    IdempotencyKey, OrderId, OrderStatus, PaymentKind, PaymentMethod, PaymentReference,
+    EventType, IdempotencyKey, OrderId, OrderStatus, PaymentKind, PaymentMethod, PaymentReference,
     PaymentStatus,
 };
 
@@ -209,4 +210,31 @@ pub(crate) fn add(a: i64, b: i64) -> Result<i64, CommandError> {
 /// `a − b` for money, or an invariant error.
 pub(crate) fn sub(a: i64, b: i64) -> Result<i64, CommandError> {
     a.checked_sub(b).ok_or_else(|| overflow("amount"))
+}
+
+/// Appends an entry's event on its order (the payments' aggregate) and acks
+/// the entry: what every payment command ends with.
+pub(crate) async fn announce(
+    conn: &mut AsyncPgConnection,
+    ctx: &CommandContext,
+    order_id: OrderId,
+    event_type: EventType,
+    payload: serde_json::Value,
+    payment_id: i64,
+) -> Result<Ack, CommandError> {
+    let event_id = events::append(
+        conn,
+        ctx,
+        Aggregate::Order,
+        order_id.get(),
+        event_type,
+        payload,
+    )
+    .await?;
+    Ok(Ack {
+        id: payment_id,
+        version: None,
+        event_id,
+        replayed: false,
+    })
 }

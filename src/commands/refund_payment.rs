@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::events::{self, Aggregate};
 use super::payment_ledger::{self, Claim, Entry, add, lock_order, replay};
 use super::{Ack, CommandContext, CommandError};
 use crate::domain::event_payload::PaymentRefunded;
@@ -77,21 +76,15 @@ pub async fn refund_payment(
             received_on: appended.received_on,
             totals: appended.totals,
         };
-        let event_id = events::append(
+        payment_ledger::announce(
             conn,
             ctx,
-            Aggregate::Order,
-            input.order_id.get(),
+            input.order_id,
             EventType::PaymentRefunded,
             payload.to_payload(),
+            appended.payment_id,
         )
-        .await?;
-        Ok(Ack {
-            id: appended.payment_id,
-            version: None,
-            event_id,
-            replayed: false,
-        })
+        .await
     })
     .await
 }

@@ -8,7 +8,6 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::events::{self, Aggregate};
 use super::payment_ledger::{self, Claim, Entry, lock_order, replay, sub};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::payments;
@@ -104,21 +103,15 @@ pub async fn void_payment(
             reason: input.reason.as_ref().map(|r| r.as_str().to_owned()),
             totals: appended.totals,
         };
-        let event_id = events::append(
+        payment_ledger::announce(
             conn,
             ctx,
-            Aggregate::Order,
-            input.order_id.get(),
+            input.order_id,
             EventType::PaymentVoided,
             payload.to_payload(),
+            appended.payment_id,
         )
-        .await?;
-        Ok(Ack {
-            id: appended.payment_id,
-            version: None,
-            event_id,
-            replayed: false,
-        })
+        .await
     })
     .await
 }
