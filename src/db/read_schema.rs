@@ -209,6 +209,9 @@ diesel::table! {
         units -> Int8,
         cancellations -> Int8,
         customers -> Int8,
+        tax_cents -> Int8,
+        shipping_cents -> Int8,
+        refunds_cents -> Int8,
     }
 }
 
@@ -221,6 +224,7 @@ diesel::table! {
         units -> Int8,
         revenue_cents -> Int8,
         orders -> Int8,
+        tax_cents -> Int8,
     }
 }
 

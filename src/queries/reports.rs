@@ -11,7 +11,10 @@ use super::{Freshness, freshness};
 use crate::db::read_schema::{customer_cohorts as cc, monthly_sales as ms};
 use crate::read_models::ReadModelName;
 
-/// Revenue and orders in one month (cancelled orders excluded from revenue).
+/// Net sales, tax, shipping, refunds and orders in one month (cancelled
+/// orders excluded). `revenue_cents` is net sales: after discounts, before
+/// tax and shipping; `shipping_cents` is net of its tax; `refunds_cents` is
+/// what was refunded in the month, whichever month the order was placed in.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = ms, check_for_backend(diesel::pg::Pg))]
 pub struct MonthRow {
@@ -21,9 +24,12 @@ pub struct MonthRow {
     pub units: i64,
     pub cancellations: i64,
     pub customers: i64,
+    pub tax_cents: i64,
+    pub shipping_cents: i64,
+    pub refunds_cents: i64,
 }
 
-/// One product's sales in one month.
+/// One product's sales in one month: units, net sales and the tax on them.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct ProductMonthRow {
     #[diesel(sql_type = Date)]
@@ -40,6 +46,8 @@ pub struct ProductMonthRow {
     pub revenue_cents: i64,
     #[diesel(sql_type = BigInt)]
     pub orders: i64,
+    #[diesel(sql_type = BigInt)]
+    pub tax_cents: i64,
 }
 
 /// A cohort's activity `months_after` its first month.

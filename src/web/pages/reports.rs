@@ -1,5 +1,5 @@
-//! `GET /reports`: long-range history from the report views — revenue and
-//! orders per month (with a chart), the best sellers of each month, customer
+//! `GET /reports`: long-range history from the report views — net sales, tax,
+//! shipping, refunds and orders per month (with a chart), the best sellers of each month, customer
 //! cohorts by month of first order — each saying how old it is, since report
 //! views are refreshed nightly. `GET /reports/<name>.csv` exports each one,
 //! stamped with its "as of" time in the file name and `X-Data-As-Of`.
@@ -125,18 +125,37 @@ impl<'r> Responder<'r, 'static> for ReportCsv {
 async fn monthly_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, AppError> {
     let report = reports::monthly(&mut conn.0, all_time()).await?;
     let currency = chrome.currency;
-    let header = ["month", "orders", "", "units", "cancellations", "customers"];
+    let header = [
+        "month",
+        "orders",
+        "",
+        "",
+        "",
+        "",
+        "units",
+        "cancellations",
+        "customers",
+    ];
     let rows = report.rows.iter().map(|r| {
         [
             r.month.format("%Y-%m").to_string(),
             r.orders.to_string(),
             currency.plain(r.revenue_cents),
+            currency.plain(r.tax_cents),
+            currency.plain(r.shipping_cents),
+            currency.plain(r.refunds_cents),
             r.units.to_string(),
             r.cancellations.to_string(),
             r.customers.to_string(),
         ]
     });
-    let header = with_amount(header, 2, "revenue", currency);
+    let amounts = [
+        (2, "net_sales"),
+        (3, "tax"),
+        (4, "shipping"),
+        (5, "refunds"),
+    ];
+    let header = with_amounts(header, &amounts, currency);
     Ok(ReportCsv::new(
         "monthly-sales",
         &report.freshness,
@@ -149,7 +168,7 @@ async fn monthly_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, Ap
 async fn top_products_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, AppError> {
     let report = reports::top_products(&mut conn.0, all_time(), TOP).await?;
     let currency = chrome.currency;
-    let header = ["month", "sku", "product", "units", "", "orders"];
+    let header = ["month", "sku", "product", "units", "", "", "orders"];
     let rows = report.rows.iter().map(|r| {
         [
             r.month.format("%Y-%m").to_string(),
@@ -157,10 +176,11 @@ async fn top_products_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCs
             r.name.clone(),
             r.units.to_string(),
             currency.plain(r.revenue_cents),
+            currency.plain(r.tax_cents),
             r.orders.to_string(),
         ]
     });
-    let header = with_amount(header, 4, "revenue", currency);
+    let header = with_amounts(header, &[(4, "net_sales"), (5, "tax")], currency);
     Ok(ReportCsv::new(
         "top-products",
         &report.freshness,
@@ -191,19 +211,22 @@ async fn cohorts_csv(chrome: Chrome, mut conn: ReadConn) -> Result<ReportCsv, Ap
             currency.plain(r.revenue_cents),
         ]
     });
-    let header = with_amount(header, 5, "revenue", currency);
+    let header = with_amounts(header, &[(5, "net_sales")], currency);
     Ok(ReportCsv::new("cohorts", &report.freshness, header, rows))
 }
 
-/// The header with the amount column at `at` named for the currency
-/// (`revenue_USD`), so a spreadsheet knows what the plain numbers are.
-fn with_amount<const N: usize>(
+/// The header with each amount column (at, name) named for the currency
+/// (`net_sales_USD`), so a spreadsheet knows what the plain numbers are.
+fn with_amounts<const N: usize>(
     header: [&str; N],
-    at: usize,
-    name: &str,
+    amounts: &[(usize, &str)],
     currency: Currency,
 ) -> [String; N] {
     let mut out = header.map(str::to_owned);
-    out[at] = format!("{name}_{}", currency.code());
+    for &(at, name) in amounts {
+        if let Some(cell) = out.get_mut(at) {
+            *cell = format!("{name}_{}", currency.code());
+        }
+    }
     out
 }
