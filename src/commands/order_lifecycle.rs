@@ -22,8 +22,25 @@ pub(crate) async fn advance(
     reason: Option<Reason>,
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
+    let from = OrderStatus::ALL
+        .into_iter()
+        .filter(|s| s.can_become(to))
+        .collect();
+    advance_from(conn, order_id, from, to, reason, ctx).await
+}
+
+/// [`advance`] from the statuses `from` (a command whose rule is more than
+/// [`OrderStatus::can_become`]: shipping on account).
+pub(crate) async fn advance_from(
+    conn: &mut AsyncPgConnection,
+    order_id: OrderId,
+    from: Vec<OrderStatus>,
+    to: OrderStatus,
+    reason: Option<Reason>,
+    ctx: &CommandContext,
+) -> Result<Ack, CommandError> {
     conn.transaction(async move |conn| {
-        let version = move_status(conn, order_id, to, reason.as_ref()).await?;
+        let version = move_status(conn, order_id, &from, to, reason.as_ref()).await?;
         match to {
             OrderStatus::Shipped => {
                 end_reservations(conn, order_id, ReservationEnd::Ship, ctx).await?;
@@ -62,16 +79,13 @@ pub(crate) async fn advance(
 async fn move_status(
     conn: &mut AsyncPgConnection,
     order_id: OrderId,
+    from: &[OrderStatus],
     to: OrderStatus,
     reason: Option<&Reason>,
 ) -> Result<i32, CommandError> {
-    let from: Vec<OrderStatus> = OrderStatus::ALL
-        .into_iter()
-        .filter(|s| s.can_become(to))
-        .collect();
     let target = orders::table
         .find(order_id)
-        .filter(orders::status.eq_any(from));
+        .filter(orders::status.eq_any(from.to_vec()));
     // One UPDATE per target: the status, the step's own timestamp, the version.
     macro_rules! guarded {
         ($($stamp:expr),*) => {

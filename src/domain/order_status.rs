@@ -1,4 +1,5 @@
-//! The order lifecycle: placed → paid → shipped → delivered, or cancelled before shipping.
+//! The order lifecycle: placed → paid → shipped → delivered, or cancelled before
+//! shipping; placed → shipped when the shop ships on account.
 
 use super::sql_text::text_enum;
 
@@ -22,6 +23,12 @@ impl OrderStatus {
                 | (Self::Paid, Self::Shipped | Self::Cancelled)
                 | (Self::Shipped, Self::Delivered)
         )
+    }
+
+    /// Whether an order in this status may be shipped: once paid, or while
+    /// still unpaid when the shop ships on account (its setting).
+    pub fn can_ship(self, on_account: bool) -> bool {
+        self.can_become(Self::Shipped) || (on_account && self == Self::Placed)
     }
 }
 
@@ -54,6 +61,14 @@ mod tests {
                     "{from} -> {to}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn an_unpaid_order_ships_only_on_account() {
+        for from in OrderStatus::ALL {
+            assert_eq!(from.can_ship(false), from == Paid, "{from}");
+            assert_eq!(from.can_ship(true), matches!(from, Placed | Paid), "{from}");
         }
     }
 

@@ -13,7 +13,7 @@ use super::history::{self, HistoryEntry};
 use super::notes::{self, NoteRow};
 use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
 use super::{Freshness, freshness};
-use crate::db::read_schema::order_summaries as os;
+use crate::db::read_schema::{order_summaries as os, shop_settings as ss};
 use crate::domain::{
     Aggregate, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod, PaymentStatus,
 };
@@ -181,6 +181,8 @@ pub struct OrderDetailPage {
     pub notes: Vec<NoteRow>,
     pub more_notes: bool,
     pub freshness: Freshness,
+    /// The shop ships on account (its setting): an unpaid order may ship.
+    pub ships_on_account: bool,
 }
 
 /// The order `id`. `order` is `None` when the read model does not have it
@@ -199,7 +201,11 @@ pub async fn get(
         .select(OrderDetail::as_select())
         .load::<OrderDetail>(&mut &*shared);
     let notes = notes::query(NoteSubject::Order(OrderId(id))).load::<NoteRow>(&mut &*shared);
-    let (fresh, history, rows, notes) = futures_util::try_join!(fresh, history, row, notes)?;
+    let on_account = ss::table
+        .select(ss::ship_on_account)
+        .load::<bool>(&mut &*shared);
+    let (fresh, history, rows, notes, on_account) =
+        futures_util::try_join!(fresh, history, row, notes, on_account)?;
     let order = rows.into_iter().next();
     let (notes, more_notes) = notes::split(notes);
     Ok(OrderDetailPage {
@@ -208,5 +214,6 @@ pub async fn get(
         notes,
         more_notes,
         freshness: freshness::decode(VIEWS, fresh).remove(0),
+        ships_on_account: on_account.into_iter().next().unwrap_or(false),
     })
 }

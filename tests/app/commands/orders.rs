@@ -218,20 +218,19 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     let conn = &mut *app.conn().await;
     let before = app.snapshot().await;
 
+    // Unpaid and the shop does not ship on account: said beside the status.
     let err = ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            CommandError::InvalidTransition {
-                from: OrderStatus::Placed,
-                to: OrderStatus::Shipped,
-                ..
-            }
+    match &err {
+        CommandError::Invalid(errors) => assert!(
+            errors
+                .get("status")
+                .is_some_and(|m| m.contains("not paid yet") && m.contains("Ship on account")),
+            "{errors:?}"
         ),
-        "{err:?}"
-    );
+        other => panic!("expected a refusal beside status, got {other:?}"),
+    }
     let err = mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap_err();
@@ -279,6 +278,92 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         ),
         "{err:?}"
     );
+}
+
+/// Turns the shop's "Ship on account" setting on, through its command.
+async fn ship_on_account(app: &TestApp) {
+    use orderdesk::commands::change_shop_settings::{
+        ChangeShopSettings, change_shop_settings, current,
+    };
+    let conn = &mut *app.conn().await;
+    let (mut settings, version) = current(conn).await.unwrap();
+    settings.ship_on_account = true;
+    let input = ChangeShopSettings {
+        expected_version: version,
+        settings,
+    };
+    change_shop_settings(conn, input, &ctx()).await.unwrap();
+}
+
+#[tokio::test]
+async fn on_account_an_unpaid_order_ships_stays_unpaid_and_can_be_paid_later() {
+    let app = TestApp::spawn().await;
+    let customer = app.customer("ada@example.com").await;
+    let tee = app.product("TEE", "10", 5).await;
+    let order = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
+    ship_on_account(&app).await;
+    let conn = &mut *app.conn().await;
+
+    ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
+
+    assert_eq!(app.order_status(order).await, "shipped");
+    assert_eq!(app.stock(tee).await, (3, 0));
+    let unpaid = format!(
+        "SELECT count(*) FROM orders WHERE id = {order} \
+         AND payment_status = 'unpaid' AND paid_at IS NULL AND shipped_at IS NOT NULL"
+    );
+    assert_eq!(app.scalar(&unpaid).await, 1);
+    mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap();
+    // Mark paid is a step of a placed order; the invoice is paid by a payment.
+    let err = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CommandError::InvalidTransition { .. }),
+        "{err:?}"
+    );
+    let pay = orderdesk::commands::record_payment::RecordPayment {
+        order_id: orderdesk::domain::OrderId(order),
+        key: orderdesk::domain::IdempotencyKey::generate(),
+        amount: orderdesk::domain::Money::from_minor(2000).unwrap(),
+        method: orderdesk::domain::PaymentMethod::Card,
+        reference: None,
+        received_on: None,
+        overpayment_confirmed: false,
+    };
+    orderdesk::commands::record_payment::record_payment(conn, pay, &ctx())
+        .await
+        .unwrap();
+    let settled = format!(
+        "SELECT count(*) FROM orders WHERE id = {order} \
+         AND status = 'delivered' AND payment_status = 'paid'"
+    );
+    assert_eq!(app.scalar(&settled).await, 1);
+}
+
+#[tokio::test]
+async fn the_order_page_offers_ship_for_an_unpaid_order_only_on_account() {
+    let app = TestApp::spawn().await;
+    let customer = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 5).await;
+    let order = app.place(customer, &[("TEE", 1)]).await.unwrap().id;
+    app.catch_up().await;
+    let (client, _) = app.signed_in("clerk").await;
+    let ship_button = format!("action=\"/orders/{order}/ship\"");
+
+    let before = client.get(format!("/orders/{order}")).dispatch().await;
+    let before = before.into_string().await.unwrap();
+    ship_on_account(&app).await;
+    app.catch_up().await;
+    let after = client.get(format!("/orders/{order}")).dispatch().await;
+    let after = after.into_string().await.unwrap();
+
+    assert!(!before.contains(&ship_button), "{before}");
+    assert!(after.contains(&ship_button), "{after}");
 }
 
 #[tokio::test]

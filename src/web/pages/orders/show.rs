@@ -86,6 +86,8 @@ pub struct DetailPage {
     pay: PaymentForms,
     /// What a refund may give back now (paid − refunded).
     refundable_cents: i64,
+    /// The shop ships on account: "Ship" shows for an unpaid order too.
+    ships_on_account: bool,
 }
 
 page!(DetailPage);
@@ -94,10 +96,10 @@ impl DetailPage {
     /// Whether the user may move this order to `next` now (its button shows).
     fn can(&self, next: OrderStatus) -> bool {
         self.chrome.can_write()
-            && self
-                .order
-                .as_ref()
-                .is_some_and(|o| o.status.can_become(next))
+            && self.order.as_ref().is_some_and(|o| match next {
+                OrderStatus::Shipped => o.status.can_ship(self.ships_on_account),
+                _ => o.status.can_become(next),
+            })
     }
 
     /// Whether "Record payment" shows: a writer, an order not cancelled, or
@@ -205,6 +207,7 @@ fn build(
     );
     DetailPage {
         refundable_cents,
+        ships_on_account: page.ships_on_account,
         chrome,
         id,
         order: page.order,
@@ -257,11 +260,17 @@ async fn show(
         AwaitChange::check(&mut conn.0, OrderSummaries, &params, &path, &waiter).await?;
     let (page, freshness) =
         page(&mut conn.0, chrome, id, await_change, NoteState::default()).await?;
+    // The setting decides whether "Ship" shows for an unpaid order.
+    let extra = format!(
+        "{}|on_account:{}",
+        etag::history_key(&page.history),
+        page.ships_on_account
+    );
     let tag = etag::etag(
         &page.chrome,
         std::slice::from_ref(&freshness),
         &page.freshness,
-        &etag::history_key(&page.history),
+        &extra,
     );
     let shown_once = page.chrome.flash.is_some() || page.await_change.waiting;
     etag::answer(shown_once, &if_none_match, tag, || render_page(&page))
