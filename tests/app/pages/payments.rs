@@ -203,3 +203,67 @@ async fn refunds_and_voids_from_the_page_and_their_refusals() {
     assert_eq!(definition(&page, "Refunded").as_deref(), Some("$0.00"));
     assert_eq!(app.scalar("SELECT paid_cents FROM orders").await, 2000);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it_once() {
+    let app = TestApp::spawn().await;
+    let (client, id) = order(&app).await;
+    let (_, unpaid) = get(&client, &format!("/orders/{id}")).await;
+    record(&client, id, "pay-key-00000009", "15.00", "cash", &[]).await;
+    app.refresh().await;
+    let (_, paid) = get(&client, &format!("/orders/{id}")).await;
+    let cancel_form = &paid[paid.find("/cancel\"").expect("a cancel form")..];
+    let key = input_value(cancel_form, "idempotency_key").expect("the refund's key");
+    let cancel = [
+        ("reason", "customer called"),
+        ("refund", "true"),
+        ("refund_method", "cash"),
+        ("idempotency_key", key.as_str()),
+    ];
+
+    let bad_method = [
+        ("reason", "customer called"),
+        ("refund", "true"),
+        ("refund_method", "barter"),
+        ("idempotency_key", key.as_str()),
+    ];
+    let refused = post(&client, &format!("/orders/{id}/cancel"), &bad_method).await;
+    let untouched = app
+        .scalar(&format!(
+            "SELECT count(*) FROM orders WHERE id = {id} AND status = 'placed'"
+        ))
+        .await;
+    let first = post(&client, &format!("/orders/{id}/cancel"), &cancel).await;
+    let second = post(&client, &format!("/orders/{id}/cancel"), &cancel).await;
+
+    assert!(
+        !unpaid.contains("id=\"cancel-refund\""),
+        "nothing paid, nothing offered"
+    );
+    assert!(paid.contains("Refund the $15.00 paid"), "{paid}");
+    assert_eq!(refused.status(), Status::SeeOther);
+    assert_eq!(untouched, 1, "a bad refund method cancels nothing");
+    assert_eq!(first.status(), Status::SeeOther);
+    assert_eq!(
+        second.status(),
+        Status::SeeOther,
+        "the second is an error flash"
+    );
+    let figures = app
+        .json(&format!(
+            "SELECT jsonb_build_array(status, paid_cents, refunded_cents, payment_status) \
+             FROM orders WHERE id = {id}"
+        ))
+        .await;
+    assert_eq!(
+        figures,
+        serde_json::json!(["cancelled", 1500, 1500, "refunded"])
+    );
+    let refunds = app
+        .scalar(&format!(
+            "SELECT count(*) FROM payments WHERE order_id = {id} AND kind = 'refund' \
+             AND method = 'cash' AND amount_cents = 1500"
+        ))
+        .await;
+    assert_eq!(refunds, 1);
+}

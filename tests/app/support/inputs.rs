@@ -129,6 +129,7 @@ pub fn cancel(order_id: i64, reason: &str) -> CancelOrder {
     CancelOrder {
         order_id: OrderId(order_id),
         reason: Reason::parse(reason).expect("a test reason"),
+        refund: None,
     }
 }
 

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use rocket::form::FromForm;
 
-use crate::commands::cancel_order::CancelOrder;
+use crate::commands::cancel_order::{CancelOrder, RefundOnCancel};
 use crate::commands::order_money::ShippingCharge;
 use crate::commands::place_order::{AddressChoice, MAX_LINES, PlaceOrder};
 use crate::domain::totals::{Amount, Discount};
 use crate::domain::{
     AddressId, AddressLabel, Currency, CustomerId, FieldErrors, IdempotencyKey, Money, OrderId,
-    PostalAddress, Quantity, Reason, Sku, TaxRateId,
+    PaymentMethod, PostalAddress, Quantity, Reason, Sku, TaxRateId,
 };
 use crate::web::pages::customers::AddressForm;
 use crate::web::shell::command_form::CommandForm;
@@ -227,10 +227,14 @@ pub fn line_discounts(
     out
 }
 
-/// A cancellation as submitted.
+/// A cancellation as submitted: the reason and, when the order was paid,
+/// whether to refund what it was paid and by which method.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct CancelForm {
     pub reason: String,
+    pub refund: bool,
+    pub refund_method: String,
+    pub idempotency_key: String,
 }
 
 impl CommandForm for CancelForm {
@@ -239,11 +243,27 @@ impl CommandForm for CancelForm {
     type Context = i64;
 
     fn parse(&self, order_id: i64) -> Result<CancelOrder, FieldErrors> {
-        Reason::parse(&self.reason)
-            .map(|reason| CancelOrder {
+        let mut errors = FieldErrors::default();
+        let reason = Reason::parse(&self.reason).map_err(|e| errors.add("reason", e));
+        let refund = if self.refund {
+            let method = PaymentMethod::parse(&self.refund_method)
+                .map_err(|e| errors.add("refund_method", e));
+            let key = IdempotencyKey::parse(&self.idempotency_key)
+                .map_err(|e| errors.add("idempotency_key", e));
+            match (method, key) {
+                (Ok(method), Ok(key)) => Some(RefundOnCancel { method, key }),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        match reason {
+            Ok(reason) if errors.is_empty() => Ok(CancelOrder {
                 order_id: OrderId(order_id),
                 reason,
-            })
-            .map_err(|e| FieldErrors::single("reason", e))
+                refund,
+            }),
+            _ => Err(errors),
+        }
     }
 }

@@ -41,6 +41,8 @@ pub(super) struct PaymentForms {
     pub offer_overpayment: bool,
     /// The key of each entry's void form (one page, one key per form).
     pub void_key: String,
+    /// The key of the refund the cancel form offers.
+    pub cancel_key: String,
 }
 
 impl PaymentForms {
@@ -67,6 +69,9 @@ impl PaymentForms {
         }
         if self.void_key.is_empty() {
             self.void_key = fresh();
+        }
+        if self.cancel_key.is_empty() {
+            self.cancel_key = fresh();
         }
         self
     }
