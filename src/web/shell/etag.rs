@@ -17,7 +17,7 @@ use rocket::response::{self, Responder, Response};
 use super::{Chrome, FreshnessNote};
 use crate::error::AppError;
 use crate::queries::Freshness;
-use crate::queries::history::HistoryEntry;
+use crate::queries::history::HistoryLine;
 use crate::security::sha256_hex;
 
 /// The request's `If-None-Match` header, if any.
@@ -111,7 +111,7 @@ pub fn etag(chrome: &Chrome, freshness: &[Freshness], note: &FreshnessNote, extr
 
 /// What a page's list of events adds to its ETag: how many it shows and the
 /// newest (the event log is read as it is, not through a read model).
-pub fn history_key(history: &[HistoryEntry]) -> String {
+pub fn history_key(history: &[HistoryLine]) -> String {
     let newest = history.iter().map(|h| h.id).max().unwrap_or(0);
     format!("history:{}:{newest}", history.len())
 }
