@@ -81,17 +81,12 @@ pub(super) fn created(mut w: Words, p: Fields<'_>, known: &mut Known) -> Words {
     w
 }
 
-/// One changed detail: its name and, where worth saying, old and new.
+/// One changed detail: its name, the value before (when the history knew
+/// it) and after; neither for the description (too long to repeat).
 struct Change {
     field: &'static str,
-    from_to: Option<(Words, Words)>,
-}
-
-fn change(field: &'static str, old: Words, new: Words) -> Change {
-    Change {
-        field,
-        from_to: Some((old, new)),
-    }
+    from: Option<Words>,
+    to: Option<Words>,
 }
 
 fn money(minor: i64) -> Words {
@@ -100,36 +95,51 @@ fn money(minor: i64) -> Words {
     w
 }
 
+/// A detail that differs: known before and different, or unknown before
+/// and stated now (then only its new value is said).
+fn differs<T: PartialEq>(
+    field: &'static str,
+    old: Option<T>,
+    new: Option<T>,
+    say: impl Fn(T) -> Words,
+) -> Option<Change> {
+    match (old, new) {
+        (Some(a), Some(b)) if a != b => Some(Change {
+            field,
+            from: Some(say(a)),
+            to: Some(say(b)),
+        }),
+        (None, Some(b)) => Some(Change {
+            field,
+            from: None,
+            to: Some(say(b)),
+        }),
+        _ => None,
+    }
+}
+
 /// What differs between the known product and the edit's `new` details.
 fn changes(old: &Known, new: &Known) -> Vec<Change> {
-    let mut out = Vec::new();
-    if let (Some(a), Some(b)) = (old.price, new.price)
-        && a != b
-    {
-        out.push(change("price", money(a), money(b)));
-    }
-    if let (Some(a), Some(b)) = (&old.name, &new.name)
-        && a != b
-    {
-        out.push(change("name", Words::of(&quoted(a)), Words::of(&quoted(b))));
-    }
-    if old.description != new.description && new.description.is_some() {
+    let quote = |s: &String| Words::of(&quoted(s));
+    let number = |n: i64| Words::of(&n.to_string());
+    let rate = |n: i64| Words::of(&format!("rate #{n}"));
+    let mut out: Vec<Change> = [
+        differs("price", old.price, new.price, money),
+        differs("name", old.name.as_ref(), new.name.as_ref(), quote),
+        differs("low-stock alert", old.threshold, new.threshold, number),
+        differs("tax rate", old.tax_rate, new.tax_rate, rate),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // The creation does not state the description: a change is said only
+    // when an earlier edit did.
+    if old.description.is_some() && new.description.is_some() && old.description != new.description {
         out.push(Change {
             field: "description",
-            from_to: None,
+            from: None,
+            to: None,
         });
-    }
-    if let (Some(a), Some(b)) = (old.threshold, new.threshold)
-        && a != b
-    {
-        let n = |v: i64| Words::of(&v.to_string());
-        out.push(change("low-stock alert", n(a), n(b)));
-    }
-    if let (Some(a), Some(b)) = (old.tax_rate, new.tax_rate)
-        && a != b
-    {
-        let n = |v: i64| Words::of(&format!("rate #{v}"));
-        out.push(change("tax rate", n(a), n(b)));
     }
     out
 }
@@ -170,8 +180,11 @@ pub(super) fn updated(mut w: Words, p: Fields<'_>, known: &mut Known) -> Words {
             if i == 0 {
                 part.say(" of ").say(&product);
             }
-            if let Some((old, new)) = c.from_to {
-                part.say(" from ").add(old).say(" to ").add(new);
+            if let Some(from) = c.from {
+                part.say(" from ").add(from);
+            }
+            if let Some(to) = c.to {
+                part.say(" to ").add(to);
             }
             part
         })

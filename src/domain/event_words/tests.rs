@@ -126,13 +126,13 @@ fn payments_refunds_and_voids_say_amount_method_reference_and_state() {
                "voided_kind": "payment", "amount_cents": 2000, "reason": "typed twice"}),
         totals(0, 500, "unpaid"),
     );
-    let said = history(&[
+    let told = history(&[
         (E::PaymentRecorded, "Bo", recorded),
         (E::PaymentRefunded, "Ann", refunded),
         (E::PaymentVoided, "Ann", voided),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "Bo recorded a card payment of $20.00, ref 8841, received on 2026-12-05 \
              (payment #3); the order is now partly paid",
@@ -167,7 +167,7 @@ fn payments_by_other_means_overpaid_or_half_stated_say_what_they_can() {
 
 #[test]
 fn notes_say_their_text_and_a_removal_the_note_it_removed() {
-    let said = history(&[
+    let told = history(&[
         (E::OrderNoteAdded, "Bo", json!({"note_id": 7, "body": "leave at the back door"})),
         (E::OrderNoteRemoved, "Ann", json!({"note_id": 7})),
         (E::CustomerNoteAdded, "Ann", json!({"note_id": 8, "body": "prefers mail"})),
@@ -176,7 +176,7 @@ fn notes_say_their_text_and_a_removal_the_note_it_removed() {
         (E::OrderNoteAdded, "Ann", json!({})),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "Bo wrote a note: “leave at the back door”",
             "Ann removed a note by Bo: “leave at the back door”",
@@ -190,7 +190,7 @@ fn notes_say_their_text_and_a_removal_the_note_it_removed() {
 
 #[test]
 fn a_customer_update_says_each_detail_from_old_to_new() {
-    let said = history(&[
+    let told = history(&[
         (
             E::CustomerRegistered,
             "Ann",
@@ -209,7 +209,7 @@ fn a_customer_update_says_each_detail_from_old_to_new() {
         ),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "Ann registered the customer Jo Bloggs (jo@example.com)",
             "Bo changed the name from “Jo Bloggs” to “Jo Smith” \
@@ -235,7 +235,7 @@ fn the_address_book_names_each_address_by_its_label_from_earlier_events() {
     let edited = json!({"label": "Office", "name": "Jo Bloggs", "line1": "2 High St",
         "city": "London", "postal_code": "E1 6AN", "country": "GB", "address_id": 12,
         "version": 2});
-    let said = history(&[
+    let told = history(&[
         (E::CustomerAddressAdded, "Ann", home),
         (E::CustomerAddressEdited, "Bo", edited),
         (E::CustomerDefaultAddressSet, "Bo", json!({"address_id": 12, "role": "billing"})),
@@ -246,7 +246,7 @@ fn the_address_book_names_each_address_by_its_label_from_earlier_events() {
         ),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "Ann added the address “Home”: Jo Bloggs, 1 Main St, London, SW1A 1AA, \
              United Kingdom; the default for shipping and billing",
@@ -279,7 +279,7 @@ fn a_product_edit_says_the_old_price_from_the_earlier_events() {
                "price_cents": price, "active": active, "low_stock_threshold": threshold,
                "tax_rate_id": 1, "version": 2})
     };
-    let said = history(&[
+    let told = history(&[
         (E::ProductCreated, "Ann", created),
         (E::ProductUpdated, "Bo", update(500, true, 10)),
         (E::ProductUpdated, "Bo", update(450, false, 5)),
@@ -287,7 +287,7 @@ fn a_product_edit_says_the_old_price_from_the_earlier_events() {
         (E::ProductUpdated, "Bo", update(450, true, 5)),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "Ann created the product MUG-00003 Minimal Mug at $4.00, for sale, \
              low-stock alert at 10, tax rate #1",
@@ -314,8 +314,15 @@ fn old_product_events_say_what_they_state() {
         ]),
         [
             "system:seed created the product MUG-00003 Minimal Mug at $4.00, for sale",
-            "Ann changed the description of MUG-00003 Minimal Mug",
+            "Ann changed the low-stock alert of MUG-00003 Minimal Mug to 3",
         ]
+    );
+    // A description is said to change once an earlier edit stated it.
+    let blue = json!({"description": "Blue", "price_cents": 400});
+    let green = json!({"description": "Green", "price_cents": 400});
+    assert_eq!(
+        history(&[(E::ProductUpdated, "Ann", blue), (E::ProductUpdated, "Ann", green)])[1],
+        "Ann changed the description of the product"
     );
     // An update without the creation: the new details.
     assert_eq!(
@@ -328,7 +335,7 @@ fn old_product_events_say_what_they_state() {
 
 #[test]
 fn stock_says_the_change_its_reason_and_what_is_on_hand() {
-    let said = history(&[
+    let told = history(&[
         (E::ProductCreated, "Ann", json!({"sku": "MUG-00003", "name": "Minimal Mug"})),
         (
             E::StockReceived,
@@ -342,7 +349,7 @@ fn stock_says_the_change_its_reason_and_what_is_on_hand() {
         ),
     ]);
     assert_eq!(
-        said[1..],
+        told[1..],
         [
             "Ann received 40 units of MUG-00003 Minimal Mug (PO 17); 40 on hand",
             "Ann adjusted the stock of MUG-00003 Minimal Mug by −3 (damaged); 37 on hand",
@@ -359,7 +366,7 @@ fn stock_says_the_change_its_reason_and_what_is_on_hand() {
 
 #[test]
 fn staff_accounts_are_named_by_the_username_of_their_creation() {
-    let said = history(&[
+    let told = history(&[
         (E::UserCreated, "admin", json!({"username": "bo", "role": "clerk"})),
         (E::UserRoleChanged, "admin", json!({"role": "admin", "version": 2})),
         (E::UserPasswordChanged, "bo", json!({"version": 3, "sessions_ended": 2})),
@@ -367,7 +374,7 @@ fn staff_accounts_are_named_by_the_username_of_their_creation() {
         (E::UserDeactivated, "admin", json!({"version": 4, "sessions_ended": 0})),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "admin created the account bo as clerk",
             "admin changed the role of the account bo from clerk to admin",
@@ -385,7 +392,7 @@ fn staff_accounts_are_named_by_the_username_of_their_creation() {
 
 #[test]
 fn tax_rates_say_their_name_and_percentage_before_and_after() {
-    let said = history(&[
+    let told = history(&[
         (E::TaxRateCreated, "Ann", json!({"name": "Standard", "rate_ppm": 200_000})),
         (
             E::TaxRateUpdated,
@@ -398,7 +405,7 @@ fn tax_rates_say_their_name_and_percentage_before_and_after() {
         (E::TaxRateArchived, "Ann", json!({"version": 4})),
     ]);
     assert_eq!(
-        said,
+        told,
         [
             "Ann created the tax rate Standard (20%)",
             "Ann changed the tax rate Standard (20%) to Standard (21%)",
