@@ -86,12 +86,14 @@ pub(super) fn refunded(mut w: Words, p: Fields<'_>, entries: &mut Entries) -> Wo
 /// "Ann voided payment #3 of $20.00 by card: “typed twice” (void #9); the
 /// order is now unpaid".
 pub(super) fn voided(mut w: Words, p: Fields<'_>, entries: &Entries) -> Words {
-    let kind = p.text("voided_kind").unwrap_or_else(|| "entry".to_owned());
-    w.say(" voided ").say(kind);
     let of = p.int("voids_payment_id");
-    if let Some(id) = of {
-        w.say(format!(" #{id}"));
-    }
+    let entry = match (p.text("voided_kind"), of) {
+        (Some(kind), Some(id)) => format!("{kind} #{id}"),
+        (None, Some(id)) => format!("entry #{id}"),
+        (Some(kind), None) => format!("a {kind}"),
+        (None, None) => "an entry".to_owned(),
+    };
+    w.say(" voided ").say(entry);
     if let Some(a) = p.int("amount_cents") {
         w.say(" of ").money(a);
     }

@@ -150,10 +150,20 @@ fn changes(old: &Known, new: &Known) -> Vec<Change> {
 pub(super) fn updated(mut w: Words, p: Fields<'_>, known: &mut Known) -> Words {
     let mut new = Known::default();
     new.take(p);
+    let stated = new.label().is_some()
+        || new.description.is_some()
+        || new.price.is_some()
+        || new.active.is_some()
+        || new.threshold.is_some()
+        || new.tax_rate.is_some();
     let product = known
         .label()
         .or_else(|| new.label())
         .unwrap_or_else(|| "the product".to_owned());
+    if !stated {
+        w.say(" updated ").say(&product);
+        return w;
+    }
     if !known.seen {
         w.say(" updated ").say(&product);
         if let Some(price) = new.price {
