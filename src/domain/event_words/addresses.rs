@@ -104,7 +104,12 @@ pub(super) fn edited(mut w: Words, p: Fields<'_>, book: &mut Book) -> Words {
         }
     }
     if let Some(id) = id {
-        book.insert(id, now);
+        // What the edit does not state stays as it was.
+        let kept = Known {
+            label: now.label.or(before.label),
+            line: now.line.or(before.line),
+        };
+        book.insert(id, kept);
     }
     w
 }
