@@ -71,11 +71,14 @@ pub(super) fn added(mut w: Words, p: Fields<'_>, book: &mut Book) -> Words {
     if let Some(line) = &now.line {
         w.say(": ").say(line);
     }
-    let roles: Vec<Words> = [("default_shipping", "shipping"), ("default_billing", "billing")]
-        .into_iter()
-        .filter(|(key, _)| p.flag(key) == Some(true))
-        .map(|(_, role)| Words::of(role))
-        .collect();
+    let roles: Vec<Words> = [
+        ("default_shipping", "shipping"),
+        ("default_billing", "billing"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| p.flag(key) == Some(true))
+    .map(|(_, role)| Words::of(role))
+    .collect();
     if !roles.is_empty() {
         w.say("; the default for ").list(roles, " and ");
     }

@@ -108,4 +108,3 @@ fn old<'a>(known: &'a Known, field: &str) -> Option<&'a str> {
         _ => known.phone.as_deref(),
     }
 }
-

@@ -10,7 +10,11 @@ use super::words::{Words, quoted};
 /// address as free text. Whatever is missing is left out.
 pub(super) fn placed(mut w: Words, p: Fields<'_>) -> Words {
     w.say(" placed the order");
-    let lines: Vec<Words> = p.list("lines").iter().filter_map(|l| line(Fields(l))).collect();
+    let lines: Vec<Words> = p
+        .list("lines")
+        .iter()
+        .filter_map(|l| line(Fields(l)))
+        .collect();
     if !lines.is_empty() {
         w.say(": ").list(lines, ", ");
     }

@@ -97,7 +97,10 @@ pub(super) fn voided(mut w: Words, p: Fields<'_>, entries: &Entries) -> Words {
     if let Some(a) = p.int("amount_cents") {
         w.say(" of ").money(a);
     }
-    match of.and_then(|id| entries.get(&id)).and_then(Option::as_deref) {
+    match of
+        .and_then(|id| entries.get(&id))
+        .and_then(Option::as_deref)
+    {
         Some("other") => w.say(" by other means"),
         Some(m) => w.say(" by ").say(m),
         None => &mut w,

@@ -134,7 +134,8 @@ fn changes(old: &Known, new: &Known) -> Vec<Change> {
     .collect();
     // The creation does not state the description: a change is said only
     // when an earlier edit did.
-    if old.description.is_some() && new.description.is_some() && old.description != new.description {
+    if old.description.is_some() && new.description.is_some() && old.description != new.description
+    {
         out.push(Change {
             field: "description",
             from: None,

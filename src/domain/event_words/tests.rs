@@ -84,17 +84,29 @@ fn a_version_1_order_says_its_lines_and_total_and_the_oldest_its_address_text() 
 #[test]
 fn an_order_moving_on_says_its_step_and_a_cancellation_its_reason() {
     let moved = |reason: Value| json!({"status": "x", "reason": reason, "version": 2});
-    assert_eq!(said(E::OrderPaid, moved(Value::Null)), "Ann marked the order paid");
-    assert_eq!(said(E::OrderShipped, moved(Value::Null)), "Ann shipped the order");
+    assert_eq!(
+        said(E::OrderPaid, moved(Value::Null)),
+        "Ann marked the order paid"
+    );
+    assert_eq!(
+        said(E::OrderShipped, moved(Value::Null)),
+        "Ann shipped the order"
+    );
     assert_eq!(
         said(E::OrderDelivered, json!({})),
         "Ann marked the order delivered"
     );
     assert_eq!(
-        said(E::OrderCancelled, moved(json!("customer changed their mind"))),
+        said(
+            E::OrderCancelled,
+            moved(json!("customer changed their mind"))
+        ),
         "Ann cancelled the order: “customer changed their mind”"
     );
-    assert_eq!(said(E::OrderCancelled, json!({})), "Ann cancelled the order");
+    assert_eq!(
+        said(E::OrderCancelled, json!({})),
+        "Ann cancelled the order"
+    );
 }
 
 fn totals(paid: i64, refunded: i64, status: &str) -> Value {
@@ -154,10 +166,16 @@ fn payments_by_other_means_overpaid_or_half_stated_say_what_they_can() {
          (payment #9); the order is now overpaid"
     );
     assert_eq!(
-        said(E::PaymentRefunded, json!({"amount_cents": 100, "method": "other"})),
+        said(
+            E::PaymentRefunded,
+            json!({"amount_cents": 100, "method": "other"})
+        ),
         "Ann refunded $1.00 by other means"
     );
-    assert_eq!(said(E::PaymentRecorded, json!({})), "Ann recorded a payment");
+    assert_eq!(
+        said(E::PaymentRecorded, json!({})),
+        "Ann recorded a payment"
+    );
     assert_eq!(said(E::PaymentRefunded, json!({})), "Ann refunded");
     assert_eq!(
         said(E::PaymentVoided, json!({"voids_payment_id": 3})),
@@ -168,9 +186,17 @@ fn payments_by_other_means_overpaid_or_half_stated_say_what_they_can() {
 #[test]
 fn notes_say_their_text_and_a_removal_the_note_it_removed() {
     let told = history(&[
-        (E::OrderNoteAdded, "Bo", json!({"note_id": 7, "body": "leave at the back door"})),
+        (
+            E::OrderNoteAdded,
+            "Bo",
+            json!({"note_id": 7, "body": "leave at the back door"}),
+        ),
         (E::OrderNoteRemoved, "Ann", json!({"note_id": 7})),
-        (E::CustomerNoteAdded, "Ann", json!({"note_id": 8, "body": "prefers mail"})),
+        (
+            E::CustomerNoteAdded,
+            "Ann",
+            json!({"note_id": 8, "body": "prefers mail"}),
+        ),
         (E::CustomerNoteRemoved, "Ann", json!({"note_id": 8})),
         (E::CustomerNoteRemoved, "Ann", json!({"note_id": 99})),
         (E::OrderNoteAdded, "Ann", json!({})),
@@ -219,11 +245,20 @@ fn a_customer_update_says_each_detail_from_old_to_new() {
     );
     // Without the registration (or with an empty one), the new details.
     assert_eq!(
-        said(E::CustomerUpdated, json!({"name": "Jo", "email": "j@x.org", "phone": null})),
+        said(
+            E::CustomerUpdated,
+            json!({"name": "Jo", "email": "j@x.org", "phone": null})
+        ),
         "Ann updated the customer's details: name “Jo”, email j@x.org, phone none"
     );
-    assert_eq!(said(E::CustomerRegistered, json!({})), "Ann registered the customer");
-    assert_eq!(said(E::CustomerUpdated, json!({})), "Ann updated the customer's details");
+    assert_eq!(
+        said(E::CustomerRegistered, json!({})),
+        "Ann registered the customer"
+    );
+    assert_eq!(
+        said(E::CustomerUpdated, json!({})),
+        "Ann updated the customer's details"
+    );
 }
 
 #[test]
@@ -238,7 +273,11 @@ fn the_address_book_names_each_address_by_its_label_from_earlier_events() {
     let told = history(&[
         (E::CustomerAddressAdded, "Ann", home),
         (E::CustomerAddressEdited, "Bo", edited),
-        (E::CustomerDefaultAddressSet, "Bo", json!({"address_id": 12, "role": "billing"})),
+        (
+            E::CustomerDefaultAddressSet,
+            "Bo",
+            json!({"address_id": 12, "role": "billing"}),
+        ),
         (
             E::CustomerAddressRemoved,
             "Ann",
@@ -258,8 +297,14 @@ fn the_address_book_names_each_address_by_its_label_from_earlier_events() {
              United Kingdom); it was the default for shipping and billing",
         ]
     );
-    assert_eq!(said(E::CustomerAddressAdded, json!({})), "Ann added an address");
-    assert_eq!(said(E::CustomerAddressEdited, json!({})), "Ann edited an address");
+    assert_eq!(
+        said(E::CustomerAddressAdded, json!({})),
+        "Ann added an address"
+    );
+    assert_eq!(
+        said(E::CustomerAddressEdited, json!({})),
+        "Ann edited an address"
+    );
     assert_eq!(
         said(E::CustomerAddressRemoved, json!({"address_id": 5})),
         "Ann removed address #5"
@@ -321,7 +366,10 @@ fn old_product_events_say_what_they_state() {
     let blue = json!({"description": "Blue", "price_cents": 400});
     let green = json!({"description": "Green", "price_cents": 400});
     assert_eq!(
-        history(&[(E::ProductUpdated, "Ann", blue), (E::ProductUpdated, "Ann", green)])[1],
+        history(&[
+            (E::ProductUpdated, "Ann", blue),
+            (E::ProductUpdated, "Ann", green)
+        ])[1],
         "Ann changed the description of the product"
     );
     // An update without the creation: the new details.
@@ -329,14 +377,24 @@ fn old_product_events_say_what_they_state() {
         said(E::ProductUpdated, v1_update),
         "Ann updated Minimal Mug: price $4.00, for sale, low-stock alert at 3"
     );
-    assert_eq!(said(E::ProductCreated, json!({})), "Ann created the product");
-    assert_eq!(said(E::ProductUpdated, json!({})), "Ann updated the product");
+    assert_eq!(
+        said(E::ProductCreated, json!({})),
+        "Ann created the product"
+    );
+    assert_eq!(
+        said(E::ProductUpdated, json!({})),
+        "Ann updated the product"
+    );
 }
 
 #[test]
 fn stock_says_the_change_its_reason_and_what_is_on_hand() {
     let told = history(&[
-        (E::ProductCreated, "Ann", json!({"sku": "MUG-00003", "name": "Minimal Mug"})),
+        (
+            E::ProductCreated,
+            "Ann",
+            json!({"sku": "MUG-00003", "name": "Minimal Mug"}),
+        ),
         (
             E::StockReceived,
             "Ann",
@@ -359,7 +417,10 @@ fn stock_says_the_change_its_reason_and_what_is_on_hand() {
         said(E::StockAdjusted, json!({"quantity": 1, "reason": "found"})),
         "Ann adjusted stock by +1 (found)"
     );
-    assert_eq!(said(E::StockReceived, json!({"quantity": 1})), "Ann received 1 unit");
+    assert_eq!(
+        said(E::StockReceived, json!({"quantity": 1})),
+        "Ann received 1 unit"
+    );
     assert_eq!(said(E::StockReceived, json!({})), "Ann received stock");
     assert_eq!(said(E::StockAdjusted, json!({})), "Ann adjusted stock");
 }
@@ -367,11 +428,27 @@ fn stock_says_the_change_its_reason_and_what_is_on_hand() {
 #[test]
 fn staff_accounts_are_named_by_the_username_of_their_creation() {
     let told = history(&[
-        (E::UserCreated, "admin", json!({"username": "bo", "role": "clerk"})),
-        (E::UserRoleChanged, "admin", json!({"role": "admin", "version": 2})),
-        (E::UserPasswordChanged, "bo", json!({"version": 3, "sessions_ended": 2})),
+        (
+            E::UserCreated,
+            "admin",
+            json!({"username": "bo", "role": "clerk"}),
+        ),
+        (
+            E::UserRoleChanged,
+            "admin",
+            json!({"role": "admin", "version": 2}),
+        ),
+        (
+            E::UserPasswordChanged,
+            "bo",
+            json!({"version": 3, "sessions_ended": 2}),
+        ),
         (E::UserSessionsEnded, "admin", json!({"sessions_ended": 1})),
-        (E::UserDeactivated, "admin", json!({"version": 4, "sessions_ended": 0})),
+        (
+            E::UserDeactivated,
+            "admin",
+            json!({"version": 4, "sessions_ended": 0}),
+        ),
     ]);
     assert_eq!(
         told,
@@ -393,7 +470,11 @@ fn staff_accounts_are_named_by_the_username_of_their_creation() {
 #[test]
 fn tax_rates_say_their_name_and_percentage_before_and_after() {
     let told = history(&[
-        (E::TaxRateCreated, "Ann", json!({"name": "Standard", "rate_ppm": 200_000})),
+        (
+            E::TaxRateCreated,
+            "Ann",
+            json!({"name": "Standard", "rate_ppm": 200_000}),
+        ),
         (
             E::TaxRateUpdated,
             "Ann",
@@ -401,7 +482,11 @@ fn tax_rates_say_their_name_and_percentage_before_and_after() {
                    "old_rate_ppm": 200_000, "version": 2}),
         ),
         // An update without its old values: from the earlier events.
-        (E::TaxRateUpdated, "Ann", json!({"name": "Reduced", "rate_ppm": 55_000})),
+        (
+            E::TaxRateUpdated,
+            "Ann",
+            json!({"name": "Reduced", "rate_ppm": 55_000}),
+        ),
         (E::TaxRateArchived, "Ann", json!({"version": 4})),
     ]);
     assert_eq!(
@@ -413,8 +498,14 @@ fn tax_rates_say_their_name_and_percentage_before_and_after() {
             "Ann archived the tax rate Reduced (5.5%)",
         ]
     );
-    assert_eq!(said(E::TaxRateArchived, json!({})), "Ann archived the tax rate");
-    assert_eq!(said(E::TaxRateUpdated, json!({"rate_ppm": 50_000})), "Ann changed the tax rate to 5%");
+    assert_eq!(
+        said(E::TaxRateArchived, json!({})),
+        "Ann archived the tax rate"
+    );
+    assert_eq!(
+        said(E::TaxRateUpdated, json!({"rate_ppm": 50_000})),
+        "Ann changed the tax rate to 5%"
+    );
 }
 
 #[test]
@@ -430,17 +521,29 @@ fn shop_settings_say_each_setting_from_old_to_new() {
         "Ann changed the shop settings: default tax rate from rate #1 to rate #2, \
          prices include tax from no to yes and tax ID from none to GB123456789"
     );
-    assert_eq!(said(E::ShopSettingsChanged, json!({})), "Ann changed the shop settings");
+    assert_eq!(
+        said(E::ShopSettingsChanged, json!({})),
+        "Ann changed the shop settings"
+    );
 }
 
 #[test]
 fn every_event_type_with_any_payload_says_a_sentence_never_its_raw_name() {
-    for payload in [json!({}), Value::Null, json!([1, 2]), json!("x"), json!({"a": {"b": 1}})] {
+    for payload in [
+        json!({}),
+        Value::Null,
+        json!([1, 2]),
+        json!("x"),
+        json!({"a": {"b": 1}}),
+    ] {
         for e in E::ALL {
             let s = said(e, payload.clone());
             assert!(s.starts_with("Ann "), "{e}: {s}");
             assert!(!s.contains(e.as_str()), "{e}: {s}");
         }
     }
-    assert_eq!(history(&[(E::OrderShipped, "  ", json!({}))]), ["Someone shipped the order"]);
+    assert_eq!(
+        history(&[(E::OrderShipped, "  ", json!({}))]),
+        ["Someone shipped the order"]
+    );
 }

@@ -73,6 +73,8 @@ pub(super) fn deactivated(mut w: Words, p: Fields<'_>, known: &Known) -> Words {
 
 /// "Ann signed the account bo out everywhere; 3 sessions ended".
 pub(super) fn sessions_ended(mut w: Words, p: Fields<'_>, known: &Known) -> Words {
-    w.say(" signed ").say(known.account()).say(" out everywhere");
+    w.say(" signed ")
+        .say(known.account())
+        .say(" out everywhere");
     sessions(w, p)
 }

@@ -142,7 +142,27 @@ pub fn answer(
 
 #[cfg(test)]
 mod tests {
-    use super::IfNoneMatch;
+    use super::{HistoryLine, IfNoneMatch, history_key};
+    use crate::domain::event_words::Words;
+
+    #[test]
+    fn the_history_key_changes_with_each_new_event() {
+        let line = |id: i64| HistoryLine {
+            id,
+            occurred_at: chrono::DateTime::UNIX_EPOCH,
+            actor: "ann".into(),
+            what: Words::default(),
+        };
+        let one = history_key(&[line(7)]);
+        let two = history_key(&[line(7), line(9)]);
+        assert_ne!(one, two);
+        assert_ne!(history_key(&[]), one);
+        assert_eq!(
+            history_key(&[line(7), line(9)]),
+            two,
+            "the same history, the same key"
+        );
+    }
 
     #[test]
     fn if_none_match_takes_lists_weak_tags_and_star() {

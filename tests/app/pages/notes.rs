@@ -152,7 +152,10 @@ async fn a_customer_note_shows_on_their_page_and_finds_them_in_the_list() {
     app.refresh().await;
     let (_, html) = page(&client, &at_notes(&location(&response))).await;
     assert!(html.contains("Wholesale account, net 30"), "{html}");
-    assert!(html.contains("wrote a note: “Wholesale account, net 30”"), "{html}");
+    assert!(
+        html.contains("wrote a note: “Wholesale account, net 30”"),
+        "{html}"
+    );
     let (_, list) = page(&client, "/customers?q=wholesale").await;
     assert!(list.contains(&format!("/customers/{ada}\"")), "{list}");
 }
