@@ -10,6 +10,7 @@ mod country_list;
 mod currency;
 mod event;
 pub mod event_payload;
+pub mod event_words;
 mod field_errors;
 mod ids;
 pub mod import;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::address::{Book, BookAddress};
-use super::history::{self, HistoryEntry};
+use super::history::{self, HistoryEntry, HistoryLine};
 use super::keyset::{self, Direction};
 use super::notes::{self, NoteRow};
 use super::orders::{self, OrderFilter, OrderRow, OrderSort};
@@ -156,7 +156,7 @@ pub struct CustomerDetail {
     pub addresses: Vec<BookAddress>,
     pub orders: Vec<OrderRow>,
     /// The customer's events (always current: read from the event log).
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<HistoryLine>,
     /// Their notes, newest first, and whether older ones were left out.
     pub notes: Vec<NoteRow>,
     pub more_notes: bool,
@@ -198,7 +198,7 @@ pub async fn get(
         customer,
         addresses,
         orders: orders::split_page(&filter, orders).0,
-        history,
+        history: history::in_words(history),
         notes,
         more_notes,
         freshness: freshness::decode(VIEWS, fresh),

@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use super::address::OrderAddress;
-use super::history::{self, HistoryEntry};
+use super::history::{self, HistoryEntry, HistoryLine};
 use super::notes::{self, NoteRow};
 use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
 use super::{Freshness, freshness};
@@ -176,7 +176,7 @@ impl From<Lines> for Vec<LineView> {
 #[derive(Debug, Clone)]
 pub struct OrderDetailPage {
     pub order: Option<OrderDetail>,
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<HistoryLine>,
     /// Its notes, newest first, and whether older ones were left out.
     pub notes: Vec<NoteRow>,
     pub more_notes: bool,
@@ -210,7 +210,7 @@ pub async fn get(
     let (notes, more_notes) = notes::split(notes);
     Ok(OrderDetailPage {
         order,
-        history,
+        history: history::in_words(history),
         notes,
         more_notes,
         freshness: freshness::decode(VIEWS, fresh).remove(0),

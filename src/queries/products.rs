@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::history::{self, HistoryEntry};
+use super::history::{self, HistoryEntry, HistoryLine};
 use super::keyset::{self, Direction};
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::{inventory_status as inv, product_sales_30d as ps};
@@ -130,7 +130,7 @@ pub async fn list(
 pub async fn detail(
     shared: &AsyncPgConnection,
     product_id: i64,
-) -> Result<(Option<ProductRow>, Vec<HistoryEntry>, Freshness), diesel::result::Error> {
+) -> Result<(Option<ProductRow>, Vec<HistoryLine>, Freshness), diesel::result::Error> {
     const VIEWS: &[ReadModelName] = &[ReadModelName::InventoryStatus];
     let fresh = freshness::query(VIEWS).load::<freshness::Row>(&mut &*shared);
     let product = inv::table
@@ -142,7 +142,7 @@ pub async fn detail(
     let (fresh, product, history) = futures_util::try_join!(fresh, product, history)?;
     Ok((
         product.into_iter().next(),
-        history,
+        history::in_words(history),
         freshness::decode(VIEWS, fresh).remove(0),
     ))
 }

@@ -17,7 +17,7 @@ use rocket::response::{self, Responder, Response};
 use super::{Chrome, FreshnessNote};
 use crate::error::AppError;
 use crate::queries::Freshness;
-use crate::queries::history::HistoryEntry;
+use crate::queries::history::HistoryLine;
 use crate::security::sha256_hex;
 
 /// The request's `If-None-Match` header, if any.
@@ -111,7 +111,7 @@ pub fn etag(chrome: &Chrome, freshness: &[Freshness], note: &FreshnessNote, extr
 
 /// What a page's list of events adds to its ETag: how many it shows and the
 /// newest (the event log is read as it is, not through a read model).
-pub fn history_key(history: &[HistoryEntry]) -> String {
+pub fn history_key(history: &[HistoryLine]) -> String {
     let newest = history.iter().map(|h| h.id).max().unwrap_or(0);
     format!("history:{}:{newest}", history.len())
 }
@@ -142,7 +142,27 @@ pub fn answer(
 
 #[cfg(test)]
 mod tests {
-    use super::IfNoneMatch;
+    use super::{HistoryLine, IfNoneMatch, history_key};
+    use crate::domain::event_words::Words;
+
+    #[test]
+    fn the_history_key_changes_with_each_new_event() {
+        let line = |id: i64| HistoryLine {
+            id,
+            occurred_at: chrono::DateTime::UNIX_EPOCH,
+            actor: "ann".into(),
+            what: Words::default(),
+        };
+        let one = history_key(&[line(7)]);
+        let two = history_key(&[line(7), line(9)]);
+        assert_ne!(one, two);
+        assert_ne!(history_key(&[]), one);
+        assert_eq!(
+            history_key(&[line(7), line(9)]),
+            two,
+            "the same history, the same key"
+        );
+    }
 
     #[test]
     fn if_none_match_takes_lists_weak_tags_and_star() {

@@ -10,6 +10,7 @@ use askama::Values;
 use chrono::{DateTime, Utc};
 
 use crate::domain::Currency;
+use crate::domain::event_words::Words;
 
 /// An amount in minor units in the shop's currency (`$1,234.50`, `¥1,500`),
 /// read from the runtime value `currency` that [`super::render_page`] passes.
@@ -17,6 +18,14 @@ use crate::domain::Currency;
 pub fn money(minor: &i64, values: &dyn Values) -> askama::Result<String> {
     let currency: &Currency = askama::get_value(values, "currency")?;
     Ok(currency.format(*minor))
+}
+
+/// An event in words ([`crate::domain::event_words`]), its amounts in the
+/// shop's currency as [`money`] writes them.
+#[askama::filter_fn]
+pub fn words(what: &Words, values: &dyn Values) -> askama::Result<String> {
+    let currency: &Currency = askama::get_value(values, "currency")?;
+    Ok(what.written(*currency))
 }
 
 /// The URL of a static file under its fingerprinted name

@@ -93,7 +93,11 @@ async fn registering_a_customer_redirects_with_a_flash_and_shows_processing_unti
         "{shown}"
     );
     assert!(
-        row_with(&shown, "<td>customer_registered</td>").is_some(),
+        row_with(
+            &shown,
+            "registered the customer Ada Lovelace (ada@example.com"
+        )
+        .is_some(),
         "{shown}"
     );
     assert!(!shown.contains("Processing"), "{shown}");

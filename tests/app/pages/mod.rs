@@ -5,6 +5,7 @@ mod bulk;
 mod currency;
 mod customers;
 mod forms;
+mod history;
 mod http_caching;
 mod imports;
 mod notes;

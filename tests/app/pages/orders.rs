@@ -118,12 +118,13 @@ async fn placing_an_order_redirects_to_it_shows_processing_then_the_order() {
         Some("$27.50"),
         "{total:?}"
     );
-    let placed = row_with(&done, "<td>order_placed</td>").unwrap();
-    assert_eq!(
-        placed[1..],
-        ["order_placed", "clerk"],
-        "who placed it: {placed:?}"
+    let placed = row_with(&done, "placed the order").unwrap();
+    assert_eq!(placed[1], "clerk", "who placed it: {placed:?}");
+    assert!(
+        placed[2].starts_with("clerk placed the order: ") && placed[2].contains("; total $27.50"),
+        "what: {placed:?}"
     );
+    assert!(!done.contains("order_placed"), "no raw event name");
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use orderdesk::domain::{EventType, OrderStatus};
+use orderdesk::domain::{Currency, OrderStatus};
 use orderdesk::queries::orders::{self, OrderFilter, OrderSort};
 use orderdesk::queries::{customers, dashboard, lookup, order_detail, products, read_model_status};
 
@@ -331,8 +331,15 @@ async fn order_detail_has_lines_totals_and_history_and_is_empty_before_the_refre
             .collect::<Vec<_>>(),
         [("TEE", 1000), ("MUG", 1500)]
     );
-    assert_eq!(after.history[0].event_type, EventType::OrderPlaced);
     assert_eq!(after.history[0].actor, "system:test");
+    let said = after.history[0].what.written(Currency::USD);
+    assert!(
+        said.starts_with("system:test placed the order: ")
+            && said.contains("2 × MUG Product MUG at $7.50")
+            && said.contains("1 × TEE Product TEE at $10.00")
+            && said.contains("total $25.00"),
+        "{said}"
+    );
 }
 
 #[tokio::test]

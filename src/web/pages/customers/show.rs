@@ -11,7 +11,7 @@ use crate::domain::{CustomerId, FieldErrors, NoteSubject};
 use crate::error::AppError;
 use crate::queries::address::BookAddress;
 use crate::queries::customers::{self, CustomerDetail};
-use crate::queries::history::HistoryEntry;
+use crate::queries::history::HistoryLine;
 use crate::read_models::ReadModelName::CustomerStats;
 use crate::web::PathId;
 use crate::web::forms::{BookAddressForm, CustomerEditForm};
@@ -166,7 +166,7 @@ pub struct DetailPage {
     detail: CustomerDetail,
     freshness: FreshnessNote,
     await_change: AwaitChange,
-    history: Vec<HistoryEntry>,
+    history: Vec<HistoryLine>,
     edit: CustomerEditForm,
     errors: FieldErrors,
     conflict: Option<Conflict>,

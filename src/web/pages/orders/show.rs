@@ -11,7 +11,7 @@ use crate::domain::{
     FieldErrors, IdempotencyKey, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod,
 };
 use crate::error::AppError;
-use crate::queries::history::HistoryEntry;
+use crate::queries::history::HistoryLine;
 use crate::queries::order_detail::{self, OrderDetail, OrderDetailPage};
 use crate::read_models::ReadModelName::OrderSummaries;
 use crate::web::pages::notes::{NoteState, NotesView};
@@ -84,7 +84,7 @@ pub struct DetailPage {
     chrome: Chrome,
     id: i64,
     order: Option<OrderDetail>,
-    history: Vec<HistoryEntry>,
+    history: Vec<HistoryLine>,
     notes: NotesView,
     await_change: AwaitChange,
     freshness: FreshnessNote,

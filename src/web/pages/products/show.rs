@@ -10,7 +10,7 @@ use crate::commands::Conflict;
 use crate::domain::{FieldErrors, StockMovementKind};
 use crate::error::AppError;
 use crate::queries::Freshness;
-use crate::queries::history::HistoryEntry;
+use crate::queries::history::HistoryLine;
 use crate::queries::products::{self, ProductRow};
 use crate::queries::shop::{self, TaxRateRow};
 use crate::queries::stock_ledger::{self, LedgerCursor, LedgerFilter, MovementRow};
@@ -53,7 +53,7 @@ pub struct DetailPage {
     sources: Vec<Freshness>,
     freshness: FreshnessNote,
     await_change: AwaitChange,
-    history: Vec<HistoryEntry>,
+    history: Vec<HistoryLine>,
     ledger: Ledger,
     edit: ProductEditForm,
     /// The edit form's tax rates: the active ones and the product's own.
