@@ -232,8 +232,11 @@ pub fn line_discounts(
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct CancelForm {
     pub reason: String,
+    /// Absent (unchecked, or no refund offered): no refund.
     pub refund: bool,
+    #[field(default = String::new())]
     pub refund_method: String,
+    #[field(default = String::new())]
     pub idempotency_key: String,
 }
 
