@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use super::address::OrderAddress;
+use super::documents::{self, DocumentRow};
 use super::history::{self, HistoryEntry};
 use super::notes::{self, NoteRow};
 use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
@@ -180,6 +181,8 @@ pub struct OrderDetailPage {
     /// Its notes, newest first, and whether older ones were left out.
     pub notes: Vec<NoteRow>,
     pub more_notes: bool,
+    /// Its invoices and credit notes, oldest first.
+    pub documents: Vec<DocumentRow>,
     pub freshness: Freshness,
 }
 
@@ -199,7 +202,9 @@ pub async fn get(
         .select(OrderDetail::as_select())
         .load::<OrderDetail>(&mut &*shared);
     let notes = notes::query(NoteSubject::Order(OrderId(id))).load::<NoteRow>(&mut &*shared);
-    let (fresh, history, rows, notes) = futures_util::try_join!(fresh, history, row, notes)?;
+    let documents = documents::of_order(id).load::<DocumentRow>(&mut &*shared);
+    let (fresh, history, rows, notes, documents) =
+        futures_util::try_join!(fresh, history, row, notes, documents)?;
     let order = rows.into_iter().next();
     let (notes, more_notes) = notes::split(notes);
     Ok(OrderDetailPage {
@@ -207,6 +212,7 @@ pub async fn get(
         history,
         notes,
         more_notes,
+        documents,
         freshness: freshness::decode(VIEWS, fresh).remove(0),
     })
 }

@@ -209,6 +209,8 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     let ledger = stock_ledger(conn, &taken.orders, &taken.products).await?;
     // The notes of the orders and customers taken (their note events are theirs).
     let notes = notes(conn, &taken.orders, &taken.customers).await?;
+    // The invoices and credit notes of the orders taken.
+    let documents = replace(conn, ORDER_DOCUMENTS, &taken.orders).await?;
     let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
@@ -231,6 +233,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         (ReadModelName::TaxRates, rates),
         (ReadModelName::ShopSettings, shop),
         (ReadModelName::Notes, notes),
+        (ReadModelName::OrderDocuments, documents),
         (ReadModelName::ProductSales30d, window),
         (ReadModelName::Dashboard, dashboard),
     ];
@@ -281,6 +284,13 @@ const TAX_RATES: Keyed = Keyed {
     table: ReadModelName::TaxRates,
     key: "id",
     fresh: "SELECT * FROM read_def.tax_rates($1)",
+    capture: false,
+};
+/// Several rows per order: the key is the order, each row compared whole.
+const ORDER_DOCUMENTS: Keyed = Keyed {
+    table: ReadModelName::OrderDocuments,
+    key: "order_id",
+    fresh: "SELECT * FROM read_def.order_documents($1)",
     capture: false,
 };
 const CUSTOMER_STATS: Keyed = Keyed {

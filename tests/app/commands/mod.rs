@@ -6,6 +6,7 @@ mod concurrency;
 mod customers;
 mod events;
 mod imports;
+mod invoices;
 mod imports_addresses;
 mod imports_apply;
 mod money;

@@ -315,7 +315,7 @@ async fn after_seeding_and_catching_up_every_live_model_equals_its_definition() 
         .await
         .unwrap();
 
-    assert_eq!(results.len(), 12);
+    assert_eq!(results.len(), 13);
     for r in &results {
         assert!(r.ok(), "{} differs after seeding: {:?}", r.name, r.keys);
     }

@@ -7,6 +7,7 @@ mod customers;
 mod forms;
 mod http_caching;
 mod imports;
+mod invoices;
 mod notes;
 mod order_entry;
 mod order_entry_money;
