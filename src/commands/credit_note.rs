@@ -9,7 +9,7 @@
 //! addresses and totals: what it takes back), with the shop as it issues the
 //! credit note now and the number and date of the invoice it credits.
 
-use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Array};
+use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::events::{self, Aggregate};

@@ -111,12 +111,12 @@ pub async fn issue_in_transaction(
     }
     let (issued_on, year, sequence) = next_number(conn, DocumentKind::Invoice).await?;
     let number = DocumentKind::Invoice.number(year, sequence);
-    let issuer = &ctx.issuer;
+    let shop = &ctx.issuer;
     let issued: Issued = diesel::sql_query(ISSUE_SQL)
         .bind::<Array<BigInt>, _>(vec![order_id.get()])
-        .bind::<Text, _>(&issuer.name)
-        .bind::<Array<Text>, _>(&issuer.address_lines)
-        .bind::<Text, _>(issuer.currency.code())
+        .bind::<Text, _>(&shop.name)
+        .bind::<Array<Text>, _>(&shop.address_lines)
+        .bind::<Text, _>(shop.currency.code())
         .bind::<Integer, _>(year)
         .bind::<Integer, _>(sequence)
         .bind::<Text, _>(&number)

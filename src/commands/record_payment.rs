@@ -153,5 +153,7 @@ async fn invoice_on_payment(
     if standing(conn, order_id).await?.is_some() {
         return Ok(None);
     }
-    Ok(Some(issue_in_transaction(conn, order_id, ctx).await?.event_id))
+    Ok(Some(
+        issue_in_transaction(conn, order_id, ctx).await?.event_id,
+    ))
 }

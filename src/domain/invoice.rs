@@ -77,7 +77,10 @@ mod tests {
     fn numbers_are_padded_to_six_digits_and_credit_notes_prefixed() {
         assert_eq!(DocumentKind::Invoice.number(2026, 42), "2026-000042");
         assert_eq!(DocumentKind::CreditNote.number(2026, 7), "CN-2026-000007");
-        assert_eq!(DocumentKind::Invoice.number(2027, 1_234_567), "2027-1234567");
+        assert_eq!(
+            DocumentKind::Invoice.number(2027, 1_234_567),
+            "2027-1234567"
+        );
     }
 
     #[test]

@@ -40,14 +40,15 @@ impl DocumentRow {
     }
 }
 
-/// The statement listing the documents of order `order_id`, oldest first,
-/// for a caller that pipelines it.
-pub fn of_order(
-    order_id: i64,
-) -> diesel::dsl::Select<
+/// The statement [`of_order`] returns.
+type OfOrder = diesel::dsl::Select<
     diesel::dsl::Order<diesel::dsl::Filter<od::table, diesel::dsl::Eq<od::order_id, i64>>, od::id>,
     diesel::dsl::AsSelect<DocumentRow, diesel::pg::Pg>,
-> {
+>;
+
+/// The statement listing the documents of order `order_id`, oldest first,
+/// for a caller that pipelines it.
+pub fn of_order(order_id: i64) -> OfOrder {
     od::table
         .filter(od::order_id.eq(order_id))
         .order(od::id)

@@ -3,12 +3,12 @@
 //! Each is named by a [`ReadModelName`]; [`get`] finds its entry.
 
 use crate::domain::EventType::{
-    self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
+    self, CreditNoteIssued, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerNoteAdded, CustomerNoteRemoved, CustomerRegistered,
-    CreditNoteIssued, CustomerUpdated, InvoiceIssued, OrderCancelled, OrderDelivered, OrderNoteAdded, OrderNoteRemoved, OrderPaid,
-    OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded, PaymentVoided, ProductCreated,
-    ProductUpdated, ShopSettingsChanged, StockAdjusted, StockReceived, TaxRateArchived,
-    TaxRateCreated, TaxRateUpdated,
+    CustomerUpdated, InvoiceIssued, OrderCancelled, OrderDelivered, OrderNoteAdded,
+    OrderNoteRemoved, OrderPaid, OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded,
+    PaymentVoided, ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted,
+    StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;

@@ -30,7 +30,7 @@ pub async fn issue(tx: &Transaction<'_>, at: i64) -> Result<(u64, u64), SeedErro
         .await
         .map_err(db("choosing the orders to invoice"))?
         .get(0);
-    let issuer = Issuer::default();
+    let shop = Issuer::default();
     let invoices = format!(
         "WITH doc AS ({DOCUMENTS_SQL}
          ), day AS (
@@ -69,15 +69,23 @@ pub async fn issue(tx: &Transaction<'_>, at: i64) -> Result<(u64, u64), SeedErro
             invoices.as_str(),
             &[
                 &picked,
-                &issuer.name,
-                &issuer.address_lines,
-                &issuer.currency.code(),
+                &shop.name,
+                &shop.address_lines,
+                &shop.currency.code(),
                 &at,
                 &ACTOR,
             ],
         )
         .await
         .map_err(db("issuing invoices"))?;
+    let credited = credit_cancelled(tx).await?;
+    Ok((issued, credited))
+}
+
+/// Credits the invoices of the orders cancelled after payment (the same day,
+/// at the same time); how many.
+async fn credit_cancelled(tx: &Transaction<'_>) -> Result<u64, SeedError> {
+    let db = SeedError::at;
     let credits = format!(
         "WITH src AS (
              SELECT i.* FROM invoices i
@@ -122,5 +130,5 @@ pub async fn issue(tx: &Transaction<'_>, at: i64) -> Result<(u64, u64), SeedErro
         .execute(credits.as_str(), &[&ACTOR])
         .await
         .map_err(db("issuing credit notes"))?;
-    Ok((issued, credited))
+    Ok(credited)
 }

@@ -37,9 +37,12 @@ impl<'r> FromRequest<'r> for Staff {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         let clerk = rocket::outcome::try_outcome!(req.guard::<Clerk>().await);
-        let issuer = req.rocket().state::<Settings>().map_or_else(Issuer::default, |s| {
-            Issuer::new(&s.shop_name, &s.shop_address, s.currency)
-        });
+        let issuer = req
+            .rocket()
+            .state::<Settings>()
+            .map_or_else(Issuer::default, |s| {
+                Issuer::new(&s.shop_name, &s.shop_address, s.currency)
+            });
         Outcome::Success(Staff {
             clerk,
             request_id: RequestId::of(req).as_str().to_owned(),

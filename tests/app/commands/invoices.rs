@@ -27,11 +27,13 @@ async fn issue(app: &TestApp, order: i64) -> Result<Ack, CommandError> {
 }
 
 async fn number(app: &TestApp, id: i64) -> String {
-    app.json(&format!("SELECT to_jsonb(number) FROM invoices WHERE id = {id}"))
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned()
+    app.json(&format!(
+        "SELECT to_jsonb(number) FROM invoices WHERE id = {id}"
+    ))
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
 }
 
 /// A customer and a product TEE at 10.00 with plenty of stock.
@@ -53,20 +55,33 @@ async fn the_first_invoice_of_the_year_is_number_one_and_credit_notes_count_apar
     let b = issue(&app, second).await.unwrap();
     assert_eq!(number(&app, a.id).await, format!("{year}-000001"));
     assert_eq!(number(&app, b.id).await, format!("{year}-000002"));
-    assert_eq!(a.version, None, "an invoice never moves the order's version");
+    assert_eq!(
+        a.version, None,
+        "an invoice never moves the order's version"
+    );
 
-    cancel_order(&mut *app.conn().await, inputs::cancel(second, "changed mind"), &ctx())
-        .await
-        .unwrap();
+    cancel_order(
+        &mut *app.conn().await,
+        inputs::cancel(second, "changed mind"),
+        &ctx(),
+    )
+    .await
+    .unwrap();
     let credit = app
-        .scalar(&format!("SELECT id FROM invoices WHERE credits_invoice_id = {}", b.id))
+        .scalar(&format!(
+            "SELECT id FROM invoices WHERE credits_invoice_id = {}",
+            b.id
+        ))
         .await;
     assert_eq!(number(&app, credit).await, format!("CN-{year}-000001"));
     let third = app.place(ada, &[("TEE", 3)]).await.unwrap().id;
     let c = issue(&app, third).await.unwrap();
     assert_eq!(number(&app, c.id).await, format!("{year}-000003"));
     let payload = app
-        .json(&format!("SELECT payload FROM events WHERE id = {}", c.event_id))
+        .json(&format!(
+            "SELECT payload FROM events WHERE id = {}",
+            c.event_id
+        ))
         .await;
     assert_eq!(payload["number"], format!("{year}-000003"));
     assert_eq!(payload["grand_total_cents"], 3000);
@@ -88,11 +103,18 @@ async fn issuing_never_moves_the_orders_version_and_a_standing_invoice_refuses_a
     let CommandError::Conflict(c) = again else {
         panic!("expected a conflict, got {again:?}");
     };
-    assert!(c.message.contains(&number(&app, first.id).await), "{}", c.message);
+    assert!(
+        c.message.contains(&number(&app, first.id).await),
+        "{}",
+        c.message
+    );
     assert_eq!(app.scalar("SELECT count(*) FROM invoices").await, 1);
     assert_eq!(app.scalar("SELECT count(*) FROM events").await, events);
     let missing = issue(&app, order + 100).await.unwrap_err();
-    assert!(matches!(missing, CommandError::NotFound { .. }), "{missing:?}");
+    assert!(
+        matches!(missing, CommandError::NotFound { .. }),
+        "{missing:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -134,7 +156,11 @@ async fn twenty_four_parallel_issuers_get_numbers_one_to_twenty_four_without_a_g
         .await,
         24
     );
-    assert_eq!(app.scalar("SELECT count(DISTINCT order_id) FROM invoices").await, 24);
+    assert_eq!(
+        app.scalar("SELECT count(DISTINCT order_id) FROM invoices")
+            .await,
+        24
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -167,7 +193,8 @@ async fn two_issuers_of_the_same_order_at_once_make_exactly_one_invoice() {
     assert_eq!(issued, 1);
     assert_eq!(app.scalar("SELECT count(*) FROM invoices").await, 1);
     assert_eq!(
-        app.scalar("SELECT max(last_number) FROM document_counters").await,
+        app.scalar("SELECT max(last_number) FROM document_counters")
+            .await,
         1,
         "the refused issuer took no number"
     );
@@ -193,11 +220,14 @@ async fn the_database_refuses_to_update_or_delete_an_invoice_or_to_stand_two() {
              1, 0, 0, 1, '{{}}')"
         ),
     ] {
-        let refused = diesel::sql_query(&sql).execute(&mut *app.conn().await).await;
+        let refused = diesel::sql_query(&sql)
+            .execute(&mut *app.conn().await)
+            .await;
         assert!(refused.is_err(), "{sql} was allowed");
     }
     for right in ["UPDATE", "DELETE", "TRUNCATE"] {
-        let sql = format!("SELECT has_table_privilege('orderdesk_app', 'invoices', '{right}')::int");
+        let sql =
+            format!("SELECT has_table_privilege('orderdesk_app', 'invoices', '{right}')::int");
         assert_eq!(app.scalar(&sql).await, 0, "the app role may {right}");
     }
     assert_eq!(app.scalar("SELECT count(*) FROM invoices").await, 1);
@@ -216,7 +246,9 @@ async fn an_issued_invoice_keeps_the_text_it_was_issued_with() {
     ))
     .await;
     let doc = app
-        .json(&format!("SELECT document FROM invoices WHERE id = {invoice}"))
+        .json(&format!(
+            "SELECT document FROM invoices WHERE id = {invoice}"
+        ))
         .await;
     assert_eq!(doc["lines"][0]["name"], "Product TEE");
     assert_eq!(doc["lines"][0]["quantity"], 2);
@@ -225,7 +257,9 @@ async fn an_issued_invoice_keeps_the_text_it_was_issued_with() {
     assert_eq!(doc["shop"]["name"], "OrderDesk Demo Shop");
     app.catch_up().await;
     let read = app
-        .json(&format!("SELECT document FROM read.order_documents WHERE id = {invoice}"))
+        .json(&format!(
+            "SELECT document FROM read.order_documents WHERE id = {invoice}"
+        ))
         .await;
     assert_eq!(read, doc, "the read model shows the frozen copy");
 }
@@ -237,9 +271,13 @@ async fn cancelling_an_invoiced_order_credits_its_invoice_in_full() {
     let order = app.place(ada, &[("TEE", 3)]).await.unwrap().id;
     let invoice = issue(&app, order).await.unwrap().id;
 
-    let ack = cancel_order(&mut *app.conn().await, inputs::cancel(order, "out of stock"), &ctx())
-        .await
-        .unwrap();
+    let ack = cancel_order(
+        &mut *app.conn().await,
+        inputs::cancel(order, "out of stock"),
+        &ctx(),
+    )
+    .await
+    .unwrap();
     let credit = app
         .json(&format!(
             "SELECT to_jsonb(i) FROM invoices i WHERE credits_invoice_id = {invoice}"
@@ -248,7 +286,10 @@ async fn cancelling_an_invoiced_order_credits_its_invoice_in_full() {
     assert_eq!(credit["kind"], "credit_note");
     assert_eq!(credit["grand_total_cents"], 3000);
     assert_eq!(credit["order_id"], order);
-    assert_eq!(credit["document"]["credits"]["number"], number(&app, invoice).await);
+    assert_eq!(
+        credit["document"]["credits"]["number"],
+        number(&app, invoice).await
+    );
     let standing = format!("SELECT count(*) FROM order_standing_invoices WHERE order_id = {order}");
     assert_eq!(app.scalar(&standing).await, 0);
     let kinds = app
@@ -258,17 +299,27 @@ async fn cancelling_an_invoiced_order_credits_its_invoice_in_full() {
              WHERE event_type = 'invoice_issued')"
         ))
         .await;
-    assert_eq!(kinds, serde_json::json!(["credit_note_issued", "order_cancelled"]));
+    assert_eq!(
+        kinds,
+        serde_json::json!(["credit_note_issued", "order_cancelled"])
+    );
     let last = app.scalar("SELECT max(id) FROM events").await;
     assert_eq!(ack.event_id, last);
     // Cancelled: no new invoice.
-    assert!(matches!(issue(&app, order).await, Err(CommandError::Conflict(_))));
+    assert!(matches!(
+        issue(&app, order).await,
+        Err(CommandError::Conflict(_))
+    ));
 
     // A cancelled order that was never invoiced gets no credit note.
     let plain = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
-    cancel_order(&mut *app.conn().await, inputs::cancel(plain, "duplicate"), &ctx())
-        .await
-        .unwrap();
+    cancel_order(
+        &mut *app.conn().await,
+        inputs::cancel(plain, "duplicate"),
+        &ctx(),
+    )
+    .await
+    .unwrap();
     assert_eq!(app.scalar("SELECT count(*) FROM invoices").await, 2);
 }
 
@@ -276,7 +327,8 @@ async fn cancelling_an_invoiced_order_credits_its_invoice_in_full() {
 async fn invoice_on_payment_issues_one_invoice_when_the_balance_is_paid() {
     let app = TestApp::spawn().await;
     let ada = shop(&app).await;
-    app.exec("UPDATE shop_settings SET invoice_on_payment = true").await;
+    app.exec("UPDATE shop_settings SET invoice_on_payment = true")
+        .await;
     let order = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
     let count = format!("SELECT count(*) FROM invoices WHERE order_id = {order}");
 
@@ -289,7 +341,10 @@ async fn invoice_on_payment_issues_one_invoice_when_the_balance_is_paid() {
         .unwrap();
     assert_eq!(app.scalar(&count).await, 1);
     let last = app
-        .json(&format!("SELECT to_jsonb(event_type) FROM events WHERE id = {}", ack.event_id))
+        .json(&format!(
+            "SELECT to_jsonb(event_type) FROM events WHERE id = {}",
+            ack.event_id
+        ))
         .await;
     assert_eq!(last, "invoice_issued", "the ack names the last event");
     // Overpaid later: still one.
@@ -302,8 +357,10 @@ async fn invoice_on_payment_issues_one_invoice_when_the_balance_is_paid() {
     let other = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     app.mark_paid(other).await;
     assert_eq!(
-        app.scalar(&format!("SELECT count(*) FROM invoices WHERE order_id = {other}"))
-            .await,
+        app.scalar(&format!(
+            "SELECT count(*) FROM invoices WHERE order_id = {other}"
+        ))
+        .await,
         1
     );
 }

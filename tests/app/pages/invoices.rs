@@ -42,9 +42,15 @@ async fn before_an_invoice_is_issued_the_printable_is_a_draft_without_a_number()
 
     assert_eq!(status, Status::Ok);
     assert!(draft.contains("Not yet issued — no number"), "{draft}");
-    assert!(draft.contains(r#"<p class="shop-name">Bits &#38; Bobs</p>"#), "{draft}");
+    assert!(
+        draft.contains(r#"<p class="shop-name">Bits &#38; Bobs</p>"#),
+        "{draft}"
+    );
     let year = year(&app).await;
-    assert!(!draft.contains(&format!("{year}-0")), "a draft shows no number");
+    assert!(
+        !draft.contains(&format!("{year}-0")),
+        "a draft shows no number"
+    );
     app.catch_up().await;
     assert_eq!(
         app.scalar("SELECT count(*) FROM invoices").await,
@@ -64,7 +70,12 @@ async fn issue_invoice_numbers_it_and_the_order_page_and_printable_show_the_numb
     let (client, _) = app.signed_in_with("clerk", SHOP).await;
     let csrf = session_csrf(&client).await;
 
-    let response = post(&client, &format!("/orders/{id}/invoice"), &[("csrf_token", &csrf)]).await;
+    let response = post(
+        &client,
+        &format!("/orders/{id}/invoice"),
+        &[("csrf_token", &csrf)],
+    )
+    .await;
     assert_eq!(response.status(), Status::SeeOther);
     assert!(location(&response).starts_with(&format!("/orders/{id}")));
     app.catch_up().await;
@@ -78,7 +89,10 @@ async fn issue_invoice_numbers_it_and_the_order_page_and_printable_show_the_numb
         "{page}"
     );
     assert!(page.contains("Invoice (standing)"), "{page}");
-    assert!(!page.contains(&format!(r#"action="/orders/{id}/invoice""#)), "one stands");
+    assert!(
+        !page.contains(&format!(r#"action="/orders/{id}/invoice""#)),
+        "one stands"
+    );
 
     let (status, invoice) = get(&client, &format!("/orders/{id}/invoice")).await;
     assert_eq!(status, Status::Ok);
@@ -90,8 +104,10 @@ async fn issue_invoice_numbers_it_and_the_order_page_and_printable_show_the_numb
     // Frozen: a rename after issuing does not reach the issued copy.
     app.exec("UPDATE products SET name = 'Renamed tee' WHERE sku = 'TEE'")
         .await;
-    app.exec(&format!("UPDATE read.order_summaries SET customer_name = 'X' WHERE id = {id}"))
-        .await;
+    app.exec(&format!(
+        "UPDATE read.order_summaries SET customer_name = 'X' WHERE id = {id}"
+    ))
+    .await;
     app.catch_up().await;
     let (status, by_number) = get(&client, &format!("/orders/{id}/documents/{number}")).await;
     assert_eq!(status, Status::Ok);
@@ -99,7 +115,12 @@ async fn issue_invoice_numbers_it_and_the_order_page_and_printable_show_the_numb
     assert!(!by_number.contains("Renamed tee"));
 
     // A second issue is refused with a flash, nothing written.
-    let again = post(&client, &format!("/orders/{id}/invoice"), &[("csrf_token", &csrf)]).await;
+    let again = post(
+        &client,
+        &format!("/orders/{id}/invoice"),
+        &[("csrf_token", &csrf)],
+    )
+    .await;
     assert_eq!(again.status(), Status::SeeOther);
     assert_eq!(app.scalar("SELECT count(*) FROM invoices").await, 1);
 }
@@ -126,12 +147,20 @@ async fn a_cancelled_invoiced_order_lists_its_credit_note_and_prints_it() {
     let year = year(&app).await;
 
     let (_, page) = get(&client, &format!("/orders/{id}")).await;
-    assert!(page.contains(&format!("(credited by CN-{year}-000001)")), "{page}");
+    assert!(
+        page.contains(&format!("(credited by CN-{year}-000001)")),
+        "{page}"
+    );
     assert!(page.contains(&format!("(credits {year}-000001)")), "{page}");
-    let credit_id = app.scalar("SELECT id FROM invoices WHERE kind = 'credit_note'").await;
+    let credit_id = app
+        .scalar("SELECT id FROM invoices WHERE kind = 'credit_note'")
+        .await;
     let (status, credit) = get(&client, &format!("/orders/{id}/documents/{credit_id}")).await;
     assert_eq!(status, Status::Ok);
-    assert!(credit.contains(&format!("Credit note CN-{year}-000001")), "{credit}");
+    assert!(
+        credit.contains(&format!("Credit note CN-{year}-000001")),
+        "{credit}"
+    );
     assert!(credit.contains(&format!("Credits invoice {year}-000001 in full")));
 }
 

@@ -1379,7 +1379,11 @@ async fn document_events_change_only_the_orders_documents_and_verify_repairs_the
         .await
         .unwrap();
     assert_exact(&app, "a rebuild of the documents").await;
-    assert_eq!(app.scalar("SELECT count(*) FROM read.order_documents").await, 2);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.order_documents")
+            .await,
+        2
+    );
     let indexes = "SELECT count(*) FROM pg_indexes WHERE tablename = 'order_documents'";
     assert_eq!(app.scalar(indexes).await, 3);
 
@@ -1387,8 +1391,10 @@ async fn document_events_change_only_the_orders_documents_and_verify_repairs_the
         "UPDATE read.order_documents SET grand_total_cents = 1 WHERE id = {invoice}"
     ))
     .await;
-    app.exec(&format!("DELETE FROM read.order_documents WHERE id = {credit}"))
-        .await;
+    app.exec(&format!(
+        "DELETE FROM read.order_documents WHERE id = {credit}"
+    ))
+    .await;
     let documents = [catalog::get(ReadModelName::OrderDocuments)];
     let found = verify::verify(&mut *app.conn().await, &documents, true)
         .await

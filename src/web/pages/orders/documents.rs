@@ -146,8 +146,14 @@ mod tests {
     #[test]
     fn a_path_names_a_document_by_number_or_id_or_nothing() {
         assert_eq!(which("12"), Some(Which::Id(12)));
-        assert_eq!(which("2026-000001"), Some(Which::Number("2026-000001".into())));
-        assert_eq!(which("CN-2026-000001"), Some(Which::Number("CN-2026-000001".into())));
+        assert_eq!(
+            which("2026-000001"),
+            Some(Which::Number("2026-000001".into()))
+        );
+        assert_eq!(
+            which("CN-2026-000001"),
+            Some(Which::Number("CN-2026-000001".into()))
+        );
         assert_eq!(which("0"), None);
         assert_eq!(which("99999999999999999999999"), None);
         assert_eq!(which("drop table"), None);
