@@ -452,4 +452,40 @@ mod tests {
             Err(PayloadError::UnknownVersion(2))
         ));
     }
+
+    #[test]
+    fn document_events_are_stored_at_version_1_with_their_totals_flat() {
+        let totals = DocumentTotals {
+            currency: "USD".into(),
+            net_cents: 2000,
+            tax_cents: 400,
+            shipping_cents: 0,
+            grand_total_cents: 2400,
+        };
+        let issued = InvoiceIssued {
+            invoice_id: 3,
+            number: "2026-000003".into(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            totals: totals.clone(),
+        };
+        let payload = issued.to_payload();
+        assert_eq!(payload[SCHEMA_VERSION], 1);
+        assert_eq!(payload["grand_total_cents"], 2400);
+        assert_eq!(payload["issued_on"], "2026-12-06");
+        assert_eq!(InvoiceIssued::read(&payload).unwrap(), issued);
+        let credit = CreditNoteIssued {
+            credit_note_id: 4,
+            number: "CN-2026-000001".into(),
+            issued_on: issued.issued_on,
+            credits_invoice_id: 3,
+            credits_number: "2026-000003".into(),
+            totals,
+        };
+        assert_eq!(
+            CreditNoteIssued::read(&credit.to_payload()).unwrap(),
+            credit
+        );
+        let future = serde_json::json!({"schema_version": 2});
+        assert!(InvoiceIssued::read(&future).is_err());
+    }
 }
