@@ -162,6 +162,11 @@ async fn a_cancelled_invoiced_order_lists_its_credit_note_and_prints_it() {
         "{credit}"
     );
     assert!(credit.contains(&format!("Credits invoice {year}-000001 in full")));
+    let (_, draft) = get(&client, &format!("/orders/{id}/invoice")).await;
+    assert!(
+        draft.contains("The order is cancelled: no invoice can be issued"),
+        "{draft}"
+    );
 }
 
 #[tokio::test]
@@ -181,4 +186,25 @@ async fn unknown_documents_and_bad_paths_are_404() {
         let (status, _) = get(&client, &path).await;
         assert_eq!(status, Status::NotFound, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_viewer_or_a_post_without_the_sessions_token_issues_nothing() {
+    let app = TestApp::spawn().await;
+    let id = order(&app).await;
+    let (viewer, _) = app.signed_in("viewer").await;
+    let viewer_csrf = session_csrf(&viewer).await;
+    let (clerk, _) = app.signed_in("clerk").await;
+    let uri = format!("/orders/{id}/invoice");
+
+    let (_, page) = get(&viewer, &format!("/orders/{id}")).await;
+    assert!(
+        !page.contains(&format!(r#"action="{uri}""#)),
+        "no button for a viewer"
+    );
+    let refused = post(&viewer, &uri, &[("csrf_token", &viewer_csrf)]).await;
+    assert_eq!(refused.status(), Status::Forbidden);
+    let forged = post(&clerk, &uri, &[("csrf_token", "not-the-token")]).await;
+    assert_eq!(forged.status(), Status::Forbidden);
+    assert_eq!(app.scalar("SELECT count(*) FROM invoices").await, 0);
 }
