@@ -23,10 +23,12 @@ pub mod count_stock;
 pub mod create_product;
 pub mod create_tax_rate;
 pub mod create_user;
+pub mod credit_note;
 pub mod deactivate_user;
 pub mod edit_address;
 pub mod end_sessions;
 pub mod import_customers;
+pub mod issue_invoice;
 pub mod mark_delivered;
 pub mod mark_paid;
 pub mod place_order;
@@ -45,7 +47,7 @@ pub mod void_payment;
 
 pub use address_book::MAX_ADDRESSES;
 
-use crate::domain::{Actor, FieldErrors, OrderStatus};
+use crate::domain::{Actor, FieldErrors, Issuer, OrderStatus};
 
 /// What a successful command returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,14 +68,25 @@ pub struct Ack {
 pub struct CommandContext {
     pub actor: Actor,
     pub request_id: Option<String>,
+    /// The shop as the documents it issues name it (invoices, credit notes).
+    pub issuer: Issuer,
 }
 
 impl CommandContext {
+    /// A context without a request, issuing as the default shop.
     pub fn new(actor: Actor) -> Self {
         Self {
             actor,
             request_id: None,
+            issuer: Issuer::default(),
         }
+    }
+
+    /// This context issuing documents as `issuer`.
+    #[must_use]
+    pub fn issuing_as(mut self, issuer: Issuer) -> Self {
+        self.issuer = issuer;
+        self
     }
 }
 

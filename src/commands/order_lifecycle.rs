@@ -1,13 +1,15 @@
 //! The order lifecycle that MarkPaid, ShipOrder, MarkDelivered and CancelOrder
 //! share: one guarded status update (in Diesel's DSL, `WHERE status = ANY(…)`)
 //! whose allowed "from" states come from [`OrderStatus::can_become`], the
-//! stock effects of shipping and cancelling, and the event.
+//! stock effects of shipping and cancelling (a cancelled order's standing
+//! invoice credited too), and the event.
 
 use diesel::dsl::now;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 
+use super::credit_note::credit_in_transaction;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, order_lines, orders, stock_movements};
@@ -47,6 +49,9 @@ pub(crate) async fn advance_from(
             }
             OrderStatus::Cancelled => {
                 end_reservations(conn, order_id, ReservationEnd::Release, ctx).await?;
+                // An invoiced order's value falls to nothing: its standing
+                // invoice is credited in full.
+                credit_in_transaction(conn, order_id, ctx).await?;
             }
             OrderStatus::Placed | OrderStatus::Paid | OrderStatus::Delivered => {}
         }

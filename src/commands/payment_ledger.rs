@@ -23,6 +23,12 @@ diesel::define_sql_function! {
     fn shop_today() -> diesel::sql_types::Date;
 }
 
+/// The shop's today in its time zone (a payment's default date, the day an
+/// invoice is issued on).
+pub(crate) async fn shop_day(conn: &mut AsyncPgConnection) -> QueryResult<NaiveDate> {
+    diesel::select(shop_today()).get_result(conn).await
+}
+
 /// The order's money, read under its row lock.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Locked {
@@ -163,7 +169,7 @@ pub(crate) async fn append_entry(
 ) -> Result<Appended, CommandError> {
     let received_on = match entry.received_on {
         Some(day) => day,
-        None => diesel::select(shop_today()).get_result(conn).await?,
+        None => shop_day(conn).await?,
     };
     let payment_id: i64 = diesel::insert_into(payments::table)
         .values((

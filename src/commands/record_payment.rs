@@ -2,15 +2,21 @@
 //! part). Refused on a cancelled order; more than the balance due is refused
 //! unless staff confirm it as an overpayment (to refund later). A payment that
 //! brings a placed order to fully paid also moves it to `paid`, in the same
-//! transaction and with the same `order_paid` event as MarkPaid.
+//! transaction and with the same `order_paid` event as MarkPaid. With the
+//! shop's "Invoice on payment" on, a payment that makes the order fully paid
+//! issues its invoice in the same transaction, unless one stands already
+//! (MarkPaid records through here too).
 
 use chrono::NaiveDate;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::events::{self, Aggregate};
+use super::issue_invoice::{issue_in_transaction, standing};
 use super::order_lifecycle::advance;
 use super::payment_ledger::{self, Claim, Entry, add, lock_order, replay};
 use super::{Ack, CommandContext, CommandError};
+use crate::db::schema::shop_settings;
 use crate::domain::event_payload::PaymentRecorded;
 use crate::domain::{
     EventType, IdempotencyKey, Money, OrderId, OrderStatus, PaymentKind, PaymentMethod,
@@ -119,5 +125,35 @@ pub(crate) async fn record_in(
         ack.event_id = moved.event_id;
         ack.version = moved.version;
     }
+    if fully_paid && invoices_on_payment(conn).await? {
+        ack.event_id = invoice_on_payment(conn, input.order_id, ctx)
+            .await?
+            .unwrap_or(ack.event_id);
+    }
     Ok(ack)
+}
+
+/// The shop's setting "Invoice on payment".
+async fn invoices_on_payment(conn: &mut AsyncPgConnection) -> Result<bool, CommandError> {
+    Ok(shop_settings::table
+        .select(shop_settings::invoice_on_payment)
+        .first(conn)
+        .await
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Issues the invoice of an order a payment made fully paid, unless one
+/// stands already; the invoice's event id when one was issued.
+async fn invoice_on_payment(
+    conn: &mut AsyncPgConnection,
+    order_id: OrderId,
+    ctx: &CommandContext,
+) -> Result<Option<i64>, CommandError> {
+    if standing(conn, order_id).await?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(
+        issue_in_transaction(conn, order_id, ctx).await?.event_id,
+    ))
 }

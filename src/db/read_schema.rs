@@ -183,6 +183,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The invoices and credit notes of each order, frozen copies included
+    /// (read_def.order_documents).
+    read.order_documents (id) {
+        id -> Int8,
+        order_id -> Int8,
+        kind -> Text,
+        number -> Text,
+        credits_invoice_id -> Nullable<Int8>,
+        credits_number -> Nullable<Text>,
+        credited_by_number -> Nullable<Text>,
+        issued_on -> Date,
+        issued_at -> Timestamptz,
+        issued_by -> Text,
+        currency -> Text,
+        net_cents -> Int8,
+        tax_cents -> Int8,
+        shipping_cents -> Int8,
+        grand_total_cents -> Int8,
+        document -> Jsonb,
+    }
+}
+
 diesel::joinable!(product_sales_30d -> inventory_status (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -197,6 +220,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tax_rates,
     shop_settings,
     notes,
+    order_documents,
 );
 
 // Report views (materialized views, refreshed nightly).

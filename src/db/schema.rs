@@ -58,6 +58,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    document_counters (series, year) {
+        series -> Text,
+        year -> Int4,
+        last_number -> Int4,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::Xid8;
 
@@ -129,6 +137,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    invoices (id) {
+        id -> Int8,
+        order_id -> Int8,
+        kind -> Text,
+        series_year -> Int4,
+        sequence_number -> Int4,
+        number -> Text,
+        credits_invoice_id -> Nullable<Int8>,
+        issued_on -> Date,
+        issued_at -> Timestamptz,
+        issued_by -> Text,
+        issued_by_user_id -> Nullable<Int8>,
+        currency -> Text,
+        net_cents -> Int8,
+        tax_cents -> Int8,
+        shipping_cents -> Int8,
+        grand_total_cents -> Int8,
+        document -> Jsonb,
+    }
+}
+
+diesel::table! {
     login_attempts (id) {
         id -> Int8,
         username -> Text,
@@ -191,6 +221,13 @@ diesel::table! {
         net_cents -> Int8,
         tax_cents -> Int8,
         total_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    order_standing_invoices (order_id) {
+        order_id -> Int8,
+        invoice_id -> Int8,
     }
 }
 
@@ -419,12 +456,15 @@ diesel::joinable!(events -> staff_users (actor_user_id));
 diesel::joinable!(import_jobs -> staff_users (owner_user_id));
 diesel::joinable!(import_rows -> import_jobs (job_id));
 diesel::joinable!(inventory -> products (product_id));
+diesel::joinable!(invoices -> orders (order_id));
+diesel::joinable!(invoices -> staff_users (issued_by_user_id));
 diesel::joinable!(notes -> customers (customer_id));
 diesel::joinable!(notes -> orders (order_id));
 diesel::joinable!(order_addresses -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(order_lines -> tax_rates (tax_rate_id));
+diesel::joinable!(order_standing_invoices -> orders (order_id));
 diesel::joinable!(order_taxes -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(payments -> orders (order_id));
@@ -437,14 +477,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     bulk_submissions,
     customer_addresses,
     customers,
+    document_counters,
     events,
     import_jobs,
     import_rows,
     inventory,
+    invoices,
     login_attempts,
     notes,
     order_addresses,
     order_lines,
+    order_standing_invoices,
     order_taxes,
     orders,
     payments,

@@ -54,6 +54,11 @@ text_enum! {
         PaymentRefunded => "payment_refunded",
         /// A payment or refund reversed by a void entry.
         PaymentVoided => "payment_voided",
+        /// An invoice issued on the order with the next number of its year's
+        /// series; never moves the order's version.
+        InvoiceIssued => "invoice_issued",
+        /// A credit note issued for the order's standing invoice (its own series).
+        CreditNoteIssued => "credit_note_issued",
         UserCreated => "user_created",
         UserRoleChanged => "user_role_changed",
         UserPasswordChanged => "user_password_changed",

@@ -10,7 +10,8 @@
 //! `product_updated` gained the product's tax rate in their version 2; and
 //! `order_placed` ([`order_placed`]) gained the order's money in its version 2.
 //! The payment events (`payment_recorded`, `payment_refunded`,
-//! `payment_voided`) are typed from their first version.
+//! `payment_voided`) are typed from their first version, and so are the
+//! documents' (`invoice_issued`, `credit_note_issued`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -267,6 +268,42 @@ pub struct PaymentVoided {
     pub totals: PaymentTotals,
 }
 
+/// A document's amounts as its events state them (positive; a credit
+/// note's are what it credits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentTotals {
+    pub currency: String,
+    pub net_cents: i64,
+    pub tax_cents: i64,
+    pub shipping_cents: i64,
+    pub grand_total_cents: i64,
+}
+
+/// `invoice_issued`, version 1: an invoice numbered and frozen on the order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceIssued {
+    pub invoice_id: i64,
+    pub number: String,
+    /// The shop's day it was issued on (its year is the series').
+    pub issued_on: chrono::NaiveDate,
+    #[serde(flatten)]
+    pub totals: DocumentTotals,
+}
+
+/// `credit_note_issued`, version 1: a credit note for the order's standing
+/// invoice, in the credit notes' own series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteIssued {
+    pub credit_note_id: i64,
+    pub number: String,
+    pub issued_on: chrono::NaiveDate,
+    /// The invoice it credits.
+    pub credits_invoice_id: i64,
+    pub credits_number: String,
+    #[serde(flatten)]
+    pub totals: DocumentTotals,
+}
+
 /// The version 1 payment events: stored with their version, read back only
 /// at version 1 (no other exists yet).
 macro_rules! version_1_payload {
@@ -289,7 +326,13 @@ macro_rules! version_1_payload {
         }
     )+};
 }
-version_1_payload!(PaymentRecorded, PaymentRefunded, PaymentVoided);
+version_1_payload!(
+    PaymentRecorded,
+    PaymentRefunded,
+    PaymentVoided,
+    InvoiceIssued,
+    CreditNoteIssued
+);
 
 #[cfg(test)]
 mod tests {
@@ -408,5 +451,41 @@ mod tests {
             PaymentRefunded::read(&future),
             Err(PayloadError::UnknownVersion(2))
         ));
+    }
+
+    #[test]
+    fn document_events_are_stored_at_version_1_with_their_totals_flat() {
+        let totals = DocumentTotals {
+            currency: "USD".into(),
+            net_cents: 2000,
+            tax_cents: 400,
+            shipping_cents: 0,
+            grand_total_cents: 2400,
+        };
+        let issued = InvoiceIssued {
+            invoice_id: 3,
+            number: "2026-000003".into(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            totals: totals.clone(),
+        };
+        let payload = issued.to_payload();
+        assert_eq!(payload[SCHEMA_VERSION], 1);
+        assert_eq!(payload["grand_total_cents"], 2400);
+        assert_eq!(payload["issued_on"], "2026-12-06");
+        assert_eq!(InvoiceIssued::read(&payload).unwrap(), issued);
+        let credit = CreditNoteIssued {
+            credit_note_id: 4,
+            number: "CN-2026-000001".into(),
+            issued_on: issued.issued_on,
+            credits_invoice_id: 3,
+            credits_number: "2026-000003".into(),
+            totals,
+        };
+        assert_eq!(
+            CreditNoteIssued::read(&credit.to_payload()).unwrap(),
+            credit
+        );
+        let future = serde_json::json!({"schema_version": 2});
+        assert!(InvoiceIssued::read(&future).is_err());
     }
 }

@@ -158,6 +158,7 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
                     name: owner,
                 },
                 request_id: Some(request_id(job_id)),
+                issuer: crate::domain::Issuer::default(),
             };
             let staged: Vec<Staged> = rows
                 .into_iter()

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod customers;
 pub mod dashboard;
+pub mod documents;
 pub mod freshness;
 pub mod history;
 pub mod imports;

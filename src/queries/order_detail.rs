@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use super::address::OrderAddress;
+use super::documents::{self, DocumentRow};
 use super::history::{self, HistoryEntry, HistoryLine};
 use super::notes::{self, NoteRow};
 use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
@@ -180,6 +181,8 @@ pub struct OrderDetailPage {
     /// Its notes, newest first, and whether older ones were left out.
     pub notes: Vec<NoteRow>,
     pub more_notes: bool,
+    /// Its invoices and credit notes, oldest first.
+    pub documents: Vec<DocumentRow>,
     pub freshness: Freshness,
     /// The shop ships on account (its setting): an unpaid order may ship.
     pub ships_on_account: bool,
@@ -204,8 +207,9 @@ pub async fn get(
     let on_account = ss::table
         .select(ss::ship_on_account)
         .load::<bool>(&mut &*shared);
-    let (fresh, history, rows, notes, on_account) =
-        futures_util::try_join!(fresh, history, row, notes, on_account)?;
+    let documents = documents::of_order(id).load::<DocumentRow>(&mut &*shared);
+    let (fresh, history, rows, notes, on_account, documents) =
+        futures_util::try_join!(fresh, history, row, notes, on_account, documents)?;
     let order = rows.into_iter().next();
     let (notes, more_notes) = notes::split(notes);
     Ok(OrderDetailPage {
@@ -213,6 +217,7 @@ pub async fn get(
         history: history::in_words(history),
         notes,
         more_notes,
+        documents,
         freshness: freshness::decode(VIEWS, fresh).remove(0),
         ships_on_account: on_account.into_iter().next().unwrap_or(false),
     })

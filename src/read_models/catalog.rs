@@ -3,12 +3,12 @@
 //! Each is named by a [`ReadModelName`]; [`get`] finds its entry.
 
 use crate::domain::EventType::{
-    self, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
+    self, CreditNoteIssued, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerNoteAdded, CustomerNoteRemoved, CustomerRegistered,
-    CustomerUpdated, OrderCancelled, OrderDelivered, OrderNoteAdded, OrderNoteRemoved, OrderPaid,
-    OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded, PaymentVoided, ProductCreated,
-    ProductUpdated, ShopSettingsChanged, StockAdjusted, StockReceived, TaxRateArchived,
-    TaxRateCreated, TaxRateUpdated,
+    CustomerUpdated, InvoiceIssued, OrderCancelled, OrderDelivered, OrderNoteAdded,
+    OrderNoteRemoved, OrderPaid, OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded,
+    PaymentVoided, ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted,
+    StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
 
 pub use super::name::ReadModelName;
@@ -193,6 +193,14 @@ pub const READ_MODELS: &[ReadModel] = &[
         definition: "SELECT * FROM read_def.notes(NULL, NULL)",
         key: &["id"],
     },
+    // The invoices and credit notes of each order, kept with the order.
+    ReadModel {
+        name: ReadModelName::OrderDocuments,
+        kind: Kind::Live,
+        event_types: &[InvoiceIssued, CreditNoteIssued],
+        definition: "SELECT * FROM read_def.order_documents(NULL)",
+        key: &["id"],
+    },
     // The two below are built from the live models above (so they come after
     // them: a rebuild of every model builds them last).
     ReadModel {
@@ -325,6 +333,11 @@ mod tests {
             customer_note,
             [ReadModelName::CustomerStats, ReadModelName::Notes]
         );
+        // A document shows in the order's documents, nowhere else.
+        let invoice: Vec<_> = affected_by(InvoiceIssued).map(|m| m.name).collect();
+        assert_eq!(invoice, [ReadModelName::OrderDocuments]);
+        let credit: Vec<_> = affected_by(CreditNoteIssued).map(|m| m.name).collect();
+        assert_eq!(credit, [ReadModelName::OrderDocuments]);
         let settings: Vec<_> = affected_by(ShopSettingsChanged).map(|m| m.name).collect();
         assert_eq!(settings, [ReadModelName::ShopSettings]);
     }
@@ -340,7 +353,7 @@ mod tests {
 
     #[test]
     fn every_live_model_has_a_definition_and_a_key_and_reports_have_keys() {
-        assert_eq!(live().count(), 12);
+        assert_eq!(live().count(), 13);
         assert_eq!(reports().count(), 3);
         for m in live() {
             assert!(

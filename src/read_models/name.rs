@@ -19,6 +19,7 @@ text_enum! {
         TaxRates => "tax_rates",
         ShopSettings => "shop_settings",
         Notes => "notes",
+        OrderDocuments => "order_documents",
         ProductSales30d => "product_sales_30d",
         Dashboard => "dashboard",
         MonthlySales => "monthly_sales",

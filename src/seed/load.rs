@@ -124,6 +124,9 @@ pub async fn load(
     )
     .await
     .map_err(db("moving id sequences"))?;
+    progress.note("invoices");
+    let issued_at = plan.timeline.last().map_or(0, |(at, _)| *at) + 60;
+    super::invoices::issue(&tx, issued_at).await?;
     progress.note("commit");
     tx.commit().await.map_err(db("commit"))?;
     progress.note("analyze");

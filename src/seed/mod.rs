@@ -8,6 +8,7 @@
 
 mod calendar;
 mod error;
+mod invoices;
 mod load;
 mod money;
 mod names;

@@ -83,7 +83,8 @@ fn pg_dump() -> std::path::PathBuf {
 /// read_schema.rs's test and `verify`); the tax rates' and the shop
 /// settings' definitions, and the products', which gained the rate (issue 24);
 /// the order rows, status counts and dashboard definitions, which gained the
-/// balance due and net paid (issue 24, payments).
+/// balance due and net paid (issue 24, payments); the order documents'
+/// definition (issue 24, invoices).
 const AFTER_THE_SQUASH: &[&str] = &[
     "read.refresh_report(",
     "read_def.stock_ledger(",
@@ -99,6 +100,7 @@ const AFTER_THE_SQUASH: &[&str] = &[
     "read_def.order_rows(",
     "read_def.order_status_counts(",
     "read_def.dashboard(",
+    "read_def.order_documents(",
 ];
 
 /// A schema dump as a sorted list of statements: comments, `\restrict` lines

@@ -13,6 +13,7 @@
 
 mod addresses;
 mod customers;
+mod documents;
 mod fields;
 mod notes;
 mod orders;
@@ -99,5 +100,7 @@ fn sentence(e: Event<'_>, m: &mut Memory) -> Words {
         E::TaxRateUpdated => tax_rates::updated(w, p, &mut m.tax_rate),
         E::TaxRateArchived => tax_rates::archived(w, &m.tax_rate),
         E::ShopSettingsChanged => shop::settings_changed(w, p),
+        E::InvoiceIssued => documents::invoice_issued(w, p),
+        E::CreditNoteIssued => documents::credit_note_issued(w, p),
     }
 }

@@ -528,6 +528,35 @@ fn shop_settings_say_each_setting_from_old_to_new() {
 }
 
 #[test]
+fn invoices_and_credit_notes_say_their_numbers_amount_and_date() {
+    let issued = json!({"schema_version": 1, "invoice_id": 7, "number": "2026-000042",
+                        "issued_on": "2026-12-06", "currency": "USD", "net_cents": 3750,
+                        "tax_cents": 750, "shipping_cents": 0, "grand_total_cents": 4500});
+    let credited = json!({"schema_version": 1, "credit_note_id": 8, "number": "CN-2026-000007",
+                          "issued_on": "2026-12-07", "credits_invoice_id": 7,
+                          "credits_number": "2026-000042", "currency": "USD",
+                          "net_cents": 3750, "tax_cents": 750, "shipping_cents": 0,
+                          "grand_total_cents": 4500});
+    let told = history(&[
+        (E::InvoiceIssued, "Bo", issued),
+        (E::CreditNoteIssued, "Ann", credited),
+    ]);
+    assert_eq!(
+        told,
+        [
+            "Bo issued invoice 2026-000042 for $45.00, dated 2026-12-06",
+            "Ann issued credit note CN-2026-000007 for $45.00, crediting invoice 2026-000042, \
+             dated 2026-12-07",
+        ]
+    );
+    assert_eq!(said(E::InvoiceIssued, json!({})), "Ann issued invoice");
+    assert_eq!(
+        said(E::CreditNoteIssued, json!({"number": "CN-2026-000001"})),
+        "Ann issued credit note CN-2026-000001"
+    );
+}
+
+#[test]
 fn every_event_type_with_any_payload_says_a_sentence_never_its_raw_name() {
     for payload in [
         json!({}),

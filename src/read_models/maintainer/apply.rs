@@ -204,11 +204,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     // by delta; customers who lost a counted order recomputed whole.
     let customers =
         replace(conn, CUSTOMER_DETAILS, &taken.customers).await? + customer_deltas(conn).await?;
-    // The movements of the orders taken, and the taken products' own (receipts,
-    // adjustments): not the products of those orders, whose ledgers did not move.
-    let ledger = stock_ledger(conn, &taken.orders, &taken.products).await?;
-    // The notes of the orders and customers taken (their note events are theirs).
-    let notes = notes(conn, &taken.orders, &taken.customers).await?;
+    let (ledger, notes, documents) = records(conn, &taken).await?;
     let status_counts = count(conn, include_str!("sql/status_counts.sql")).await?;
     let daily = daily_sales(conn).await?;
     let product_daily = product_sales_daily(conn).await?;
@@ -231,6 +227,7 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
         (ReadModelName::TaxRates, rates),
         (ReadModelName::ShopSettings, shop),
         (ReadModelName::Notes, notes),
+        (ReadModelName::OrderDocuments, documents),
         (ReadModelName::ProductSales30d, window),
         (ReadModelName::Dashboard, dashboard),
     ];
@@ -281,6 +278,13 @@ const TAX_RATES: Keyed = Keyed {
     table: ReadModelName::TaxRates,
     key: "id",
     fresh: "SELECT * FROM read_def.tax_rates($1)",
+    capture: false,
+};
+/// Several rows per order: the key is the order, each row compared whole.
+const ORDER_DOCUMENTS: Keyed = Keyed {
+    table: ReadModelName::OrderDocuments,
+    key: "order_id",
+    fresh: "SELECT * FROM read_def.order_documents($1)",
     capture: false,
 };
 const CUSTOMER_STATS: Keyed = Keyed {
@@ -357,6 +361,19 @@ async fn stock_ledger(
         .get_result(conn)
         .await?;
     Ok(c.n)
+}
+
+/// The keyed lists of the records taken: the stock ledger, the notes, the
+/// order documents. Rows written or removed of each.
+async fn records(conn: &mut AsyncPgConnection, taken: &Taken) -> Result<(i64, i64, i64)> {
+    // The movements of the orders taken, and the taken products' own (receipts,
+    // adjustments): not the products of those orders, whose ledgers did not move.
+    let ledger = stock_ledger(conn, &taken.orders, &taken.products).await?;
+    // The notes of the orders and customers taken (their note events are theirs).
+    let notes = notes(conn, &taken.orders, &taken.customers).await?;
+    // The invoices and credit notes of the orders taken.
+    let documents = replace(conn, ORDER_DOCUMENTS, &taken.orders).await?;
+    Ok((ledger, notes, documents))
 }
 
 /// The notes of `orders` and `customers`, replaced where they differ from

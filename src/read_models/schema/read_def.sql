@@ -54,6 +54,26 @@ LANGUAGE sql STABLE AS $$
 $$;
 -- ------------------------------------------------------------------------
 
+-- Invoices and credit notes (issue 24) -----------------------------------
+-- The documents of the orders p_orders (NULL: every order), each with the
+-- number of the invoice it credits and of the credit note that credited it.
+CREATE FUNCTION read_def.order_documents(p_orders bigint[])
+RETURNS TABLE (
+    id bigint, order_id bigint, kind text, number text, credits_invoice_id bigint,
+    credits_number text, credited_by_number text, issued_on date, issued_at timestamptz,
+    issued_by text, currency text, net_cents bigint, tax_cents bigint, shipping_cents bigint,
+    grand_total_cents bigint, document jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT d.id, d.order_id, d.kind, d.number, d.credits_invoice_id, c.number, cn.number,
+           d.issued_on, d.issued_at, d.issued_by, d.currency, d.net_cents, d.tax_cents,
+           d.shipping_cents, d.grand_total_cents, d.document
+    FROM invoices d
+    LEFT JOIN invoices c ON c.id = d.credits_invoice_id
+    LEFT JOIN invoices cn ON cn.credits_invoice_id = d.id
+    WHERE p_orders IS NULL OR d.order_id = ANY (p_orders)
+$$;
+-- ------------------------------------------------------------------------
+
 -- One row per order, everything a list or detail page shows, lines embedded.
 -- Its addresses are the order's own copies (order_addresses): structured ones
 -- as JSON in `shipping`/`billing` (the shape of domain::AddressFields), a

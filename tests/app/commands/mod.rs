@@ -8,6 +8,7 @@ mod events;
 mod imports;
 mod imports_addresses;
 mod imports_apply;
+mod invoices;
 mod money;
 mod notes;
 mod orders;

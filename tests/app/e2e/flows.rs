@@ -15,6 +15,8 @@ pub struct Shop {
     pub tee: i64,
     /// Three placed orders (one CAP each) for the bulk actions.
     pub waiting: [i64; 3],
+    /// An order of Alan's with an issued invoice, and that invoice's number.
+    pub invoiced: (i64, String),
 }
 
 impl Shop {
@@ -30,8 +32,32 @@ impl Shop {
         for slot in &mut waiting {
             *slot = app.place(alan, &[("CAP", 1)]).await.unwrap().id;
         }
+        let invoiced = app.place(alan, &[("MUG", 1)]).await.unwrap().id;
+        let input = orderdesk::commands::issue_invoice::IssueInvoice {
+            order_id: orderdesk::domain::OrderId(invoiced),
+        };
+        let invoice = orderdesk::commands::issue_invoice::issue_invoice(
+            &mut *app.conn().await,
+            input,
+            &crate::support::helpers::ctx(),
+        )
+        .await
+        .unwrap()
+        .id;
+        let number = app
+            .json(&format!(
+                "SELECT to_jsonb(number) FROM invoices WHERE id = {invoice}"
+            ))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         app.refresh().await;
-        Self { tee, waiting }
+        Self {
+            tee,
+            waiting,
+            invoiced: (invoiced, number),
+        }
     }
 
     /// Every page a clerk reaches (name for the screenshots, path), besides
@@ -45,6 +71,14 @@ impl Shop {
             ("slip", format!("/orders/{order}/slip")),
             ("slips", format!("/orders/slips?ids={a},{b}")),
             ("invoice", format!("/orders/{order}/invoice")),
+            (
+                "invoice-issued",
+                format!("/orders/{}/invoice", self.invoiced.0),
+            ),
+            (
+                "document",
+                format!("/orders/{}/documents/{}", self.invoiced.0, self.invoiced.1),
+            ),
             ("products", "/products".to_owned()),
             ("product", format!("/products/{}", self.tee)),
             ("product-new", "/products/new".to_owned()),

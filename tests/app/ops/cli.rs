@@ -56,7 +56,7 @@ async fn refresh_catches_up_reports_refresh_rebuild_rebuilds_and_verify_passes()
     assert!(verified, "{out}");
     assert_eq!(
         out.lines().filter(|l| l.ends_with(" OK")).count(),
-        13, // the live models, and the inventory against its movements
+        14, // the live models, and the inventory against its movements
         "{out}"
     );
 }

@@ -36,6 +36,7 @@ async fn register(email: &str, id: RequestId, mut conn: WriteConn) -> String {
     let ctx = CommandContext {
         actor: Actor::system("test"),
         request_id: Some(id.0),
+        issuer: orderdesk::domain::Issuer::default(),
     };
     let ack = observability::instrument_command(
         "register_customer",

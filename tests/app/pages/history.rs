@@ -89,6 +89,17 @@ const ORDER_EVENTS: &Told = &[
     ),
     ("payment_recorded", "{}", "old hand recorded a payment"),
     ("payment_voided", "{}", "old hand voided an entry"),
+    (
+        "invoice_issued",
+        r#"{"number": "2026-000001", "grand_total_cents": 800}"#,
+        "old hand issued invoice 2026-000001 for $8.00",
+    ),
+    ("invoice_issued", "{}", "old hand issued invoice"),
+    (
+        "credit_note_issued",
+        r#"{"number": "CN-2026-000001", "credits_number": "2026-000001"}"#,
+        "old hand issued credit note CN-2026-000001, crediting invoice 2026-000001",
+    ),
 ];
 
 const CUSTOMER_EVENTS: &Told = &[

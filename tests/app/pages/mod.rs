@@ -8,6 +8,7 @@ mod forms;
 mod history;
 mod http_caching;
 mod imports;
+mod invoices;
 mod notes;
 mod order_entry;
 mod order_entry_money;

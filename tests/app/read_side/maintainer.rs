@@ -1078,7 +1078,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
     assert_eq!(
         app.scalar("SELECT count(*) FROM read_model_live WHERE last_verify_diffs = 0")
             .await,
-        12
+        13
     );
 }
 
@@ -1325,4 +1325,83 @@ async fn verify_finds_a_corrupted_or_lost_note_and_repair_fixes_exactly_it() {
             .await,
         2
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn document_events_change_only_the_orders_documents_and_verify_repairs_them() {
+    use diesel_async::AsyncConnection as _;
+    use orderdesk::commands::credit_note::credit_in_transaction;
+    use orderdesk::commands::issue_invoice::{IssueInvoice, issue_invoice};
+    use orderdesk::domain::OrderId;
+
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 10).await;
+    let order = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
+    app.catch_up().await;
+    let c = ctx();
+
+    let mut invoice = 0;
+    let changes = step(&app, "an invoice issued", async {
+        let input = IssueInvoice {
+            order_id: OrderId(order),
+        };
+        invoice = issue_invoice(&mut *app.conn().await, input, &c)
+            .await
+            .unwrap()
+            .id;
+    })
+    .await;
+    assert_eq!(changes, keys(&[("order_documents", &[id("id", invoice)])]));
+
+    let mut credit = 0;
+    let changes = step(&app, "a credit note issued", async {
+        let mut conn = app.conn().await;
+        credit = conn
+            .transaction(async |conn| credit_in_transaction(conn, OrderId(order), &c).await)
+            .await
+            .unwrap()
+            .expect("an invoice stands")
+            .id;
+    })
+    .await;
+    assert_eq!(
+        changes,
+        keys(&[("order_documents", &[id("id", invoice), id("id", credit)])])
+    );
+    let credited = format!(
+        "SELECT count(*) FROM read.order_documents WHERE id = {invoice} AND credited_by_number LIKE 'CN-%'"
+    );
+    assert_eq!(app.scalar(&credited).await, 1);
+
+    let model = catalog::get(ReadModelName::OrderDocuments);
+    orderdesk::read_models::rebuild::rebuild(&mut *app.conn().await, &[model], &mut |_| {})
+        .await
+        .unwrap();
+    assert_exact(&app, "a rebuild of the documents").await;
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.order_documents")
+            .await,
+        2
+    );
+    let indexes = "SELECT count(*) FROM pg_indexes WHERE tablename = 'order_documents'";
+    assert_eq!(app.scalar(indexes).await, 3);
+
+    app.exec(&format!(
+        "UPDATE read.order_documents SET grand_total_cents = 1 WHERE id = {invoice}"
+    ))
+    .await;
+    app.exec(&format!(
+        "DELETE FROM read.order_documents WHERE id = {credit}"
+    ))
+    .await;
+    let documents = [catalog::get(ReadModelName::OrderDocuments)];
+    let found = verify::verify(&mut *app.conn().await, &documents, true)
+        .await
+        .unwrap();
+    assert!(!found[0].ok() && found[0].repaired, "{:?}", found[0].keys);
+    let again = verify::verify(&mut *app.conn().await, &documents, false)
+        .await
+        .unwrap();
+    assert!(again[0].ok(), "{:?}", again[0].keys);
 }

@@ -50,7 +50,7 @@ async fn after_commands_and_a_catch_up_every_live_model_equals_its_definition() 
         .await
         .unwrap();
 
-    assert_eq!(drifts.len(), 12);
+    assert_eq!(drifts.len(), 13);
     for d in &drifts {
         assert!(d.ok(), "{} differs at {:?}", d.name, d.keys);
     }

@@ -375,6 +375,7 @@ impl TestApp {
             "SELECT count(*) FROM notes WHERE removed_at IS NOT NULL",
             "SELECT count(*) FROM payments",
             "SELECT coalesce(sum(paid_cents + refunded_cents + payments_version), 0) FROM orders",
+            "SELECT count(*) FROM invoices",
         ] {
             out.push(self.scalar(sql).await);
         }

@@ -1,10 +1,11 @@
 //! The orders pages: the list (with CSV export), order entry, the detail page
-//! and its status actions, bulk actions, printables (slips, invoices, the
-//! pick list) and the type-ahead's JSON look-ups.
+//! and its status actions, bulk actions, printables (slips, the pick list),
+//! invoices and credit notes and the type-ahead's JSON look-ups.
 
 mod actions;
 mod bulk;
 mod bulk_form;
+mod documents;
 mod entry_totals;
 mod export;
 mod export_slots;
@@ -33,5 +34,6 @@ pub fn routes() -> Vec<rocket::Route> {
     routes.extend(lookup::routes());
     routes.extend(bulk::routes());
     routes.extend(print::routes());
+    routes.extend(documents::routes());
     routes
 }

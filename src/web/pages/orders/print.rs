@@ -1,7 +1,8 @@
-//! Printables: `GET /orders/<id>/slip` and `/orders/<id>/invoice`, the
+//! Printables: `GET /orders/<id>/slip`, the
 //! packing slips of several orders (`GET /orders/slips?ids=1,2,3`, what the
 //! list's bulk "Print packing slips" opens) and the pick list of every paid,
-//! unshipped order (`GET /orders/pick-list`). Pages like any other on screen;
+//! unshipped order (`GET /orders/pick-list`); invoices are documents.rs's.
+//! Pages like any other on screen;
 //! the print stylesheet drops the chrome and fits A4 and Letter.
 
 use askama::Template;
@@ -14,7 +15,7 @@ use crate::queries::printables::{self, MAX_PRINT_ORDERS, PickList, PrintOrder};
 use crate::web::{Chrome, FreshnessNote, PathId, ReadConn, filters, page, render_page};
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![slip, invoice, slips, pick_list]
+    routes![slip, slips, pick_list]
 }
 
 /// The shop as the printables head it.
@@ -24,7 +25,7 @@ pub struct Shop {
 }
 
 impl Shop {
-    fn of(settings: &Settings) -> Self {
+    pub(super) fn of(settings: &Settings) -> Self {
         Self {
             name: settings.shop_name.clone(),
             address_lines: settings
@@ -50,15 +51,6 @@ struct SlipsPage {
 }
 
 #[derive(Template)]
-#[template(path = "orders/print/invoice.html")]
-struct InvoicePage {
-    chrome: Chrome,
-    shop: Shop,
-    order: PrintOrder,
-    freshness: FreshnessNote,
-}
-
-#[derive(Template)]
 #[template(path = "orders/print/pick_list.html")]
 struct PickListPage {
     chrome: Chrome,
@@ -67,7 +59,7 @@ struct PickListPage {
     freshness: FreshnessNote,
 }
 
-page!(SlipsPage, InvoicePage, PickListPage);
+page!(SlipsPage, PickListPage);
 
 /// Parses `1,2,3` (spaces allowed): at least one, at most [`MAX_PRINT_ORDERS`], each positive.
 fn parse_ids(raw: &str) -> Result<Vec<i64>, AppError> {
@@ -138,26 +130,6 @@ async fn slips(
 ) -> Result<RawHtml<String>, AppError> {
     let ids = parse_ids(ids.unwrap_or(""))?;
     slips_of(chrome, settings, &mut read, &ids).await
-}
-
-#[get("/orders/<id>/invoice")]
-async fn invoice(
-    chrome: Chrome,
-    settings: &State<Settings>,
-    mut read: ReadConn,
-    id: PathId,
-) -> Result<RawHtml<String>, AppError> {
-    let id = id.or_404("order")?;
-    let (mut orders, freshness) = printables::orders(&mut read.0, &[id]).await?;
-    let order = orders
-        .pop()
-        .ok_or_else(|| AppError::NotFound("There is no such order to invoice.".into()))?;
-    render_page(&InvoicePage {
-        chrome,
-        shop: Shop::of(settings),
-        order,
-        freshness: FreshnessNote::one(&freshness),
-    })
 }
 
 #[get("/orders/pick-list")]

@@ -1,4 +1,5 @@
-//! `GET /orders/<id>`: header, lines, totals, status, payments, history, and
+//! `GET /orders/<id>`: header, lines, totals, status, payments, invoices and
+//! credit notes, history, and
 //! the actions its status allows. After a command it shows "processing" until
 //! the read model has the user's change. The payment forms' refusals
 //! (payments.rs) render this page again with their errors ([`PaymentForms`]).
@@ -11,6 +12,7 @@ use crate::domain::{
     FieldErrors, IdempotencyKey, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod,
 };
 use crate::error::AppError;
+use crate::queries::documents::DocumentRow;
 use crate::queries::history::HistoryLine;
 use crate::queries::order_detail::{self, OrderDetail, OrderDetailPage};
 use crate::read_models::ReadModelName::OrderSummaries;
@@ -86,6 +88,8 @@ pub struct DetailPage {
     order: Option<OrderDetail>,
     history: Vec<HistoryLine>,
     notes: NotesView,
+    /// Its invoices and credit notes, oldest first.
+    documents: Vec<DocumentRow>,
     await_change: AwaitChange,
     freshness: FreshnessNote,
     pay: PaymentForms,
@@ -105,6 +109,17 @@ impl DetailPage {
                 OrderStatus::Shipped => o.status.can_ship(self.ships_on_account),
                 _ => o.status.can_become(next),
             })
+    }
+
+    /// Whether "Issue invoice" shows: a writer, an order not cancelled, and
+    /// no invoice standing on it.
+    fn can_issue_invoice(&self) -> bool {
+        self.chrome.can_write()
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| o.status != OrderStatus::Cancelled)
+            && !self.documents.iter().any(DocumentRow::standing)
     }
 
     /// Whether "Record payment" shows: a writer, an order not cancelled, or
@@ -217,6 +232,7 @@ fn build(
         id,
         order: page.order,
         history: page.history,
+        documents: page.documents,
         notes,
         freshness,
         await_change,
