@@ -174,6 +174,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_edits (id) {
+        id -> Int8,
+        order_id -> Int8,
+        idempotency_key -> Text,
+        request_fingerprint -> Text,
+        version_after -> Int4,
+        event_id -> Int8,
+        actor -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     order_lines (id) {
         id -> Int8,
         order_id -> Int8,
@@ -422,6 +435,7 @@ diesel::joinable!(inventory -> products (product_id));
 diesel::joinable!(notes -> customers (customer_id));
 diesel::joinable!(notes -> orders (order_id));
 diesel::joinable!(order_addresses -> orders (order_id));
+diesel::joinable!(order_edits -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(order_lines -> tax_rates (tax_rate_id));
@@ -444,6 +458,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     notes,
     order_addresses,
+    order_edits,
     order_lines,
     order_taxes,
     orders,
