@@ -5,6 +5,8 @@
 mod actions;
 mod bulk;
 mod bulk_form;
+mod edit;
+mod edit_form;
 mod entry_totals;
 mod export;
 mod export_slots;
@@ -27,6 +29,7 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();
     routes.extend(export::routes());
     routes.extend(new::routes());
+    routes.extend(edit::routes());
     routes.extend(show::routes());
     routes.extend(actions::routes());
     routes.extend(payments::routes());
