@@ -8,6 +8,7 @@ mod forms;
 mod http_caching;
 mod imports;
 mod notes;
+mod order_edit;
 mod order_entry;
 mod order_entry_money;
 mod orders;
