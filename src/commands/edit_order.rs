@@ -458,6 +458,13 @@ async fn resolve(
     }
 }
 
+/// An order address as read: structured, then its parts.
+type AddressRow = (
+    bool,
+    (String, String, String, String, String),
+    (String, String, String, String),
+);
+
 /// Replaces the order's copy of its `role` address when it differs from
 /// `fields` (`None`: keep it); whether it changed.
 async fn replace_address(
@@ -469,12 +476,7 @@ async fn replace_address(
     let Some(fields) = fields else {
         return Ok(false);
     };
-    type Row = (
-        bool,
-        (String, String, String, String, String),
-        (String, String, String, String),
-    );
-    let row: Option<Row> = order_addresses::table
+    let row: Option<AddressRow> = order_addresses::table
         .find((order_id.get(), role))
         .select((
             order_addresses::structured,

@@ -251,6 +251,10 @@ pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
 }
 
 /// The order's money columns (inserted by a placement, set by an edit).
+#[allow(
+    clippy::ref_option_ref,
+    reason = "in the code AsChangeset generates for the optional columns"
+)]
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = orders, treat_none_as_null = true)]
 pub struct OrderMoney {

@@ -77,6 +77,10 @@ fn percent(ppm: i32) -> Option<Percent> {
 /// Prices the lines whose SKU is a product for sale (the form says what is
 /// wrong with the others); `None` when no line is priced. A SKU typed twice
 /// is one line, as the command has it.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass: products, kept prices, shipping rate, basket"
+)]
 pub async fn preview(
     conn: &mut AsyncPgConnection,
     entered: &Entered,

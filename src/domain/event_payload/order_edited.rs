@@ -52,6 +52,10 @@ pub struct ShippingChargePayload {
 
 /// `order_edited` as the code uses it: version 1 (the latest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "a stored payload: each flag says whether one part changed"
+)]
 pub struct OrderEdited {
     /// The order's version the edit made (the one it expected + 1).
     pub version: i32,

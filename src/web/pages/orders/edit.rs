@@ -82,6 +82,10 @@ async fn edit(
 }
 
 #[post("/orders/<id>/edit", data = "<form>")]
+#[expect(
+    clippy::if_not_else,
+    reason = "the found product's Add button first, as order entry"
+)]
 async fn save(
     chrome: Chrome,
     staff: Staff,
