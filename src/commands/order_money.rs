@@ -251,15 +251,11 @@ pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
 }
 
 /// The order's money columns (inserted by a placement, set by an edit).
-#[allow(
-    clippy::ref_option_ref,
-    reason = "in the code AsChangeset generates for the optional columns"
-)]
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = orders, treat_none_as_null = true)]
 pub struct OrderMoney {
     pricing: &'static str,
-    discount_kind: Option<&'static str>,
+    discount_kind: Option<String>,
     discount_value: Option<i64>,
     subtotal_cents: i64,
     line_discounts_cents: i64,
@@ -283,7 +279,7 @@ pub fn order_columns(p: &Priced) -> OrderMoney {
     let s = t.shipping_amounts.as_ref();
     OrderMoney {
         pricing: pricing_str(t.pricing),
-        discount_kind,
+        discount_kind: discount_kind.map(str::to_owned),
         discount_value,
         subtotal_cents: t.subtotal,
         line_discounts_cents: t.line_discounts,

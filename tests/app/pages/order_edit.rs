@@ -51,7 +51,7 @@ async fn form_fields(client: &Client, id: i64, changes: &[(&str, &str)]) -> Vec<
     // element of a list when its index changes).
     for (name, value) in changes {
         match fields.iter_mut().find(|(n, _)| n == name) {
-            Some(field) => field.1 = (*value).to_owned(),
+            Some(field) => (*value).clone_into(&mut field.1),
             None => fields.push(((*name).to_owned(), (*value).to_owned())),
         }
     }
