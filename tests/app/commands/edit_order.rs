@@ -428,7 +428,8 @@ async fn a_changed_address_replaces_the_orders_copy_and_says_so() {
 
     let line1 = app
         .json(&format!(
-            "SELECT to_jsonb(line1) FROM order_addresses WHERE order_id = {order} AND role = 'shipping'"
+            "SELECT to_jsonb(line1) FROM order_addresses \
+             WHERE order_id = {order} AND role = 'shipping'"
         ))
         .await;
     assert_eq!(line1, "9 Office Park");

@@ -127,7 +127,8 @@ async fn save(
                         Ok(ack) => {
                             let message = if ack.replayed {
                                 format!(
-                                    "Order #{id} was already updated by this form; nothing changed twice"
+                                    "Order #{id} was already updated by this form; \
+                                     nothing changed twice"
                                 )
                             } else {
                                 format!("Order #{id} updated")
