@@ -5,6 +5,7 @@
 //! with a read model; it never reads from the `read` schema.
 
 mod address_book;
+mod edit_lines;
 mod events;
 mod order_lifecycle;
 pub mod order_money;
@@ -26,6 +27,7 @@ pub mod create_user;
 pub mod credit_note;
 pub mod deactivate_user;
 pub mod edit_address;
+pub mod edit_order;
 pub mod end_sessions;
 pub mod import_customers;
 pub mod issue_invoice;

@@ -48,6 +48,28 @@ pub struct Priced {
     pub shipping_rate: Option<(TaxRateId, Percent)>,
 }
 
+/// What an order is priced on besides its lines: the pricing (prices
+/// include tax or not) and, for an edit, the shipping rate the order already
+/// has (id and ppm as stored), which it may keep even if archived since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Basis {
+    pub pricing: Pricing,
+    pub kept_shipping_rate: Option<(TaxRateId, i32)>,
+}
+
+/// The shop's pricing setting, read in this transaction.
+pub async fn shop_pricing(conn: &mut AsyncPgConnection) -> Result<Pricing, CommandError> {
+    let include_tax: bool = shop_settings::table
+        .select(shop_settings::prices_include_tax)
+        .first(conn)
+        .await?;
+    Ok(if include_tax {
+        Pricing::TaxInclusive
+    } else {
+        Pricing::TaxExclusive
+    })
+}
+
 /// Prices the lines by the shop's pricing setting (read in this
 /// transaction). A discount too large, an unknown or archived shipping rate
 /// or amounts too large to add up are errors beside their fields.
@@ -57,18 +79,33 @@ pub async fn price(
     order_discount: Option<Discount>,
     shipping: Option<ShippingCharge>,
 ) -> Result<Priced, CommandError> {
-    let include_tax: bool = shop_settings::table
-        .select(shop_settings::prices_include_tax)
-        .first(conn)
-        .await?;
-    let pricing = if include_tax {
-        Pricing::TaxInclusive
-    } else {
-        Pricing::TaxExclusive
+    let basis = Basis {
+        pricing: shop_pricing(conn).await?,
+        kept_shipping_rate: None,
     };
+    price_on(conn, basis, lines, order_discount, shipping).await
+}
+
+/// Prices the lines on `basis` (as [`price`] does with the shop's setting).
+pub async fn price_on(
+    conn: &mut AsyncPgConnection,
+    basis: Basis,
+    lines: Vec<PricedLine>,
+    order_discount: Option<Discount>,
+    shipping: Option<ShippingCharge>,
+) -> Result<Priced, CommandError> {
+    let pricing = basis.pricing;
     let mut errors = FieldErrors::new();
     let shipping_rate = match shipping {
         None => None,
+        Some(s)
+            if basis
+                .kept_shipping_rate
+                .is_some_and(|(id, _)| id == s.tax_rate_id) =>
+        {
+            let ppm = basis.kept_shipping_rate.map_or(0, |(_, ppm)| ppm);
+            Some((s.tax_rate_id, percent(ppm)?))
+        }
         Some(s) => {
             let rate: Option<(i32, bool)> = tax_rates::table
                 .find(s.tax_rate_id)
@@ -173,6 +210,38 @@ pub fn discount_columns(d: Option<&Discount>) -> (Option<&'static str>, Option<i
     }
 }
 
+/// A discount as stored (its kind and value), back as the discount entered.
+pub fn stored_discount(
+    kind: Option<&str>,
+    value: Option<i64>,
+) -> Result<Option<Discount>, CommandError> {
+    let bad = || CommandError::Invariant(format!("a stored discount {kind:?} {value:?}"));
+    match (kind, value) {
+        (None, None) => Ok(None),
+        (Some("amount"), Some(v)) => Amount::new(v)
+            .map(Discount::Amount)
+            .map(Some)
+            .ok_or_else(bad),
+        (Some("percent"), Some(v)) => u32::try_from(v)
+            .ok()
+            .and_then(Percent::from_ppm)
+            .map(|p| Some(Discount::Percent(p)))
+            .ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+/// `pricing` as stored, back as a [`Pricing`].
+pub fn stored_pricing(s: &str) -> Result<Pricing, CommandError> {
+    match s {
+        "tax_exclusive" => Ok(Pricing::TaxExclusive),
+        "tax_inclusive" => Ok(Pricing::TaxInclusive),
+        other => Err(CommandError::Invariant(format!(
+            "a stored pricing {other:?}"
+        ))),
+    }
+}
+
 /// Feeds a discount to a request fingerprint, delimited.
 pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
     let (kind, value) = discount_columns(d);
@@ -181,12 +250,12 @@ pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
     h.update([0]);
 }
 
-/// The order's money columns.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = orders)]
+/// The order's money columns (inserted by a placement, set by an edit).
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = orders, treat_none_as_null = true)]
 pub struct OrderMoney {
     pricing: &'static str,
-    discount_kind: Option<&'static str>,
+    discount_kind: Option<String>,
     discount_value: Option<i64>,
     subtotal_cents: i64,
     line_discounts_cents: i64,
@@ -210,7 +279,7 @@ pub fn order_columns(p: &Priced) -> OrderMoney {
     let s = t.shipping_amounts.as_ref();
     OrderMoney {
         pricing: pricing_str(t.pricing),
-        discount_kind,
+        discount_kind: discount_kind.map(str::to_owned),
         discount_value,
         subtotal_cents: t.subtotal,
         line_discounts_cents: t.line_discounts,

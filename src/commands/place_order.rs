@@ -406,7 +406,7 @@ async fn resolve(
 }
 
 /// The order's own copy of one of its addresses.
-async fn record_address(
+pub(super) async fn record_address(
     conn: &mut AsyncPgConnection,
     order_id: i64,
     role: AddressRole,

@@ -204,6 +204,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_edits (id) {
+        id -> Int8,
+        order_id -> Int8,
+        idempotency_key -> Text,
+        request_fingerprint -> Text,
+        version_after -> Int4,
+        event_id -> Int8,
+        actor -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     order_lines (id) {
         id -> Int8,
         order_id -> Int8,
@@ -461,6 +474,7 @@ diesel::joinable!(invoices -> staff_users (issued_by_user_id));
 diesel::joinable!(notes -> customers (customer_id));
 diesel::joinable!(notes -> orders (order_id));
 diesel::joinable!(order_addresses -> orders (order_id));
+diesel::joinable!(order_edits -> orders (order_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(order_lines -> tax_rates (tax_rate_id));
@@ -486,6 +500,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     notes,
     order_addresses,
+    order_edits,
     order_lines,
     order_standing_invoices,
     order_taxes,

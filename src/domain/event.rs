@@ -44,6 +44,9 @@ text_enum! {
         OrderShipped => "order_shipped",
         OrderDelivered => "order_delivered",
         OrderCancelled => "order_cancelled",
+        /// An unshipped order's lines, discounts, shipping charge or addresses
+        /// changed (`EditOrder`): stock, totals and version follow.
+        OrderEdited => "order_edited",
         /// An internal note written on the order; never moves the order's version.
         OrderNoteAdded => "order_note_added",
         /// An order's note removed by its author or an admin (kept, marked removed).

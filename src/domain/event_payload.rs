@@ -10,14 +10,16 @@
 //! `product_updated` gained the product's tax rate in their version 2; and
 //! `order_placed` ([`order_placed`]) gained the order's money in its version 2.
 //! The payment events (`payment_recorded`, `payment_refunded`,
-//! `payment_voided`) are typed from their first version, and so are the
-//! documents' (`invoice_issued`, `credit_note_issued`).
+//! `payment_voided`), the documents' (`invoice_issued`, `credit_note_issued`)
+//! and `order_edited` ([`order_edited`]) are typed from their first version.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub mod order_edited;
 pub mod order_placed;
 
+pub use order_edited::OrderEdited;
 pub use order_placed::OrderPlaced;
 
 /// The payload field that holds its shape's version.

@@ -148,6 +148,15 @@ impl OrderDetail {
         self.paid_cents.saturating_sub(self.refunded_cents)
     }
 
+    /// What was paid beyond the order's total (after an edit lowered it, or
+    /// an overpayment): to be refunded with a refund.
+    pub fn to_refund_cents(&self) -> i64 {
+        self.paid_cents
+            .saturating_sub(self.refunded_cents)
+            .saturating_sub(self.total_cents)
+            .max(0)
+    }
+
     /// Whom it is billed to, when the order has a billing address.
     pub fn bill_to(&self) -> Option<OrderAddress> {
         OrderAddress::from_columns(None, self.billing.as_ref())
@@ -221,4 +230,19 @@ pub async fn get(
         freshness: freshness::decode(VIEWS, fresh).remove(0),
         ships_on_account: on_account.into_iter().next().unwrap_or(false),
     })
+}
+
+/// The order `id` alone, as the read model has it (the edit form's
+/// starting values and the prices its lines keep); `None` when it does not
+/// have it (yet).
+pub async fn order(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> Result<Option<OrderDetail>, diesel::result::Error> {
+    os::table
+        .find(id)
+        .select(OrderDetail::as_select())
+        .first(conn)
+        .await
+        .optional()
 }

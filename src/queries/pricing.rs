@@ -31,6 +31,17 @@ pub struct Entered {
     pub lines: Vec<EnteredLine>,
     pub order_discount: Option<Discount>,
     pub shipping: Option<(Amount, TaxRateId)>,
+    /// Editing an order: the lines it has keep the price and rate they were
+    /// priced with (`EditOrder` does the same), and it keeps its pricing.
+    pub kept: Option<Kept>,
+}
+
+/// An edited order's basis: each of its lines' SKU, unit price and rate
+/// (ppm), and its pricing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub lines: Vec<(String, i64, i32)>,
+    pub pricing: Pricing,
 }
 
 /// The priced order: the totals, and each line's SKU in the totals' order
@@ -52,7 +63,7 @@ pub enum Problem {
     Overflow,
 }
 
-#[derive(Debug, Queryable)]
+#[derive(Debug)]
 struct Product {
     sku: String,
     price_cents: i64,
@@ -66,6 +77,10 @@ fn percent(ppm: i32) -> Option<Percent> {
 /// Prices the lines whose SKU is a product for sale (the form says what is
 /// wrong with the others); `None` when no line is priced. A SKU typed twice
 /// is one line, as the command has it.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass: products, kept prices, shipping rate, basket"
+)]
 pub async fn preview(
     conn: &mut AsyncPgConnection,
     entered: &Entered,
@@ -74,13 +89,31 @@ pub async fn preview(
     if skus.is_empty() {
         return Ok(None);
     }
+    let kept = entered.kept.as_ref();
     let products: Vec<Product> = inv::table
         .filter(inv::sku.eq_any(&skus))
-        .filter(inv::active)
         .order(inv::product_id)
-        .select((inv::sku, inv::price_cents, inv::tax_rate_ppm))
-        .load(conn)
-        .await?;
+        .select((inv::sku, inv::price_cents, inv::tax_rate_ppm, inv::active))
+        .load::<(String, i64, i32, bool)>(conn)
+        .await?
+        .into_iter()
+        .filter_map(|(sku, price_cents, tax_rate_ppm, active)| {
+            // A line the order keeps is priced as it was, for sale or not.
+            match kept.and_then(|k| k.lines.iter().find(|l| l.0 == sku)) {
+                Some(&(_, price, ppm)) => Some(Product {
+                    sku,
+                    price_cents: price,
+                    tax_rate_ppm: ppm,
+                }),
+                None if active => Some(Product {
+                    sku,
+                    price_cents,
+                    tax_rate_ppm,
+                }),
+                None => None,
+            }
+        })
+        .collect();
     if products.is_empty() {
         return Ok(None);
     }
@@ -139,12 +172,13 @@ pub async fn preview(
             discount: *discount,
         });
     }
+    let shop_pricing = if include_tax.unwrap_or(false) {
+        Pricing::TaxInclusive
+    } else {
+        Pricing::TaxExclusive
+    };
     let basket = Basket {
-        pricing: if include_tax.unwrap_or(false) {
-            Pricing::TaxInclusive
-        } else {
-            Pricing::TaxExclusive
-        },
+        pricing: kept.map_or(shop_pricing, |k| k.pricing),
         lines,
         order_discount: entered.order_discount,
         shipping,

@@ -5,7 +5,7 @@
 use crate::domain::EventType::{
     self, CreditNoteIssued, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerNoteAdded, CustomerNoteRemoved, CustomerRegistered,
-    CustomerUpdated, InvoiceIssued, OrderCancelled, OrderDelivered, OrderNoteAdded,
+    CustomerUpdated, InvoiceIssued, OrderCancelled, OrderDelivered, OrderEdited, OrderNoteAdded,
     OrderNoteRemoved, OrderPaid, OrderPlaced, OrderShipped, PaymentRecorded, PaymentRefunded,
     PaymentVoided, ProductCreated, ProductUpdated, ShopSettingsChanged, StockAdjusted,
     StockReceived, TaxRateArchived, TaxRateCreated, TaxRateUpdated,
@@ -49,6 +49,7 @@ impl ReadModel {
 /// balance due per status).
 const ORDER_EVENTS: &[EventType] = &[
     OrderPlaced,
+    OrderEdited,
     OrderPaid,
     OrderShipped,
     OrderDelivered,
@@ -58,7 +59,8 @@ const ORDER_EVENTS: &[EventType] = &[
     PaymentVoided,
 ];
 
-const SALES_EVENTS: &[EventType] = &[OrderPlaced, OrderCancelled];
+/// An edit changes the order's sales on its day of placement.
+const SALES_EVENTS: &[EventType] = &[OrderPlaced, OrderEdited, OrderCancelled];
 
 /// A note's events: the notes model, and the search text of the order or
 /// customer it is written on.
@@ -78,6 +80,7 @@ pub const READ_MODELS: &[ReadModel] = &[
             CustomerUpdated,
             ProductUpdated,
             OrderPlaced,
+            OrderEdited,
             OrderPaid,
             OrderShipped,
             OrderDelivered,
@@ -124,6 +127,7 @@ pub const READ_MODELS: &[ReadModel] = &[
             StockReceived,
             StockAdjusted,
             OrderPlaced,
+            OrderEdited,
             OrderShipped,
             OrderCancelled,
         ],
@@ -162,6 +166,7 @@ pub const READ_MODELS: &[ReadModel] = &[
             StockReceived,
             StockAdjusted,
             OrderPlaced,
+            OrderEdited,
             OrderShipped,
             OrderCancelled,
         ],
@@ -220,6 +225,7 @@ pub const READ_MODELS: &[ReadModel] = &[
             StockReceived,
             StockAdjusted,
             OrderPlaced,
+            OrderEdited,
             OrderPaid,
             OrderShipped,
             OrderDelivered,
@@ -303,6 +309,18 @@ mod tests {
             .map(|m| m.name)
             .collect();
         assert_eq!(placed.len(), 9);
+        // An edit moves what a placement does, but not the customer's
+        // figures (its count, dates and what was paid stay).
+        let edited: Vec<_> = affected_by(EventType::OrderEdited)
+            .filter(|m| m.is_live())
+            .map(|m| m.name)
+            .collect();
+        let placed_but_customer: Vec<_> = placed
+            .iter()
+            .copied()
+            .filter(|m| *m != ReadModelName::CustomerStats)
+            .collect();
+        assert_eq!(edited, placed_but_customer);
         let registered: Vec<_> = affected_by(CustomerRegistered).map(|m| m.name).collect();
         assert_eq!(registered, [ReadModelName::CustomerStats]);
         // An address book's changes show on the customer only: orders keep their own copy.

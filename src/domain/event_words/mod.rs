@@ -14,6 +14,7 @@
 mod addresses;
 mod customers;
 mod documents;
+mod edits;
 mod fields;
 mod notes;
 mod orders;
@@ -84,6 +85,7 @@ fn sentence(e: Event<'_>, m: &mut Memory) -> Words {
         E::StockReceived => stock::received(w, p, &m.product),
         E::StockAdjusted => stock::adjusted(w, p, &m.product),
         E::OrderPlaced => orders::placed(w, p),
+        E::OrderEdited => edits::edited(w, p),
         E::OrderPaid => orders::moved(w, p, "marked the order paid"),
         E::OrderShipped => orders::moved(w, p, "shipped the order"),
         E::OrderDelivered => orders::moved(w, p, "marked the order delivered"),

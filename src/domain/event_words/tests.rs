@@ -528,6 +528,62 @@ fn shop_settings_say_each_setting_from_old_to_new() {
 }
 
 #[test]
+fn an_edit_says_each_changed_line_the_money_the_address_and_what_is_due() {
+    let edited = json!({
+        "schema_version": 1, "version": 3,
+        "lines": [
+            {"change": "changed", "product_id": 3, "sku": "MUG-00003", "name": "Minimal Mug",
+             "old_quantity": 2, "new_quantity": 3, "old_discount": null,
+             "new_discount": {"kind": "amount", "value": 50},
+             "old_total_cents": 800, "new_total_cents": 1200},
+            {"change": "added", "product_id": 75, "sku": "TEE-00075", "name": "Basic Tee",
+             "old_quantity": 0, "new_quantity": 1, "old_discount": null,
+             "new_discount": {"kind": "amount", "value": 200},
+             "old_total_cents": 0, "new_total_cents": 1800},
+            {"change": "removed", "product_id": 9, "sku": "CAP-00009", "name": "Cap",
+             "old_quantity": 1, "new_quantity": 0, "old_total_cents": 500,
+             "new_total_cents": 0},
+            {"change": "changed", "product_id": 4, "sku": "PEN-00004", "name": "Pen",
+             "old_quantity": 5, "new_quantity": 5,
+             "old_discount": null, "new_discount": {"kind": "percent", "value": 100000}}
+        ],
+        "old_total_cents": 4500, "new_total_cents": 6300,
+        "order_discount_changed": true, "old_order_discount": {"kind": "amount", "value": 100},
+        "new_order_discount": null,
+        "shipping_charge_changed": true,
+        "old_shipping_charge": {"charged_cents": 495, "tax_rate_id": 1},
+        "new_shipping_charge": null,
+        "shipping_address_changed": true,
+        "shipping_address": {"name": "Jo", "line1": "1 Main St", "city": "Springfield",
+                             "country": "US"},
+        "billing_address_changed": false, "billing_address": null,
+        "net_paid_cents": 4500
+    });
+    assert_eq!(
+        said(E::OrderEdited, edited),
+        "Ann edited the order: changed the quantity of MUG-00003 Minimal Mug from 2 to 3 \
+         and its discount from none to $0.50, \
+         added TEE-00075 Basic Tee × 1, removed CAP-00009 Cap, \
+         changed the discount of PEN-00004 Pen from none to 10%, \
+         changed the order discount from $1.00 to none, \
+         changed the shipping charge from $4.95 to none, \
+         changed the shipping address to Jo, 1 Main St, Springfield, United States; \
+         total $45.00 → $63.00; $18.00 due"
+    );
+    let lowered = json!({"lines": [], "old_total_cents": 6300, "new_total_cents": 4500,
+                         "net_paid_cents": 6300});
+    assert_eq!(
+        said(E::OrderEdited, lowered),
+        "Ann edited the order; total $63.00 → $45.00; $18.00 to refund"
+    );
+    let unpaid = json!({"old_total_cents": 100, "new_total_cents": 200, "net_paid_cents": 0});
+    assert_eq!(
+        said(E::OrderEdited, unpaid),
+        "Ann edited the order; total $1.00 → $2.00"
+    );
+}
+
+#[test]
 fn invoices_and_credit_notes_say_their_numbers_amount_and_date() {
     let issued = json!({"schema_version": 1, "invoice_id": 7, "number": "2026-000042",
                         "issued_on": "2026-12-06", "currency": "USD", "net_cents": 3750,

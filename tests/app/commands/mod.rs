@@ -4,6 +4,7 @@
 mod addresses;
 mod concurrency;
 mod customers;
+mod edit_order;
 mod events;
 mod imports;
 mod imports_addresses;

@@ -63,11 +63,13 @@ impl Shop {
     /// Every page a clerk reaches (name for the screenshots, path), besides
     /// those checked on the way: sign-in, the order form, the bulk results, the pick list.
     pub fn pages(&self, order: i64, customer: i64) -> Vec<(String, String)> {
-        let [a, b, _] = self.waiting;
+        let [a, b, unshipped] = self.waiting;
         [
             ("dashboard", "/".to_owned()),
             ("orders", "/orders".to_owned()),
             ("order", format!("/orders/{order}")),
+            // Never shipped by the journey: its edit form is offered.
+            ("order-edit", format!("/orders/{unshipped}/edit")),
             ("slip", format!("/orders/{order}/slip")),
             ("slips", format!("/orders/slips?ids={a},{b}")),
             ("invoice", format!("/orders/{order}/invoice")),

@@ -96,6 +96,15 @@ const ORDER_EVENTS: &Told = &[
     ),
     ("invoice_issued", "{}", "old hand issued invoice"),
     (
+        "order_edited",
+        r#"{"lines": [{"change": "changed", "sku": "MUG-00003", "name": "Minimal Mug",
+                       "old_quantity": 2, "new_quantity": 3}],
+            "old_total_cents": 800, "new_total_cents": 1200}"#,
+        "old hand edited the order: changed the quantity of MUG-00003 Minimal Mug from 2 to 3; \
+         total $8.00 → $12.00",
+    ),
+    ("order_edited", "{}", "old hand edited the order"),
+    (
         "credit_note_issued",
         r#"{"number": "CN-2026-000001", "credits_number": "2026-000001"}"#,
         "old hand issued credit note CN-2026-000001, crediting invoice 2026-000001",

@@ -10,6 +10,7 @@ mod http_caching;
 mod imports;
 mod invoices;
 mod notes;
+mod order_edit;
 mod order_entry;
 mod order_entry_money;
 mod orders;

@@ -34,7 +34,7 @@ struct KeyedRow {
 /// Every live model's rows, by model and key.
 type Contents = BTreeMap<&'static str, BTreeMap<String, String>>;
 
-async fn contents(app: &TestApp) -> Contents {
+pub(super) async fn contents(app: &TestApp) -> Contents {
     let mut out = Contents::new();
     for model in catalog::live() {
         let key: Vec<String> = model.key.iter().map(|k| format!("'{k}', t.{k}")).collect();
@@ -56,7 +56,10 @@ async fn contents(app: &TestApp) -> Contents {
 
 /// The keys whose rows differ between two contents, per model (models
 /// without changes left out).
-fn changed(before: &Contents, after: &Contents) -> BTreeMap<&'static str, BTreeSet<String>> {
+pub(super) fn changed(
+    before: &Contents,
+    after: &Contents,
+) -> BTreeMap<&'static str, BTreeSet<String>> {
     let mut out = BTreeMap::new();
     for (model, rows) in after {
         let old = &before[model];
@@ -73,7 +76,7 @@ fn changed(before: &Contents, after: &Contents) -> BTreeMap<&'static str, BTreeS
     out
 }
 
-async fn assert_exact(app: &TestApp, step: &str) {
+pub(super) async fn assert_exact(app: &TestApp, step: &str) {
     let models: Vec<_> = catalog::live().collect();
     let drifts = verify::verify(&mut *app.conn().await, &models, false)
         .await
@@ -85,7 +88,7 @@ async fn assert_exact(app: &TestApp, step: &str) {
 
 /// Runs `step`, catches up, checks every model against its definition and
 /// returns the keys that changed.
-async fn step<F: std::future::Future<Output = ()>>(
+pub(super) async fn step<F: std::future::Future<Output = ()>>(
     app: &TestApp,
     name: &str,
     action: F,
@@ -97,24 +100,26 @@ async fn step<F: std::future::Future<Output = ()>>(
     changed(&before, &contents(app).await)
 }
 
-fn keys(pairs: &[(&'static str, &[String])]) -> BTreeMap<&'static str, BTreeSet<String>> {
+pub(super) fn keys(
+    pairs: &[(&'static str, &[String])],
+) -> BTreeMap<&'static str, BTreeSet<String>> {
     pairs
         .iter()
         .map(|(m, ks)| (*m, ks.iter().cloned().collect()))
         .collect()
 }
 
-fn id(name: &str, v: i64) -> String {
+pub(super) fn id(name: &str, v: i64) -> String {
     format!("{{\"{name}\": {v}}}")
 }
 
-fn text(name: &str, v: &str) -> String {
+pub(super) fn text(name: &str, v: &str) -> String {
     format!("{{\"{name}\": \"{v}\"}}")
 }
 
 /// The stock ledger's keys of the movements `filter` picks (SQL over
 /// `stock_movements`), e.g. `order_id = 7 AND kind = 'shipment'`.
-async fn movements(app: &TestApp, filter: &str) -> Vec<String> {
+pub(super) async fn movements(app: &TestApp, filter: &str) -> Vec<String> {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -130,7 +135,7 @@ async fn movements(app: &TestApp, filter: &str) -> Vec<String> {
     ids.into_iter().map(|m| id("id", m.id)).collect()
 }
 
-async fn today(app: &TestApp) -> String {
+pub(super) async fn today(app: &TestApp) -> String {
     #[derive(QueryableByName)]
     struct D {
         #[diesel(sql_type = Text)]

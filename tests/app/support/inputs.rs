@@ -11,6 +11,7 @@ use orderdesk::commands::adjust_stock::AdjustStock;
 use orderdesk::commands::cancel_order::CancelOrder;
 use orderdesk::commands::create_product::{CreateProduct, ProductDetails};
 use orderdesk::commands::create_user::CreateUser;
+use orderdesk::commands::edit_order::EditOrder;
 use orderdesk::commands::place_order::{AddressChoice, PlaceOrder};
 use orderdesk::commands::receive_stock::ReceiveStock;
 use orderdesk::commands::register_customer::CustomerDetails;
@@ -140,5 +141,32 @@ pub fn user(username: &str, password: &str, role: &str) -> CreateUser {
         password: Password::parse(password, &username).expect("a test password"),
         username,
         role: Role::parse(role).expect("a test role"),
+    }
+}
+
+/// Editing `order_id` (at `version`) to exactly the `(sku, quantity)`
+/// lines (quantity 0 removes), to the test address, with a fresh key.
+pub fn edit(order_id: i64, version: i32, lines: &[(&str, u32)]) -> EditOrder {
+    EditOrder {
+        order_id: OrderId(order_id),
+        expected_version: version,
+        lines: lines
+            .iter()
+            .map(|(sku, q)| {
+                let sku = Sku::parse(sku).expect("a test SKU");
+                let q = (*q > 0).then(|| Quantity::new(i64::from(*q)).expect("a test quantity"));
+                (sku, q)
+            })
+            .collect(),
+        line_discounts: BTreeMap::new(),
+        order_discount: None,
+        shipping_charge: None,
+        shipping: AddressChoice::New {
+            address: address("Ada Tester", "1 High Street", "Town", "GB"),
+            save_to_book: false,
+            label: AddressLabel::default(),
+        },
+        billing: None,
+        idempotency_key: IdempotencyKey::generate(),
     }
 }

@@ -87,6 +87,7 @@ impl EntryForm {
             lines,
             order_discount,
             shipping: shipping.map(|s| (s.amount, s.tax_rate_id)),
+            kept: None,
         };
         (entered, errors)
     }

@@ -89,7 +89,7 @@ impl OrderForm {
 
     /// Where the order goes: a book address, or the new one parsed (errors
     /// as `shipping.<part>`, or `ship_to`).
-    fn shipping(&self, errors: &mut FieldErrors) -> Option<AddressChoice> {
+    pub(super) fn shipping(&self, errors: &mut FieldErrors) -> Option<AddressChoice> {
         let choice = self.ship_to.trim();
         if choice.is_empty() || choice == NEW_ADDRESS {
             let address = PostalAddress::parse(&self.shipping.fields(), "shipping.", errors)?;

@@ -6,6 +6,8 @@ mod actions;
 mod bulk;
 mod bulk_form;
 mod documents;
+mod edit;
+mod edit_form;
 mod entry_totals;
 mod export;
 mod export_slots;
@@ -28,6 +30,7 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut routes = list::routes();
     routes.extend(export::routes());
     routes.extend(new::routes());
+    routes.extend(edit::routes());
     routes.extend(show::routes());
     routes.extend(actions::routes());
     routes.extend(payments::routes());

@@ -19,7 +19,7 @@ use crate::domain::{Currency, FieldErrors, IdempotencyKey};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::lookup::{self, MAX_RESULTS};
-use crate::queries::{order_entry, pricing};
+use crate::queries::{order_detail, order_entry, pricing};
 use crate::web::forms::CustomerForm;
 use crate::web::guards::CsrfForm;
 use crate::web::guards::params::search_text;
@@ -196,7 +196,7 @@ async fn submit(
                 build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?,
             )
         }
-        Button::Pressed(EntryAction::Preview) | Button::Unknown(_) => (
+        Button::Pressed(EntryAction::Preview | EntryAction::Save) | Button::Unknown(_) => (
             Status::Ok,
             build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?,
         ),
@@ -208,8 +208,9 @@ async fn submit(
 }
 
 /// The view of `form`: its customer and products looked up, blank rows
-/// padded, the order priced by the read side's pricing query.
-async fn build_view(
+/// padded, the order priced by the read side's pricing query. The edit form
+/// (`order_id` set) prices the order's own lines as they were priced.
+pub(super) async fn build_view(
     read: &mut ReadConn,
     currency: Currency,
     mut form: EntryForm,
@@ -221,17 +222,25 @@ async fn build_view(
         _ => None,
     };
     let products = order_entry::products_by_sku(&mut read.0, &form.skus()).await?;
-    let (entered, money_errors) = form.entered(currency);
+    let (mut entered, money_errors) = form.entered(currency);
+    let edited = match form.order_id.trim().parse::<i64>() {
+        Ok(id) if id > 0 => order_detail::order(&mut read.0, id).await?,
+        _ => None,
+    };
+    entered.kept = edited.as_ref().map(super::edit_form::kept);
     let preview = pricing::preview(&mut read.0, &entered).await?;
     let rates = pricing::active_rates(&mut read.0).await?;
     let mut view = EntryView::new(form, customer, &products, errors);
+    if let Some(o) = &edited {
+        view.edit_mode(o.lines.iter().map(|l| l.sku.clone()).collect());
+    }
     view.price(preview, &money_errors, rates);
     Ok(view)
 }
 
 /// A found product's "Add" button (no JavaScript): one more of it on the
 /// order, the same search results again, and focus on that line's quantity.
-async fn add_found_product(
+pub(super) async fn add_found_product(
     read: &mut ReadConn,
     currency: Currency,
     mut form: EntryForm,
@@ -248,7 +257,7 @@ async fn add_found_product(
 }
 
 /// The command said no: the form again, with why, beside the right fields.
-async fn refused(
+pub(super) async fn refused(
     read: &mut ReadConn,
     currency: Currency,
     mut form: EntryForm,

@@ -36,6 +36,8 @@ pub enum EntryAction {
     MoreLines,
     /// "Update totals".
     Preview,
+    /// "Save changes" (the edit form).
+    Save,
 }
 
 /// Everything the order-entry form posts. `action` says which button.
@@ -77,6 +79,13 @@ pub struct EntryForm {
     /// The id of the shipping charge's tax rate.
     #[field(default = String::new())]
     pub shipping_tax_rate: String,
+    /// The edit form: the order's version it was drawn from (blank in order entry).
+    #[field(default = String::new())]
+    pub expected_version: String,
+    /// The edit form: the order it edits, so the preview prices its lines
+    /// as they were priced (blank in order entry).
+    #[field(default = String::new())]
+    pub order_id: String,
 }
 
 impl EntryForm {
@@ -197,6 +206,10 @@ pub struct EntryView {
     pub shipping_inputs: Vec<FieldView>,
     /// Every country, for the page's one `<datalist>`.
     pub countries: &'static [(&'static str, &'static str)],
+    /// The edit form: its texts say so, quantity 0 removes a line and the
+    /// order's own lines (`kept`, by SKU) may be of products no longer for sale.
+    pub editing: bool,
+    pub kept: Vec<String>,
 }
 
 impl EntryView {
@@ -245,23 +258,7 @@ impl EntryView {
             .map(|(index, l)| {
                 let sku = l.sku.trim().to_uppercase();
                 let product = products.iter().find(|p| p.sku == sku).cloned();
-                // Bounded where it is parsed (1..=MAX_QUANTITY), as the command
-                // parses it, so a preview can never overflow.
-                let raw_qty = l.quantity.trim();
-                let qty = Quantity::parse(raw_qty);
-                let error = errors
-                    .get(&format!("lines[{index}].sku"))
-                    .or_else(|| errors.get(&format!("lines[{index}].quantity")))
-                    .map(str::to_owned)
-                    .or_else(|| match (&product, sku.is_empty()) {
-                        (None, false) => Some(format!("no product has SKU {sku}")),
-                        (Some(p), _) if !p.active => Some(format!("{} is not for sale", p.sku)),
-                        _ => None,
-                    })
-                    .or_else(|| match &qty {
-                        Err(e) if !raw_qty.is_empty() => Some(e.clone()),
-                        _ => None,
-                    });
+                let error = line_error(index, l, &sku, product.as_ref(), &errors, None);
                 let discount_error = errors
                     .get(&format!("lines[{index}].discount"))
                     .map(str::to_owned);
@@ -291,8 +288,62 @@ impl EntryView {
             notice: None,
             shipping_inputs,
             countries: countries(),
+            editing: false,
+            kept: Vec::new(),
         };
         view.choose_default_address();
         view
     }
+}
+
+impl EntryView {
+    /// The edit form's view: the order's own lines (`kept`, by SKU) may be
+    /// of products no longer for sale, and quantity 0 removes a line.
+    pub fn edit_mode(&mut self, kept: Vec<String>) {
+        self.editing = true;
+        for (line, form) in self.lines.iter_mut().zip(&self.form.lines) {
+            let sku = form.sku.trim().to_uppercase();
+            line.error = line_error(
+                line.index,
+                form,
+                &sku,
+                line.product.as_ref(),
+                &self.errors,
+                Some(&kept),
+            );
+        }
+        self.kept = kept;
+    }
+}
+
+/// A line's error: the one given for it, else a SKU no product has, a
+/// product not for sale (unless the edited order has it: `kept`), or a
+/// quantity that does not parse (0 is removal when editing).
+fn line_error(
+    index: usize,
+    l: &LineForm,
+    sku: &str,
+    product: Option<&ProductChoice>,
+    errors: &FieldErrors,
+    kept: Option<&[String]>,
+) -> Option<String> {
+    // Bounded where it is parsed (1..=MAX_QUANTITY), as the command parses
+    // it, so a preview can never overflow.
+    let raw_qty = l.quantity.trim();
+    let removal = kept.is_some() && raw_qty == "0";
+    errors
+        .get(&format!("lines[{index}].sku"))
+        .or_else(|| errors.get(&format!("lines[{index}].quantity")))
+        .map(str::to_owned)
+        .or_else(|| match (product, sku.is_empty()) {
+            (None, false) => Some(format!("no product has SKU {sku}")),
+            (Some(p), _) if !p.active && !kept.is_some_and(|k| k.iter().any(|s| s == sku)) => {
+                Some(format!("{} is not for sale", p.sku))
+            }
+            _ => None,
+        })
+        .or_else(|| match Quantity::parse(raw_qty) {
+            Err(e) if !raw_qty.is_empty() && !removal => Some(e),
+            _ => None,
+        })
 }

@@ -122,6 +122,15 @@ impl DetailPage {
             && !self.documents.iter().any(DocumentRow::standing)
     }
 
+    /// Whether "Edit order" shows: a writer, an order not shipped nor cancelled.
+    fn can_edit(&self) -> bool {
+        self.chrome.can_write()
+            && self
+                .order
+                .as_ref()
+                .is_some_and(|o| matches!(o.status, OrderStatus::Placed | OrderStatus::Paid))
+    }
+
     /// Whether "Record payment" shows: a writer, an order not cancelled, or
     /// the form just refused (its errors show whatever the read model says yet).
     fn can_record_payment(&self) -> bool {
