@@ -651,8 +651,15 @@ async fn place(
     lat.sort();
     let n = AtomicU64::load(&placed, Ordering::Relaxed);
     println!(
-        "PLACE priced={priced} clients={clients} orders={n} failed={} secs={elapsed:.1} orders_per_s={:.1} p50_ms={:.2} p99_ms={:.2}",
+        concat!(
+            "PLACE priced={} clients={} orders={} failed={} secs={:.1} orders_per_s={:.1}",
+            " p50_ms={:.2} p99_ms={:.2}"
+        ),
+        priced,
+        clients,
+        n,
         AtomicU64::load(&failed, Ordering::Relaxed),
+        elapsed,
         n as f64 / elapsed,
         quantile_ms(&lat, 0.5),
         quantile_ms(&lat, 0.99),
@@ -1130,9 +1137,19 @@ async fn staleness(
         (a.len() - paid, paid)
     };
     println!(
-        "STALENESS rate={rate}/s secs={secs} writers={writers} placed={total} failed={failed} achieved_per_s={:.1} wall_s={wall:.1} priced={} payments={paid}",
+        concat!(
+            "STALENESS rate={}/s secs={} writers={} placed={} failed={} achieved_per_s={:.1}",
+            " wall_s={:.1} priced={} payments={}"
+        ),
+        rate,
+        secs,
+        writers,
+        total,
+        failed,
         total as f64 / secs,
+        wall,
         load.priced,
+        paid,
     );
     for (v, view) in views.iter().enumerate() {
         for (kind, (suffix, of)) in [("", total), (":payments", paid)].into_iter().enumerate() {
