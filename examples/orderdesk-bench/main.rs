@@ -4,9 +4,12 @@
 //!
 //! - `reads`: read models vs the same answers computed live from the write tables
 //! - `prepare`: stock for the load; prints the SKUs and the customer id range
+//!   (`--tax-rate-ppm`: the products get that rate too)
 //! - `place`: orders/s through `commands::place_order` at N concurrent clients
+//!   (`--priced`: with discounts and a taxed shipping charge)
 //! - `staleness`: a steady order rate; how long until each order is in each live
 //!   read model, and what the maintainer spent on it (batches, CPU)
+//!   (`--payments`: a payment recorded for each order too, measured alike)
 //! - `floor`: a trivial Rocket route, the framework's ceiling on this machine
 
 #![allow(
@@ -17,6 +20,7 @@
 )]
 
 mod live;
+mod money;
 mod signins;
 
 use std::collections::BTreeMap;
@@ -70,6 +74,16 @@ enum Command {
         products: i64,
         #[arg(long, default_value_t = 10_000)]
         units: i64,
+        /// Skip this many of the products with most stock (a second set).
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+        /// Only products priced at least this (a priced order's discounts fit).
+        #[arg(long, default_value_t = 0)]
+        min_price_cents: i64,
+        /// Give the products an active rate of this many ppm (created as
+        /// "Standard N%" if the shop has none); print `TAX_RATE=id`.
+        #[arg(long)]
+        tax_rate_ppm: Option<u32>,
     },
     /// Orders placed per second through `commands::place_order`.
     Place {
@@ -83,6 +97,10 @@ enum Command {
         skus: Vec<String>,
         #[arg(long)]
         customers: i64,
+        /// Each order with 10 % off its line, 2.00 off the order and 4.99
+        /// shipping taxed at the rate of the first SKU's product.
+        #[arg(long)]
+        priced: bool,
     },
     /// Orders at a steady rate; seconds from commit to appearing in each view.
     Staleness {
@@ -106,6 +124,14 @@ enum Command {
         /// The server's process id, to report its CPU over the run.
         #[arg(long)]
         server_pid: Option<i32>,
+        /// Priced orders, as `place --priced`.
+        #[arg(long)]
+        priced: bool,
+        /// Record a payment for each placed order (all or half of its total),
+        /// right after it on the same connection; its staleness is measured
+        /// too (`LAG view=<model>:payments`).
+        #[arg(long)]
+        payments: bool,
     },
     /// A clerk's command under a flood of bad sign-ins from many loopback
     /// addresses, against the server on `port`.
@@ -144,14 +170,25 @@ async fn main() -> Result<(), String> {
             url,
             products,
             units,
-        } => prepare(&url, products, units).await,
+            offset,
+            min_price_cents,
+            tax_rate_ppm,
+        } => {
+            let set = Selection {
+                products,
+                offset,
+                min_price_cents,
+            };
+            prepare(&url, set, units, tax_rate_ppm).await
+        }
         Command::Place {
             url,
             clients,
             secs,
             skus,
             customers,
-        } => place(&url, clients, secs, Arc::new(skus), customers).await,
+            priced,
+        } => place(&url, clients, secs, Arc::new(skus), customers, priced).await,
         Command::Staleness {
             url,
             rate,
@@ -161,12 +198,18 @@ async fn main() -> Result<(), String> {
             customers,
             views,
             server_pid,
+            priced,
+            payments,
         } => {
             let writers = writers.unwrap_or_else(|| rate.div_ceil(25).clamp(1, 32) as usize);
-            staleness(
-                &url, rate, secs, writers, &skus, customers, &views, server_pid,
-            )
-            .await
+            let load = Load {
+                rate,
+                secs,
+                writers,
+                priced,
+                payments,
+            };
+            staleness(&url, &load, &skus, customers, &views, server_pid).await
         }
         Command::Signins {
             port,
@@ -452,13 +495,29 @@ fn bench_ctx() -> CommandContext {
     CommandContext::new(Actor::system("bench"))
 }
 
-async fn prepare(url: &str, products: i64, units: i64) -> Result<(), String> {
+/// Which products `prepare` stocks: `products` of those priced at least
+/// `min_price_cents`, by available stock, after the first `offset`.
+struct Selection {
+    products: i64,
+    offset: i64,
+    min_price_cents: i64,
+}
+
+async fn prepare(
+    url: &str,
+    set: Selection,
+    units: i64,
+    tax_rate_ppm: Option<u32>,
+) -> Result<(), String> {
     let mut conn = connect(url).await?;
     let rows: Vec<StockRow> = diesel::sql_query(
         "SELECT p.id, p.sku FROM products p JOIN inventory i ON i.product_id = p.id
-         WHERE p.active ORDER BY i.on_hand - i.reserved DESC, p.id LIMIT $1",
+         WHERE p.active AND p.price_cents >= $3
+         ORDER BY i.on_hand - i.reserved DESC, p.id LIMIT $1 OFFSET $2",
     )
-    .bind::<BigInt, _>(products)
+    .bind::<BigInt, _>(set.products)
+    .bind::<BigInt, _>(set.offset)
+    .bind::<BigInt, _>(set.min_price_cents)
     .load(&mut conn)
     .await
     .map_err(|e| e.to_string())?;
@@ -482,6 +541,13 @@ async fn prepare(url: &str, products: i64, units: i64) -> Result<(), String> {
         .get_result(&mut conn)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(ppm) = tax_rate_ppm {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        println!(
+            "TAX_RATE={}",
+            money::assign_rate(&mut conn, &ids, ppm).await?
+        );
+    }
     let skus: Vec<&str> = rows.iter().map(|r| r.sku.as_str()).collect();
     println!("SKUS={}", skus.join(","));
     println!("CUSTOMERS={}", customers.n);
@@ -489,8 +555,22 @@ async fn prepare(url: &str, products: i64, units: i64) -> Result<(), String> {
 }
 
 /// The `n`-th order of client `client`: a customer and a SKU spread over the
-/// ranges, one unit, a key no other run uses.
-fn order_form(run: &str, client: usize, n: u64, skus: &[String], customers: i64) -> OrderForm {
+/// ranges, one unit, a key no other run uses; priced (discounts, shipping
+/// taxed at that rate) when `shipping_rate` is given.
+fn order_form(
+    (run, client, n): (&str, usize, u64),
+    skus: &[String],
+    customers: i64,
+    shipping_rate: Option<i64>,
+) -> OrderForm {
+    let mut form = plain_form(run, client, n, skus, customers);
+    if let Some(rate) = shipping_rate {
+        money::price(&mut form, rate);
+    }
+    form
+}
+
+fn plain_form(run: &str, client: usize, n: u64, skus: &[String], customers: i64) -> OrderForm {
     let mix = (n.wrapping_mul(2_654_435_761) ^ (client as u64).wrapping_mul(40_503)) as usize;
     OrderForm {
         customer_id: (1 + (mix % customers.max(1) as usize) as u64).to_string(),
@@ -521,8 +601,10 @@ async fn place(
     secs: f64,
     skus: Arc<Vec<String>>,
     customers: i64,
+    priced: bool,
 ) -> Result<(), String> {
     let run = format!("bd{}", Utc::now().timestamp_micros());
+    let shipping_rate = shipping_rate(url, priced, &skus).await?;
     let placed = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let mut conns = Vec::new();
@@ -540,7 +622,7 @@ async fn place(
             let mut n = 0u64;
             while Instant::now() < deadline {
                 n += 1;
-                let form = order_form(&run, client, n, &skus, customers);
+                let form = order_form((&run, client, n), &skus, customers, shipping_rate);
                 let t = Instant::now();
                 let result = match form.parse(orderdesk::domain::Currency::default()) {
                     Ok(input) => place_order(&mut conn, input, &bench_ctx()).await,
@@ -569,8 +651,15 @@ async fn place(
     lat.sort();
     let n = AtomicU64::load(&placed, Ordering::Relaxed);
     println!(
-        "PLACE clients={clients} orders={n} failed={} secs={elapsed:.1} orders_per_s={:.1} p50_ms={:.2} p99_ms={:.2}",
+        concat!(
+            "PLACE priced={} clients={} orders={} failed={} secs={:.1} orders_per_s={:.1}",
+            " p50_ms={:.2} p99_ms={:.2}"
+        ),
+        priced,
+        clients,
+        n,
         AtomicU64::load(&failed, Ordering::Relaxed),
+        elapsed,
         n as f64 / elapsed,
         quantile_ms(&lat, 0.5),
         quantile_ms(&lat, 0.99),
@@ -835,7 +924,7 @@ async fn caught_up(
     poller: &mut AsyncPgConnection,
     view: &str,
     batch: &[usize],
-    acks: &[(i64, Instant)],
+    acks: &[(i64, Instant, bool)],
 ) -> Result<Vec<bool>, String> {
     let ids: Vec<i64> = batch.iter().map(|&i| acks[i].0).collect();
     let rows: Vec<CaughtUp> = diesel::sql_query(
@@ -864,26 +953,47 @@ async fn server_now(conn: &mut AsyncPgConnection) -> Result<chrono::DateTime<Utc
     Ok(n.at)
 }
 
-/// Places `rate` orders/s for `secs` from `writers` connections (each at
-/// `rate / writers`), and measures per view how long after each order's
-/// commit `read.has_caught_up(view, event_id)` turns true; then the
-/// maintainer's batches and CPU over the same interval.
-#[allow(clippy::too_many_arguments)]
-async fn staleness(
-    url: &str,
+/// A priced run's shipping rate: that of the first SKU's product.
+async fn shipping_rate(url: &str, priced: bool, skus: &[String]) -> Result<Option<i64>, String> {
+    if !priced {
+        return Ok(None);
+    }
+    let sku = skus.first().ok_or("no SKUs")?;
+    Ok(Some(money::rate_of(&mut connect(url).await?, sku).await?))
+}
+
+/// A staleness run's load: `rate` orders/s for `secs` from `writers`
+/// connections, priced or not, each order followed by a payment or not.
+struct Load {
     rate: u64,
     secs: f64,
     writers: usize,
+    priced: bool,
+    payments: bool,
+}
+
+/// What `acks` holds per command: its event id, when it committed, and
+/// whether it was a payment (else an order).
+type Acks = Arc<std::sync::Mutex<Vec<(i64, Instant, bool)>>>;
+
+/// Places `rate` orders/s for `secs` from `writers` connections (each at
+/// `rate / writers`), each followed by its payment with `--payments`, and
+/// measures per view how long after each command's commit
+/// `read.has_caught_up(view, event_id)` turns true; then the maintainer's
+/// batches and CPU over the same interval.
+async fn staleness(
+    url: &str,
+    load: &Load,
     skus: &[String],
     customers: i64,
     views: &[String],
     server_pid: Option<i32>,
 ) -> Result<(), String> {
     let run = format!("bs{}", Utc::now().timestamp_micros());
-    let writers = writers.max(1);
-    let rate = rate.max(1);
-    // (event id, commit time) of every placed order, in ack order.
-    let acks: Arc<std::sync::Mutex<Vec<(i64, Instant)>>> = Arc::default();
+    let writers = load.writers.max(1);
+    let (rate, secs, payments) = (load.rate.max(1), load.secs, load.payments);
+    let shipping_rate = shipping_rate(url, load.priced, skus).await?;
+    let acks: Acks = Arc::default();
     let mut conns = Vec::new();
     for _ in 0..writers {
         conns.push(connect(url).await?);
@@ -914,19 +1024,36 @@ async fn staleness(
                     break;
                 }
                 n += 1;
-                let form = order_form(&run, w, n, &skus, customers);
+                let form = order_form((&run, w, n), &skus, customers, shipping_rate);
                 let Ok(input) = form.parse(orderdesk::domain::Currency::default()) else {
                     failed += 1;
                     continue;
                 };
-                match place_order(&mut writer, input, &bench_ctx()).await {
-                    Ok(ack) => acks
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((ack.event_id, Instant::now())),
+                let order = match place_order(&mut writer, input, &bench_ctx()).await {
+                    Ok(ack) => ack,
                     Err(e) => {
                         if failed < 3 {
                             eprintln!("place failed: {e}");
+                        }
+                        failed += 1;
+                        continue;
+                    }
+                };
+                let push = |event_id, payment| {
+                    acks.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((event_id, Instant::now(), payment));
+                };
+                push(order.event_id, false);
+                if !payments {
+                    continue;
+                }
+                let key = format!("{run}-p{w}-{n}");
+                match money::pay(&mut writer, order.id, &key, n).await {
+                    Ok(ack) => push(ack.event_id, true),
+                    Err(e) => {
+                        if failed < 3 {
+                            eprintln!("payment failed: {e}");
                         }
                         failed += 1;
                     }
@@ -938,11 +1065,12 @@ async fn staleness(
     // Per view: the orders not yet seen (indexes into `acks`), and the lags.
     let mut pending: Vec<Vec<usize>> = vec![Vec::new(); views.len()];
     let mut seen = 0usize;
-    let mut lags: Vec<Vec<Duration>> = vec![Vec::new(); views.len()];
+    // Per view: the lags of orders [0] and of payments [1].
+    let mut lags: Vec<[Vec<Duration>; 2]> = vec![[Vec::new(), Vec::new()]; views.len()];
     let mut give_up: Option<Instant> = None;
     loop {
         let sending = senders.iter().any(|s| !s.is_finished());
-        let snapshot: Vec<(i64, Instant)> = acks
+        let snapshot: Vec<(i64, Instant, bool)> = acks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
@@ -971,7 +1099,8 @@ async fn staleness(
             let now = Instant::now();
             for (k, &idx) in batch.iter().enumerate() {
                 if flags[k] {
-                    lags[v].push(now.saturating_duration_since(snapshot[idx].1));
+                    let (_, at, payment) = snapshot[idx];
+                    lags[v][usize::from(payment)].push(now.saturating_duration_since(at));
                 }
             }
             let mut k = 0;
@@ -1000,25 +1129,44 @@ async fn staleness(
     for s in senders {
         failed += s.await.map_err(|e| e.to_string())?;
     }
-    let total = acks
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .len();
+    let (total, paid) = {
+        let a = acks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let paid = a.iter().filter(|x| x.2).count();
+        (a.len() - paid, paid)
+    };
     println!(
-        "STALENESS rate={rate}/s secs={secs} writers={writers} placed={total} failed={failed} achieved_per_s={:.1} wall_s={wall:.1}",
-        total as f64 / secs
+        concat!(
+            "STALENESS rate={}/s secs={} writers={} placed={} failed={} achieved_per_s={:.1}",
+            " wall_s={:.1} priced={} payments={}"
+        ),
+        rate,
+        secs,
+        writers,
+        total,
+        failed,
+        total as f64 / secs,
+        wall,
+        load.priced,
+        paid,
     );
     for (v, view) in views.iter().enumerate() {
-        let l = &mut lags[v];
-        l.sort();
-        println!(
-            "LAG view={view} n={} not_caught_up={} p50_s={:.2} p99_s={:.2} max_s={:.2}",
-            l.len(),
-            total - l.len(),
-            quantile_ms(l, 0.5) / 1000.0,
-            quantile_ms(l, 0.99) / 1000.0,
-            l.last().map_or(f64::NAN, Duration::as_secs_f64),
-        );
+        for (kind, (suffix, of)) in [("", total), (":payments", paid)].into_iter().enumerate() {
+            if kind == 1 && !payments {
+                continue;
+            }
+            let l = &mut lags[v][kind];
+            l.sort();
+            println!(
+                "LAG view={view}{suffix} n={} not_caught_up={} p50_s={:.2} p99_s={:.2} max_s={:.2}",
+                l.len(),
+                of - l.len(),
+                quantile_ms(l, 0.5) / 1000.0,
+                quantile_ms(l, 0.99) / 1000.0,
+                l.last().map_or(f64::NAN, Duration::as_secs_f64),
+            );
+        }
     }
     match batch_report(&mut probe, from, to).await {
         Ok(line) => println!("{line}"),

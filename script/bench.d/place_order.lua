@@ -1,7 +1,9 @@
 -- POST /orders with action=place, as the order-entry form does: the session's
 -- CSRF token, a unique idempotency key per request (run tag, thread, counter),
 -- one line of one unit, customers and SKUs spread over the given ranges.
--- wrk ... -s place_order.lua URL -- <csrf_token> <max customer id> <sku,sku,...> <run tag>
+-- wrk ... -s place_order.lua URL -- <csrf_token> <max customer id> <sku,sku,...> <run tag> [<rate id>]
+-- With a fifth argument the order is priced (issue 24): 10% off its line,
+-- 2.00 off the order, 4.99 shipping taxed at the given rate.
 local threads = {}
 
 function setup(thread)
@@ -17,6 +19,10 @@ function init(args)
     table.insert(skus, s)
   end
   run = args[4]
+  priced = ""
+  if args[5] and args[5] ~= "" then
+    priced = "&lines[0].discount=10%25&order_discount=2.00&shipping_charge=4.99&shipping_tax_rate=" .. args[5]
+  end
   -- wrk.format's own headers argument would replace wrk.headers (and with
   -- them the session cookie given with -H), so add the content type here.
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -35,6 +41,7 @@ function request()
     .. "&shipping.name=Bench+Customer&shipping.line1=1+Bench+Street&shipping.city=Testville&shipping.country=GB"
     .. "&lines[0].sku=" .. skus[n % #skus + 1]
     .. "&lines[0].quantity=1"
+    .. priced
   return wrk.format("POST", "/orders", nil, body)
 end
 
