@@ -208,18 +208,9 @@ pub async fn edit_order(
             ))
             .execute(conn)
             .await?;
-        // An issued invoice never changes: an order with a standing invoice
-        // gets a credit note for it in full and a new invoice of the edited
-        // order, in this transaction (after `order_edited`, so the history
-        // reads edit, credit note, invoice).
-        let event_id = match credit_note::credit_in_transaction(conn, input.order_id, ctx).await? {
-            Some(_) => {
-                issue_invoice::issue_in_transaction(conn, input.order_id, ctx)
-                    .await?
-                    .event_id
-            }
-            None => event_id,
-        };
+        let event_id = reissue_invoice(conn, input.order_id, ctx)
+            .await?
+            .unwrap_or(event_id);
         Ok(Ack {
             id: input.order_id.get(),
             version: Some(version),
@@ -228,6 +219,25 @@ pub async fn edit_order(
         })
     })
     .await
+}
+
+/// An issued invoice never changes: an order with a standing invoice gets a
+/// credit note for it in full and a new invoice of the edited order, in the
+/// edit's transaction (after `order_edited`, so the history reads edit,
+/// credit note, invoice). The new invoice's event id, if one was issued.
+async fn reissue_invoice(
+    conn: &mut AsyncPgConnection,
+    order_id: OrderId,
+    ctx: &CommandContext,
+) -> Result<Option<i64>, CommandError> {
+    if credit_note::credit_in_transaction(conn, order_id, ctx)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let issued = issue_invoice::issue_in_transaction(conn, order_id, ctx).await?;
+    Ok(Some(issued.event_id))
 }
 
 /// Locks the order's row and reads what the edit needs of it.

@@ -545,7 +545,7 @@ fn an_edit_says_each_changed_line_the_money_the_address_and_what_is_due() {
              "new_total_cents": 0},
             {"change": "changed", "product_id": 4, "sku": "PEN-00004", "name": "Pen",
              "old_quantity": 5, "new_quantity": 5,
-             "old_discount": null, "new_discount": {"kind": "percent", "value": 100000}}
+             "old_discount": null, "new_discount": {"kind": "percent", "value": 100_000}}
         ],
         "old_total_cents": 4500, "new_total_cents": 6300,
         "order_discount_changed": true, "old_order_discount": {"kind": "amount", "value": 100},
