@@ -33,9 +33,12 @@ pub use freshness::Freshness;
 pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// The search text as every query uses it: trimmed, and cut to
-/// [`MAX_SEARCH_CHARS`] characters (the one bound on search text).
+/// [`MAX_SEARCH_CHARS`] characters (the one bound on search text; the web
+/// layer's `search_text` cuts with it too, adding only the note), with no
+/// space left at the end of a cut.
 pub fn bounded_search(text: &str) -> String {
-    text.trim().chars().take(MAX_SEARCH_CHARS).collect()
+    let cut: String = text.trim().chars().take(MAX_SEARCH_CHARS).collect();
+    cut.trim_end().to_owned()
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE` pattern and wraps it in `%…%`,
@@ -69,6 +72,12 @@ mod tests {
         assert_eq!(bounded.chars().count(), super::MAX_SEARCH_CHARS);
         assert!(bounded.chars().all(|c| c == 'a'));
         assert_eq!(super::bounded_search(" Ada "), "Ada");
+        // A cut that ends on a space keeps no space at its end.
+        let spaced = format!("{} b", "a".repeat(super::MAX_SEARCH_CHARS - 1));
+        assert_eq!(
+            super::bounded_search(&spaced),
+            "a".repeat(super::MAX_SEARCH_CHARS - 1)
+        );
         assert_eq!(
             super::contains_pattern(&long).chars().count(),
             super::MAX_SEARCH_CHARS + 2

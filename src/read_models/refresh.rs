@@ -20,40 +20,29 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{ReadModel, ReadModelName};
 use crate::db::schema::read_model_refreshes as rr;
+use crate::domain::sql_text::text_enum;
 
 /// How many runs per view the log keeps.
 const LOG_KEEP_PER_VIEW: i64 = 500;
 
-/// What started a refresh (stored in the log).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    /// `orderdesk refresh`, usually from cron.
-    Cron,
-    /// The in-process schedule.
-    Schedule,
-    /// The maintainer in the server, at start-up (or on a new connection
-    /// after losing one): it catches up on whatever happened while it was away.
-    Startup,
-    /// The maintainer in the server, woken by the server itself after a
-    /// command (the in-process signal, not a database NOTIFY).
-    Wake,
-    /// The maintainer in the server, on its poll interval: writes made by
-    /// other processes (the CLI, other servers).
-    Poll,
-    /// A person pressed a button, or `orderdesk verify`/`--rebuild`.
-    Manual,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Cron => "cron",
-            Self::Schedule => "schedule",
-            Self::Startup => "startup",
-            Self::Wake => "wake",
-            Self::Poll => "poll",
-            Self::Manual => "manual",
-        }
+text_enum! {
+    /// What started a refresh or a maintainer batch (stored in their logs).
+    pub enum Trigger (what = "trigger") {
+        /// `orderdesk refresh`, usually from cron.
+        Cron => "cron",
+        /// The in-process schedule.
+        Schedule => "schedule",
+        /// The maintainer in the server, at start-up (or on a new connection
+        /// after losing one): it catches up on whatever happened while it was away.
+        Startup => "startup",
+        /// The maintainer in the server, woken by the server itself after a
+        /// command (the in-process signal, not a database NOTIFY).
+        Wake => "wake",
+        /// The maintainer in the server, on its poll interval: writes made by
+        /// other processes (the CLI, other servers).
+        Poll => "poll",
+        /// A person pressed a button, or `orderdesk verify`/`--rebuild`.
+        Manual => "manual",
     }
 }
 

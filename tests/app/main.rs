@@ -16,3 +16,4 @@ mod security;
 mod cycles;
 mod layering;
 mod migrations;
+mod templates;

@@ -3,19 +3,17 @@
 
 use rocket::http::RawStr;
 
-use crate::queries::MAX_SEARCH_CHARS;
+use crate::queries::{MAX_SEARCH_CHARS, bounded_search};
 
-/// Search text as typed, trimmed and cut to [`MAX_SEARCH_CHARS`] characters
-/// (every search ends in `LIKE '%…%'`, so its length is work for the
-/// database); a cut comes back with the note to show, never as an error.
+/// Search text as the queries use it ([`bounded_search`], the one bound:
+/// trimmed and cut to [`MAX_SEARCH_CHARS`] characters, since every search
+/// ends in `LIKE '%…%'` and its length is work for the database); a cut comes
+/// back with the note to show, never as an error.
 pub fn search_text(raw: &str) -> (String, Option<String>) {
-    let trimmed = raw.trim();
-    if trimmed.chars().count() <= MAX_SEARCH_CHARS {
-        return (trimmed.to_owned(), None);
-    }
-    let cut: String = trimmed.chars().take(MAX_SEARCH_CHARS).collect();
-    let note = format!("only the first {MAX_SEARCH_CHARS} characters of the search were used");
-    (cut.trim_end().to_owned(), Some(note))
+    let cut = raw.trim().chars().count() > MAX_SEARCH_CHARS;
+    let note = cut
+        .then(|| format!("only the first {MAX_SEARCH_CHARS} characters of the search were used"));
+    (bounded_search(raw), note)
 }
 
 /// `k1=v1&k2=v2`, percent-encoded; pairs with an empty value are left out.
