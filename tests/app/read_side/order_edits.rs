@@ -187,7 +187,9 @@ async fn fifty_parallel_edits_and_placements_over_scarce_stock_never_oversell_an
                 assert!(!short.is_empty(), "{message}");
                 for s in short {
                     assert!(SKUS.contains(&s.sku.as_str()), "{s:?}");
-                    assert!(s.requested > s.available, "{s:?}");
+                    // `available` is read after the guarded UPDATE refused,
+                    // so stock released meanwhile may show; not asserted.
+                    assert!(s.requested > 0, "{s:?}");
                     assert!(message.contains(&s.sku), "{message} names {}", s.sku);
                 }
             }
