@@ -9,7 +9,11 @@
 //!   (`--priced`: with discounts and a taxed shipping charge)
 //! - `staleness`: a steady order rate; how long until each order is in each live
 //!   read model, and what the maintainer spent on it (batches, CPU)
-//!   (`--payments`: a payment recorded for each order too, measured alike)
+//!   (`--payments`: a payment recorded for each order too, measured alike;
+//!   `--edit-rate`: edits of the bench's orders beside it, measured alike)
+//! - `edit`: edits/s through `commands::edit_order` at N concurrent clients,
+//!   of one-line orders the bench placed (`edit-orders` lists them for
+//!   `script/bench.d/edit_order.lua`)
 //! - `floor`: a trivial Rocket route, the framework's ceiling on this machine
 
 #![allow(
@@ -19,6 +23,7 @@
     clippy::too_many_lines
 )]
 
+mod edits;
 mod live;
 mod money;
 mod signins;
@@ -132,6 +137,41 @@ enum Command {
         /// too (`LAG view=<model>:payments`).
         #[arg(long)]
         payments: bool,
+        /// Edits per second beside the orders (`edit`'s edits of the orders
+        /// whose key is LIKE `--edit-key-like`); their staleness is measured
+        /// too (`LAG view=<model>:edits`).
+        #[arg(long, default_value_t = 0)]
+        edit_rate: u64,
+        #[arg(long, default_value = "bd%")]
+        edit_key_like: String,
+    },
+    /// Edits per second through `commands::edit_order`: one-line orders the
+    /// bench placed (key LIKE `--key-like`) get a second line and a changed
+    /// quantity, or lose them again.
+    Edit {
+        #[arg(long, env = "DATABASE_URL")]
+        url: String,
+        #[arg(long)]
+        clients: usize,
+        #[arg(long)]
+        secs: f64,
+        /// The SKUs the orders were placed with (the edits add the next one).
+        #[arg(long, value_delimiter = ',')]
+        skus: Vec<String>,
+        #[arg(long, default_value = "bd%")]
+        key_like: String,
+        /// Keep the priced orders' discounts and taxed shipping, as `place --priced`.
+        #[arg(long)]
+        priced: bool,
+    },
+    /// The orders `edit` would take, one a line: `id version skuA skuB lines`.
+    EditOrders {
+        #[arg(long, env = "DATABASE_URL")]
+        url: String,
+        #[arg(long, value_delimiter = ',')]
+        skus: Vec<String>,
+        #[arg(long)]
+        key_like: String,
     },
     /// A clerk's command under a flood of bad sign-ins from many loopback
     /// addresses, against the server on `port`.
@@ -200,6 +240,8 @@ async fn main() -> Result<(), String> {
             server_pid,
             priced,
             payments,
+            edit_rate,
+            edit_key_like,
         } => {
             let writers = writers.unwrap_or_else(|| rate.div_ceil(25).clamp(1, 32) as usize);
             let load = Load {
@@ -208,9 +250,33 @@ async fn main() -> Result<(), String> {
                 writers,
                 priced,
                 payments,
+                edit_rate,
+                edit_key_like,
             };
             staleness(&url, &load, &skus, customers, &views, server_pid).await
         }
+        Command::Edit {
+            url,
+            clients,
+            secs,
+            skus,
+            key_like,
+            priced,
+        } => {
+            let run = edits::EditRun {
+                clients,
+                secs,
+                skus,
+                key_like,
+                priced,
+            };
+            edits::edit(&url, run).await
+        }
+        Command::EditOrders {
+            url,
+            skus,
+            key_like,
+        } => edits::list(&url, &skus, &key_like).await,
         Command::Signins {
             port,
             flood,
@@ -924,7 +990,7 @@ async fn caught_up(
     poller: &mut AsyncPgConnection,
     view: &str,
     batch: &[usize],
-    acks: &[(i64, Instant, bool)],
+    acks: &[(i64, Instant, Kind)],
 ) -> Result<Vec<bool>, String> {
     let ids: Vec<i64> = batch.iter().map(|&i| acks[i].0).collect();
     let rows: Vec<CaughtUp> = diesel::sql_query(
@@ -963,18 +1029,29 @@ async fn shipping_rate(url: &str, priced: bool, skus: &[String]) -> Result<Optio
 }
 
 /// A staleness run's load: `rate` orders/s for `secs` from `writers`
-/// connections, priced or not, each order followed by a payment or not.
+/// connections, priced or not, each order followed by a payment or not;
+/// `edit_rate` edits/s of the orders `LIKE edit_key_like` beside them.
 struct Load {
     rate: u64,
     secs: f64,
     writers: usize,
     priced: bool,
     payments: bool,
+    edit_rate: u64,
+    edit_key_like: String,
+}
+
+/// Which command an ack is of; its lags are kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Order = 0,
+    Payment = 1,
+    Edit = 2,
 }
 
 /// What `acks` holds per command: its event id, when it committed, and
-/// whether it was a payment (else an order).
-type Acks = Arc<std::sync::Mutex<Vec<(i64, Instant, bool)>>>;
+/// which kind of command it was.
+type Acks = Arc<std::sync::Mutex<Vec<(i64, Instant, Kind)>>>;
 
 /// Places `rate` orders/s for `secs` from `writers` connections (each at
 /// `rate / writers`), each followed by its payment with `--payments`, and
@@ -1039,18 +1116,18 @@ async fn staleness(
                         continue;
                     }
                 };
-                let push = |event_id, payment| {
+                let push = |event_id, kind| {
                     acks.lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((event_id, Instant::now(), payment));
+                        .push((event_id, Instant::now(), kind));
                 };
-                push(order.event_id, false);
+                push(order.event_id, Kind::Order);
                 if !payments {
                     continue;
                 }
                 let key = format!("{run}-p{w}-{n}");
                 match money::pay(&mut writer, order.id, &key, n).await {
-                    Ok(ack) => push(ack.event_id, true),
+                    Ok(ack) => push(ack.event_id, Kind::Payment),
                     Err(e) => {
                         if failed < 3 {
                             eprintln!("payment failed: {e}");
@@ -1062,15 +1139,21 @@ async fn staleness(
             failed
         }));
     }
+    let editors = edits::Editors {
+        rate: load.edit_rate,
+        key_like: load.edit_key_like.clone(),
+        shipping_rate,
+    };
+    senders.extend(editors.spawn(url, skus, &run, &acks, deadline).await?);
     // Per view: the orders not yet seen (indexes into `acks`), and the lags.
     let mut pending: Vec<Vec<usize>> = vec![Vec::new(); views.len()];
     let mut seen = 0usize;
-    // Per view: the lags of orders [0] and of payments [1].
-    let mut lags: Vec<[Vec<Duration>; 2]> = vec![[Vec::new(), Vec::new()]; views.len()];
+    // Per view: the lags of orders [0], payments [1] and edits [2].
+    let mut lags: Vec<[Vec<Duration>; 3]> = vec![Default::default(); views.len()];
     let mut give_up: Option<Instant> = None;
     loop {
         let sending = senders.iter().any(|s| !s.is_finished());
-        let snapshot: Vec<(i64, Instant, bool)> = acks
+        let snapshot: Vec<(i64, Instant, Kind)> = acks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
@@ -1099,8 +1182,8 @@ async fn staleness(
             let now = Instant::now();
             for (k, &idx) in batch.iter().enumerate() {
                 if flags[k] {
-                    let (_, at, payment) = snapshot[idx];
-                    lags[v][usize::from(payment)].push(now.saturating_duration_since(at));
+                    let (_, at, kind) = snapshot[idx];
+                    lags[v][kind as usize].push(now.saturating_duration_since(at));
                 }
             }
             let mut k = 0;
@@ -1129,17 +1212,16 @@ async fn staleness(
     for s in senders {
         failed += s.await.map_err(|e| e.to_string())?;
     }
-    let (total, paid) = {
+    let [total, paid, edited] = {
         let a = acks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let paid = a.iter().filter(|x| x.2).count();
-        (a.len() - paid, paid)
+        [Kind::Order, Kind::Payment, Kind::Edit].map(|k| a.iter().filter(|x| x.2 == k).count())
     };
     println!(
         concat!(
             "STALENESS rate={}/s secs={} writers={} placed={} failed={} achieved_per_s={:.1}",
-            " wall_s={:.1} priced={} payments={}"
+            " wall_s={:.1} priced={} payments={} edit_rate={}/s edits={} edits_per_s={:.1}"
         ),
         rate,
         secs,
@@ -1150,10 +1232,18 @@ async fn staleness(
         wall,
         load.priced,
         paid,
+        load.edit_rate,
+        edited,
+        edited as f64 / secs,
     );
+    let kinds = [
+        ("", total, true),
+        (":payments", paid, payments),
+        (":edits", edited, load.edit_rate > 0),
+    ];
     for (v, view) in views.iter().enumerate() {
-        for (kind, (suffix, of)) in [("", total), (":payments", paid)].into_iter().enumerate() {
-            if kind == 1 && !payments {
+        for (kind, (suffix, of, measured)) in kinds.into_iter().enumerate() {
+            if !measured {
                 continue;
             }
             let l = &mut lags[v][kind];
