@@ -17,6 +17,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::order_money::{self, Priced, PricedLine};
 use super::place_order::MAX_LINES;
+use super::reservation::reserve_units;
 use super::{CommandContext, CommandError, Shortage};
 use crate::db::schema::{inventory, order_lines, products, stock_movements, tax_rates};
 use crate::domain::totals::Discount;
@@ -251,36 +252,24 @@ pub(super) async fn move_stock(
         if d == 0 {
             continue;
         }
-        let target = inventory::table.find(product_id);
-        let moved = if d > 0 {
-            diesel::update(target.filter((inventory::on_hand - inventory::reserved).ge(d)))
-                .set((
-                    inventory::reserved.eq(inventory::reserved + d),
-                    inventory::updated_at.eq(diesel::dsl::now),
-                ))
-                .execute(conn)
-                .await?
+        if d > 0 {
+            if let Err(available) = reserve_units(conn, product_id, d).await? {
+                shortages.push(Shortage {
+                    sku: sku.clone(),
+                    requested: d,
+                    available,
+                });
+                continue;
+            }
         } else {
-            diesel::update(target)
+            // A release: the order holds these units, so it always applies.
+            diesel::update(inventory::table.find(product_id))
                 .set((
                     inventory::reserved.eq(inventory::reserved + d),
                     inventory::updated_at.eq(diesel::dsl::now),
                 ))
                 .execute(conn)
-                .await?
-        };
-        if moved == 0 {
-            let available: i32 = inventory::table
-                .find(product_id)
-                .select(inventory::on_hand - inventory::reserved)
-                .first(conn)
                 .await?;
-            shortages.push(Shortage {
-                sku: sku.clone(),
-                requested: d,
-                available,
-            });
-            continue;
         }
         let kind = if d > 0 {
             StockMovementKind::Reservation

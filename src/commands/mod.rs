@@ -10,6 +10,7 @@ mod events;
 mod order_lifecycle;
 pub mod order_money;
 mod payment_ledger;
+mod reservation;
 
 pub mod add_address;
 pub mod add_note;

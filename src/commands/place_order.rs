@@ -20,6 +20,7 @@ use super::add_address::{AddAddress, add_in_transaction};
 use super::address_book;
 use super::events::{self as event_log, Aggregate};
 use super::order_money::{self, Priced, ShippingCharge};
+use super::reservation::reserve_units;
 use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
 use crate::db::schema::{
     customers, events, inventory, order_addresses, order_lines, orders, products, stock_movements,
@@ -510,23 +511,7 @@ async fn reserve(conn: &mut AsyncPgConnection, lines: &[PlannedLine]) -> Result<
     } in lines
     {
         let q = *q;
-        let reserved = diesel::update(
-            inventory::table
-                .find(p.id)
-                .filter((inventory::on_hand - inventory::reserved).ge(q)),
-        )
-        .set((
-            inventory::reserved.eq(inventory::reserved + q),
-            inventory::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
-        .await?;
-        if reserved == 0 {
-            let available: i32 = inventory::table
-                .find(p.id)
-                .select(inventory::on_hand - inventory::reserved)
-                .first(conn)
-                .await?;
+        if let Err(available) = reserve_units(conn, p.id, q).await? {
             shortages.push(Shortage {
                 sku: p.sku.clone(),
                 requested: q,
