@@ -10,7 +10,9 @@ use super::order_lifecycle::advance;
 use super::payment_ledger::lock_order;
 use super::refund_payment::{RefundPayment, refund_in};
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::{IdempotencyKey, Money, OrderId, OrderStatus, PaymentMethod, Reason};
+use crate::domain::{
+    IdempotencyKey, Money, OrderId, OrderStatus, PaymentMethod, Reason, format_cents,
+};
 
 /// A parsed cancellation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,10 @@ pub struct CancelOrder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundOnCancel {
     pub method: PaymentMethod,
+    /// What the form showed as paid less refunded, in minor units. A payment
+    /// or refund recorded since then makes the command refuse, rather than
+    /// refund an amount staff never saw.
+    pub shown_cents: i64,
     /// The form's key: a cancellation sent twice refunds once (the second
     /// is refused by the status guard before it reaches the refund).
     pub key: IdempotencyKey,
@@ -50,7 +56,19 @@ pub async fn cancel_order(
             return Ok(ack);
         };
         let order = lock_order(conn, input.order_id).await?;
-        let Ok(amount) = Money::from_minor(order.net()?) else {
+        let refundable = order.net()?;
+        if refundable != refund.shown_cents {
+            return Err(CommandError::field(
+                "refund",
+                format!(
+                    "the order's payments changed since the page was shown: {} can be \
+                     refunded now, not {}; look at the Payments panel and cancel again",
+                    format_cents(refundable),
+                    format_cents(refund.shown_cents)
+                ),
+            ));
+        }
+        let Ok(amount) = Money::from_minor(refundable) else {
             // Nothing was paid, or all of it was refunded already.
             return Ok(ack);
         };

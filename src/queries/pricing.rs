@@ -42,6 +42,9 @@ pub struct Entered {
 pub struct Kept {
     pub lines: Vec<(String, i64, i32)>,
     pub pricing: Pricing,
+    /// The shipping charge's rate (ppm) as the order was priced: it may stay
+    /// even once its rate is archived, as `EditOrder` lets it.
+    pub shipping_rate_ppm: Option<i32>,
 }
 
 /// The priced order: the totals, and each line's SKU in the totals' order
@@ -137,6 +140,13 @@ pub async fn preview(
                     tax_rate,
                     free_from: None,
                 }),
+                Some((ppm, false)) if kept.and_then(|k| k.shipping_rate_ppm) == Some(ppm) => {
+                    percent(ppm).map(|tax_rate| Shipping {
+                        charge,
+                        tax_rate,
+                        free_from: None,
+                    })
+                }
                 Some((_, false)) => {
                     return Ok(Some(Err(Problem::ShippingRate(
                         "that tax rate is archived; choose another",
@@ -192,6 +202,29 @@ pub async fn preview(
         Err(TotalsError::OrderDiscountTooLarge) => Err(Problem::OrderDiscount),
         Err(TotalsError::Overflow) => Err(Problem::Overflow),
     }))
+}
+
+/// What an edited order's shipping rate is chosen from: the active rates
+/// and, when none of them has the rate the order was priced with (`keep`,
+/// ppm), the archived rates that have it, so the form can keep it.
+pub async fn rates_keeping(
+    conn: &mut AsyncPgConnection,
+    keep: Option<i32>,
+) -> Result<Vec<super::shop::TaxRateRow>, diesel::result::Error> {
+    let mut rates = active_rates(conn).await?;
+    let Some(ppm) = keep else {
+        return Ok(rates);
+    };
+    if rates.iter().all(|r| r.rate_ppm != ppm) {
+        let archived: Vec<super::shop::TaxRateRow> = tr::table
+            .filter(tr::rate_ppm.eq(ppm).and(tr::active.eq(false)))
+            .order((tr::name, tr::id))
+            .select(super::shop::TaxRateRow::as_select())
+            .load(conn)
+            .await?;
+        rates.extend(archived);
+    }
+    Ok(rates)
 }
 
 /// The active rates, by name: what the shipping charge's rate is chosen from.

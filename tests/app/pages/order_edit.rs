@@ -233,3 +233,96 @@ async fn the_order_page_offers_edit_until_shipped_and_shows_an_amount_to_refund(
         "{form}"
     );
 }
+
+#[tokio::test]
+async fn an_order_keeps_its_archived_shipping_rate_through_the_edit_form() {
+    use orderdesk::commands::archive_tax_rate::{ArchiveTaxRate, archive_tax_rate};
+    use orderdesk::commands::create_tax_rate::{TaxRateDetails, create_tax_rate};
+    use orderdesk::domain::{Percent, TaxRateId, TaxRateName};
+
+    let app = TestApp::spawn().await;
+    let details = TaxRateDetails {
+        name: TaxRateName::parse("Old shipping 17.5").unwrap(),
+        rate: Percent::parse("17.5").unwrap(),
+    };
+    let rate = create_tax_rate(&mut *app.conn().await, details, &ctx())
+        .await
+        .unwrap()
+        .id;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 10).await;
+    app.refresh().await;
+    let client = staff_client(&app).await;
+    let (_, entry) = get(&client, "/orders/new").await;
+    let csrf = input_value(&entry, "csrf_token").expect("a CSRF field");
+    let ada = ada.to_string();
+    let rate_text = rate.to_string();
+    let placed = post(
+        &client,
+        "/orders",
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("idempotency_key", "edit-rate-key-0001"),
+            ("customer_id", ada.as_str()),
+            ("shipping.name", "Ada Tester"),
+            ("shipping.line1", "1 High Street"),
+            ("shipping.city", "Town"),
+            ("shipping.country", "GB"),
+            ("lines[0].sku", "TEE"),
+            ("lines[0].quantity", "1"),
+            ("shipping_charge", "4.00"),
+            ("shipping_tax_rate", rate_text.as_str()),
+            ("action", "place"),
+        ],
+    )
+    .await;
+    assert_eq!(placed.status(), Status::SeeOther);
+    let id = app.scalar("SELECT max(id) FROM orders").await;
+    archive_tax_rate(
+        &mut *app.conn().await,
+        ArchiveTaxRate {
+            tax_rate_id: TaxRateId(rate),
+            expected_version: 1,
+        },
+        &ctx(),
+    )
+    .await
+    .unwrap();
+    app.refresh().await;
+
+    let (_, page) = get(&client, &format!("/orders/{id}/edit")).await;
+    assert!(
+        page.contains(&format!(r#"<option value="{rate}" selected>"#)),
+        "the archived rate is offered and chosen: {page}"
+    );
+    let drawn = |name: &str| input_value(&page, name).unwrap_or_else(|| panic!("no {name}"));
+    let fields: Vec<(String, String)> = [
+        ("idempotency_key", drawn("idempotency_key")),
+        ("expected_version", drawn("expected_version")),
+        ("order_id", id.to_string()),
+        ("customer_id", ada.clone()),
+        ("ship_to", "new".to_owned()),
+        ("shipping.name", drawn("shipping.name")),
+        ("shipping.line1", drawn("shipping.line1")),
+        ("shipping.city", drawn("shipping.city")),
+        ("shipping.country", drawn("shipping.country")),
+        ("lines[0].sku", "TEE".to_owned()),
+        ("lines[0].quantity", "2".to_owned()),
+        ("shipping_charge", drawn("shipping_charge")),
+        ("shipping_tax_rate", rate.to_string()),
+        ("action", "save".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let (status, _, body) = send(&client, id, &fields).await;
+
+    assert_eq!(status, Status::SeeOther, "{body}");
+    let kept = app
+        .scalar(&format!(
+            "SELECT count(*) FROM orders WHERE id = {id} AND shipping_tax_rate_id = {rate} \
+             AND shipping_tax_rate_ppm = 175000 AND shipping_cents = 400"
+        ))
+        .await;
+    assert_eq!(kept, 1, "the edit kept the order's archived shipping rate");
+}

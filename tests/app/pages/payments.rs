@@ -214,10 +214,12 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
     let (_, paid) = get(&client, &format!("/orders/{id}")).await;
     let cancel_form = &paid[paid.find("/cancel\"").expect("a cancel form")..];
     let key = input_value(cancel_form, "idempotency_key").expect("the refund's key");
+    let shown = input_value(cancel_form, "refund_cents").expect("the amount shown");
     let cancel = [
         ("reason", "customer called"),
         ("refund", "true"),
         ("refund_method", "cash"),
+        ("refund_cents", shown.as_str()),
         ("idempotency_key", key.as_str()),
     ];
 
@@ -225,6 +227,7 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
         ("reason", "customer called"),
         ("refund", "true"),
         ("refund_method", "barter"),
+        ("refund_cents", shown.as_str()),
         ("idempotency_key", key.as_str()),
     ];
     let refused = post(&client, &format!("/orders/{id}/cancel"), &bad_method).await;
@@ -241,6 +244,7 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
         "nothing paid, nothing offered"
     );
     assert!(paid.contains("Refund the $15.00 paid"), "{paid}");
+    assert_eq!(shown, "1500");
     assert_eq!(refused.status(), Status::SeeOther);
     assert_eq!(untouched, 1, "a bad refund method cancels nothing");
     assert_eq!(first.status(), Status::SeeOther);
@@ -266,4 +270,51 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
         ))
         .await;
     assert_eq!(refunds, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_payment_recorded_after_the_cancel_form_was_shown_stops_the_refund_and_the_cancel() {
+    let app = TestApp::spawn().await;
+    let (client, id) = order(&app).await;
+    record(&client, id, "pay-key-00000011", "5.00", "cash", &[]).await;
+    app.refresh().await;
+    let (_, page) = get(&client, &format!("/orders/{id}")).await;
+    let cancel_form = &page[page.find("/cancel\"").expect("a cancel form")..];
+    let key = input_value(cancel_form, "idempotency_key").expect("the refund's key");
+    let shown = input_value(cancel_form, "refund_cents").expect("the amount shown");
+    // Another clerk records a second payment while this form is open.
+    record(&client, id, "pay-key-00000012", "4.00", "card", &[]).await;
+
+    let answer = post(
+        &client,
+        &format!("/orders/{id}/cancel"),
+        &[
+            ("reason", "customer called"),
+            ("refund", "true"),
+            ("refund_method", "cash"),
+            ("refund_cents", shown.as_str()),
+            ("idempotency_key", key.as_str()),
+        ],
+    )
+    .await;
+
+    assert_eq!(shown, "500");
+    assert_eq!(answer.status(), Status::SeeOther);
+    let (_, after) = get(&client, &format!("/orders/{id}")).await;
+    assert!(
+        after.contains("$9.00 can be refunded now, not $5.00")
+            || after.contains("9.00 can be refunded now, not 5.00"),
+        "the flash says what changed: {after}"
+    );
+    let figures = app
+        .json(&format!(
+            "SELECT jsonb_build_array(status, paid_cents, refunded_cents) \
+             FROM orders WHERE id = {id}"
+        ))
+        .await;
+    assert_eq!(
+        figures,
+        serde_json::json!(["placed", 900, 0]),
+        "neither the cancellation nor a refund was written"
+    );
 }

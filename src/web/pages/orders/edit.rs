@@ -69,7 +69,7 @@ async fn edit(
 ) -> Result<RawHtml<String>, AppError> {
     let id = id.or_404("order")?;
     let order = the_order(&mut read, id).await?;
-    let rates = pricing::active_rates(&mut read.0).await?;
+    let rates = pricing::rates_keeping(&mut read.0, order.money.shipping_tax_rate_ppm).await?;
     let form = super::edit_form::prefilled(&order, chrome.currency, &rates);
     let v = build_view(&mut read, chrome.currency, form, FieldErrors::new()).await?;
     render_page(&EditPage {

@@ -31,6 +31,7 @@ pub fn kept(o: &OrderDetail) -> Kept {
         } else {
             Pricing::TaxExclusive
         },
+        shipping_rate_ppm: o.money.shipping_tax_rate_ppm,
     }
 }
 
@@ -47,7 +48,8 @@ fn discount_text(currency: Currency, kind: Option<&str>, value: Option<i64>) -> 
 }
 
 /// The form as the order stands: its lines, discounts and shipping charge
-/// (its rate: the active rate of the same percentage), its shipping
+/// (its rate: the active rate of the same percentage, else the archived
+/// rate it was priced with), its shipping
 /// address as the order's own copy, its version and a new key.
 pub fn prefilled(o: &OrderDetail, currency: Currency, rates: &[TaxRateRow]) -> EntryForm {
     let m = &o.money;

@@ -236,6 +236,9 @@ pub struct CancelForm {
     pub refund: bool,
     #[field(default = String::new())]
     pub refund_method: String,
+    /// The amount the form offered to refund, in minor units (hidden).
+    #[field(default = String::new())]
+    pub refund_cents: String,
     #[field(default = String::new())]
     pub idempotency_key: String,
 }
@@ -253,8 +256,18 @@ impl CommandForm for CancelForm {
                 .map_err(|e| errors.add("refund_method", e));
             let key = IdempotencyKey::parse(&self.idempotency_key)
                 .map_err(|e| errors.add("idempotency_key", e));
-            match (method, key) {
-                (Ok(method), Ok(key)) => Some(RefundOnCancel { method, key }),
+            let shown_cents = self.refund_cents.trim().parse::<i64>().map_err(|_| {
+                errors.add(
+                    "refund",
+                    "the form did not say what to refund; reload the order",
+                )
+            });
+            match (method, key, shown_cents) {
+                (Ok(method), Ok(key), Ok(shown_cents)) => Some(RefundOnCancel {
+                    method,
+                    shown_cents,
+                    key,
+                }),
                 _ => None,
             }
         } else {

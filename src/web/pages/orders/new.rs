@@ -229,7 +229,8 @@ pub(super) async fn build_view(
     };
     entered.kept = edited.as_ref().map(super::edit_form::kept);
     let preview = pricing::preview(&mut read.0, &entered).await?;
-    let rates = pricing::active_rates(&mut read.0).await?;
+    let keep = edited.as_ref().and_then(|o| o.money.shipping_tax_rate_ppm);
+    let rates = pricing::rates_keeping(&mut read.0, keep).await?;
     let mut view = EntryView::new(form, customer, &products, errors);
     if let Some(o) = &edited {
         view.edit_mode(o.lines.iter().map(|l| l.sku.clone()).collect());
