@@ -6,11 +6,12 @@
 //! loses at most the chunk in flight, which the next run applies again from
 //! the last committed row.
 //!
-//! Customers rows go set-based (`commands::import_customers`: the chunk's
-//! records locked and checked up front, then one statement per step for the
-//! whole chunk), the bulk of a large import; the rows it declines, and every
-//! products and stock counts row, go one at a time through their one-row
-//! command in a savepoint, so a refused row is recorded and the others go on.
+//! Customers and products rows go set-based (`commands::import_customers`,
+//! `commands::import_products`: the chunk's records locked and checked up
+//! front, then one statement per step for the whole chunk), the bulk of a
+//! large import; the rows they decline, and every stock counts row, go one
+//! at a time through their one-row command in a savepoint, so a refused row
+//! is recorded and the others go on.
 //!
 //! A row whose record moved since the preview (its version; a stock count:
 //! the units on hand; a create: the SKU or email now taken) is refused at
@@ -38,6 +39,7 @@ use crate::commands::count_stock::{CountStock, count_stock};
 use crate::commands::create_product::{CreateProduct, ProductDetails, create_product};
 use crate::commands::edit_address::{EditAddress, edit_address};
 use crate::commands::import_customers::{BookChange, CustomerRow, Target, import_customers};
+use crate::commands::import_products::{ProductRow, ProductTarget, import_products};
 use crate::commands::register_customer::{CustomerDetails, register_customer};
 use crate::commands::update_customer::{UpdateCustomer, update_customer};
 use crate::commands::update_product::{UpdateProduct, update_product};
@@ -173,7 +175,8 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
                 .collect();
             let results = match kind {
                 ImportKind::Customers => apply_customers(conn, job_id, &staged, &ctx).await?,
-                _ => {
+                ImportKind::Products => apply_products(conn, job_id, &staged, &ctx).await?,
+                ImportKind::StockCounts => {
                     one_by_one(conn, job_id, kind, &staged.iter().collect::<Vec<_>>(), &ctx).await?
                 }
             };
@@ -251,17 +254,51 @@ async fn apply_customers(
         Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
         Err(e) => return Err(command_error(e)),
     };
+    declined_one_by_one(conn, job_id, ImportKind::Customers, rows, &applied, ctx).await
+}
+
+/// A chunk of products rows, set-based (`import_products`); the rows it
+/// declines go through the one-row commands, as customers rows do.
+async fn apply_products(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    rows: &[Staged],
+    ctx: &CommandContext,
+) -> Result<Vec<(i32, Option<String>)>, ImportError> {
+    let command_error = |source| ImportError::Command { job_id, source };
+    let typed = rows
+        .iter()
+        .map(product_row)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(command_error)?;
+    let applied = match import_products(conn, &typed, ctx).await {
+        Ok(applied) => applied,
+        Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
+        Err(e) => return Err(command_error(e)),
+    };
+    declined_one_by_one(conn, job_id, ImportKind::Products, rows, &applied, ctx).await
+}
+
+/// The rows a set-based command declined (`applied[i]` false) through their
+/// one-row commands; every row's result, in order.
+async fn declined_one_by_one(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    kind: ImportKind,
+    rows: &[Staged],
+    applied: &[bool],
+    ctx: &CommandContext,
+) -> Result<Vec<(i32, Option<String>)>, ImportError> {
     let declined: Vec<&Staged> = rows
         .iter()
-        .zip(&applied)
+        .zip(applied)
         .filter(|(_, done)| !**done)
         .map(|(row, _)| row)
         .collect();
-    let mut refusals: HashMap<i32, Option<String>> =
-        one_by_one(conn, job_id, ImportKind::Customers, &declined, ctx)
-            .await?
-            .into_iter()
-            .collect();
+    let mut refusals: HashMap<i32, Option<String>> = one_by_one(conn, job_id, kind, &declined, ctx)
+        .await?
+        .into_iter()
+        .collect();
     Ok(rows
         .iter()
         .map(|r| (r.seq, refusals.remove(&r.seq).flatten()))
@@ -333,32 +370,24 @@ async fn apply_row(
     row: &Staged,
     ctx: &CommandContext,
 ) -> Result<(), CommandError> {
-    let create = row.outcome == RowOutcome::Create;
     match kind {
         ImportKind::Products => {
-            let details = ProductDetails {
-                name: parsed(row, Name::parse(row.text("name")?))?,
-                description: row.text("description")?.to_owned(),
-                price: parsed(row, Money::from_minor(row.int("price_cents")?))?,
-                active: row
-                    .fields
-                    .get("active")
-                    .and_then(Value::as_bool)
-                    .ok_or_else(|| row.corrupt("active"))?,
-                low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
-                tax_rate: Some(TaxRateId(row.int("tax_rate_id")?)),
-            };
-            if create {
-                let sku = parsed(row, Sku::parse(row.text("sku")?))?;
-                create_product(conn, CreateProduct { sku, details }, ctx).await?;
-            } else {
-                let (id, version) = row.target()?;
-                let input = UpdateProduct {
-                    product_id: ProductId(id),
-                    expected_version: version,
-                    details,
-                };
-                update_product(conn, input, ctx).await?;
+            let ProductRow { target, details } = product_row(row)?;
+            match target {
+                ProductTarget::Create(sku) => {
+                    create_product(conn, CreateProduct { sku, details }, ctx).await?;
+                }
+                ProductTarget::Update {
+                    product_id,
+                    expected_version,
+                } => {
+                    let input = UpdateProduct {
+                        product_id,
+                        expected_version,
+                        details,
+                    };
+                    update_product(conn, input, ctx).await?;
+                }
             }
         }
         ImportKind::StockCounts => {
@@ -373,6 +402,33 @@ async fn apply_row(
         ImportKind::Customers => apply_customer(conn, row, ctx).await?,
     }
     Ok(())
+}
+
+/// A products row as the commands take it: which product (new by SKU, or
+/// the one previewed at its version) and every value it will hold.
+fn product_row(row: &Staged) -> Result<ProductRow, CommandError> {
+    let details = ProductDetails {
+        name: parsed(row, Name::parse(row.text("name")?))?,
+        description: row.text("description")?.to_owned(),
+        price: parsed(row, Money::from_minor(row.int("price_cents")?))?,
+        active: row
+            .fields
+            .get("active")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| row.corrupt("active"))?,
+        low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
+        tax_rate: Some(TaxRateId(row.int("tax_rate_id")?)),
+    };
+    let target = if row.outcome == RowOutcome::Create {
+        ProductTarget::Create(parsed(row, Sku::parse(row.text("sku")?))?)
+    } else {
+        let (id, version) = row.target()?;
+        ProductTarget::Update {
+            product_id: ProductId(id),
+            expected_version: version,
+        }
+    };
+    Ok(ProductRow { target, details })
 }
 
 /// A customers row as the commands take it: the customer's details, which
