@@ -27,7 +27,7 @@ use super::{CommandContext, CommandError};
 use crate::db::prepared::Prepare;
 use crate::db::schema::{inventory, products, tax_rates};
 use crate::domain::event_payload::{ProductCreated, ProductUpdated};
-use crate::domain::{EventType, ProductId, Sku};
+use crate::domain::{EventType, ProductId, Sku, TaxRateId};
 
 /// Which product a row is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +86,7 @@ pub async fn import_products(
 }
 
 fn rate_of(row: &ProductRow) -> i64 {
-    row.details.tax_rate.map_or(0, |r| r.get())
+    row.details.tax_rate.map_or(0, TaxRateId::get)
 }
 
 /// Share-locks the rates the rows name (in id order); answers the active ones.

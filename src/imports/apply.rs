@@ -113,11 +113,56 @@ pub enum Applied {
 /// A staged row as the apply loads it: seq, fields, outcome, target and its version.
 type StagedColumns = (i32, Value, RowOutcome, Option<i64>, Option<i32>);
 
+/// The job the apply works on: id, kind, owner (id, name), the last row
+/// applied, the rows in the file (the last row's seq).
+type ApplyingJob = (i64, ImportKind, Option<i64>, String, i32, i32);
+
+/// The create and update rows of the next chunk after row `through`, and
+/// the last row they cover (unchanged rows included). Rows are read by
+/// windows of [`CHUNK`] seqs along the primary key, so each read costs one
+/// window whatever the file's size: asking for "the first 1,000 create or
+/// update rows after `through`" let the planner (the staging table's
+/// statistics lag far behind a fresh upload) fetch and sort every remaining
+/// row for each chunk, quadratic in the file's length. Windows holding only
+/// unchanged rows are passed over in the same transaction.
+async fn next_rows(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    through: i32,
+    total: i32,
+) -> Result<(Vec<StagedColumns>, i32), ImportError> {
+    let window = i32::try_from(CHUNK).unwrap_or(i32::MAX);
+    let mut from = through;
+    while from < total {
+        let to = from.saturating_add(window).min(total);
+        let rows: Vec<StagedColumns> = import_rows::table
+            .filter(import_rows::job_id.eq(job_id))
+            .filter(import_rows::seq.gt(from))
+            .filter(import_rows::seq.le(to))
+            .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
+            .order(import_rows::seq)
+            .select((
+                import_rows::seq,
+                import_rows::fields,
+                import_rows::outcome.assume_not_null(),
+                import_rows::target_id,
+                import_rows::target_version,
+            ))
+            .load(conn)
+            .await?;
+        if !rows.is_empty() {
+            return Ok((rows, to));
+        }
+        from = to;
+    }
+    Ok((Vec::new(), from))
+}
+
 /// The oldest applying job's next chunk; `None` when no job is applying.
 pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>, ImportError> {
     let result = conn
         .transaction(async move |conn| {
-            let job: Option<(i64, ImportKind, Option<i64>, String, i32)> = import_jobs::table
+            let job: Option<ApplyingJob> = import_jobs::table
                 .filter(import_jobs::state.eq(ImportState::Applying))
                 .order((import_jobs::queued_at, import_jobs::id))
                 .select((
@@ -126,34 +171,21 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
                     import_jobs::owner_user_id,
                     import_jobs::owner,
                     import_jobs::applied_through,
+                    import_jobs::rows_total,
                 ))
                 .for_update()
                 .no_wait()
                 .first(conn)
                 .await
                 .optional()?;
-            let Some((job_id, kind, owner_id, owner, through)) = job else {
+            let Some((job_id, kind, owner_id, owner, through, total)) = job else {
                 return Ok(None);
             };
-            let rows: Vec<StagedColumns> = import_rows::table
-                .filter(import_rows::job_id.eq(job_id))
-                .filter(import_rows::seq.gt(through))
-                .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
-                .order(import_rows::seq)
-                .limit(CHUNK)
-                .select((
-                    import_rows::seq,
-                    import_rows::fields,
-                    import_rows::outcome.assume_not_null(),
-                    import_rows::target_id,
-                    import_rows::target_version,
-                ))
-                .load(conn)
-                .await?;
-            let Some(last) = rows.last().map(|r| r.0) else {
+            let (rows, last) = next_rows(conn, job_id, through, total).await?;
+            if rows.is_empty() {
                 finish(conn, job_id).await?;
                 return Ok(Some(Applied::Done { job_id }));
-            };
+            }
             let ctx = CommandContext {
                 actor: Actor {
                     user_id: owner_id,
