@@ -31,6 +31,7 @@ pub mod edit_address;
 pub mod edit_order;
 pub mod end_sessions;
 pub mod import_customers;
+pub mod import_products;
 pub mod issue_invoice;
 pub mod mark_delivered;
 pub mod mark_paid;

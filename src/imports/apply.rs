@@ -6,11 +6,12 @@
 //! loses at most the chunk in flight, which the next run applies again from
 //! the last committed row.
 //!
-//! Customers rows go set-based (`commands::import_customers`: the chunk's
-//! records locked and checked up front, then one statement per step for the
-//! whole chunk), the bulk of a large import; the rows it declines, and every
-//! products and stock counts row, go one at a time through their one-row
-//! command in a savepoint, so a refused row is recorded and the others go on.
+//! Customers and products rows go set-based (`commands::import_customers`,
+//! `commands::import_products`: the chunk's records locked and checked up
+//! front, then one statement per step for the whole chunk), the bulk of a
+//! large import; the rows they decline, and every stock counts row, go one
+//! at a time through their one-row command in a savepoint, so a refused row
+//! is recorded and the others go on.
 //!
 //! A row whose record moved since the preview (its version; a stock count:
 //! the units on hand; a create: the SKU or email now taken) is refused at
@@ -38,6 +39,7 @@ use crate::commands::count_stock::{CountStock, count_stock};
 use crate::commands::create_product::{CreateProduct, ProductDetails, create_product};
 use crate::commands::edit_address::{EditAddress, edit_address};
 use crate::commands::import_customers::{BookChange, CustomerRow, Target, import_customers};
+use crate::commands::import_products::{ProductRow, ProductTarget, import_products};
 use crate::commands::register_customer::{CustomerDetails, register_customer};
 use crate::commands::update_customer::{UpdateCustomer, update_customer};
 use crate::commands::update_product::{UpdateProduct, update_product};
@@ -111,11 +113,56 @@ pub enum Applied {
 /// A staged row as the apply loads it: seq, fields, outcome, target and its version.
 type StagedColumns = (i32, Value, RowOutcome, Option<i64>, Option<i32>);
 
+/// The job the apply works on: id, kind, owner (id, name), the last row
+/// applied, the rows in the file (the last row's seq).
+type ApplyingJob = (i64, ImportKind, Option<i64>, String, i32, i32);
+
+/// The create and update rows of the next chunk after row `through`, and
+/// the last row they cover (unchanged rows included). Rows are read by
+/// windows of [`CHUNK`] seqs along the primary key, so each read costs one
+/// window whatever the file's size: asking for "the first 1,000 create or
+/// update rows after `through`" let the planner (the staging table's
+/// statistics lag far behind a fresh upload) fetch and sort every remaining
+/// row for each chunk, quadratic in the file's length. Windows holding only
+/// unchanged rows are passed over in the same transaction.
+async fn next_rows(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    through: i32,
+    total: i32,
+) -> Result<(Vec<StagedColumns>, i32), ImportError> {
+    let window = i32::try_from(CHUNK).unwrap_or(i32::MAX);
+    let mut from = through;
+    while from < total {
+        let to = from.saturating_add(window).min(total);
+        let rows: Vec<StagedColumns> = import_rows::table
+            .filter(import_rows::job_id.eq(job_id))
+            .filter(import_rows::seq.gt(from))
+            .filter(import_rows::seq.le(to))
+            .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
+            .order(import_rows::seq)
+            .select((
+                import_rows::seq,
+                import_rows::fields,
+                import_rows::outcome.assume_not_null(),
+                import_rows::target_id,
+                import_rows::target_version,
+            ))
+            .load(conn)
+            .await?;
+        if !rows.is_empty() {
+            return Ok((rows, to));
+        }
+        from = to;
+    }
+    Ok((Vec::new(), from))
+}
+
 /// The oldest applying job's next chunk; `None` when no job is applying.
 pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>, ImportError> {
     let result = conn
         .transaction(async move |conn| {
-            let job: Option<(i64, ImportKind, Option<i64>, String, i32)> = import_jobs::table
+            let job: Option<ApplyingJob> = import_jobs::table
                 .filter(import_jobs::state.eq(ImportState::Applying))
                 .order((import_jobs::queued_at, import_jobs::id))
                 .select((
@@ -124,34 +171,21 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
                     import_jobs::owner_user_id,
                     import_jobs::owner,
                     import_jobs::applied_through,
+                    import_jobs::rows_total,
                 ))
                 .for_update()
                 .no_wait()
                 .first(conn)
                 .await
                 .optional()?;
-            let Some((job_id, kind, owner_id, owner, through)) = job else {
+            let Some((job_id, kind, owner_id, owner, through, total)) = job else {
                 return Ok(None);
             };
-            let rows: Vec<StagedColumns> = import_rows::table
-                .filter(import_rows::job_id.eq(job_id))
-                .filter(import_rows::seq.gt(through))
-                .filter(import_rows::outcome.eq_any([RowOutcome::Create, RowOutcome::Update]))
-                .order(import_rows::seq)
-                .limit(CHUNK)
-                .select((
-                    import_rows::seq,
-                    import_rows::fields,
-                    import_rows::outcome.assume_not_null(),
-                    import_rows::target_id,
-                    import_rows::target_version,
-                ))
-                .load(conn)
-                .await?;
-            let Some(last) = rows.last().map(|r| r.0) else {
+            let (rows, last) = next_rows(conn, job_id, through, total).await?;
+            if rows.is_empty() {
                 finish(conn, job_id).await?;
                 return Ok(Some(Applied::Done { job_id }));
-            };
+            }
             let ctx = CommandContext {
                 actor: Actor {
                     user_id: owner_id,
@@ -173,7 +207,8 @@ pub async fn apply_next(conn: &mut AsyncPgConnection) -> Result<Option<Applied>,
                 .collect();
             let results = match kind {
                 ImportKind::Customers => apply_customers(conn, job_id, &staged, &ctx).await?,
-                _ => {
+                ImportKind::Products => apply_products(conn, job_id, &staged, &ctx).await?,
+                ImportKind::StockCounts => {
                     one_by_one(conn, job_id, kind, &staged.iter().collect::<Vec<_>>(), &ctx).await?
                 }
             };
@@ -251,17 +286,51 @@ async fn apply_customers(
         Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
         Err(e) => return Err(command_error(e)),
     };
+    declined_one_by_one(conn, job_id, ImportKind::Customers, rows, &applied, ctx).await
+}
+
+/// A chunk of products rows, set-based (`import_products`); the rows it
+/// declines go through the one-row commands, as customers rows do.
+async fn apply_products(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    rows: &[Staged],
+    ctx: &CommandContext,
+) -> Result<Vec<(i32, Option<String>)>, ImportError> {
+    let command_error = |source| ImportError::Command { job_id, source };
+    let typed = rows
+        .iter()
+        .map(product_row)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(command_error)?;
+    let applied = match import_products(conn, &typed, ctx).await {
+        Ok(applied) => applied,
+        Err(CommandError::Database(e)) => return Err(ImportError::Database(e)),
+        Err(e) => return Err(command_error(e)),
+    };
+    declined_one_by_one(conn, job_id, ImportKind::Products, rows, &applied, ctx).await
+}
+
+/// The rows a set-based command declined (`applied[i]` false) through their
+/// one-row commands; every row's result, in order.
+async fn declined_one_by_one(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    kind: ImportKind,
+    rows: &[Staged],
+    applied: &[bool],
+    ctx: &CommandContext,
+) -> Result<Vec<(i32, Option<String>)>, ImportError> {
     let declined: Vec<&Staged> = rows
         .iter()
-        .zip(&applied)
+        .zip(applied)
         .filter(|(_, done)| !**done)
         .map(|(row, _)| row)
         .collect();
-    let mut refusals: HashMap<i32, Option<String>> =
-        one_by_one(conn, job_id, ImportKind::Customers, &declined, ctx)
-            .await?
-            .into_iter()
-            .collect();
+    let mut refusals: HashMap<i32, Option<String>> = one_by_one(conn, job_id, kind, &declined, ctx)
+        .await?
+        .into_iter()
+        .collect();
     Ok(rows
         .iter()
         .map(|r| (r.seq, refusals.remove(&r.seq).flatten()))
@@ -333,32 +402,24 @@ async fn apply_row(
     row: &Staged,
     ctx: &CommandContext,
 ) -> Result<(), CommandError> {
-    let create = row.outcome == RowOutcome::Create;
     match kind {
         ImportKind::Products => {
-            let details = ProductDetails {
-                name: parsed(row, Name::parse(row.text("name")?))?,
-                description: row.text("description")?.to_owned(),
-                price: parsed(row, Money::from_minor(row.int("price_cents")?))?,
-                active: row
-                    .fields
-                    .get("active")
-                    .and_then(Value::as_bool)
-                    .ok_or_else(|| row.corrupt("active"))?,
-                low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
-                tax_rate: Some(TaxRateId(row.int("tax_rate_id")?)),
-            };
-            if create {
-                let sku = parsed(row, Sku::parse(row.text("sku")?))?;
-                create_product(conn, CreateProduct { sku, details }, ctx).await?;
-            } else {
-                let (id, version) = row.target()?;
-                let input = UpdateProduct {
-                    product_id: ProductId(id),
-                    expected_version: version,
-                    details,
-                };
-                update_product(conn, input, ctx).await?;
+            let ProductRow { target, details } = product_row(row)?;
+            match target {
+                ProductTarget::Create(sku) => {
+                    create_product(conn, CreateProduct { sku, details }, ctx).await?;
+                }
+                ProductTarget::Update {
+                    product_id,
+                    expected_version,
+                } => {
+                    let input = UpdateProduct {
+                        product_id,
+                        expected_version,
+                        details,
+                    };
+                    update_product(conn, input, ctx).await?;
+                }
             }
         }
         ImportKind::StockCounts => {
@@ -373,6 +434,33 @@ async fn apply_row(
         ImportKind::Customers => apply_customer(conn, row, ctx).await?,
     }
     Ok(())
+}
+
+/// A products row as the commands take it: which product (new by SKU, or
+/// the one previewed at its version) and every value it will hold.
+fn product_row(row: &Staged) -> Result<ProductRow, CommandError> {
+    let details = ProductDetails {
+        name: parsed(row, Name::parse(row.text("name")?))?,
+        description: row.text("description")?.to_owned(),
+        price: parsed(row, Money::from_minor(row.int("price_cents")?))?,
+        active: row
+            .fields
+            .get("active")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| row.corrupt("active"))?,
+        low_stock_threshold: parsed(row, StockLevel::new(row.int("low_stock_threshold")?))?,
+        tax_rate: Some(TaxRateId(row.int("tax_rate_id")?)),
+    };
+    let target = if row.outcome == RowOutcome::Create {
+        ProductTarget::Create(parsed(row, Sku::parse(row.text("sku")?))?)
+    } else {
+        let (id, version) = row.target()?;
+        ProductTarget::Update {
+            product_id: ProductId(id),
+            expected_version: version,
+        }
+    };
+    Ok(ProductRow { target, details })
 }
 
 /// A customers row as the commands take it: the customer's details, which

@@ -9,6 +9,7 @@ mod events;
 mod imports;
 mod imports_addresses;
 mod imports_apply;
+mod imports_products;
 mod invoices;
 mod money;
 mod notes;
