@@ -126,9 +126,8 @@ fn apply(lines: &[Line], change: Change) -> Vec<Line> {
 /// Whether the edited lines still take the discounts entered when the order
 /// was placed (an edit keeps them; a raise always does).
 fn prices(products: &[Product], lines: &[Line], o: &Order, after: &[Line]) -> bool {
-    money::placed_totals_in(products, lines, o).is_some_and(|(_, entered)| {
-        matches!(money::priced(products, after, &entered), Some(Ok(_)))
-    })
+    money::placed_totals_in(products, lines, o)
+        .is_some_and(|(_, entered)| matches!(money::priced(products, after, &entered), Some(Ok(_))))
 }
 
 /// Moves the stock figures by the edit's difference: reserved for an order

@@ -782,9 +782,9 @@ fn note_event(
 
 /// The order's lines now: after its edit, if any.
 fn lines<'a>(plan: &'a Plan, o: &Order) -> &'a [super::plan::Line] {
-    let (first, count) = o
-        .edit
-        .map_or((o.first_line, o.line_count), |e| (e.first_line, e.line_count));
+    let (first, count) = o.edit.map_or((o.first_line, o.line_count), |e| {
+        (e.first_line, e.line_count)
+    });
     &plan.lines[first as usize..(first + count) as usize]
 }
 

@@ -68,7 +68,10 @@ pub(super) fn order_edited(plan: &Plan, cx: &Context, i: u32) -> Option<String> 
     };
     let mut changes = Vec::new();
     for (l, a) in new.iter().zip(&after.lines) {
-        let was = old.iter().zip(&before.lines).find(|(s, _)| s.product == l.product);
+        let was = old
+            .iter()
+            .zip(&before.lines)
+            .find(|(s, _)| s.product == l.product);
         match was {
             None => changes.push(change(LineChangeKind::Added, l, 0, l.quantity, 0, a.total)),
             Some((s, b)) if s.quantity != l.quantity => changes.push(change(
@@ -84,7 +87,14 @@ pub(super) fn order_edited(plan: &Plan, cx: &Context, i: u32) -> Option<String> 
     }
     for (s, b) in old.iter().zip(&before.lines) {
         if new.iter().all(|l| l.product != s.product) {
-            changes.push(change(LineChangeKind::Removed, s, s.quantity, 0, b.total, 0));
+            changes.push(change(
+                LineChangeKind::Removed,
+                s,
+                s.quantity,
+                0,
+                b.total,
+                0,
+            ));
         }
     }
     changes.sort_by_key(|c| c.product_id);
@@ -97,7 +107,9 @@ pub(super) fn order_edited(plan: &Plan, cx: &Context, i: u32) -> Option<String> 
         .iter()
         .take_while(|e| e.at < edit.at)
         .last()
-        .map_or(0, |e| e.totals.paid_cents.saturating_sub(e.totals.refunded_cents));
+        .map_or(0, |e| {
+            e.totals.paid_cents.saturating_sub(e.totals.refunded_cents)
+        });
     let payload = OrderEdited {
         version: 2,
         lines: changes,

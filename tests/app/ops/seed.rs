@@ -8,8 +8,11 @@ use diesel_async::RunQueryDsl;
 use orderdesk::domain::{Aggregate, Currency};
 use orderdesk::queries::history::{self, HistoryEntry};
 use orderdesk::seed::{self, Outcome, SeedOptions};
+use rocket::http::Status;
 
-use crate::support::helpers::TestApp;
+use crate::support::helpers::{TestApp, ctx};
+use crate::support::inputs;
+use crate::support::pages_http::{get, staff_client};
 
 fn small(seed: u64) -> SeedOptions {
     SeedOptions {
@@ -467,12 +470,15 @@ async fn some_seeded_orders_were_edited_and_add_up_everywhere() {
         .await
         .unwrap();
     for r in &results {
-        assert!(r.ok(), "{} differs after seeding edits: {:?}", r.name, r.keys);
+        assert!(
+            r.ok(),
+            "{} differs after seeding edits: {:?}",
+            r.name,
+            r.keys
+        );
     }
     // Each edit reads as a sentence with its lines and totals.
-    let first = app
-        .scalar("SELECT min(order_id) FROM order_edits")
-        .await;
+    let first = app.scalar("SELECT min(order_id) FROM order_edits").await;
     let entries = history::query(Aggregate::Order, first)
         .load::<HistoryEntry>(&mut *app.read_conn().await)
         .await
@@ -492,4 +498,101 @@ async fn some_seeded_orders_were_edited_and_add_up_everywhere() {
         "the edit names no line: {edit}"
     );
     assert!(edit.contains("; total $"), "{edit}");
+    // And the order's page shows it in its history.
+    let client = staff_client(&app).await;
+    let (status, page) = get(&client, &format!("/orders/{first}")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("edited the order"), "{page}");
+}
+
+/// The payload `sql` selects.
+async fn payload_of(app: &TestApp, sql: &str) -> serde_json::Value {
+    #[derive(QueryableByName)]
+    struct P {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        payload: serde_json::Value,
+    }
+    diesel::sql_query(sql)
+        .get_result::<P>(&mut *app.conn().await)
+        .await
+        .unwrap()
+        .payload
+}
+
+/// The keys of a JSON object (empty for anything else).
+fn keys_of(v: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn a_seeded_edit_has_the_payload_shape_edit_order_writes() {
+    #[derive(QueryableByName)]
+    struct L {
+        #[diesel(sql_type = Text)]
+        sku: String,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        quantity: i32,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        spare: bool,
+    }
+    let app = seeded(&small(11)).await;
+    // A placed order the seeder did not edit, one of whose products has stock to spare.
+    let order = app
+        .scalar(
+            "SELECT min(o.id) FROM orders o WHERE o.status = 'placed'
+                AND NOT EXISTS (SELECT 1 FROM order_edits x WHERE x.order_id = o.id)
+                AND EXISTS (SELECT 1 FROM order_lines l JOIN inventory i USING (product_id)
+                            WHERE l.order_id = o.id AND i.on_hand > i.reserved)",
+        )
+        .await;
+    let lines = diesel::sql_query(format!(
+        "SELECT p.sku, l.quantity, i.on_hand > i.reserved AS spare FROM order_lines l
+           JOIN products p ON p.id = l.product_id JOIN inventory i ON i.product_id = p.id
+          WHERE l.order_id = {order} ORDER BY l.line_no"
+    ))
+    .load::<L>(&mut *app.conn().await)
+    .await
+    .unwrap();
+    let mut raised = false;
+    let asked: Vec<(&str, u32)> = lines
+        .iter()
+        .map(|l| {
+            let more = l.spare && !std::mem::replace(&mut raised, l.spare);
+            (l.sku.as_str(), l.quantity.unsigned_abs() + u32::from(more))
+        })
+        .collect();
+    let version = i32::try_from(
+        app.scalar(&format!("SELECT version FROM orders WHERE id = {order}"))
+            .await,
+    )
+    .unwrap();
+
+    orderdesk::commands::edit_order::edit_order(
+        &mut *app.conn().await,
+        inputs::edit(order, version, &asked),
+        &ctx(),
+    )
+    .await
+    .unwrap();
+
+    let written = payload_of(&app, &format!(
+        "SELECT payload FROM events WHERE event_type = 'order_edited' AND aggregate_id = {order}"
+    ))
+    .await;
+    let seeded = payload_of(
+        &app,
+        "SELECT e.payload FROM events e JOIN order_edits x ON x.event_id = e.id
+          ORDER BY e.id LIMIT 1",
+    )
+    .await;
+    assert_eq!(keys_of(&seeded), keys_of(&written));
+    assert_eq!(keys_of(&seeded["money"]), keys_of(&written["money"]));
+    assert_eq!(keys_of(&seeded["lines"][0]), keys_of(&written["lines"][0]));
+    assert_eq!(seeded["schema_version"], written["schema_version"]);
+    assert_eq!(seeded["version"], 2);
 }
