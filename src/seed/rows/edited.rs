@@ -98,7 +98,7 @@ pub(super) fn order_edited(plan: &Plan, cx: &Context, i: u32) -> Option<String> 
         }
     }
     changes.sort_by_key(|c| c.product_id);
-    let charge = entered.shipping.then_some(ShippingChargePayload {
+    let shipping_charge = entered.shipping.then_some(ShippingChargePayload {
         charged_cents: before.shipping,
         tax_rate_id: Some(cx.tax_rates[0]),
     });
@@ -116,11 +116,11 @@ pub(super) fn order_edited(plan: &Plan, cx: &Context, i: u32) -> Option<String> 
         old_total_cents: before.grand_total,
         new_total_cents: after.grand_total,
         order_discount_changed: false,
-        old_order_discount: order_discount.clone(),
+        old_order_discount: order_discount,
         new_order_discount: order_discount,
         shipping_charge_changed: false,
-        old_shipping_charge: charge,
-        new_shipping_charge: charge,
+        old_shipping_charge: shipping_charge,
+        new_shipping_charge: shipping_charge,
         shipping_address_changed: false,
         shipping_address: None,
         billing_address_changed: false,
