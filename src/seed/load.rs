@@ -124,6 +124,8 @@ pub async fn load(
     )
     .await
     .map_err(db("moving id sequences"))?;
+    progress.note("order edits");
+    record_edits(&tx, &super::rows::edited_orders(&plan, &cx), cx.seed).await?;
     progress.note("invoices");
     let issued_at = plan.timeline.last().map_or(0, |(at, _)| *at) + 60;
     super::invoices::issue(&tx, issued_at).await?;
@@ -133,11 +135,38 @@ pub async fn load(
     client
         .batch_execute(
             "ANALYZE customers, customer_addresses, products, inventory, orders, order_addresses, \
-             order_lines, order_taxes, payments, stock_movements, events, notes",
+             order_lines, order_taxes, payments, stock_movements, events, notes, order_edits",
         )
         .await
         .map_err(db("analyze"))?;
     Ok(loaded)
+}
+
+/// Records each seeded `order_edited` event in `order_edits`, as EditOrder
+/// does in its transaction: under a key of its own (the seed's, the order's
+/// and the version it made) with a digest of the edit for a fingerprint, at
+/// the event's time. Set-based, after the events have their ids.
+async fn record_edits(
+    tx: &tokio_postgres::Transaction<'_>,
+    orders: &[i64],
+    seed: u64,
+) -> Result<u64, SeedError> {
+    tx.execute(
+        "INSERT INTO order_edits (order_id, idempotency_key, request_fingerprint, version_after,
+                                  event_id, actor, created_at)
+         SELECT e.aggregate_id,
+                'seed-' || $1 || '-' || lpad(e.aggregate_id::text, 8, '0') || '-e'
+                    || (e.payload->>'version'),
+                encode(sha256(convert_to(e.payload::text, 'UTF8')), 'hex'),
+                (e.payload->>'version')::int, e.id, e.actor, e.occurred_at
+         FROM events e
+         WHERE e.aggregate_type = 'order' AND e.aggregate_id = ANY($3)
+           AND e.event_type = 'order_edited' AND e.actor = $2
+         ORDER BY e.id",
+        &[&format!("{seed:x}"), &super::ACTOR, &orders],
+    )
+    .await
+    .map_err(SeedError::at("recording the order edits"))
 }
 
 /// Drops the secondary indexes and foreign keys of the seeded tables (inside

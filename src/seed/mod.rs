@@ -7,6 +7,7 @@
 //! COPY text ([`rows`]) and streamed in one transaction ([`load`]).
 
 mod calendar;
+mod edits;
 mod error;
 mod invoices;
 mod load;

@@ -72,14 +72,29 @@ pub struct Order {
     pub delivered_at: Option<i64>,
     pub cancelled_at: Option<i64>,
     pub reason: Option<u16>,
+    /// The lines as placed (`lines[first_line..first_line + line_count]`).
+    pub first_line: u32,
+    pub line_count: u32,
+    /// The edit made before it was paid or cancelled, if any (`seed::edits`).
+    pub edit: Option<Edit>,
+}
+
+/// An edit of an order by EditOrder before it was paid, shipped or
+/// cancelled: when, and its lines after (`lines[first_line..first_line +
+/// line_count]`, in ascending product order like any order's lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edit {
+    pub at: i64,
     pub first_line: u32,
     pub line_count: u32,
 }
 
 impl Order {
-    /// The version after all its steps (1 when placed, +1 per step).
+    /// The version after all its steps (1 when placed, +1 per step; the
+    /// edit is a step).
     pub fn version(&self) -> i32 {
         1 + [
+            self.edit.map(|e| e.at),
             self.paid_at,
             self.shipped_at,
             self.delivered_at,
@@ -93,6 +108,7 @@ impl Order {
     /// When the order last changed.
     pub fn updated_at(&self) -> i64 {
         [
+            self.edit.map(|e| e.at),
             self.paid_at,
             self.shipped_at,
             self.delivered_at,
@@ -136,6 +152,8 @@ pub enum Step {
     Placed(u32),
     /// A deposit paid on the order.
     Deposit(u32),
+    /// The order's edit (`Order::edit`).
+    Edited(u32),
     Paid(u32),
     Shipped(u32),
     Delivered(u32),
@@ -172,6 +190,8 @@ impl Plan {
             timeline: Vec::new(),
         };
         plan.place_orders(&calendar, shape.orders, &mut products, &mut rng);
+        // Before the opening stock is sized, as the edits move stock.
+        super::edits::plan(&mut plan, &mut products, shape.end, shape.seed);
         for p in &mut products {
             let left = if rng.random_bool(0.12) {
                 rng.random_range(0..=12)
@@ -313,6 +333,7 @@ impl Plan {
             steps.push((o.placed_at, Step::Placed(i)));
             let later = [
                 (o.deposit_at, Step::Deposit(i)),
+                (o.edit.map(|e| e.at), Step::Edited(i)),
                 (o.paid_at, Step::Paid(i)),
                 (o.shipped_at, Step::Shipped(i)),
                 (o.delivered_at, Step::Delivered(i)),
@@ -397,6 +418,7 @@ fn lifecycle(end: i64, placed_at: i64, rng: &mut ChaCha8Rng) -> Order {
         reason: None,
         first_line: 0,
         line_count: 0,
+        edit: None,
     };
     if cancels && cancelled < end {
         order.paid_at = (paid_first && paid < cancelled).then_some(paid);

@@ -2,9 +2,11 @@
 //! Rows are written exactly as the commands would have left them (see
 //! `src/commands/`), with business times instead of `now()`.
 
+mod edited;
+
 use std::fmt::Write;
 
-use super::money;
+use super::money::{self, Entered};
 use super::names;
 use super::payments::{self, SLOTS};
 use super::plan::{NoteOn, Order, Plan, Step};
@@ -13,7 +15,7 @@ use crate::domain::event_payload::order_placed::{
     ShippingPayload, TaxPayload,
 };
 use crate::domain::event_payload::{PaymentRecorded, PaymentRefunded};
-use crate::domain::totals::Discount;
+use crate::domain::totals::{Discount, OrderTotals};
 use crate::domain::{AddressFields, OrderStatus};
 
 /// Who the seeded history is attributed to.
@@ -89,6 +91,15 @@ impl Context {
     fn payment_id(&self, i: u32, slot: u32) -> i64 {
         self.payment_offset + i64::from(i) * SLOTS + i64::from(slot) + 1
     }
+}
+
+/// The ids of the orders the plan edits.
+pub fn edited_orders(plan: &Plan, cx: &Context) -> Vec<i64> {
+    (0u32..)
+        .zip(&plan.orders)
+        .filter(|(_, o)| o.edit.is_some())
+        .map(|(i, _)| cx.order_id(i))
+        .collect()
 }
 
 /// The tables the seeder fills, in loading order (parents before children).
@@ -405,11 +416,12 @@ impl Rows<'_> {
         let o = &self.plan.orders[i];
         let id = self.cx.order_id(idx(i));
         let (t, entered) = money::totals(self.plan, o).unwrap_or_default();
-        for ((n, line), a) in (1..).zip(lines(self.plan, o)).zip(&t.lines) {
+        let lines = lines(self.plan, o);
+        for ((n, line), a) in (1..).zip(lines).zip(&t.lines) {
             let price = self.plan.products[line.product as usize].price_cents;
             let product = self.cx.product_id(line.product);
             let rate = self.cx.tax_rate_id(line.product);
-            let (kind, value) = discount_columns(entered.line_discount(n - 1));
+            let (kind, value) = discount_columns(entered.discount_of(line.product));
             let _ = writeln!(
                 self.out,
                 "{id}\t{n}\t{product}\t{}\t{price}\t{rate}\t{}\t{}\t{}\t{}\t{}\t{kind}\t{value}\t{}\t{}",
@@ -423,7 +435,7 @@ impl Rows<'_> {
                 a.order_discount
             );
         }
-        u64::from(o.line_count)
+        lines.len() as u64
     }
 
     fn order_taxes(self, i: usize) -> u64 {
@@ -477,6 +489,7 @@ impl Rows<'_> {
                 return 1;
             }
             Step::Placed(o) => (o, "reservation", 1),
+            Step::Edited(o) => return edited::movements(self.plan, self.cx, o, at, self.out),
             Step::Shipped(o) => (o, "shipment", -1),
             Step::Cancelled(o) => (o, "release", -1),
             Step::Customer(_)
@@ -488,12 +501,19 @@ impl Rows<'_> {
         };
         let o = &self.plan.orders[order as usize];
         let (id, at) = (self.cx.order_id(order), ts(at));
-        for line in lines(self.plan, o) {
+        // Placing reserves the lines as placed; shipping and cancelling move
+        // the lines the order has then (after its edit).
+        let lines = if sign > 0 {
+            placed_lines(self.plan, o)
+        } else {
+            lines(self.plan, o)
+        };
+        for line in lines {
             let product = self.cx.product_id(line.product);
             let q = sign * line.quantity;
             let _ = writeln!(self.out, "{product}\t{kind}\t{q}\t\t{id}\t{ACTOR}\t{at}");
         }
-        u64::from(o.line_count)
+        lines.len() as u64
     }
 
     fn events(self, (at, step): (i64, Step)) -> u64 {
@@ -540,6 +560,12 @@ impl Rows<'_> {
                 let payload = order_placed(self.plan, self.cx, o);
                 event("order", self.cx.order_id(o), "order_placed", &payload);
             }
+            Step::Edited(o) => {
+                let Some(payload) = edited::order_edited(self.plan, self.cx, o) else {
+                    return 0;
+                };
+                event("order", self.cx.order_id(o), "order_edited", &payload);
+            }
             Step::Deposit(o) => {
                 let payload = payment_event(self.plan, self.cx, o, payments::DEPOSIT);
                 if let Some((kind, payload)) = payload {
@@ -560,10 +586,12 @@ impl Rows<'_> {
                     written += 1;
                 }
                 let order = &self.plan.orders[o as usize];
+                // An edit comes before payment, so it moves each later version.
+                let edited = i32::from(order.edit.is_some());
                 let (status, version) = match step {
-                    Step::Paid(_) => (OrderStatus::Paid, 2),
-                    Step::Shipped(_) => (OrderStatus::Shipped, 3),
-                    Step::Delivered(_) => (OrderStatus::Delivered, 4),
+                    Step::Paid(_) => (OrderStatus::Paid, 2 + edited),
+                    Step::Shipped(_) => (OrderStatus::Shipped, 3 + edited),
+                    Step::Delivered(_) => (OrderStatus::Delivered, 4 + edited),
                     _ => (OrderStatus::Cancelled, order.version()),
                 };
                 let reason = order
@@ -633,50 +661,57 @@ fn payment_event(plan: &Plan, cx: &Context, i: u32, slot: u32) -> Option<(&'stat
 /// The `order_placed` payload, as PlaceOrder writes it (version 2).
 fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
     let o = &plan.orders[i as usize];
-    let (t, entered) = money::totals(plan, o).unwrap_or_default();
+    let (t, entered) = money::placed_totals(plan, o).unwrap_or_default();
     let placed = OrderPlaced {
         customer_id: cx.customer_id(o.customer),
         shipping_address: EventAddress::Structured(order_address(plan, cx, i, o.customer)),
         billing_address: None,
         saved_to_book: None,
-        lines: self::lines(plan, o)
+        lines: placed_lines(plan, o)
             .iter()
             .zip(&t.lines)
-            .enumerate()
-            .map(|(n, (line, a))| OrderPlacedLine {
+            .map(|(line, a)| OrderPlacedLine {
                 product_id: cx.product_id(line.product),
                 sku: sku(plan, cx, line.product),
                 name: product_name(plan, line.product),
                 quantity: line.quantity,
                 unit_price_cents: plan.products[line.product as usize].price_cents,
                 tax_rate_id: Some(cx.tax_rate_id(line.product)),
-                discount: entered.line_discount(n).as_ref().map(DiscountPayload::from),
+                discount: entered
+                    .discount_of(line.product)
+                    .as_ref()
+                    .map(DiscountPayload::from),
                 amounts: Some(a.into()),
             })
             .collect(),
         total_cents: t.grand_total,
-        money: Some(OrderMoneyPayload {
-            pricing: "tax_exclusive".into(),
-            subtotal_cents: t.subtotal,
-            line_discounts_cents: t.line_discounts,
-            order_discount: entered.order_discount.as_ref().map(DiscountPayload::from),
-            order_discount_cents: t.order_discount,
-            shipping: t.shipping_amounts.map(|s| ShippingPayload {
-                tax_rate_id: Some(cx.tax_rates[0]),
-                tax_rate_ppm: s.tax_rate.ppm(),
-                charged_cents: s.charged,
-                waived: s.waived,
-                net_cents: s.net,
-                tax_cents: s.tax,
-                total_cents: s.total,
-            }),
-            taxes: t.taxes.iter().map(TaxPayload::from).collect(),
-            net_total_cents: t.net_total,
-            tax_total_cents: t.tax_total,
-            grand_total_cents: t.grand_total,
-        }),
+        money: Some(money_payload(cx, &t, &entered)),
     };
     placed.to_payload().to_string()
+}
+
+/// An order's money as PlaceOrder and EditOrder state it in their events.
+fn money_payload(cx: &Context, t: &OrderTotals, entered: &Entered) -> OrderMoneyPayload {
+    OrderMoneyPayload {
+        pricing: "tax_exclusive".into(),
+        subtotal_cents: t.subtotal,
+        line_discounts_cents: t.line_discounts,
+        order_discount: entered.order_discount.as_ref().map(DiscountPayload::from),
+        order_discount_cents: t.order_discount,
+        shipping: t.shipping_amounts.map(|s| ShippingPayload {
+            tax_rate_id: Some(cx.tax_rates[0]),
+            tax_rate_ppm: s.tax_rate.ppm(),
+            charged_cents: s.charged,
+            waived: s.waived,
+            net_cents: s.net,
+            tax_cents: s.tax,
+            total_cents: s.total,
+        }),
+        taxes: t.taxes.iter().map(TaxPayload::from).collect(),
+        net_total_cents: t.net_total,
+        tax_total_cents: t.tax_total,
+        grand_total_cents: t.grand_total,
+    }
 }
 
 /// A discount as entered, as its two columns (`\N` for none).
@@ -745,7 +780,16 @@ fn note_event(
     }
 }
 
+/// The order's lines now: after its edit, if any.
 fn lines<'a>(plan: &'a Plan, o: &Order) -> &'a [super::plan::Line] {
+    let (first, count) = o.edit.map_or((o.first_line, o.line_count), |e| {
+        (e.first_line, e.line_count)
+    });
+    &plan.lines[first as usize..(first + count) as usize]
+}
+
+/// The order's lines as placed.
+fn placed_lines<'a>(plan: &'a Plan, o: &Order) -> &'a [super::plan::Line] {
     &plan.lines[o.first_line as usize..(o.first_line + o.line_count) as usize]
 }
 

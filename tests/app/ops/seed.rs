@@ -5,9 +5,14 @@ use chrono::NaiveDate;
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
+use orderdesk::domain::{Aggregate, Currency};
+use orderdesk::queries::history::{self, HistoryEntry};
 use orderdesk::seed::{self, Outcome, SeedOptions};
+use rocket::http::Status;
 
-use crate::support::helpers::TestApp;
+use crate::support::helpers::{TestApp, ctx};
+use crate::support::inputs;
+use crate::support::pages_http::{get, staff_client};
 
 fn small(seed: u64) -> SeedOptions {
     SeedOptions {
@@ -45,7 +50,8 @@ async fn digest(app: &TestApp) -> String {
         (SELECT string_agg(i::text, '|' ORDER BY i.product_id) FROM inventory i) ||
         (SELECT string_agg(p::text, '|' ORDER BY p.id) FROM payments p) ||
         (SELECT string_agg(concat_ws(',', m.product_id, m.kind, m.quantity, m.order_id, m.occurred_at), '|' ORDER BY m.id) FROM stock_movements m) ||
-        (SELECT string_agg(concat_ws(',', e.aggregate_id, e.event_type, e.payload, e.occurred_at), '|' ORDER BY e.id) FROM events e)
+        (SELECT string_agg(concat_ws(',', e.aggregate_id, e.event_type, e.payload, e.occurred_at), '|' ORDER BY e.id) FROM events e) ||
+        (SELECT coalesce(string_agg(x::text, '|' ORDER BY x.id), '') FROM order_edits x)
     ) AS d";
     diesel::sql_query(sql)
         .get_result::<D>(&mut *app.conn().await)
@@ -123,11 +129,28 @@ const BROKEN: &[(&str, &str)] = &[
           USING (product_id) WHERE i.reserved <> coalesce(m.q, 0)",
     ),
     (
-        "every line has a reservation at placed_at",
+        "every line has a reservation at placed_at (an edited order's, with its edit's)",
         "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
-          WHERE NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.order_id = o.id
+          WHERE NOT EXISTS (SELECT 1 FROM order_edits x WHERE x.order_id = o.id)
+            AND NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.order_id = o.id
             AND m.product_id = l.product_id AND m.kind = 'reservation'
             AND m.quantity = l.quantity AND m.occurred_at = o.placed_at)",
+    ),
+    (
+        "an edited order reserved its lines at placed_at and at its edit, and nothing else",
+        "SELECT count(*) FROM orders o
+           JOIN order_edits x ON x.order_id = o.id
+           JOIN LATERAL (SELECT m.product_id, sum(m.quantity) AS q FROM stock_movements m
+                          WHERE m.order_id = o.id AND m.kind IN ('reservation', 'release')
+                            AND m.occurred_at IN (o.placed_at, x.created_at) GROUP BY 1) r ON true
+           LEFT JOIN order_lines l ON l.order_id = o.id AND l.product_id = r.product_id
+          WHERE r.q <> coalesce(l.quantity, 0)
+             OR EXISTS (SELECT 1 FROM stock_movements m WHERE m.order_id = o.id
+                  AND m.kind IN ('reservation', 'release')
+                  AND m.occurred_at NOT IN (o.placed_at, x.created_at, o.cancelled_at))
+             OR EXISTS (SELECT 1 FROM order_lines l2 WHERE l2.order_id = o.id
+                  AND l2.product_id NOT IN (SELECT m.product_id FROM stock_movements m
+                                            WHERE m.order_id = o.id AND m.kind = 'reservation'))",
     ),
     (
         "shipped lines have a shipment, cancelled ones a release, at that time",
@@ -152,9 +175,21 @@ const BROKEN: &[(&str, &str)] = &[
               <> o.version + o.payments_version
          OR NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id AND e.event_type = 'order_placed'
               AND e.occurred_at = o.placed_at AND (e.payload->>'customer_id')::bigint = o.customer_id
-              AND jsonb_array_length(e.payload->'lines') = (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id)
-              AND (e.payload->>'total_cents')::bigint = o.grand_total_cents
-              AND (e.payload->'money'->>'tax_total_cents')::bigint = o.tax_total_cents)
+              AND (EXISTS (SELECT 1 FROM order_edits x WHERE x.order_id = o.id) OR
+                   jsonb_array_length(e.payload->'lines') = (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id)
+                   AND (e.payload->>'total_cents')::bigint = o.grand_total_cents
+                   AND (e.payload->'money'->>'tax_total_cents')::bigint = o.tax_total_cents))
+         OR EXISTS (SELECT 1 FROM order_edits x WHERE x.order_id = o.id) AND NOT EXISTS (
+              SELECT 1 FROM order_edits x JOIN events e ON e.id = x.event_id
+                JOIN events p ON p.aggregate_type = 'order' AND p.aggregate_id = o.id
+                             AND p.event_type = 'order_placed'
+               WHERE x.order_id = o.id AND e.event_type = 'order_edited' AND e.aggregate_id = o.id
+                 AND (e.payload->>'version')::int = x.version_after AND e.occurred_at = x.created_at
+                 AND e.occurred_at > o.placed_at
+                 AND e.occurred_at < least(o.paid_at, o.cancelled_at, 'infinity')
+                 AND (e.payload->>'old_total_cents')::bigint = (p.payload->>'total_cents')::bigint
+                 AND (e.payload->>'new_total_cents')::bigint = o.grand_total_cents
+                 AND (e.payload->'money'->>'tax_total_cents')::bigint = o.tax_total_cents)
          OR o.status <> 'placed' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.aggregate_id = o.id
               AND e.aggregate_type = 'order' AND e.event_type = 'order_' || o.status AND (e.payload->>'version')::int = o.version
               AND e.payload->>'status' = o.status)",
@@ -370,4 +405,194 @@ async fn after_seeding_and_catching_up_every_live_model_equals_its_definition() 
             .await
             >= 400
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn some_seeded_orders_were_edited_and_add_up_everywhere() {
+    let app = seeded(&small(11)).await;
+
+    // About one order in 33 without a deposit is edited: some raise or lower
+    // a quantity, some add a product, some remove a line.
+    let edited = app
+        .scalar("SELECT count(DISTINCT order_id) FROM order_edits")
+        .await;
+    assert!((3..=40).contains(&edited), "{edited} edited orders");
+    for (what, change) in [("changed lines", "changed"), ("added lines", "added")] {
+        let n = app
+            .scalar(&format!(
+                "SELECT count(*) FROM events e, jsonb_array_elements(e.payload->'lines') l \
+                 WHERE e.event_type = 'order_edited' AND l->>'change' = '{change}'"
+            ))
+            .await;
+        assert!(n > 0, "no {what}");
+    }
+    // Their stored totals are the sums of their lines, as the edit left them.
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM orders o JOIN order_edits x ON x.order_id = o.id
+             JOIN (SELECT order_id, sum(subtotal_cents) s, sum(total_cents) t, sum(tax_cents) tax
+                   FROM order_lines GROUP BY 1) l ON l.order_id = o.id
+             WHERE o.subtotal_cents <> l.s OR o.tax_total_cents <> l.tax + o.shipping_tax_cents
+                OR o.grand_total_cents <> l.t + o.shipping_net_cents + o.shipping_tax_cents
+                OR o.version <> x.version_after + (o.paid_at IS NOT NULL)::int
+                   + (o.shipped_at IS NOT NULL)::int + (o.delivered_at IS NOT NULL)::int
+                   + (o.cancelled_at IS NOT NULL)::int"
+        )
+        .await,
+        0
+    );
+    // Stock reserved is the sum of the lines still to ship, edited or not.
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM inventory i LEFT JOIN (SELECT l.product_id, sum(l.quantity) q
+               FROM order_lines l JOIN orders o ON o.id = l.order_id
+              WHERE o.status IN ('placed', 'paid') GROUP BY 1) r USING (product_id)
+              WHERE i.reserved <> coalesce(r.q, 0)"
+        )
+        .await,
+        0
+    );
+    // An edited order was paid (and invoiced) its edited total.
+    assert_eq!(
+        app.scalar(
+            "SELECT count(*) FROM orders o JOIN order_edits x ON x.order_id = o.id
+              WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled'
+                AND (o.paid_cents <> o.grand_total_cents OR EXISTS (SELECT 1 FROM invoices i
+                     WHERE i.order_id = o.id AND i.grand_total_cents <> o.grand_total_cents))"
+        )
+        .await,
+        0
+    );
+
+    app.refresh().await;
+    let models: Vec<_> = orderdesk::read_models::catalog::live().collect();
+    let results = orderdesk::read_models::verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+    for r in &results {
+        assert!(
+            r.ok(),
+            "{} differs after seeding edits: {:?}",
+            r.name,
+            r.keys
+        );
+    }
+    // Each edit reads as a sentence with its lines and totals.
+    let first = app.scalar("SELECT min(order_id) FROM order_edits").await;
+    let entries = history::query(Aggregate::Order, first)
+        .load::<HistoryEntry>(&mut *app.read_conn().await)
+        .await
+        .unwrap();
+    let told: Vec<String> = history::in_words(entries)
+        .into_iter()
+        .map(|line| line.what.written(Currency::USD))
+        .collect();
+    let edit = told
+        .iter()
+        .find(|s| s.contains("edited the order"))
+        .unwrap_or_else(|| panic!("no edit in {told:?}"));
+    assert!(
+        ["changed the quantity of ", "added ", "removed "]
+            .iter()
+            .any(|said| edit.contains(said)),
+        "the edit names no line: {edit}"
+    );
+    assert!(edit.contains("; total $"), "{edit}");
+    // And the order's page shows it in its history.
+    let client = staff_client(&app).await;
+    let (status, page) = get(&client, &format!("/orders/{first}")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("edited the order"), "{page}");
+}
+
+/// The payload `sql` selects.
+async fn payload_of(app: &TestApp, sql: &str) -> serde_json::Value {
+    #[derive(QueryableByName)]
+    struct P {
+        #[diesel(sql_type = diesel::sql_types::Jsonb)]
+        payload: serde_json::Value,
+    }
+    diesel::sql_query(sql)
+        .get_result::<P>(&mut *app.conn().await)
+        .await
+        .unwrap()
+        .payload
+}
+
+/// The keys of a JSON object (empty for anything else).
+fn keys_of(v: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = v
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn a_seeded_edit_has_the_payload_shape_edit_order_writes() {
+    #[derive(QueryableByName)]
+    struct L {
+        #[diesel(sql_type = Text)]
+        sku: String,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        quantity: i32,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        spare: bool,
+    }
+    let app = seeded(&small(11)).await;
+    // A placed order the seeder did not edit, one of whose products has stock to spare.
+    let order = app
+        .scalar(
+            "SELECT min(o.id) FROM orders o WHERE o.status = 'placed'
+                AND NOT EXISTS (SELECT 1 FROM order_edits x WHERE x.order_id = o.id)
+                AND EXISTS (SELECT 1 FROM order_lines l JOIN inventory i USING (product_id)
+                            WHERE l.order_id = o.id AND i.on_hand > i.reserved)",
+        )
+        .await;
+    let lines = diesel::sql_query(format!(
+        "SELECT p.sku, l.quantity, i.on_hand > i.reserved AS spare FROM order_lines l
+           JOIN products p ON p.id = l.product_id JOIN inventory i ON i.product_id = p.id
+          WHERE l.order_id = {order} ORDER BY l.line_no"
+    ))
+    .load::<L>(&mut *app.conn().await)
+    .await
+    .unwrap();
+    let mut raised = false;
+    let asked: Vec<(&str, u32)> = lines
+        .iter()
+        .map(|l| {
+            let more = l.spare && !std::mem::replace(&mut raised, l.spare);
+            (l.sku.as_str(), l.quantity.unsigned_abs() + u32::from(more))
+        })
+        .collect();
+    let version = i32::try_from(
+        app.scalar(&format!("SELECT version FROM orders WHERE id = {order}"))
+            .await,
+    )
+    .unwrap();
+
+    orderdesk::commands::edit_order::edit_order(
+        &mut *app.conn().await,
+        inputs::edit(order, version, &asked),
+        &ctx(),
+    )
+    .await
+    .unwrap();
+
+    let written = payload_of(&app, &format!(
+        "SELECT payload FROM events WHERE event_type = 'order_edited' AND aggregate_id = {order}"
+    ))
+    .await;
+    let seeded = payload_of(
+        &app,
+        "SELECT e.payload FROM events e JOIN order_edits x ON x.event_id = e.id
+          ORDER BY e.id LIMIT 1",
+    )
+    .await;
+    assert_eq!(keys_of(&seeded), keys_of(&written));
+    assert_eq!(keys_of(&seeded["money"]), keys_of(&written["money"]));
+    assert_eq!(keys_of(&seeded["lines"][0]), keys_of(&written["lines"][0]));
+    assert_eq!(seeded["schema_version"], written["schema_version"]);
+    assert_eq!(seeded["version"], 2);
 }
