@@ -17,7 +17,7 @@ pub mod import;
 mod invoice;
 mod money;
 mod note;
-mod order_status;
+mod fulfilment_status;
 mod payment;
 mod postal_address;
 mod quantity;
@@ -38,7 +38,7 @@ pub use invoice::{DocumentKind, Issuer};
 pub use money::format_cents;
 pub use money::{Money, Percent, totals};
 pub use note::{MAX_NOTE_CHARS, NoteBody, NoteSubject};
-pub use order_status::OrderStatus;
+pub use fulfilment_status::FulfilmentStatus;
 pub use payment::{PaymentKind, PaymentMethod, PaymentStatus, balance_due};
 pub use postal_address::{AddressFields, AddressLabel, Country, PostalAddress};
 pub use quantity::{

@@ -127,7 +127,7 @@ async fn an_overpayment_is_taken_only_once_confirmed_with_the_checkbox_that_appe
         definition(&page, "Payment status").as_deref(),
         Some("Overpaid")
     );
-    assert_eq!(app.order_status(id).await, "paid");
+    assert_eq!(app.order_status(id).await, "unfulfilled/overpaid");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -230,7 +230,7 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
     let refused = post(&client, &format!("/orders/{id}/cancel"), &bad_method).await;
     let untouched = app
         .scalar(&format!(
-            "SELECT count(*) FROM orders WHERE id = {id} AND status = 'placed'"
+            "SELECT count(*) FROM orders WHERE id = {id} AND fulfilment_status = 'unfulfilled'"
         ))
         .await;
     let first = post(&client, &format!("/orders/{id}/cancel"), &cancel).await;

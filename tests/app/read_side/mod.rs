@@ -4,6 +4,7 @@
 pub mod lookup;
 mod maintainer;
 mod net_sales;
+mod fulfilment;
 mod order_edits;
 mod queries;
 mod read_models;
