@@ -122,7 +122,8 @@ const DAILY: &str = "SELECT t.day,
           GROUP BY o.id) t
     GROUP BY t.day ORDER BY t.day";
 
-const STATUS: &str = "SELECT fulfilment_status AS status, count(*)::bigint AS orders FROM orders GROUP BY 1";
+const STATUS: &str =
+    "SELECT fulfilment_status AS status, count(*)::bigint AS orders FROM orders GROUP BY 1";
 
 const TOP: &str = "SELECT p.id AS product_id, p.sku, p.name, sum(ol.quantity)::bigint AS units,
            sum(ol.quantity * ol.unit_price_cents)::bigint AS revenue_cents

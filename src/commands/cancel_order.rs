@@ -10,7 +10,7 @@ use super::order_lifecycle::{PaymentGuard, advance};
 use super::payment_ledger::lock_order;
 use super::refund_payment::{RefundPayment, refund_in};
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::{IdempotencyKey, Money, OrderId, FulfilmentStatus, PaymentMethod, Reason};
+use crate::domain::{FulfilmentStatus, IdempotencyKey, Money, OrderId, PaymentMethod, Reason};
 
 /// A parsed cancellation.
 #[derive(Debug, Clone, PartialEq, Eq)]

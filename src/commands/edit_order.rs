@@ -48,8 +48,8 @@ use crate::domain::event_payload::order_edited::{
 use crate::domain::event_payload::order_placed::DiscountPayload;
 use crate::domain::totals::Discount;
 use crate::domain::{
-    AddressFields, AddressRole, CustomerId, EventType, FieldErrors, IdempotencyKey, OrderId,
-    FulfilmentStatus, Quantity, Sku, TaxRateId,
+    AddressFields, AddressRole, CustomerId, EventType, FieldErrors, FulfilmentStatus,
+    IdempotencyKey, OrderId, Quantity, Sku, TaxRateId,
 };
 
 /// A parsed edit. `lines` is the whole order as it should be: a SKU with

@@ -20,7 +20,7 @@ use super::payment_ledger::{lock_order, shop_day};
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{document_counters, invoices, order_standing_invoices};
 use crate::domain::event_payload::{DocumentTotals, InvoiceIssued};
-use crate::domain::{DocumentKind, EventType, OrderId, FulfilmentStatus};
+use crate::domain::{DocumentKind, EventType, FulfilmentStatus, OrderId};
 
 /// The SQL that freezes an invoice's copy of orders `$1` (the shop as `$2`
 /// name and `$3` address lines): also what the seeder issues with.

@@ -4,7 +4,7 @@ use diesel_async::AsyncPgConnection;
 
 use super::order_lifecycle::{PaymentGuard, advance};
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::{OrderId, FulfilmentStatus};
+use crate::domain::{FulfilmentStatus, OrderId};
 
 /// See the module docs; a status that does not allow it is an `InvalidTransition`.
 pub async fn mark_delivered(
@@ -19,5 +19,6 @@ pub async fn mark_delivered(
         PaymentGuard::None,
         None,
         ctx,
-    ).await
+    )
+    .await
 }

@@ -49,7 +49,7 @@ pub mod void_payment;
 
 pub use address_book::MAX_ADDRESSES;
 
-use crate::domain::{Actor, FieldErrors, Issuer, FulfilmentStatus};
+use crate::domain::{Actor, FieldErrors, FulfilmentStatus, Issuer};
 
 /// What a successful command returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,8 +16,8 @@ use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{orders, payments};
 use crate::domain::event_payload::PaymentTotals;
 use crate::domain::{
-    EventType, IdempotencyKey, OrderId, FulfilmentStatus, PaymentKind, PaymentMethod, PaymentReference,
-    PaymentStatus,
+    EventType, FulfilmentStatus, IdempotencyKey, OrderId, PaymentKind, PaymentMethod,
+    PaymentReference, PaymentStatus,
 };
 
 diesel::define_sql_function! {
@@ -198,9 +198,11 @@ pub(crate) async fn append_entry(
             orders::refunded_cents.eq(refunded),
             orders::payments_version.eq(orders::payments_version + 1),
             // Now, the first time nothing is due; what it was otherwise.
-            orders::paid_at.eq(sql::<Nullable<Timestamptz>>("CASE WHEN paid_at IS NULL AND ")
-                .bind::<BigInt, _>(sub(paid, refunded)?)
-                .sql(" >= grand_total_cents THEN now() ELSE paid_at END")),
+            orders::paid_at.eq(
+                sql::<Nullable<Timestamptz>>("CASE WHEN paid_at IS NULL AND ")
+                    .bind::<BigInt, _>(sub(paid, refunded)?)
+                    .sql(" >= grand_total_cents THEN now() ELSE paid_at END"),
+            ),
         ))
         .returning(orders::payment_status)
         .get_result(conn)

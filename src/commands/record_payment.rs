@@ -19,8 +19,8 @@ use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::shop_settings;
 use crate::domain::event_payload::PaymentRecorded;
 use crate::domain::{
-    EventType, IdempotencyKey, Money, OrderId, FulfilmentStatus, PaymentKind, PaymentMethod,
-    PaymentReference, PaymentStatus,
+    EventType, FulfilmentStatus, IdempotencyKey, Money, OrderId, PaymentKind, PaymentMethod,
+    PaymentReference,
 };
 
 /// A parsed payment form.

@@ -87,7 +87,11 @@ mod tests {
                     from == Unfulfilled && settled,
                     "{from} {pay}"
                 );
-                assert_eq!(from.can_ship(pay, true), from == Unfulfilled, "{from} {pay}");
+                assert_eq!(
+                    from.can_ship(pay, true),
+                    from == Unfulfilled,
+                    "{from} {pay}"
+                );
             }
         }
     }

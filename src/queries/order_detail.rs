@@ -16,7 +16,7 @@ use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
 use super::{Freshness, freshness};
 use crate::db::read_schema::{order_summaries as os, shop_settings as ss};
 use crate::domain::{
-    Aggregate, NoteSubject, OrderId, FulfilmentStatus, PaymentKind, PaymentMethod, PaymentStatus,
+    Aggregate, FulfilmentStatus, NoteSubject, OrderId, PaymentKind, PaymentMethod, PaymentStatus,
 };
 use crate::read_models::ReadModelName;
 

@@ -80,27 +80,19 @@ impl Order {
     /// The version after all its steps (1 when placed, +1 per fulfilment
     /// step; a payment moves the payment state, not the version).
     pub fn version(&self) -> i32 {
-        1 + [
-            self.shipped_at,
-            self.delivered_at,
-            self.cancelled_at,
-        ]
-        .iter()
-        .filter(|t| t.is_some())
-        .count() as i32
+        1 + [self.shipped_at, self.delivered_at, self.cancelled_at]
+            .iter()
+            .filter(|t| t.is_some())
+            .count() as i32
     }
 
     /// When the order last changed (its fulfilment steps; a payment does
     /// not touch `updated_at`).
     pub fn updated_at(&self) -> i64 {
-        [
-            self.shipped_at,
-            self.delivered_at,
-            self.cancelled_at,
-        ]
-        .into_iter()
-        .flatten()
-        .fold(self.placed_at, i64::max)
+        [self.shipped_at, self.delivered_at, self.cancelled_at]
+            .into_iter()
+            .flatten()
+            .fold(self.placed_at, i64::max)
     }
 }
 
@@ -237,7 +229,9 @@ impl Plan {
                     let p = &mut products[product as usize];
                     match order.status {
                         FulfilmentStatus::Unfulfilled => p.reserved += quantity,
-                        FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => p.shipped += quantity,
+                        FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => {
+                            p.shipped += quantity
+                        }
                         FulfilmentStatus::Cancelled => {}
                     }
                     p.updated_at = p.updated_at.max(match order.status {

@@ -206,7 +206,8 @@ async fn an_order_is_paid_then_shipped_and_delivered_and_stock_leaves_on_shippin
         3
     );
     assert_eq!(
-        app.scalar("SELECT count(*) FROM events WHERE event_type = 'order_paid'").await,
+        app.scalar("SELECT count(*) FROM events WHERE event_type = 'order_paid'")
+            .await,
         0,
         "no order_paid since the split"
     );
@@ -261,8 +262,12 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     let err = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap_err();
+    let nothing_due = |e: &orderdesk::domain::FieldErrors| {
+        e.get("status")
+            .is_some_and(|m| m.contains("nothing is due"))
+    };
     assert!(
-        matches!(&err, CommandError::Invalid(e) if e.get("status").is_some_and(|m| m.contains("nothing is due"))),
+        matches!(&err, CommandError::Invalid(e) if nothing_due(e)),
         "{err:?}"
     );
     assert_eq!(app.order_status(order).await, "unfulfilled/paid");
@@ -326,10 +331,13 @@ async fn on_account_an_unpaid_order_ships_stays_unpaid_and_can_be_paid_later() {
         .await
         .unwrap();
     assert_eq!(app.order_status(order).await, "delivered/paid");
-    let paid_at = format!(
-        "SELECT count(*) FROM orders WHERE id = {order} AND paid_at >= shipped_at"
+    let paid_at =
+        format!("SELECT count(*) FROM orders WHERE id = {order} AND paid_at >= shipped_at");
+    assert_eq!(
+        app.scalar(&paid_at).await,
+        1,
+        "paid_at: when it became paid"
     );
-    assert_eq!(app.scalar(&paid_at).await, 1, "paid_at: when it became paid");
 }
 
 #[tokio::test]

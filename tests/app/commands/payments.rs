@@ -100,8 +100,10 @@ async fn a_deposit_then_the_rest_makes_the_order_paid_without_touching_its_versi
     );
     assert_eq!(ack.version, None);
     assert_eq!(
-        app.scalar(&format!("SELECT count(*) FROM orders WHERE id = {order} AND paid_at IS NOT NULL"))
-            .await,
+        app.scalar(&format!(
+            "SELECT count(*) FROM orders WHERE id = {order} AND paid_at IS NOT NULL"
+        ))
+        .await,
         1,
         "paid_at: the moment it became paid"
     );
@@ -113,11 +115,7 @@ async fn a_deposit_then_the_rest_makes_the_order_paid_without_touching_its_versi
         .await;
     assert_eq!(
         events,
-        serde_json::json!([
-            "order_placed",
-            "payment_recorded",
-            "payment_recorded"
-        ])
+        serde_json::json!(["order_placed", "payment_recorded", "payment_recorded"])
     );
     let last = app
         .json(&format!(
@@ -395,6 +393,9 @@ async fn mark_paid_records_the_balance_due_with_the_chosen_method() {
     let err = mark_paid(&mut *app.conn().await, OrderId(order), &ctx())
         .await
         .unwrap_err();
-    assert!(field_error(&err, "status").contains("nothing is due"), "{err:?}");
+    assert!(
+        field_error(&err, "status").contains("nothing is due"),
+        "{err:?}"
+    );
     assert_eq!(app.snapshot().await, before);
 }

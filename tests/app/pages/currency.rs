@@ -59,11 +59,7 @@ async fn dollars_show_with_symbol_and_cents_everywhere() {
             "total_USD"
         ]
     );
-    assert_eq!(
-        row[4..8],
-        ["unfulfilled", "paid", "2", "2469.00"],
-        "{csv}"
-    );
+    assert_eq!(row[4..8], ["unfulfilled", "paid", "2", "2469.00"], "{csv}");
 }
 
 #[tokio::test]
@@ -99,11 +95,7 @@ async fn yen_have_no_minor_unit_on_pages_in_the_csv_and_on_the_axis() {
             "total_JPY"
         ]
     );
-    assert_eq!(
-        row[4..8],
-        ["unfulfilled", "paid", "2", "246900"],
-        "{csv}"
-    );
+    assert_eq!(row[4..8], ["unfulfilled", "paid", "2", "246900"], "{csv}");
 }
 
 #[tokio::test]

@@ -347,7 +347,11 @@ async fn the_list_filters_and_the_csv_holds_exactly_the_filtered_rows() {
     app.refresh().await;
     let (client, _) = app.signed_in("viewer").await;
 
-    let (_, paid) = body(&client, "/orders?fulfilment=unfulfilled&payment=paid&size=25").await;
+    let (_, paid) = body(
+        &client,
+        "/orders?fulfilment=unfulfilled&payment=paid&size=25",
+    )
+    .await;
     let (_, bad) = body(&client, "/orders?fulfilment=paid&from=yesterday").await;
     let csv = client
         .get("/orders/export.csv?fulfilment=unfulfilled&payment=paid")
@@ -378,7 +382,8 @@ async fn the_list_filters_and_the_csv_holds_exactly_the_filtered_rows() {
     let lines: Vec<_> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
-        lines[0].starts_with("order,placed_at_utc,customer,email,fulfilment_status,payment_status,")
+        lines[0]
+            .starts_with("order,placed_at_utc,customer,email,fulfilment_status,payment_status,")
             && lines[1].starts_with(&format!("{b},"))
             && lines[1].contains(",unfulfilled,paid,2,")
             && lines[1].contains(",20.00,Ada Tester,,1 High Street,,Town,,,GB,"),

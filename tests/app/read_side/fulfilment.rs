@@ -3,7 +3,9 @@
 //! follows both (and the shop's "Ship on account"), and the database refuses
 //! a fulfilment timestamp without its state.
 
-use orderdesk::commands::change_shop_settings::{ChangeShopSettings, change_shop_settings, current};
+use orderdesk::commands::change_shop_settings::{
+    ChangeShopSettings, change_shop_settings, current,
+};
 use orderdesk::commands::ship_order::ship_order;
 use orderdesk::domain::{FulfilmentStatus, OrderId, PaymentStatus};
 use orderdesk::queries::dashboard;
@@ -123,7 +125,11 @@ async fn to_ship_counts_unfulfilled_orders_with_nothing_due_or_all_of_them_on_ac
         .await
         .unwrap();
 
-    assert_eq!(dashboard_tiles(&app).await, (1, 1), "the paid one; the unpaid one is due");
+    assert_eq!(
+        dashboard_tiles(&app).await,
+        (1, 1),
+        "the paid one; the unpaid one is due"
+    );
     ship_on_account(&app, true).await;
     assert_eq!(
         dashboard_tiles(&app).await,
@@ -141,7 +147,13 @@ async fn to_ship_counts_unfulfilled_orders_with_nothing_due_or_all_of_them_on_ac
     ship_on_account(&app, false).await;
     assert_eq!(dashboard_tiles(&app).await, (1, 1));
     let (client, _) = app.signed_in("clerk").await;
-    let page = client.get("/").dispatch().await.into_string().await.unwrap();
+    let page = client
+        .get("/")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
     assert!(
         page.contains("href=\"/orders?fulfilment=unfulfilled&amp;payment=settled\""),
         "{page}"
@@ -176,7 +188,10 @@ async fn the_database_refuses_a_fulfilment_timestamp_without_its_state() {
 
     // A shipped time on an unfulfilled order, a shipped order without one,
     // a cancellation without its reason, a state the column does not know.
-    refused(format!("UPDATE orders SET shipped_at = now() WHERE id = {order}")).await;
+    refused(format!(
+        "UPDATE orders SET shipped_at = now() WHERE id = {order}"
+    ))
+    .await;
     refused(format!(
         "UPDATE orders SET fulfilment_status = 'shipped' WHERE id = {order}"
     ))

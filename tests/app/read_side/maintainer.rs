@@ -193,7 +193,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         changes,
         keys(&[
             ("order_summaries", &[id("id", a)]),
-            ("order_status_counts", &[text("fulfilment_status", "unfulfilled")]),
+            (
+                "order_status_counts",
+                &[text("fulfilment_status", "unfulfilled")]
+            ),
             ("daily_sales", &[text("day", &day)]),
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
             ("inventory_status", &[id("product_id", tee)]),
@@ -376,8 +379,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         ])
     );
     assert_eq!(
-        app.scalar("SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'delivered'")
-            .await,
+        app.scalar(
+            "SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'delivered'"
+        )
+        .await,
         1
     );
     assert_eq!(
@@ -419,7 +424,10 @@ async fn payment_events_change_the_order_its_status_counts_customer_and_dashboar
     let dash = text("day", &today(&app).await);
     let expected = keys(&[
         ("order_summaries", &[id("id", a)]),
-        ("order_status_counts", &[text("fulfilment_status", "unfulfilled")]),
+        (
+            "order_status_counts",
+            &[text("fulfilment_status", "unfulfilled")],
+        ),
         ("customer_stats", &[id("customer_id", ada)]),
         ("dashboard", std::slice::from_ref(&dash)),
     ]);
@@ -808,8 +816,10 @@ async fn a_transaction_that_commits_after_a_later_one_is_applied_exactly_once() 
     );
     assert_eq!(app.scalar(&renamed).await, 1);
     assert_eq!(
-        app.scalar("SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'unfulfilled'")
-            .await,
+        app.scalar(
+            "SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'unfulfilled'"
+        )
+        .await,
         1
     );
     assert_exact(&app, "the late commit").await;
@@ -862,8 +872,10 @@ async fn maintainers_running_at_once_never_apply_a_change_twice() {
         "registration, product, stock and 40 orders, once each"
     );
     assert_eq!(
-        app.scalar("SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'unfulfilled'")
-            .await,
+        app.scalar(
+            "SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'unfulfilled'"
+        )
+        .await,
         40
     );
     assert_eq!(

@@ -8,7 +8,7 @@ use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use crate::domain::{IdempotencyKey, FulfilmentStatus, PaymentMethod, PaymentStatus};
+use crate::domain::{FulfilmentStatus, IdempotencyKey, PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
 use crate::web::guards::params::{query_string, search_text};

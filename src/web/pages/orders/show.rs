@@ -9,7 +9,7 @@ use rocket::{get, routes};
 
 use super::payment_form::{PaymentForm, RefundForm, VoidForm};
 use crate::domain::{
-    FieldErrors, IdempotencyKey, NoteSubject, OrderId, FulfilmentStatus, PaymentKind, PaymentMethod,
+    FieldErrors, FulfilmentStatus, IdempotencyKey, NoteSubject, OrderId, PaymentKind, PaymentMethod,
 };
 use crate::error::AppError;
 use crate::queries::documents::DocumentRow;
