@@ -373,7 +373,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("order_summaries", &[id("id", a)]),
             (
                 "order_status_counts",
-                &[text("status", "delivered"), text("status", "shipped")]
+                &[
+                    text("fulfilment_status", "delivered"),
+                    text("fulfilment_status", "shipped")
+                ]
             ),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
