@@ -132,7 +132,7 @@ const BROKEN: &[(&str, &str)] = &[
     (
         "shipped lines have a shipment, cancelled ones a release, at that time",
         "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
-          WHERE o.status IN ('shipped', 'delivered', 'cancelled')
+          WHERE o.fulfilment_status IN ('shipped', 'delivered', 'cancelled')
             AND NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.order_id = o.id
             AND m.product_id = l.product_id AND m.quantity = -l.quantity
             AND (m.kind, m.occurred_at) = (CASE WHEN o.fulfilment_status = 'cancelled' THEN 'release' ELSE 'shipment' END,

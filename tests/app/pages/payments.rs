@@ -251,7 +251,7 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
     );
     let figures = app
         .json(&format!(
-            "SELECT jsonb_build_array(status, paid_cents, refunded_cents, payment_status) \
+            "SELECT jsonb_build_array(fulfilment_status, paid_cents, refunded_cents, payment_status) \
              FROM orders WHERE id = {id}"
         ))
         .await;
