@@ -230,7 +230,7 @@ impl Plan {
                     match order.status {
                         FulfilmentStatus::Unfulfilled => p.reserved += quantity,
                         FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => {
-                            p.shipped += quantity
+                            p.shipped += quantity;
                         }
                         FulfilmentStatus::Cancelled => {}
                     }

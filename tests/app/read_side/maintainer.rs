@@ -425,12 +425,10 @@ async fn payment_events_change_the_order_its_status_counts_customer_and_dashboar
     let a = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
     app.catch_up().await;
     let dash = text("day", &today(&app).await);
+    let unfulfilled = [text("fulfilment_status", "unfulfilled")];
     let expected = keys(&[
         ("order_summaries", &[id("id", a)]),
-        (
-            "order_status_counts",
-            &[text("fulfilment_status", "unfulfilled")],
-        ),
+        ("order_status_counts", &unfulfilled),
         ("customer_stats", &[id("customer_id", ada)]),
         ("dashboard", std::slice::from_ref(&dash)),
     ]);
