@@ -62,7 +62,7 @@ pub async fn editable(
          FROM orders o
          JOIN order_lines l ON l.order_id = o.id
          JOIN products p ON p.id = l.product_id
-         WHERE o.status = 'placed' AND o.idempotency_key LIKE $1
+         WHERE o.fulfilment_status = 'unfulfilled' AND o.idempotency_key LIKE $1
          GROUP BY o.id
          HAVING count(*) <= 2 AND bool_and(p.sku = ANY($2))
          ORDER BY o.id DESC

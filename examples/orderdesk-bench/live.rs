@@ -107,7 +107,7 @@ const KPI: &str =
     "SELECT count(*)::bigint AS orders, coalesce(sum(t.total), 0)::bigint AS revenue_cents
     FROM (SELECT o.id, sum(ol.quantity * ol.unit_price_cents) AS total
           FROM orders o JOIN order_lines ol ON ol.order_id = o.id
-          WHERE o.status <> 'cancelled' AND o.placed_at >= $1 AND o.placed_at < $2
+          WHERE o.fulfilment_status <> 'cancelled' AND o.placed_at >= $1 AND o.placed_at < $2
           GROUP BY o.id) t";
 
 const DAILY: &str = "SELECT t.day,
@@ -115,21 +115,22 @@ const DAILY: &str = "SELECT t.day,
            coalesce(sum(t.total) FILTER (WHERE t.status <> 'cancelled'), 0)::bigint AS revenue_cents,
            coalesce(sum(t.units) FILTER (WHERE t.status <> 'cancelled'), 0)::bigint AS units,
            count(*) FILTER (WHERE t.status = 'cancelled')::bigint AS cancellations
-    FROM (SELECT o.id, o.status, (o.placed_at AT TIME ZONE 'UTC')::date AS day,
+    FROM (SELECT o.id, o.fulfilment_status AS status, (o.placed_at AT TIME ZONE 'UTC')::date AS day,
                  sum(ol.quantity * ol.unit_price_cents) AS total, sum(ol.quantity) AS units
           FROM orders o JOIN order_lines ol ON ol.order_id = o.id
           WHERE o.placed_at >= $1 AND o.placed_at < $2
           GROUP BY o.id) t
     GROUP BY t.day ORDER BY t.day";
 
-const STATUS: &str = "SELECT status, count(*)::bigint AS orders FROM orders GROUP BY status";
+const STATUS: &str =
+    "SELECT fulfilment_status AS status, count(*)::bigint AS orders FROM orders GROUP BY 1";
 
 const TOP: &str = "SELECT p.id AS product_id, p.sku, p.name, sum(ol.quantity)::bigint AS units,
            sum(ol.quantity * ol.unit_price_cents)::bigint AS revenue_cents
     FROM order_lines ol
     JOIN orders o ON o.id = ol.order_id
     JOIN products p ON p.id = ol.product_id
-    WHERE o.status <> 'cancelled' AND o.placed_at >= $1 AND o.placed_at < $2
+    WHERE o.fulfilment_status <> 'cancelled' AND o.placed_at >= $1 AND o.placed_at < $2
     GROUP BY p.id
     ORDER BY revenue_cents DESC, p.id
     LIMIT 10";
@@ -148,7 +149,7 @@ const LOW_COUNT: &str = "SELECT count(*)::bigint AS n
 /// The orders list a CRUD app would run: join, GROUP BY, sort, limit.
 const ORDERS: &str =
     "SELECT o.id, o.customer_id, c.name AS customer_name, c.email AS customer_email,
-           o.status, coalesce(sum(ol.quantity), 0)::bigint AS item_count,
+           o.fulfilment_status AS status, coalesce(sum(ol.quantity), 0)::bigint AS item_count,
            coalesce(sum(ol.quantity * ol.unit_price_cents), 0)::bigint AS total_cents, o.placed_at
     FROM orders o
     JOIN customers c ON c.id = o.customer_id

@@ -370,7 +370,7 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
         .status_counts
         .iter()
         .filter(|c| c.orders > 0)
-        .map(|c| (c.status.as_str(), c.orders))
+        .map(|c| (c.fulfilment_status.as_str(), c.orders))
         .collect();
     let live_status: BTreeMap<&str, i64> = l
         .status_counts
@@ -432,7 +432,7 @@ async fn reads(url: &str, label: &str, read_secs: f64, live_secs: f64) -> Result
         (
             r.id,
             r.customer_name.clone(),
-            r.status.to_string(),
+            r.fulfilment_status.to_string(),
             r.item_count,
             r.total_cents,
             r.placed_at,

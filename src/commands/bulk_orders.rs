@@ -17,7 +17,7 @@ use crate::domain::{IdempotencyKey, OrderId, PaymentMethod};
 /// The most orders one submission may name (the list's largest page).
 pub const MAX_BULK_ORDERS: usize = 200;
 
-/// The status step applied to every selected order.
+/// The step applied to every selected order: record its balance due, or ship it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkStep {
     Pay,
@@ -148,7 +148,12 @@ fn refusal_reason(step: BulkStep, e: CommandError) -> Result<String, CommandErro
             format!("it is {from}, so it cannot be {}", step.done())
         }
         CommandError::NotFound { .. } => "there is no such order".to_owned(),
-        CommandError::Invalid(errors) => errors.to_string(),
+        // The commands' own words ("nothing is due: …"), without field names.
+        CommandError::Invalid(errors) => errors
+            .iter()
+            .map(|(_, message)| message)
+            .collect::<Vec<_>>()
+            .join("; "),
         CommandError::Conflict(c) => c.message,
         CommandError::Forbidden(m) => m,
         CommandError::InsufficientStock(_) => format!("not enough stock to be {}", step.done()),

@@ -1,4 +1,4 @@
-//! CancelOrder: a placed or paid order is cancelled with a reason, and its
+//! CancelOrder: an unfulfilled order (paid or not) is cancelled with a reason, and its
 //! reserved units become available again. Not possible once shipped. What
 //! the order was paid (less refunds) can be refunded in the same transaction,
 //! by the method staff choose: the cancellation and its refund land together
@@ -6,12 +6,12 @@
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::order_lifecycle::advance;
+use super::order_lifecycle::{PaymentGuard, advance};
 use super::payment_ledger::lock_order;
 use super::refund_payment::{RefundPayment, refund_in};
 use super::{Ack, CommandContext, CommandError};
 use crate::domain::{
-    IdempotencyKey, Money, OrderId, OrderStatus, PaymentMethod, Reason, format_cents,
+    FulfilmentStatus, IdempotencyKey, Money, OrderId, PaymentMethod, Reason, format_cents,
 };
 
 /// A parsed cancellation.
@@ -47,7 +47,8 @@ pub async fn cancel_order(
         let ack = advance(
             conn,
             input.order_id,
-            OrderStatus::Cancelled,
+            FulfilmentStatus::Cancelled,
+            PaymentGuard::None,
             Some(input.reason),
             ctx,
         )

@@ -48,8 +48,8 @@ use crate::domain::event_payload::order_edited::{
 use crate::domain::event_payload::order_placed::DiscountPayload;
 use crate::domain::totals::Discount;
 use crate::domain::{
-    AddressFields, AddressRole, CustomerId, EventType, FieldErrors, IdempotencyKey, OrderId,
-    OrderStatus, Quantity, Sku, TaxRateId,
+    AddressFields, AddressRole, CustomerId, EventType, FieldErrors, FulfilmentStatus,
+    IdempotencyKey, OrderId, Quantity, Sku, TaxRateId,
 };
 
 /// A parsed edit. `lines` is the whole order as it should be: a SKU with
@@ -105,7 +105,7 @@ impl EditOrder {
 #[derive(Debug, Queryable)]
 struct Locked {
     customer_id: i64,
-    status: OrderStatus,
+    fulfilment: FulfilmentStatus,
     version: i32,
     pricing: String,
     discount_kind: Option<String>,
@@ -129,7 +129,7 @@ pub async fn edit_order(
         if let Some(ack) = earlier_edit(conn, &input, &fingerprint).await? {
             return Ok(ack);
         }
-        refuse_status(input.order_id, order.status)?;
+        refuse_status(input.order_id, order.fulfilment)?;
         let stored = edit_lines::stored(conn, input.order_id).await?;
         if order.version != input.expected_version {
             return Err(stale(conn, &input, &order, &stored).await);
@@ -246,7 +246,7 @@ async fn lock(conn: &mut AsyncPgConnection, id: OrderId) -> Result<Locked, Comma
         .find(id)
         .select((
             orders::customer_id,
-            orders::status,
+            orders::fulfilment_status,
             orders::version,
             orders::pricing,
             orders::discount_kind,
@@ -305,14 +305,14 @@ async fn earlier_edit(
     }))
 }
 
-/// Only a placed or paid order may be edited; the reason otherwise.
-fn refuse_status(id: OrderId, status: OrderStatus) -> Result<(), CommandError> {
+/// Only an unfulfilled order may be edited; the reason otherwise.
+fn refuse_status(id: OrderId, status: FulfilmentStatus) -> Result<(), CommandError> {
     let why = match status {
-        OrderStatus::Placed | OrderStatus::Paid => return Ok(()),
-        OrderStatus::Shipped | OrderStatus::Delivered => {
+        FulfilmentStatus::Unfulfilled => return Ok(()),
+        FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => {
             format!("order #{id} is {status}: shipped lines cannot be edited, that is a return")
         }
-        OrderStatus::Cancelled => {
+        FulfilmentStatus::Cancelled => {
             format!("order #{id} is cancelled and cannot be edited; place a new order")
         }
     };

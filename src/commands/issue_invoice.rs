@@ -20,7 +20,7 @@ use super::payment_ledger::{lock_order, shop_day};
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{document_counters, invoices, order_standing_invoices};
 use crate::domain::event_payload::{DocumentTotals, InvoiceIssued};
-use crate::domain::{DocumentKind, EventType, OrderId, OrderStatus};
+use crate::domain::{DocumentKind, EventType, FulfilmentStatus, OrderId};
 
 /// The SQL that freezes an invoice's copy of orders `$1` (the shop as `$2`
 /// name and `$3` address lines): also what the seeder issues with.
@@ -98,7 +98,7 @@ pub async fn issue_in_transaction(
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
     let order = lock_order(conn, order_id).await?;
-    if order.status == OrderStatus::Cancelled {
+    if order.fulfilment == FulfilmentStatus::Cancelled {
         return Err(refusal(format!(
             "Order #{order_id} is cancelled: no invoice can be issued on it."
         )));

@@ -2,9 +2,9 @@
 
 use diesel_async::AsyncPgConnection;
 
-use super::order_lifecycle::advance;
+use super::order_lifecycle::{PaymentGuard, advance};
 use super::{Ack, CommandContext, CommandError};
-use crate::domain::{OrderId, OrderStatus};
+use crate::domain::{FulfilmentStatus, OrderId};
 
 /// See the module docs; a status that does not allow it is an `InvalidTransition`.
 pub async fn mark_delivered(
@@ -12,5 +12,13 @@ pub async fn mark_delivered(
     order_id: OrderId,
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
-    advance(conn, order_id, OrderStatus::Delivered, None, ctx).await
+    advance(
+        conn,
+        order_id,
+        FulfilmentStatus::Delivered,
+        PaymentGuard::None,
+        None,
+        ctx,
+    )
+    .await
 }

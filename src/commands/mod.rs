@@ -51,7 +51,7 @@ pub mod void_payment;
 
 pub use address_book::MAX_ADDRESSES;
 
-use crate::domain::{Actor, FieldErrors, Issuer, OrderStatus};
+use crate::domain::{Actor, FieldErrors, FulfilmentStatus, Issuer};
 
 /// What a successful command returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,8 +117,8 @@ pub enum CommandError {
     #[error("order {order_id} is {from} and cannot become {to}")]
     InvalidTransition {
         order_id: i64,
-        from: OrderStatus,
-        to: OrderStatus,
+        from: FulfilmentStatus,
+        to: FulfilmentStatus,
     },
     /// The database failed (connection lost, timeout, a constraint we did not expect).
     #[error("database error: {0}")]

@@ -1,8 +1,10 @@
-//! The order lifecycle that MarkPaid, ShipOrder, MarkDelivered and CancelOrder
-//! share: one guarded status update (in Diesel's DSL, `WHERE status = ANY(…)`)
-//! whose allowed "from" states come from [`OrderStatus::can_become`], the
+//! The fulfilment lifecycle that ShipOrder, MarkDelivered and CancelOrder
+//! share: one guarded update of `fulfilment_status` (in Diesel's DSL,
+//! `WHERE fulfilment_status = ANY(…)`, and for shipping the payment guard)
+//! whose allowed "from" states come from [`FulfilmentStatus::can_become`], the
 //! stock effects of shipping and cancelling (a cancelled order's standing
-//! invoice credited too), and the event.
+//! invoice credited too), and the event. Money never moves the fulfilment
+//! state: payments move `payment_status` (migration 000140).
 
 use diesel::dsl::now;
 use diesel::prelude::*;
@@ -13,47 +15,46 @@ use super::credit_note::credit_in_transaction;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, order_lines, orders, stock_movements};
-use crate::domain::{EventType, OrderId, OrderStatus, Reason, StockMovementKind};
+use crate::domain::{
+    EventType, FulfilmentStatus, OrderId, PaymentStatus, Reason, StockMovementKind,
+};
 
-/// Moves the order to `to` if its current status allows it, applying the stock
-/// effect of the move, and appends `order_<to>`.
+/// What a move asks of the order's money besides its fulfilment state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PaymentGuard {
+    /// Nothing (delivering, cancelling; shipping when the shop ships on account).
+    None,
+    /// Nothing due: the payment state is paid or overpaid (shipping).
+    Settled,
+}
+
+/// Moves the order to `to` if its current state allows it (and its money,
+/// per `guard`), applying the stock effect of the move, and appends
+/// `order_<to>`.
 pub(crate) async fn advance(
     conn: &mut AsyncPgConnection,
     order_id: OrderId,
-    to: OrderStatus,
+    to: FulfilmentStatus,
+    guard: PaymentGuard,
     reason: Option<Reason>,
     ctx: &CommandContext,
 ) -> Result<Ack, CommandError> {
-    let from = OrderStatus::ALL
-        .into_iter()
-        .filter(|s| s.can_become(to))
-        .collect();
-    advance_from(conn, order_id, from, to, reason, ctx).await
-}
-
-/// [`advance`] from the statuses `from` (a command whose rule is more than
-/// [`OrderStatus::can_become`]: shipping on account).
-pub(crate) async fn advance_from(
-    conn: &mut AsyncPgConnection,
-    order_id: OrderId,
-    from: Vec<OrderStatus>,
-    to: OrderStatus,
-    reason: Option<Reason>,
-    ctx: &CommandContext,
-) -> Result<Ack, CommandError> {
+    let event_type = EventType::order_moved_to(to).ok_or_else(|| {
+        CommandError::Invariant(format!("no order moves to {to}: it is where orders start"))
+    })?;
     conn.transaction(async move |conn| {
-        let version = move_status(conn, order_id, &from, to, reason.as_ref()).await?;
+        let version = move_status(conn, order_id, to, guard, reason.as_ref()).await?;
         match to {
-            OrderStatus::Shipped => {
+            FulfilmentStatus::Shipped => {
                 end_reservations(conn, order_id, ReservationEnd::Ship, ctx).await?;
             }
-            OrderStatus::Cancelled => {
+            FulfilmentStatus::Cancelled => {
                 end_reservations(conn, order_id, ReservationEnd::Release, ctx).await?;
                 // An invoiced order's value falls to nothing: its standing
                 // invoice is credited in full.
                 credit_in_transaction(conn, order_id, ctx).await?;
             }
-            OrderStatus::Placed | OrderStatus::Paid | OrderStatus::Delivered => {}
+            FulfilmentStatus::Unfulfilled | FulfilmentStatus::Delivered => {}
         }
         let payload = json!({
             "status": to.as_str(),
@@ -65,7 +66,7 @@ pub(crate) async fn advance_from(
             ctx,
             Aggregate::Order,
             order_id.get(),
-            EventType::order_moved_to(to),
+            event_type,
             payload,
         )
         .await?;
@@ -80,23 +81,34 @@ pub(crate) async fn advance_from(
 }
 
 /// The guarded update: sets `to` and its timestamp only where the current
-/// status may become `to`; row locks make concurrent moves take turns.
+/// state may become `to` and, with [`PaymentGuard::Settled`], nothing is due
+/// (read in the same statement, so a payment voided meanwhile cannot slip
+/// through); row locks make concurrent moves take turns.
 async fn move_status(
     conn: &mut AsyncPgConnection,
     order_id: OrderId,
-    from: &[OrderStatus],
-    to: OrderStatus,
+    to: FulfilmentStatus,
+    guard: PaymentGuard,
     reason: Option<&Reason>,
 ) -> Result<i32, CommandError> {
+    let from: Vec<FulfilmentStatus> = FulfilmentStatus::ALL
+        .into_iter()
+        .filter(|s| s.can_become(to))
+        .collect();
+    let settled: Vec<PaymentStatus> = PaymentStatus::ALL
+        .into_iter()
+        .filter(|p| guard == PaymentGuard::None || p.is_settled())
+        .collect();
     let target = orders::table
         .find(order_id)
-        .filter(orders::status.eq_any(from.to_vec()));
+        .filter(orders::fulfilment_status.eq_any(from))
+        .filter(orders::payment_status.eq_any(settled));
     // One UPDATE per target: the status, the step's own timestamp, the version.
     macro_rules! guarded {
         ($($stamp:expr),*) => {
             diesel::update(target)
                 .set((
-                    orders::status.eq(to),
+                    orders::fulfilment_status.eq(to),
                     $($stamp,)*
                     orders::version.eq(orders::version + 1),
                     orders::updated_at.eq(now),
@@ -108,11 +120,10 @@ async fn move_status(
         };
     }
     let version = match to {
-        OrderStatus::Placed => guarded!(),
-        OrderStatus::Paid => guarded!(orders::paid_at.eq(now)),
-        OrderStatus::Shipped => guarded!(orders::shipped_at.eq(now)),
-        OrderStatus::Delivered => guarded!(orders::delivered_at.eq(now)),
-        OrderStatus::Cancelled => guarded!(
+        FulfilmentStatus::Unfulfilled => guarded!(),
+        FulfilmentStatus::Shipped => guarded!(orders::shipped_at.eq(now)),
+        FulfilmentStatus::Delivered => guarded!(orders::delivered_at.eq(now)),
+        FulfilmentStatus::Cancelled => guarded!(
             orders::cancelled_at.eq(now),
             orders::cancellation_reason.eq(reason.map(Reason::as_str))
         ),
@@ -123,29 +134,38 @@ async fn move_status(
     }
 }
 
-/// Why a guarded status update matched no row: the order does not exist, or
-/// its status does not allow the move to `to`.
+/// Why a guarded update matched no row: the order does not exist, its
+/// state does not allow the move to `to`, or (shipping) something is due.
 async fn refused(
     conn: &mut AsyncPgConnection,
     order_id: OrderId,
-    to: OrderStatus,
+    to: FulfilmentStatus,
 ) -> Result<CommandError, CommandError> {
-    let status: Option<OrderStatus> = orders::table
+    let found: Option<(FulfilmentStatus, PaymentStatus)> = orders::table
         .find(order_id)
-        .select(orders::status)
+        .select((orders::fulfilment_status, orders::payment_status))
         .first(conn)
         .await
         .optional()?;
-    Ok(match status {
+    Ok(match found {
         None => CommandError::NotFound {
             what: "order",
             id: order_id.get(),
         },
-        Some(from) => CommandError::InvalidTransition {
+        Some((from, _)) if !from.can_become(to) => CommandError::InvalidTransition {
             order_id: order_id.get(),
             from,
             to,
         },
+        // Only shipping guards the money.
+        Some((_, payment)) => CommandError::field(
+            "status",
+            format!(
+                "it is {} (something is due): record its payment first, or turn on \
+                 \u{201c}Ship on account\u{201d} in Settings",
+                payment.label().to_lowercase()
+            ),
+        ),
     })
 }
 

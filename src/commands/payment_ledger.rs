@@ -6,7 +6,9 @@
 //! never conflicts because of a payment (`payments_version` counts entries).
 
 use chrono::NaiveDate;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::events::{self, Aggregate};
@@ -14,8 +16,8 @@ use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{orders, payments};
 use crate::domain::event_payload::PaymentTotals;
 use crate::domain::{
-    EventType, IdempotencyKey, OrderId, OrderStatus, PaymentKind, PaymentMethod, PaymentReference,
-    PaymentStatus,
+    EventType, FulfilmentStatus, IdempotencyKey, OrderId, PaymentKind, PaymentMethod,
+    PaymentReference, PaymentStatus,
 };
 
 diesel::define_sql_function! {
@@ -32,7 +34,8 @@ pub(crate) async fn shop_day(conn: &mut AsyncPgConnection) -> QueryResult<NaiveD
 /// The order's money, read under its row lock.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Locked {
-    pub status: OrderStatus,
+    /// Where the goods are (a payment never moves it).
+    pub fulfilment: FulfilmentStatus,
     pub total: i64,
     pub paid: i64,
     pub refunded: i64,
@@ -62,10 +65,10 @@ pub(crate) async fn lock_order(
     conn: &mut AsyncPgConnection,
     order_id: OrderId,
 ) -> Result<Locked, CommandError> {
-    let row: Option<(OrderStatus, i64, i64, i64)> = orders::table
+    let row: Option<(FulfilmentStatus, i64, i64, i64)> = orders::table
         .find(order_id)
         .select((
-            orders::status,
+            orders::fulfilment_status,
             orders::grand_total_cents,
             orders::paid_cents,
             orders::refunded_cents,
@@ -74,12 +77,12 @@ pub(crate) async fn lock_order(
         .first(conn)
         .await
         .optional()?;
-    let (status, total, paid, refunded) = row.ok_or(CommandError::NotFound {
+    let (fulfilment, total, paid, refunded) = row.ok_or(CommandError::NotFound {
         what: "order",
         id: order_id.get(),
     })?;
     Ok(Locked {
-        status,
+        fulfilment,
         total,
         paid,
         refunded,
@@ -159,7 +162,9 @@ pub(crate) struct Appended {
 }
 
 /// Appends the entry and sets the order's sums to `paid`/`refunded` (the
-/// caller computed them, checked, from the locked row).
+/// caller computed them, checked, from the locked row). The first time the
+/// sums leave nothing due, `paid_at` is set: the moment the payment state
+/// first reached paid (a later void or refund does not clear it).
 pub(crate) async fn append_entry(
     conn: &mut AsyncPgConnection,
     entry: Entry<'_>,
@@ -192,6 +197,12 @@ pub(crate) async fn append_entry(
             orders::paid_cents.eq(paid),
             orders::refunded_cents.eq(refunded),
             orders::payments_version.eq(orders::payments_version + 1),
+            // Now, the first time nothing is due; what it was otherwise.
+            orders::paid_at.eq(
+                sql::<Nullable<Timestamptz>>("CASE WHEN paid_at IS NULL AND ")
+                    .bind::<BigInt, _>(sub(paid, refunded)?)
+                    .sql(" >= grand_total_cents THEN now() ELSE paid_at END"),
+            ),
         ))
         .returning(orders::payment_status)
         .get_result(conn)

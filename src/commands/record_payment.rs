@@ -1,8 +1,9 @@
 //! RecordPayment: money received on an order (a deposit, the rest, any
 //! part). Refused on a cancelled order; more than the balance due is refused
-//! unless staff confirm it as an overpayment (to refund later). A payment that
-//! brings a placed order to fully paid also moves it to `paid`, in the same
-//! transaction and with the same `order_paid` event as MarkPaid. With the
+//! unless staff confirm it as an overpayment (to refund later). A payment
+//! moves the payment state (`orders.payment_status`, generated from the sums;
+//! the first time it reaches paid, `paid_at` is set) and never the
+//! fulfilment state (migration 000140). With the
 //! shop's "Invoice on payment" on, a payment that makes the order fully paid
 //! issues its invoice in the same transaction, unless one stands already
 //! (MarkPaid records through here too).
@@ -13,14 +14,13 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::events::{self, Aggregate};
 use super::issue_invoice::{issue_in_transaction, standing};
-use super::order_lifecycle::advance;
 use super::payment_ledger::{self, Claim, Entry, add, lock_order, replay};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::shop_settings;
 use crate::domain::event_payload::PaymentRecorded;
 use crate::domain::{
-    EventType, IdempotencyKey, Money, OrderId, OrderStatus, PaymentKind, PaymentMethod,
-    PaymentReference, PaymentStatus,
+    EventType, FulfilmentStatus, IdempotencyKey, Money, OrderId, PaymentKind, PaymentMethod,
+    PaymentReference,
 };
 
 /// A parsed payment form.
@@ -69,7 +69,7 @@ pub(crate) async fn record_in(
     if let Some(ack) = replay(conn, &claim).await? {
         return Ok(ack);
     }
-    if order.status == OrderStatus::Cancelled {
+    if order.fulfilment == FulfilmentStatus::Cancelled {
         return Err(CommandError::field(
             "amount",
             "the order is cancelled: no payment can be recorded on it (a refund can)",
@@ -116,15 +116,7 @@ pub(crate) async fn record_in(
         event_id,
         replayed: false,
     };
-    let fully_paid = matches!(
-        appended.status,
-        PaymentStatus::Paid | PaymentStatus::Overpaid
-    );
-    if fully_paid && order.status == OrderStatus::Placed {
-        let moved = advance(conn, input.order_id, OrderStatus::Paid, None, ctx).await?;
-        ack.event_id = moved.event_id;
-        ack.version = moved.version;
-    }
+    let fully_paid = appended.status.is_settled();
     if fully_paid && invoices_on_payment(conn).await? {
         ack.event_id = invoice_on_payment(conn, input.order_id, ctx)
             .await?

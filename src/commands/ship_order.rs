@@ -1,16 +1,17 @@
-//! ShipOrder: a paid order leaves (or an unpaid one, when the shop ships on
-//! account: its setting); its reserved units leave on-hand stock.
+//! ShipOrder: an unfulfilled order leaves once nothing is due (its payment
+//! state paid or overpaid), or unpaid when the shop ships on account (its
+//! setting); its reserved units leave on-hand stock.
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::order_lifecycle::advance_from;
+use super::order_lifecycle::{PaymentGuard, advance};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::shop_settings;
-use crate::domain::{OrderId, OrderStatus};
+use crate::domain::{FulfilmentStatus, OrderId};
 
-/// See the module docs. An unpaid order when the shop does not ship on
-/// account is refused beside `status`, saying what to do; another status
+/// See the module docs. An order with something due when the shop does not
+/// ship on account is refused beside `status`, saying what to do; a state
 /// that does not allow it is an `InvalidTransition`.
 pub async fn ship_order(
     conn: &mut AsyncPgConnection,
@@ -23,19 +24,10 @@ pub async fn ship_order(
         .await
         .optional()?
         .unwrap_or(false);
-    let from = OrderStatus::ALL
-        .into_iter()
-        .filter(|s| s.can_ship(on_account))
-        .collect();
-    match advance_from(conn, order_id, from, OrderStatus::Shipped, None, ctx).await {
-        Err(CommandError::InvalidTransition {
-            from: OrderStatus::Placed,
-            ..
-        }) => Err(CommandError::field(
-            "status",
-            "it is not paid yet: record its payment first, or turn on \
-             “Ship on account” in Settings",
-        )),
-        other => other,
-    }
+    let guard = if on_account {
+        PaymentGuard::None
+    } else {
+        PaymentGuard::Settled
+    };
+    advance(conn, order_id, FulfilmentStatus::Shipped, guard, None, ctx).await
 }

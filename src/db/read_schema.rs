@@ -10,7 +10,8 @@ diesel::table! {
         customer_id -> Int8,
         customer_name -> Text,
         customer_email -> Text,
-        status -> Text,
+        /// `domain::FulfilmentStatus` as stored (`orders.fulfilment_status`).
+        fulfilment_status -> Text,
         item_count -> Int8,
         line_count -> Int8,
         total_cents -> Int8,
@@ -51,10 +52,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    read.order_status_counts (status) {
-        status -> Text,
+    read.order_status_counts (fulfilment_status) {
+        fulfilment_status -> Text,
         orders -> Int8,
-        /// The orders of the status with a balance due, and the sum due.
+        /// The orders of the state with a balance due, and the sum due.
         due_orders -> Int8,
         due_cents -> Int8,
     }

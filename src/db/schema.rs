@@ -258,7 +258,7 @@ diesel::table! {
     orders (id) {
         id -> Int8,
         customer_id -> Int8,
-        status -> Text,
+        fulfilment_status -> Text,
         idempotency_key -> Text,
         request_fingerprint -> Text,
         placed_at -> Timestamptz,

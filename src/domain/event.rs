@@ -2,7 +2,7 @@
 //! (`aggregate_type`) and what happened to it (`event_type`), as enums
 //! mapped to those text columns.
 
-use super::OrderStatus;
+use super::FulfilmentStatus;
 use super::sql_text::text_enum;
 
 text_enum! {
@@ -40,6 +40,9 @@ text_enum! {
         StockReceived => "stock_received",
         StockAdjusted => "stock_adjusted",
         OrderPlaced => "order_placed",
+        /// The order became paid by the old single status (before migration
+        /// 000140). No longer appended: a payment moves the payment state
+        /// (`payment_recorded`); the stored ones stay and are still read.
         OrderPaid => "order_paid",
         OrderShipped => "order_shipped",
         OrderDelivered => "order_delivered",
@@ -79,14 +82,14 @@ text_enum! {
 }
 
 impl EventType {
-    /// The event of an order's move to `status` (`order_paid` …).
-    pub fn order_moved_to(status: OrderStatus) -> Self {
+    /// The event of an order's move to the fulfilment state `status`
+    /// (`order_shipped` …); none for unfulfilled, where orders start.
+    pub fn order_moved_to(status: FulfilmentStatus) -> Option<Self> {
         match status {
-            OrderStatus::Placed => Self::OrderPlaced,
-            OrderStatus::Paid => Self::OrderPaid,
-            OrderStatus::Shipped => Self::OrderShipped,
-            OrderStatus::Delivered => Self::OrderDelivered,
-            OrderStatus::Cancelled => Self::OrderCancelled,
+            FulfilmentStatus::Unfulfilled => None,
+            FulfilmentStatus::Shipped => Some(Self::OrderShipped),
+            FulfilmentStatus::Delivered => Some(Self::OrderDelivered),
+            FulfilmentStatus::Cancelled => Some(Self::OrderCancelled),
         }
     }
 }
@@ -103,8 +106,11 @@ mod tests {
         for e in EventType::ALL {
             assert_eq!(EventType::parse(e.as_str()), Ok(e));
         }
-        for s in OrderStatus::ALL {
-            assert_eq!(EventType::order_moved_to(s).as_str(), format!("order_{s}"));
+        for s in FulfilmentStatus::ALL {
+            match EventType::order_moved_to(s) {
+                Some(e) => assert_eq!(e.as_str(), format!("order_{s}")),
+                None => assert_eq!(s, FulfilmentStatus::Unfulfilled),
+            }
         }
     }
 }

@@ -88,6 +88,12 @@ impl PaymentStatus {
         }
     }
 
+    /// Nothing is due: paid in full, or more (awaiting a refund). What
+    /// shipping asks of the money unless the shop ships on account.
+    pub fn is_settled(self) -> bool {
+        matches!(self, Self::Paid | Self::Overpaid)
+    }
+
     /// The state as staff read it.
     pub fn label(self) -> &'static str {
         match self {

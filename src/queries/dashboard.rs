@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::Freshness;
 use super::orders::OrderRow;
 use crate::db::Prepare;
-use crate::domain::OrderStatus;
+use crate::domain::FulfilmentStatus;
 use crate::read_models::{ReadModelName, catalog};
 
 /// The live model the dashboard reads.
@@ -60,10 +60,10 @@ pub struct LowStockRow {
     pub low_stock_threshold: i32,
 }
 
-/// Orders in one status.
+/// Orders in one fulfilment state.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct StatusCount {
-    pub status: OrderStatus,
+    pub fulfilment_status: FulfilmentStatus,
     pub orders: i64,
 }
 
@@ -89,6 +89,11 @@ struct Stored {
     awaiting_payment_orders: Option<i64>,
     #[serde(default)]
     awaiting_payment_cents: Option<i64>,
+    /// NULL only in a row written before migration 000140's columns.
+    #[serde(default)]
+    to_ship_orders: Option<i64>,
+    #[serde(default)]
+    ships_on_account: Option<bool>,
 }
 
 /// The dashboard's figures: the stored row, decoded.
@@ -100,7 +105,7 @@ pub struct Dashboard {
     pub today: Kpi,
     pub last_7_days: Kpi,
     pub last_30_days: Kpi,
-    /// Every status in lifecycle order.
+    /// Every fulfilment state in lifecycle order.
     pub status_counts: Vec<StatusCount>,
     /// Oldest first, exactly 30 shop days ending `day`.
     pub daily: Vec<DayRow>,
@@ -110,6 +115,11 @@ pub struct Dashboard {
     pub recent_orders: Vec<OrderRow>,
     /// Orders not cancelled with a balance due, and the sum due.
     pub awaiting_payment: Kpi,
+    /// Unfulfilled orders ready to leave: nothing due, or every unfulfilled
+    /// one when the shop ships on account.
+    pub to_ship: i64,
+    /// The shop ships on account (so "to ship" counts unpaid orders too).
+    pub ships_on_account: bool,
 }
 
 /// One answer of the dashboard's statement.
@@ -213,6 +223,8 @@ impl From<Stored> for Dashboard {
                 orders: d.awaiting_payment_orders.unwrap_or(0),
                 revenue_cents: d.awaiting_payment_cents.unwrap_or(0),
             },
+            to_ship: d.to_ship_orders.unwrap_or(0),
+            ships_on_account: d.ships_on_account.unwrap_or(false),
         }
     }
 }
@@ -236,6 +248,8 @@ impl Stored {
             recent_orders: Vec::new(),
             awaiting_payment_orders: None,
             awaiting_payment_cents: None,
+            to_ship_orders: None,
+            ships_on_account: None,
         }
     }
 }

@@ -16,7 +16,7 @@ use super::order_money::{Money, OrderMoney, entered_percent, percent_label};
 use super::{Freshness, freshness};
 use crate::db::read_schema::{order_summaries as os, shop_settings as ss};
 use crate::domain::{
-    Aggregate, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod, PaymentStatus,
+    Aggregate, FulfilmentStatus, NoteSubject, OrderId, PaymentKind, PaymentMethod, PaymentStatus,
 };
 use crate::read_models::ReadModelName;
 
@@ -111,7 +111,7 @@ pub struct OrderDetail {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
-    pub status: OrderStatus,
+    pub fulfilment_status: FulfilmentStatus,
     pub item_count: i64,
     pub total_cents: i64,
     /// Free text (orders from before structured addresses); see [`Self::ship_to`].

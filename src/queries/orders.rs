@@ -13,7 +13,7 @@ use super::keyset::{
 };
 use super::{Freshness, contains_pattern, freshness};
 use crate::db::read_schema::order_summaries as os;
-use crate::domain::{OrderStatus, PaymentStatus, shop_day};
+use crate::domain::{FulfilmentStatus, PaymentStatus, shop_day};
 use crate::read_models::ReadModelName;
 
 pub use super::keyset::MAX_PAGE_SIZE;
@@ -87,11 +87,14 @@ impl Cursor {
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
+    /// The fulfilment state (`orders.fulfilment_status`).
+    pub fulfilment_status: Option<FulfilmentStatus>,
     /// The payment state (`orders.payment_status`).
     pub payment_status: Option<PaymentStatus>,
     /// Only orders not cancelled with a balance due (the dashboard's "awaiting payment").
     pub balance_due: bool,
+    /// Only orders with nothing due (paid or overpaid: the dashboard's "to ship").
+    pub nothing_due: bool,
     /// Order number, customer name or email (substring, any case).
     pub search: Option<String>,
     pub placed_from: Option<NaiveDate>,
@@ -113,7 +116,8 @@ pub struct OrderRow {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
-    pub status: OrderStatus,
+    pub fulfilment_status: FulfilmentStatus,
+    pub payment_status: PaymentStatus,
     pub item_count: i64,
     pub total_cents: i64,
     pub placed_at: DateTime<Utc>,
@@ -188,8 +192,8 @@ type PageQuery = os::BoxedQuery<'static, Pg, <AsSelect<OrderRow, Pg> as Expressi
 /// there is a next page).
 pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
     let mut q = os::table.select(OrderRow::as_select()).into_boxed();
-    if let Some(status) = filter.status {
-        q = q.filter(os::status.eq(status));
+    if let Some(status) = filter.fulfilment_status {
+        q = q.filter(os::fulfilment_status.eq(status));
     }
     if let Some(payment) = filter.payment_status {
         q = q.filter(os::payment_status.eq(payment));
@@ -198,8 +202,11 @@ pub(super) fn page_query(filter: &OrderFilter) -> PageQuery {
         q = q.filter(
             os::balance_due_cents
                 .gt(0)
-                .and(os::status.ne(OrderStatus::Cancelled)),
+                .and(os::fulfilment_status.ne(FulfilmentStatus::Cancelled)),
         );
+    }
+    if filter.nothing_due {
+        q = q.filter(os::balance_due_cents.eq(0));
     }
     if let Some(customer_id) = filter.customer_id {
         q = q.filter(os::customer_id.eq(customer_id));

@@ -1,18 +1,18 @@
 //! What the printables read: orders with their lines (packing slips,
-//! invoices), and the pick list: every paid, not yet shipped order's lines
-//! summed per product. All from `read.order_summaries`.
+//! invoices), and the pick list: the lines of every order to ship summed per
+//! product. All from `read.order_summaries` (and the shop's settings).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::address::OrderAddress;
 use super::order_detail::LineView;
 use super::order_money::{Money, OrderMoney};
 use super::{Freshness, freshness};
-use crate::db::read_schema::order_summaries as os;
-use crate::domain::OrderStatus;
+use crate::db::read_schema::{order_summaries as os, shop_settings as ss};
+use crate::domain::FulfilmentStatus;
 use crate::read_models::ReadModelName;
 
 /// The most orders one print run covers (the orders list's largest page).
@@ -25,7 +25,7 @@ pub struct PrintOrder {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
-    pub status: OrderStatus,
+    pub fulfilment_status: FulfilmentStatus,
     /// Where it goes (`None` only for an order the read model lost it for).
     pub ship_to: Option<OrderAddress>,
     pub bill_to: Option<OrderAddress>,
@@ -45,7 +45,7 @@ struct Row {
     customer_id: i64,
     customer_name: String,
     customer_email: String,
-    status: OrderStatus,
+    fulfilment_status: FulfilmentStatus,
     shipping_address: Option<String>,
     placed_at: DateTime<Utc>,
     paid_at: Option<DateTime<Utc>>,
@@ -80,7 +80,7 @@ pub async fn orders(
                 customer_id: r.customer_id,
                 customer_name: r.customer_name,
                 customer_email: r.customer_email,
-                status: r.status,
+                fulfilment_status: r.fulfilment_status,
                 ship_to: OrderAddress::from_columns(
                     r.shipping_address.as_deref(),
                     r.shipping.as_ref(),
@@ -137,16 +137,26 @@ pub struct PickList {
     pub freshness: Freshness,
 }
 
-/// Every paid, not yet shipped order's lines, summed per product (by SKU).
+/// The lines of every order to ship (unfulfilled with nothing due, or any
+/// unfulfilled when the shop ships on account), summed per product (by SKU).
 pub async fn pick_list(conn: &mut AsyncPgConnection) -> Result<PickList, diesel::result::Error> {
+    let on_account: bool = ss::table
+        .select(ss::ship_on_account)
+        .first(conn)
+        .await
+        .optional()?
+        .unwrap_or(false);
     let rows: Vec<PickRow> = diesel::sql_query(include_str!("sql/pick_list.sql"))
+        .bind::<Bool, _>(on_account)
         .load(conn)
         .await?;
-    let order_count = os::table
-        .filter(os::status.eq(OrderStatus::Paid))
-        .count()
-        .get_result(conn)
-        .await?;
+    let mut to_ship = os::table
+        .filter(os::fulfilment_status.eq(FulfilmentStatus::Unfulfilled))
+        .into_boxed();
+    if !on_account {
+        to_ship = to_ship.filter(os::balance_due_cents.eq(0));
+    }
+    let order_count = to_ship.count().get_result(conn).await?;
     let unit_count = rows.iter().map(|r| r.quantity).sum();
     let freshness = freshness::of(conn, &[ReadModelName::OrderSummaries])
         .await?

@@ -45,8 +45,8 @@ impl ReadModel {
     }
 }
 
-/// An order's status and its money received (the status counts carry the
-/// balance due per status).
+/// An order's fulfilment state and its money received (the counts per
+/// fulfilment state carry the balance due; `order_paid` only in old history).
 const ORDER_EVENTS: &[EventType] = &[
     OrderPlaced,
     OrderEdited,
@@ -100,7 +100,7 @@ pub const READ_MODELS: &[ReadModel] = &[
         kind: Kind::Live,
         event_types: ORDER_EVENTS,
         definition: "SELECT * FROM read_def.order_status_counts(true)",
-        key: &["status"],
+        key: &["fulfilment_status"],
     },
     ReadModel {
         name: ReadModelName::DailySales,
@@ -233,6 +233,8 @@ pub const READ_MODELS: &[ReadModel] = &[
             PaymentRecorded,
             PaymentRefunded,
             PaymentVoided,
+            // "To ship" follows the shop's "Ship on account".
+            ShopSettingsChanged,
         ],
         definition: "SELECT * FROM read_def.dashboard(read_def.dashboard_day())",
         key: &["day"],
@@ -357,7 +359,11 @@ mod tests {
         let credit: Vec<_> = affected_by(CreditNoteIssued).map(|m| m.name).collect();
         assert_eq!(credit, [ReadModelName::OrderDocuments]);
         let settings: Vec<_> = affected_by(ShopSettingsChanged).map(|m| m.name).collect();
-        assert_eq!(settings, [ReadModelName::ShopSettings]);
+        // "Ship on account" moves the dashboard's "to ship".
+        assert_eq!(
+            settings,
+            [ReadModelName::ShopSettings, ReadModelName::Dashboard]
+        );
     }
 
     #[test]

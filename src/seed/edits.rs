@@ -19,7 +19,7 @@
 use super::calendar::DAY;
 use super::money;
 use super::plan::{Edit, Line, Order, Plan, Product};
-use crate::domain::OrderStatus;
+use crate::domain::FulfilmentStatus;
 
 /// One order in this many (of those that may be edited) is.
 const ONE_IN: u64 = 33;
@@ -152,16 +152,16 @@ fn move_stock(products: &mut [Product], o: &Order, before: &[Line], after: &[Lin
         }
         let product = &mut products[p as usize];
         match o.status {
-            OrderStatus::Placed | OrderStatus::Paid => product.reserved += d,
-            OrderStatus::Shipped | OrderStatus::Delivered => product.shipped += d,
-            OrderStatus::Cancelled => {}
+            FulfilmentStatus::Unfulfilled => product.reserved += d,
+            FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => product.shipped += d,
+            FulfilmentStatus::Cancelled => {}
         }
         product.updated_at = product.updated_at.max(at);
     }
     let last = match o.status {
-        OrderStatus::Placed | OrderStatus::Paid => None,
-        OrderStatus::Shipped | OrderStatus::Delivered => o.shipped_at,
-        OrderStatus::Cancelled => o.cancelled_at,
+        FulfilmentStatus::Unfulfilled => None,
+        FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => o.shipped_at,
+        FulfilmentStatus::Cancelled => o.cancelled_at,
     };
     if let Some(t) = last {
         for l in after {

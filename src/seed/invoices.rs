@@ -91,7 +91,7 @@ async fn credit_cancelled(tx: &Transaction<'_>) -> Result<u64, SeedError> {
              SELECT i.* FROM invoices i
              JOIN order_standing_invoices s ON s.invoice_id = i.id
              JOIN orders o ON o.id = i.order_id
-             WHERE o.status = 'cancelled'
+             WHERE o.fulfilment_status = 'cancelled'
          ), numbered AS (
              SELECT src.*,
                     coalesce((SELECT c.last_number FROM document_counters c

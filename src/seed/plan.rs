@@ -21,7 +21,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::calendar::{Calendar, DAY, secs};
 use super::names;
-use crate::domain::OrderStatus;
+use crate::domain::FulfilmentStatus;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +63,7 @@ pub struct Product {
 /// An order: who, when each step happened, and its lines (`lines[first..first+count]`).
 pub struct Order {
     pub customer: u32,
-    pub status: OrderStatus,
+    pub status: FulfilmentStatus,
     pub placed_at: i64,
     pub paid_at: Option<i64>,
     /// When a deposit was paid (`seed::payments`).
@@ -90,12 +90,12 @@ pub struct Edit {
 }
 
 impl Order {
-    /// The version after all its steps (1 when placed, +1 per step; the
-    /// edit is a step).
+    /// The version after all its steps (1 when placed, +1 per fulfilment
+    /// step and for the edit; a payment moves the payment state, not the
+    /// version).
     pub fn version(&self) -> i32 {
         1 + [
             self.edit.map(|e| e.at),
-            self.paid_at,
             self.shipped_at,
             self.delivered_at,
             self.cancelled_at,
@@ -105,11 +105,11 @@ impl Order {
         .count() as i32
     }
 
-    /// When the order last changed.
+    /// When the order last changed (its fulfilment steps; a payment does
+    /// not touch `updated_at`).
     pub fn updated_at(&self) -> i64 {
         [
             self.edit.map(|e| e.at),
-            self.paid_at,
             self.shipped_at,
             self.delivered_at,
             self.cancelled_at,
@@ -256,16 +256,18 @@ impl Plan {
                     };
                     let p = &mut products[product as usize];
                     match order.status {
-                        OrderStatus::Placed | OrderStatus::Paid => p.reserved += quantity,
-                        OrderStatus::Shipped | OrderStatus::Delivered => p.shipped += quantity,
-                        OrderStatus::Cancelled => {}
+                        FulfilmentStatus::Unfulfilled => p.reserved += quantity,
+                        FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => {
+                            p.shipped += quantity;
+                        }
+                        FulfilmentStatus::Cancelled => {}
                     }
                     p.updated_at = p.updated_at.max(match order.status {
-                        OrderStatus::Placed | OrderStatus::Paid => placed_at,
-                        OrderStatus::Shipped | OrderStatus::Delivered => {
+                        FulfilmentStatus::Unfulfilled => placed_at,
+                        FulfilmentStatus::Shipped | FulfilmentStatus::Delivered => {
                             order.shipped_at.unwrap_or(placed_at)
                         }
-                        OrderStatus::Cancelled => order.cancelled_at.unwrap_or(placed_at),
+                        FulfilmentStatus::Cancelled => order.cancelled_at.unwrap_or(placed_at),
                     });
                     self.lines.push(Line { product, quantity });
                 }
@@ -408,7 +410,7 @@ fn lifecycle(end: i64, placed_at: i64, rng: &mut ChaCha8Rng) -> Order {
     let before_end = |t: i64| (t < end).then_some(t);
     let mut order = Order {
         customer: 0,
-        status: OrderStatus::Placed,
+        status: FulfilmentStatus::Unfulfilled,
         placed_at,
         paid_at: None,
         deposit_at: None,
@@ -424,7 +426,7 @@ fn lifecycle(end: i64, placed_at: i64, rng: &mut ChaCha8Rng) -> Order {
         order.paid_at = (paid_first && paid < cancelled).then_some(paid);
         order.cancelled_at = Some(cancelled);
         order.reason = Some(reason);
-        order.status = OrderStatus::Cancelled;
+        order.status = FulfilmentStatus::Cancelled;
         return order;
     }
     order.paid_at = before_end(paid);
@@ -433,11 +435,10 @@ fn lifecycle(end: i64, placed_at: i64, rng: &mut ChaCha8Rng) -> Order {
         order.shipped_at = order.paid_at.and(before_end(shipped));
         order.delivered_at = order.shipped_at.and(before_end(delivered));
     }
-    order.status = match (order.paid_at, order.shipped_at, order.delivered_at) {
-        (_, _, Some(_)) => OrderStatus::Delivered,
-        (_, Some(_), None) => OrderStatus::Shipped,
-        (Some(_), None, None) => OrderStatus::Paid,
-        (None, _, _) => OrderStatus::Placed,
+    order.status = match (order.shipped_at, order.delivered_at) {
+        (_, Some(_)) => FulfilmentStatus::Delivered,
+        (Some(_), None) => FulfilmentStatus::Shipped,
+        (None, None) => FulfilmentStatus::Unfulfilled,
     };
     order
 }

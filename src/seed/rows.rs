@@ -16,7 +16,7 @@ use crate::domain::event_payload::order_placed::{
 };
 use crate::domain::event_payload::{PaymentRecorded, PaymentRefunded};
 use crate::domain::totals::{Discount, OrderTotals};
-use crate::domain::{AddressFields, OrderStatus};
+use crate::domain::{AddressFields, FulfilmentStatus};
 
 /// Who the seeded history is attributed to.
 pub const ACTOR: &str = "system:seed";
@@ -172,7 +172,7 @@ impl Table {
                 "COPY inventory (product_id, on_hand, reserved, low_stock_threshold, updated_at) FROM STDIN"
             }
             Table::Orders => {
-                "COPY orders (id, customer_id, status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents, discount_kind, discount_value, line_discounts_cents, order_discount_cents, discount_total_cents, shipping_cents, shipping_tax_rate_id, shipping_tax_rate_ppm, shipping_net_cents, shipping_tax_cents, paid_cents, refunded_cents, payments_version) FROM STDIN"
+                "COPY orders (id, customer_id, fulfilment_status, idempotency_key, request_fingerprint, placed_at, paid_at, shipped_at, delivered_at, cancelled_at, cancellation_reason, version, updated_at, subtotal_cents, net_total_cents, tax_total_cents, grand_total_cents, discount_kind, discount_value, line_discounts_cents, order_discount_cents, discount_total_cents, shipping_cents, shipping_tax_rate_id, shipping_tax_rate_ppm, shipping_net_cents, shipping_tax_cents, paid_cents, refunded_cents, payments_version) FROM STDIN"
             }
             Table::OrderLines => {
                 "COPY order_lines (order_id, line_no, product_id, quantity, unit_price_cents, tax_rate_id, tax_rate_ppm, subtotal_cents, net_cents, tax_cents, total_cents, discount_kind, discount_value, line_discount_cents, order_discount_cents) FROM STDIN"
@@ -574,29 +574,30 @@ impl Rows<'_> {
                 }
                 return 0;
             }
-            Step::Paid(o) | Step::Shipped(o) | Step::Delivered(o) | Step::Cancelled(o) => {
-                // Mark paid records the balance first; a cancellation after
-                // payment refunds it after the order_cancelled event.
+            Step::Paid(o) => {
+                // Mark paid records the balance: the payment state moves,
+                // the fulfilment state does not (no order_paid since 000140).
+                let Some((kind, payload)) = payment_event(self.plan, self.cx, o, payments::PAYMENT)
+                else {
+                    return 0;
+                };
+                event("order", self.cx.order_id(o), kind, &payload);
+            }
+            Step::Shipped(o) | Step::Delivered(o) | Step::Cancelled(o) => {
+                // A cancellation after payment refunds it after the
+                // order_cancelled event.
                 let mut written = 1;
-                if let Step::Paid(_) = step
-                    && let Some((kind, payload)) =
-                        payment_event(self.plan, self.cx, o, payments::PAYMENT)
-                {
-                    event("order", self.cx.order_id(o), kind, &payload);
-                    written += 1;
-                }
                 let order = &self.plan.orders[o as usize];
                 // An edit comes before payment, so it moves each later version.
                 let edited = i32::from(order.edit.is_some());
                 let (status, version) = match step {
-                    Step::Paid(_) => (OrderStatus::Paid, 2 + edited),
-                    Step::Shipped(_) => (OrderStatus::Shipped, 3 + edited),
-                    Step::Delivered(_) => (OrderStatus::Delivered, 4 + edited),
-                    _ => (OrderStatus::Cancelled, order.version()),
+                    Step::Shipped(_) => (FulfilmentStatus::Shipped, 2 + edited),
+                    Step::Delivered(_) => (FulfilmentStatus::Delivered, 3 + edited),
+                    _ => (FulfilmentStatus::Cancelled, order.version()),
                 };
                 let reason = order
                     .reason
-                    .filter(|_| status == OrderStatus::Cancelled)
+                    .filter(|_| status == FulfilmentStatus::Cancelled)
                     .map_or_else(
                         || "null".to_owned(),
                         |r| format!("\"{}\"", names::CANCEL_REASONS[r as usize]),

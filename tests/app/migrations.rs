@@ -84,7 +84,8 @@ fn pg_dump() -> std::path::PathBuf {
 /// settings' definitions, and the products', which gained the rate (issue 24);
 /// the order rows, status counts and dashboard definitions, which gained the
 /// balance due and net paid (issue 24, payments); the order documents'
-/// definition (issue 24, invoices).
+/// definition (issue 24, invoices); the line rows, whose status became the
+/// fulfilment state (issue 24, migration 000140).
 const AFTER_THE_SQUASH: &[&str] = &[
     "read.refresh_report(",
     "read_def.stock_ledger(",
@@ -101,6 +102,7 @@ const AFTER_THE_SQUASH: &[&str] = &[
     "read_def.order_status_counts(",
     "read_def.dashboard(",
     "read_def.order_documents(",
+    "read_def.line_rows(",
 ];
 
 /// A schema dump as a sorted list of statements: comments, `\restrict` lines
@@ -556,4 +558,61 @@ async fn the_payments_migration_records_what_paid_orders_were_paid() {
     )
     .await;
     assert!(edit.is_err(), "payments is append-only");
+}
+
+/// Issue 24, the fulfilment split (migration 000140): placed and paid orders
+/// become unfulfilled, the others keep their state, the payment state is
+/// untouched, and the new CHECK holds every migrated row.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fulfilment_migration_maps_placed_and_paid_to_unfulfilled() {
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Mapped {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        row: String,
+    }
+    let db = TestDb::empty().await;
+    migrations::run_pending_migrations(&db.url, Some("20261206000130"))
+        .await
+        .unwrap();
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    conn.batch_execute(
+        "INSERT INTO customers (email, name) VALUES ('ada@example.com', 'Ada'); \
+         INSERT INTO orders (customer_id, idempotency_key, request_fingerprint, status, \
+                             paid_at, shipped_at, cancelled_at, cancellation_reason, \
+                             subtotal_cents, net_total_cents, grand_total_cents, paid_cents) \
+         VALUES (1, 'old-order-key-1', 'x', 'placed', NULL, NULL, NULL, NULL, 500, 500, 500, 0), \
+                (1, 'old-order-key-2', 'x', 'paid', now(), NULL, NULL, NULL, 500, 500, 500, 500), \
+                (1, 'old-order-key-3', 'x', 'shipped', NULL, now(), NULL, NULL, 500, 500, 500, 0), \
+                (1, 'old-order-key-4', 'x', 'cancelled', NULL, NULL, now(), 'gone', 500, 500, \
+                 500, 0);",
+    )
+    .await
+    .unwrap();
+    drop(conn);
+
+    migrations::run_pending(&db.url).await.unwrap();
+
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    let rows: Vec<Mapped> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT concat_ws(',', id, fulfilment_status, payment_status) AS row \
+             FROM orders ORDER BY id",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.row.as_str()).collect::<Vec<_>>(),
+        [
+            "1,unfulfilled,unpaid",
+            "2,unfulfilled,paid",
+            "3,shipped,unpaid",
+            "4,cancelled,unpaid"
+        ]
+    );
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{Row, Verdict, change, existing, keys};
 use crate::db::schema::{inventory, order_lines, orders, products};
-use crate::domain::OrderStatus;
+use crate::domain::FulfilmentStatus;
 use crate::imports::ImportError;
 use crate::imports::rows::Refusal;
 
@@ -95,7 +95,7 @@ pub(super) async fn verdicts(
         .collect())
 }
 
-/// The open orders (placed or paid: their stock is reserved) of each product.
+/// The open orders (unfulfilled: their stock is reserved) of each product.
 async fn holding_orders(
     conn: &mut AsyncPgConnection,
     product_ids: &[i64],
@@ -106,7 +106,7 @@ async fn holding_orders(
     let pairs: Vec<(i64, i64)> = order_lines::table
         .inner_join(orders::table)
         .filter(order_lines::product_id.eq_any(product_ids))
-        .filter(orders::status.eq_any([OrderStatus::Placed, OrderStatus::Paid]))
+        .filter(orders::fulfilment_status.eq(FulfilmentStatus::Unfulfilled))
         .order((order_lines::product_id, orders::id))
         .select((order_lines::product_id, orders::id))
         .load(conn)

@@ -171,7 +171,8 @@ pub async fn apply(conn: &mut AsyncPgConnection, stored: &str, max_keys: i64) ->
     };
     let (rates, shop) = shop_records(conn, &taken).await?;
     if taken.orders.is_empty() && taken.customers.is_empty() && taken.products.is_empty() {
-        if day_changed {
+        // A new day moves the windows; the settings move "to ship" (ship on account).
+        if day_changed || shop > 0 {
             let dashboard = dashboard(conn, today).await?;
             applied.rows_changed = vec![
                 (ReadModelName::ProductSales30d, rewindowed),
@@ -311,13 +312,15 @@ async fn replace(conn: &mut AsyncPgConnection, model: Keyed, keys: &[i64]) -> Re
     let capture = if capture {
         ", captured AS (
              INSERT INTO read_model_changes
-                 (sign, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
-                  net_sales_cents, balance_due_cents, net_paid_cents)
-             SELECT -1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
-                    net_sales_cents, balance_due_cents, paid_cents - refunded_cents FROM gone
+                 (sign, id, customer_id, fulfilment_status, placed_at, line_count, item_count,
+                  total_cents, lines, net_sales_cents, balance_due_cents, net_paid_cents)
+             SELECT -1, id, customer_id, fulfilment_status, placed_at, line_count, item_count,
+                    total_cents, lines, net_sales_cents, balance_due_cents,
+                    paid_cents - refunded_cents FROM gone
              UNION ALL
-             SELECT 1, id, customer_id, status, placed_at, line_count, item_count, total_cents, lines,
-                    net_sales_cents, balance_due_cents, paid_cents - refunded_cents FROM added)"
+             SELECT 1, id, customer_id, fulfilment_status, placed_at, line_count, item_count,
+                    total_cents, lines, net_sales_cents, balance_due_cents,
+                    paid_cents - refunded_cents FROM added)"
     } else {
         ""
     };

@@ -91,7 +91,7 @@ $$;
 -- list, oldest first, each entry with the void that reversed it if any.
 CREATE FUNCTION read_def.order_summaries(p_ids bigint[])
 RETURNS TABLE (
-    id bigint, customer_id bigint, customer_name text, customer_email text, status text,
+    id bigint, customer_id bigint, customer_name text, customer_email text, fulfilment_status text,
     item_count bigint, line_count bigint, total_cents bigint, shipping_address text,
     placed_at timestamptz, paid_at timestamptz, shipped_at timestamptz, delivered_at timestamptz,
     cancelled_at timestamptz, cancellation_reason text, updated_at timestamptz, version integer,
@@ -101,7 +101,7 @@ RETURNS TABLE (
     paid_cents bigint, refunded_cents bigint, balance_due_cents bigint, payment_status text,
     payments jsonb)
 LANGUAGE sql STABLE AS $$
-    SELECT o.id, o.customer_id, c.name, c.email, o.status,
+    SELECT o.id, o.customer_id, c.name, c.email, o.fulfilment_status,
            coalesce(l.item_count, 0)::bigint, coalesce(l.line_count, 0)::bigint,
            o.grand_total_cents,
            -- A free-text address from before structured ones, as it was typed.
@@ -188,10 +188,10 @@ $$;
 -- lines' stored net (after line and order discounts, before tax and
 -- shipping), defined once: `total_cents` below.
 CREATE FUNCTION read_def.order_rows(p_full boolean)
-RETURNS TABLE (sign integer, id bigint, status text, placed_at timestamptz, item_count bigint, total_cents bigint,
+RETURNS TABLE (sign integer, id bigint, fulfilment_status text, placed_at timestamptz, item_count bigint, total_cents bigint,
                balance_due_cents bigint, net_paid_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT 1, o.id, o.status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.net_sales_cents, 0)::bigint,
+    SELECT 1, o.id, o.fulfilment_status, o.placed_at, coalesce(t.item_count, 0)::bigint, coalesce(t.net_sales_cents, 0)::bigint,
            greatest(o.grand_total_cents - (o.paid_cents - o.refunded_cents), 0),
            o.paid_cents - o.refunded_cents
     FROM orders o
@@ -201,37 +201,39 @@ LANGUAGE sql STABLE AS $$
     ) t ON t.order_id = o.id
     WHERE p_full
     UNION ALL
-    SELECT c.sign, c.id, c.status, c.placed_at, c.item_count, c.net_sales_cents, c.balance_due_cents, c.net_paid_cents
+    SELECT c.sign, c.id, c.fulfilment_status, c.placed_at, c.item_count, c.net_sales_cents, c.balance_due_cents, c.net_paid_cents
     FROM read_model_changes c
     WHERE NOT p_full
 $$;
 
 CREATE FUNCTION read_def.line_rows(p_full boolean)
-RETURNS TABLE (sign integer, product_id bigint, status text, placed_at timestamptz, quantity bigint, total_cents bigint)
+RETURNS TABLE (sign integer, product_id bigint, fulfilment_status text, placed_at timestamptz, quantity bigint, total_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT 1, ol.product_id, o.status, o.placed_at, ol.quantity::bigint, ol.net_cents
+    SELECT 1, ol.product_id, o.fulfilment_status, o.placed_at, ol.quantity::bigint, ol.net_cents
     FROM order_lines ol
     JOIN orders o ON o.id = ol.order_id
     WHERE p_full
     UNION ALL
-    SELECT c.sign, (l ->> 'product_id')::bigint, c.status, c.placed_at,
+    SELECT c.sign, (l ->> 'product_id')::bigint, c.fulfilment_status, c.placed_at,
            (l ->> 'quantity')::bigint, (l ->> 'net_cents')::bigint
     FROM read_model_changes c
     CROSS JOIN LATERAL jsonb_array_elements(c.lines) l
     WHERE NOT p_full
 $$;
 
--- Orders per status: the dashboard's "waiting" tiles; and per status the
--- orders with a balance due and the sum due ("awaiting payment").
+-- Orders per fulfilment state: the dashboard's "waiting" tiles; and per
+-- state the orders with a balance due and the sum due ("awaiting payment").
+-- The payment state is not a key: per state, orders − due_orders are those
+-- with nothing due (paid or overpaid), which is all "to ship" needs.
 CREATE FUNCTION read_def.order_status_counts(p_full boolean)
-RETURNS TABLE (status text, orders bigint, due_orders bigint, due_cents bigint)
+RETURNS TABLE (fulfilment_status text, orders bigint, due_orders bigint, due_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT s.status, coalesce(sum(r.sign), 0)::bigint,
+    SELECT s.fulfilment_status, coalesce(sum(r.sign), 0)::bigint,
            coalesce(sum(r.sign) FILTER (WHERE r.balance_due_cents > 0), 0)::bigint,
            coalesce(sum(r.sign * r.balance_due_cents), 0)::bigint
-    FROM (VALUES ('placed'), ('paid'), ('shipped'), ('delivered'), ('cancelled')) AS s (status)
-    LEFT JOIN read_def.order_rows(p_full) r ON r.status = s.status
-    GROUP BY s.status
+    FROM (VALUES ('unfulfilled'), ('shipped'), ('delivered'), ('cancelled')) AS s (fulfilment_status)
+    LEFT JOIN read_def.order_rows(p_full) r ON r.fulfilment_status = s.fulfilment_status
+    GROUP BY s.fulfilment_status
 $$;
 
 -- Per shop day: orders and revenue (cancelled orders excluded), units, cancellations.
@@ -239,10 +241,10 @@ CREATE FUNCTION read_def.daily_sales(p_full boolean)
 RETURNS TABLE (day date, orders bigint, revenue_cents bigint, units bigint, cancellations bigint)
 LANGUAGE sql STABLE AS $$
     SELECT (r.placed_at AT TIME ZONE z.time_zone)::date,
-           coalesce(sum(r.sign) FILTER (WHERE r.status <> 'cancelled'), 0)::bigint,
-           coalesce(sum(r.sign * r.total_cents) FILTER (WHERE r.status <> 'cancelled'), 0)::bigint,
-           coalesce(sum(r.sign * r.item_count) FILTER (WHERE r.status <> 'cancelled'), 0)::bigint,
-           coalesce(sum(r.sign) FILTER (WHERE r.status = 'cancelled'), 0)::bigint
+           coalesce(sum(r.sign) FILTER (WHERE r.fulfilment_status <> 'cancelled'), 0)::bigint,
+           coalesce(sum(r.sign * r.total_cents) FILTER (WHERE r.fulfilment_status <> 'cancelled'), 0)::bigint,
+           coalesce(sum(r.sign * r.item_count) FILTER (WHERE r.fulfilment_status <> 'cancelled'), 0)::bigint,
+           coalesce(sum(r.sign) FILTER (WHERE r.fulfilment_status = 'cancelled'), 0)::bigint
     FROM read_def.order_rows(p_full) r
     CROSS JOIN (SELECT time_zone FROM read_model_state) z
     GROUP BY 1
@@ -256,7 +258,7 @@ LANGUAGE sql STABLE AS $$
            sum(r.sign * r.quantity)::bigint, sum(r.sign * r.total_cents)::bigint
     FROM read_def.line_rows(p_full) r
     CROSS JOIN (SELECT time_zone FROM read_model_state) z
-    WHERE r.status <> 'cancelled'
+    WHERE r.fulfilment_status <> 'cancelled'
     GROUP BY 1, 2
 $$;
 
@@ -266,7 +268,7 @@ RETURNS TABLE (product_id bigint, units bigint, revenue_cents bigint)
 LANGUAGE sql STABLE AS $$
     SELECT r.product_id, sum(r.sign * r.quantity)::bigint, sum(r.sign * r.total_cents)::bigint
     FROM read_def.line_rows(p_full) r
-    WHERE r.status <> 'cancelled'
+    WHERE r.fulfilment_status <> 'cancelled'
     GROUP BY 1
 $$;
 
@@ -327,10 +329,10 @@ LANGUAGE sql STABLE AS $$
     FROM customers c
     LEFT JOIN (
         SELECT o.customer_id,
-               count(*) FILTER (WHERE o.status <> 'cancelled') AS orders,
+               count(*) FILTER (WHERE o.fulfilment_status <> 'cancelled') AS orders,
                sum(o.paid_cents - o.refunded_cents) AS net_paid_cents,
-               min(o.placed_at) FILTER (WHERE o.status <> 'cancelled') AS first_order_at,
-               max(o.placed_at) FILTER (WHERE o.status <> 'cancelled') AS last_order_at
+               min(o.placed_at) FILTER (WHERE o.fulfilment_status <> 'cancelled') AS first_order_at,
+               max(o.placed_at) FILTER (WHERE o.fulfilment_status <> 'cancelled') AS last_order_at
         FROM orders o
         WHERE p_stats AND (p_ids IS NULL OR o.customer_id = ANY (p_ids))
         GROUP BY o.customer_id
@@ -421,9 +423,12 @@ RETURNS TABLE (
     day date, time_zone text, today_orders bigint, today_revenue_cents bigint,
     week_orders bigint, week_revenue_cents bigint, month_orders bigint, month_revenue_cents bigint,
     daily jsonb, status_counts jsonb, top_products jsonb, low_stock jsonb, low_stock_count bigint,
-    recent_orders jsonb, awaiting_payment_orders bigint, awaiting_payment_cents bigint)
+    recent_orders jsonb, awaiting_payment_orders bigint, awaiting_payment_cents bigint,
+    to_ship_orders bigint, ships_on_account boolean)
 LANGUAGE sql STABLE AS $$
-    WITH days AS (
+    WITH on_account AS (
+        SELECT coalesce((SELECT ship_on_account FROM shop_settings LIMIT 1), false) AS yes
+    ), days AS (
         SELECT d::date AS day,
                coalesce(s.orders, 0) AS orders, coalesce(s.revenue_cents, 0) AS revenue_cents,
                coalesce(s.units, 0) AS units, coalesce(s.cancellations, 0) AS cancellations
@@ -442,11 +447,12 @@ LANGUAGE sql STABLE AS $$
                        'day', day, 'orders', orders, 'revenue_cents', revenue_cents,
                        'units', units, 'cancellations', cancellations) ORDER BY day)
             FROM days),
-           (SELECT jsonb_agg(jsonb_build_object('status', s.status, 'orders', coalesce(c.orders, 0))
-                             ORDER BY s.n)
-            FROM unnest(ARRAY['placed', 'paid', 'shipped', 'delivered', 'cancelled'])
-                 WITH ORDINALITY AS s (status, n)
-            LEFT JOIN read.order_status_counts c ON c.status = s.status),
+           (SELECT jsonb_agg(jsonb_build_object(
+                       'fulfilment_status', s.fulfilment_status, 'orders', coalesce(c.orders, 0))
+                       ORDER BY s.n)
+            FROM unnest(ARRAY['unfulfilled', 'shipped', 'delivered', 'cancelled'])
+                 WITH ORDINALITY AS s (fulfilment_status, n)
+            LEFT JOIN read.order_status_counts c ON c.fulfilment_status = s.fulfilment_status),
            (SELECT coalesce(jsonb_agg(jsonb_build_object(
                        'product_id', t.product_id, 'sku', i.sku, 'name', i.name,
                        'units', t.units, 'revenue_cents', t.revenue_cents)
@@ -462,14 +468,24 @@ LANGUAGE sql STABLE AS $$
            (SELECT count(*) FROM read.inventory_status WHERE is_low AND active),
            (SELECT coalesce(jsonb_agg(jsonb_build_object(
                        'id', o.id, 'customer_id', o.customer_id, 'customer_name', o.customer_name,
-                       'customer_email', o.customer_email, 'status', o.status,
+                       'customer_email', o.customer_email,
+                       'fulfilment_status', o.fulfilment_status, 'payment_status', o.payment_status,
                        'item_count', o.item_count, 'total_cents', o.total_cents,
                        'placed_at', to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                        ORDER BY o.placed_at DESC, o.id DESC), '[]')
             FROM (SELECT * FROM read.order_summaries ORDER BY placed_at DESC, id DESC LIMIT 10) o),
            -- Awaiting payment: orders not cancelled with a balance due, and the sum due.
-           (SELECT coalesce(sum(due_orders), 0) FROM read.order_status_counts WHERE status <> 'cancelled')::bigint,
-           (SELECT coalesce(sum(due_cents), 0) FROM read.order_status_counts WHERE status <> 'cancelled')::bigint
+           (SELECT coalesce(sum(due_orders), 0) FROM read.order_status_counts
+            WHERE fulfilment_status <> 'cancelled')::bigint,
+           (SELECT coalesce(sum(due_cents), 0) FROM read.order_status_counts
+            WHERE fulfilment_status <> 'cancelled')::bigint,
+           -- To ship: unfulfilled orders with nothing due (payment state paid
+           -- or overpaid), or every unfulfilled one when the shop ships on
+           -- account (its setting; a change of it moves this row).
+           (SELECT coalesce(sum(CASE WHEN a.yes THEN orders ELSE orders - due_orders END), 0)
+            FROM read.order_status_counts, on_account a
+            WHERE fulfilment_status = 'unfulfilled')::bigint,
+           (SELECT yes FROM on_account)
 $$;
 
 -- The day the dashboard (and the 30-day window) stands at: the stored one,
@@ -484,16 +500,18 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA read_def TO orderdesk_app, orderdesk_re
 
 -- A fresh database (migrations/…_read_side made the live models empty): the
 -- models that have rows over empty write tables start from their definitions,
--- as a rebuild would make them: one count per status, and the dashboard's one
--- row for the shop's today. The maintainer keeps them from then on, so on a
--- database with data these find their rows and do nothing.
--- Guarded by the payments migration's column: the baseline's schema test
+-- as a rebuild would make them: one count per fulfilment state, and the
+-- dashboard's one row for the shop's today. The maintainer keeps them from
+-- then on, so on a database with data these find their rows and do nothing
+-- (migration 000140 empties both so they are made again here).
+-- Guarded by the fulfilment migration's column: the baseline's schema test
 -- applies this file to a database made by the baseline alone, whose write
 -- tables these definitions do not fit (and it reads the schema, not rows).
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_attribute
-               WHERE attrelid = 'read.order_status_counts'::regclass AND attname = 'due_orders') THEN
+               WHERE attrelid = 'read.order_status_counts'::regclass
+                 AND attname = 'fulfilment_status') THEN
         INSERT INTO read.order_status_counts
         SELECT * FROM read_def.order_status_counts(true)
         WHERE NOT EXISTS (SELECT 1 FROM read.order_status_counts);

@@ -50,7 +50,7 @@ impl FiguresMarkup<'_> {
         self.d
             .status_counts
             .iter()
-            .find(|c| c.status.as_str() == status)
+            .find(|c| c.fulfilment_status.as_str() == status)
             .map_or(0, |c| c.orders)
     }
 }

@@ -135,19 +135,19 @@ fn revenue_bars(bars: &[Bar], currency: Currency, label: &str, title: &str, empt
     svg
 }
 
-/// Orders per status as horizontal bars.
+/// Orders per fulfilment state as horizontal bars.
 pub fn status_bars(counts: &[StatusCount]) -> String {
-    const ORDER: [&str; 5] = ["placed", "paid", "shipped", "delivered", "cancelled"];
+    const ORDER: [&str; 4] = ["unfulfilled", "shipped", "delivered", "cancelled"];
     let max = counts.iter().map(|c| c.orders).max().unwrap_or(0).max(1);
     let row_h = 30.0;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 {W} {}" role="img" aria-label="Orders by status"><title>Orders by status</title>"#,
-        row_h * 5.0 + 6.0
+        r#"<svg class="chart" viewBox="0 0 {W} {}" role="img" aria-label="Orders by fulfilment state"><title>Orders by fulfilment state</title>"#,
+        row_h * 4.0 + 6.0
     );
     for (i, status) in ORDER.iter().enumerate() {
         let n = counts
             .iter()
-            .find(|c| c.status.as_str() == *status)
+            .find(|c| c.fulfilment_status.as_str() == *status)
             .map_or(0, |c| c.orders);
         #[expect(
             clippy::cast_precision_loss,

@@ -6,7 +6,7 @@ use orderdesk::commands::mark_paid::mark_paid;
 use orderdesk::commands::place_order::place_order;
 use orderdesk::commands::ship_order::ship_order;
 use orderdesk::commands::{CommandError, Shortage};
-use orderdesk::domain::{OrderStatus, Quantity, Reason, Sku};
+use orderdesk::domain::{FulfilmentStatus, Quantity, Reason, Sku};
 
 use crate::support::helpers::{TestApp, ctx};
 use crate::support::inputs;
@@ -27,7 +27,7 @@ async fn placing_an_order_reserves_stock_and_captures_prices() {
         .await
         .unwrap();
 
-    assert_eq!(app.order_status(ack.id).await, "placed");
+    assert_eq!(app.order_status(ack.id).await, "unfulfilled/unpaid");
     assert_eq!(
         app.stock(tee).await,
         (5, 3),
@@ -170,7 +170,7 @@ async fn the_same_key_with_other_content_is_a_conflict() {
 }
 
 #[tokio::test]
-async fn an_order_moves_through_paid_shipped_delivered_and_stock_leaves_on_shipping() {
+async fn an_order_is_paid_then_shipped_and_delivered_and_stock_leaves_on_shipping() {
     let app = TestApp::spawn().await;
     let customer = app.customer("ada@example.com").await;
     let tee = app.product("TEE", "10", 5).await;
@@ -180,7 +180,9 @@ async fn an_order_moves_through_paid_shipped_delivered_and_stock_leaves_on_shipp
     let paid = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap();
-    assert_eq!(paid.version, Some(2));
+    // A payment moves the payment state only: no version, no fulfilment move.
+    assert_eq!(paid.version, None);
+    assert_eq!(app.order_status(order).await, "unfulfilled/paid");
     assert_eq!(app.stock(tee).await, (5, 2));
     ship_order(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
@@ -190,8 +192,8 @@ async fn an_order_moves_through_paid_shipped_delivered_and_stock_leaves_on_shipp
         .await
         .unwrap();
 
-    assert_eq!(delivered.version, Some(4));
-    assert_eq!(app.order_status(order).await, "delivered");
+    assert_eq!(delivered.version, Some(3));
+    assert_eq!(app.order_status(order).await, "delivered/paid");
     assert_eq!(
         app.scalar(
             "SELECT count(*) FROM stock_movements WHERE kind = 'shipment' AND quantity = -2"
@@ -200,8 +202,14 @@ async fn an_order_moves_through_paid_shipped_delivered_and_stock_leaves_on_shipp
         1
     );
     assert_eq!(
-        app.scalar(&format!("SELECT count(*) FROM events WHERE aggregate_id = {order} AND event_type IN ('order_paid', 'order_shipped', 'order_delivered')")).await,
+        app.scalar(&format!("SELECT count(*) FROM events WHERE aggregate_id = {order} AND event_type IN ('payment_recorded', 'order_shipped', 'order_delivered')")).await,
         3
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM events WHERE event_type = 'order_paid'")
+            .await,
+        0,
+        "no order_paid since the split"
     );
     assert_eq!(
         app.scalar(&format!("SELECT count(*) FROM orders WHERE id = {order} AND paid_at <= shipped_at AND shipped_at <= delivered_at")).await,
@@ -226,7 +234,7 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         CommandError::Invalid(errors) => assert!(
             errors
                 .get("status")
-                .is_some_and(|m| m.contains("not paid yet") && m.contains("Ship on account")),
+                .is_some_and(|m| m.contains("unpaid") && m.contains("Ship on account")),
             "{errors:?}"
         ),
         other => panic!("expected a refusal beside status, got {other:?}"),
@@ -238,8 +246,8 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
         matches!(
             err,
             CommandError::InvalidTransition {
-                from: OrderStatus::Placed,
-                to: OrderStatus::Delivered,
+                from: FulfilmentStatus::Unfulfilled,
+                to: FulfilmentStatus::Delivered,
                 ..
             }
         ),
@@ -250,20 +258,19 @@ async fn status_moves_out_of_order_are_refused_and_write_nothing() {
     mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap();
+    // Nothing due: refused beside status, nothing recorded twice.
     let err = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap_err();
+    let nothing_due = |e: &orderdesk::domain::FieldErrors| {
+        e.get("status")
+            .is_some_and(|m| m.contains("nothing is due"))
+    };
     assert!(
-        matches!(
-            err,
-            CommandError::InvalidTransition {
-                from: OrderStatus::Paid,
-                to: OrderStatus::Paid,
-                ..
-            }
-        ),
+        matches!(&err, CommandError::Invalid(e) if nothing_due(e)),
         "{err:?}"
     );
+    assert_eq!(app.order_status(order).await, "unfulfilled/paid");
 
     let err = mark_paid(conn, orderdesk::domain::OrderId(999_999), &ctx())
         .await
@@ -308,7 +315,7 @@ async fn on_account_an_unpaid_order_ships_stays_unpaid_and_can_be_paid_later() {
         .await
         .unwrap();
 
-    assert_eq!(app.order_status(order).await, "shipped");
+    assert_eq!(app.order_status(order).await, "shipped/unpaid");
     assert_eq!(app.stock(tee).await, (3, 0));
     let unpaid = format!(
         "SELECT count(*) FROM orders WHERE id = {order} \
@@ -318,31 +325,19 @@ async fn on_account_an_unpaid_order_ships_stays_unpaid_and_can_be_paid_later() {
     mark_delivered(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap();
-    // Mark paid is a step of a placed order; the invoice is paid by a payment.
-    let err = mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, CommandError::InvalidTransition { .. }),
-        "{err:?}"
-    );
-    let pay = orderdesk::commands::record_payment::RecordPayment {
-        order_id: orderdesk::domain::OrderId(order),
-        key: orderdesk::domain::IdempotencyKey::generate(),
-        amount: orderdesk::domain::Money::from_minor(2000).unwrap(),
-        method: orderdesk::domain::PaymentMethod::Card,
-        reference: None,
-        received_on: None,
-        overpayment_confirmed: false,
-    };
-    orderdesk::commands::record_payment::record_payment(conn, pay, &ctx())
+    assert_eq!(app.order_status(order).await, "delivered/unpaid");
+    // Paid later: the payment state moves, the fulfilment state stays.
+    mark_paid(conn, orderdesk::domain::OrderId(order), &ctx())
         .await
         .unwrap();
-    let settled = format!(
-        "SELECT count(*) FROM orders WHERE id = {order} \
-         AND status = 'delivered' AND payment_status = 'paid'"
+    assert_eq!(app.order_status(order).await, "delivered/paid");
+    let paid_at =
+        format!("SELECT count(*) FROM orders WHERE id = {order} AND paid_at >= shipped_at");
+    assert_eq!(
+        app.scalar(&paid_at).await,
+        1,
+        "paid_at: when it became paid"
     );
-    assert_eq!(app.scalar(&settled).await, 1);
 }
 
 #[tokio::test]
@@ -383,7 +378,7 @@ async fn cancelling_releases_reserved_stock_with_the_reason() {
     cancel_order(conn, cancel(paid), &ctx()).await.unwrap();
 
     assert_eq!(app.stock(tee).await, (5, 0));
-    assert_eq!(app.scalar("SELECT count(*) FROM orders WHERE status = 'cancelled' AND cancellation_reason = 'customer changed their mind'").await, 2);
+    assert_eq!(app.scalar("SELECT count(*) FROM orders WHERE fulfilment_status = 'cancelled' AND cancellation_reason = 'customer changed their mind'").await, 2);
     assert_eq!(
         app.scalar("SELECT count(*) FROM stock_movements WHERE kind = 'release'")
             .await,
@@ -412,8 +407,8 @@ async fn a_shipped_order_cannot_be_cancelled_and_a_reason_is_required() {
         matches!(
             err,
             CommandError::InvalidTransition {
-                from: OrderStatus::Shipped,
-                to: OrderStatus::Cancelled,
+                from: FulfilmentStatus::Shipped,
+                to: FulfilmentStatus::Cancelled,
                 ..
             }
         ),

@@ -52,19 +52,19 @@ async fn placed_order(app: &TestApp) -> i64 {
     app.place(customer, &[("TEE", 2)]).await.unwrap().id
 }
 
-/// `(paid, refunded, payment_status, status, version)` of the order.
+/// `(paid, refunded, payment_status, fulfilment_status, version)` of the order.
 async fn money(app: &TestApp, order: i64) -> (i64, i64, String, String, i64) {
     let row = app
         .json(&format!(
-            "SELECT to_jsonb(o) FROM (SELECT paid_cents, refunded_cents, payment_status, status, version \
-             FROM orders WHERE id = {order}) o"
+            "SELECT to_jsonb(o) FROM (SELECT paid_cents, refunded_cents, payment_status, \
+             fulfilment_status, version FROM orders WHERE id = {order}) o"
         ))
         .await;
     (
         row["paid_cents"].as_i64().unwrap(),
         row["refunded_cents"].as_i64().unwrap(),
         row["payment_status"].as_str().unwrap().to_owned(),
-        row["status"].as_str().unwrap().to_owned(),
+        row["fulfilment_status"].as_str().unwrap().to_owned(),
         row["version"].as_i64().unwrap(),
     )
 }
@@ -88,17 +88,25 @@ async fn a_deposit_then_the_rest_makes_the_order_paid_without_touching_its_versi
     pay(&app, order, 500).await.unwrap();
     assert_eq!(
         money(&app, order).await,
-        (500, 0, "partly_paid".into(), "placed".into(), 1),
+        (500, 0, "partly_paid".into(), "unfulfilled".into(), 1),
         "a payment never bumps the order's version"
     );
     let ack = pay(&app, order, 1500).await.unwrap();
 
     assert_eq!(
         money(&app, order).await,
-        (2000, 0, "paid".into(), "paid".into(), 2),
-        "the payment that completes it moves a placed order to paid"
+        (2000, 0, "paid".into(), "unfulfilled".into(), 1),
+        "the payment that completes it moves the payment state only"
     );
-    assert_eq!(ack.version, Some(2));
+    assert_eq!(ack.version, None);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM orders WHERE id = {order} AND paid_at IS NOT NULL"
+        ))
+        .await,
+        1,
+        "paid_at: the moment it became paid"
+    );
     let events = app
         .json(&format!(
             "SELECT jsonb_agg(event_type ORDER BY id) FROM events \
@@ -107,12 +115,7 @@ async fn a_deposit_then_the_rest_makes_the_order_paid_without_touching_its_versi
         .await;
     assert_eq!(
         events,
-        serde_json::json!([
-            "order_placed",
-            "payment_recorded",
-            "payment_recorded",
-            "order_paid"
-        ])
+        serde_json::json!(["order_placed", "payment_recorded", "payment_recorded"])
     );
     let last = app
         .json(&format!(
@@ -162,7 +165,7 @@ async fn more_than_the_balance_is_refused_unless_confirmed_as_an_overpayment() {
         .unwrap();
     assert_eq!(
         money(&app, order).await,
-        (2300, 0, "overpaid".into(), "paid".into(), 2)
+        (2300, 0, "overpaid".into(), "unfulfilled".into(), 1)
     );
     // The extra goes back as a refund: the order is paid exactly.
     refund_payment(&mut *app.conn().await, refund(order, 300), &ctx())
@@ -170,7 +173,7 @@ async fn more_than_the_balance_is_refused_unless_confirmed_as_an_overpayment() {
         .unwrap();
     assert_eq!(
         money(&app, order).await,
-        (2300, 300, "paid".into(), "paid".into(), 2)
+        (2300, 300, "paid".into(), "unfulfilled".into(), 1)
     );
 }
 
@@ -204,7 +207,7 @@ async fn a_refund_above_paid_less_refunded_is_refused_and_one_within_it_recorded
         .unwrap();
     assert_eq!(
         money(&app, order).await,
-        (2000, 2000, "refunded".into(), "paid".into(), 2)
+        (2000, 2000, "refunded".into(), "unfulfilled".into(), 1)
     );
 }
 
@@ -243,7 +246,7 @@ async fn a_void_reverses_an_entry_once_and_never_edits_it() {
         .unwrap();
     assert_eq!(
         money(&app, order).await,
-        (0, 0, "unpaid".into(), "placed".into(), 1)
+        (0, 0, "unpaid".into(), "unfulfilled".into(), 1)
     );
     assert_eq!(
         app.scalar(&format!(
@@ -307,8 +310,8 @@ async fn a_payment_whose_refund_stands_cannot_be_voided_before_the_refund() {
     let (paid, refunded, state, status, _) = money(&app, order).await;
     assert_eq!(
         (paid, refunded, state.as_str(), status.as_str()),
-        (0, 0, "unpaid", "paid"),
-        "the status stays (the fulfilment split is later); the money says unpaid"
+        (0, 0, "unpaid", "unfulfilled"),
+        "the money says unpaid; the fulfilment state never moved"
     );
 }
 
@@ -378,20 +381,20 @@ async fn mark_paid_records_the_balance_due_with_the_chosen_method() {
     assert_eq!(ack.id, order);
     assert_eq!(
         money(&app, order).await,
-        (2000, 0, "paid".into(), "paid".into(), 2)
+        (2000, 0, "paid".into(), "unfulfilled".into(), 1)
     );
     assert_eq!(
         app.scalar("SELECT amount_cents FROM payments WHERE method = 'cash'")
             .await,
         1500
     );
-    // Marked paid again: refused as before, nothing recorded.
+    // Marked paid again: nothing is due, nothing recorded.
     let before = app.snapshot().await;
     let err = mark_paid(&mut *app.conn().await, OrderId(order), &ctx())
         .await
         .unwrap_err();
     assert!(
-        matches!(err, CommandError::InvalidTransition { .. }),
+        field_error(&err, "status").contains("nothing is due"),
         "{err:?}"
     );
     assert_eq!(app.snapshot().await, before);

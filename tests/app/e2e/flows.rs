@@ -113,9 +113,9 @@ pub async fn bulk_pay_and_ship(c: &Client, base: &str, shop: &Shop) -> Vec<Strin
     let box_of = |id: i64| format!("//input[@id='pick-{id}']");
     goto_until(
         c,
-        &format!("{base}/orders?status=placed"),
+        &format!("{base}/orders?fulfilment=unfulfilled&payment=unpaid"),
         &box_of(cc),
-        "the placed orders",
+        "the unfulfilled, unpaid orders",
     )
     .await;
     for id in shop.waiting {
@@ -130,8 +130,8 @@ pub async fn bulk_pay_and_ship(c: &Client, base: &str, shop: &Shop) -> Vec<Strin
     .await;
     let mut problems = check_page(c, "bulk-paid").await;
 
-    let paid = format!("{base}/orders?status=paid");
-    let all_paid = format!("//tr[td/input[@id='pick-{a}'] and td/span[normalize-space()='paid']]");
+    let paid = format!("{base}/orders?fulfilment=unfulfilled&payment=paid");
+    let all_paid = format!("//tr[td/input[@id='pick-{a}'] and td/span[normalize-space()='Paid']]");
     goto_until(c, &paid, &all_paid, "the bulk-paid orders listed as paid").await;
     goto_until(c, &paid, &box_of(cc), "every bulk-paid order").await;
     check(c, a).await;
@@ -160,7 +160,7 @@ pub async fn pick_list(c: &Client, base: &str) -> Vec<String> {
     .await;
     wait_for(
         c,
-        "//h2[normalize-space()='Pick list: paid, not yet shipped']",
+        "//h2[normalize-space()='Pick list: orders to ship']",
         "the pick list",
     )
     .await;
@@ -244,5 +244,5 @@ pub async fn enter_order_without_javascript(c: &Client) {
         "the order total",
     )
     .await;
-    status_is(c, "placed").await;
+    status_is(c, "Unfulfilled").await;
 }

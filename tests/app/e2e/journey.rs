@@ -269,7 +269,7 @@ async fn place_order(c: &Client) -> i64 {
         "the order total",
     )
     .await;
-    status_is(c, "placed").await;
+    status_is(c, "Unfulfilled").await;
     id
 }
 
@@ -277,9 +277,11 @@ async fn place_order(c: &Client) -> i64 {
 async fn pay_and_ship(c: &Client) {
     press(c, "Mark paid").await;
     wait_for(c, "//button[normalize-space()='Ship']", "the Ship button").await;
-    status_is(c, "paid").await;
+    // Paid and still unfulfilled: the two states apart.
+    status_is(c, "Paid").await;
+    status_is(c, "Unfulfilled").await;
     press(c, "Ship").await;
-    status_is(c, "shipped").await;
+    status_is(c, "Shipped").await;
 }
 
 /// The dashboard's recent orders.
@@ -287,7 +289,7 @@ async fn dashboard(c: &Client, id: i64) {
     follow(c, "Dashboard").await;
     let recent = format!(
         "//section[h2[normalize-space()='Recent orders']]//tr[td/a[normalize-space()='#{id}'] \
-         and td/span[normalize-space()='shipped']]"
+         and td/span[normalize-space()='Shipped'] and td/span[normalize-space()='Paid']]"
     );
     wait_for(c, &recent, "the order among recent orders").await;
     screenshot(c, "dashboard.png").await;
@@ -313,7 +315,8 @@ async fn list_and_export(c: &Client, id: i64) {
     let csv = fetch_text(c, &href).await;
     assert!(
         csv.starts_with(
-            "order,placed_at_utc,customer,email,status,items,total_USD,ship_name,ship_company,\
+            "order,placed_at_utc,customer,email,fulfilment_status,payment_status,items,total_USD,\
+             ship_name,ship_company,\
              ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country,ship_phone,\
              net_sales_USD,tax_USD,shipping_USD,discounts_USD\n"
         ),
@@ -327,13 +330,13 @@ async fn list_and_export(c: &Client, id: i64) {
         line.contains("Grace Hopper")
             && line.contains("grace@example.com")
             && line.ends_with(
-                ",shipped,5,62.30,Grace Hopper,,1 Navy Way,,Arlington,VA,22202,US,,62.30,0.00,0.00,0.00"
+                ",shipped,paid,5,62.30,Grace Hopper,,1 Navy Way,,Arlington,VA,22202,US,,62.30,0.00,0.00,0.00"
             ),
         "{line}"
     );
 }
 
-/// Waits until the order page shows `status`.
+/// Waits until the order page shows `status` (a fulfilment or payment state's label).
 pub async fn status_is(c: &Client, status: &str) {
     let xpath = format!("//dd/span[contains(@class, 'status') and normalize-space()='{status}']");
     wait_for(c, &xpath, &format!("status {status}")).await;

@@ -7,7 +7,8 @@ use rocket::local::asynchronous::Client;
 use crate::support::helpers::TestApp;
 use crate::support::http::{location, post, session_csrf};
 
-/// Five orders of one TEE each: #1–#3 placed, #4 paid, #5 cancelled.
+/// Five orders of one TEE each: #1–#3 unfulfilled and unpaid, #4 unfulfilled
+/// and paid, #5 cancelled.
 async fn five_orders(app: &TestApp) -> Vec<i64> {
     let customer = app.customer("ada@example.com").await;
     app.product("TEE", "10.00", 10).await;
@@ -63,21 +64,25 @@ async fn mark_paid_does_what_each_order_allows_and_lists_each_refusal() {
         "{page}"
     );
     for id in &ids[..3] {
-        assert_eq!(app.order_status(*id).await, "paid");
+        assert_eq!(app.order_status(*id).await, "unfulfilled/paid");
         assert!(page.contains(&format!(r#"<li><a href="/orders/{id}">#{id}</a></li>"#)));
     }
     assert!(page.contains(r#"<h2 id="refused-heading">2 refused</h2>"#));
+    assert!(
+        page.contains(&format!(
+            r#"<td><a href="/orders/{0}">#{0}</a></td><td>nothing is due: the order is paid already</td>"#,
+            ids[3]
+        )),
+        "{page}"
+    );
     assert!(page.contains(&format!(
-        r#"<td><a href="/orders/{0}">#{0}</a></td><td>it is paid, so it cannot be marked paid</td>"#,
-        ids[3]
-    )));
-    assert!(page.contains(&format!(
-        r#"<td><a href="/orders/{0}">#{0}</a></td><td>it is cancelled, so it cannot be marked paid</td>"#,
+        r#"<td><a href="/orders/{0}">#{0}</a></td><td>the order is cancelled: no payment can be recorded on it (a refund can)</td>"#,
         ids[4]
     )));
-    assert_eq!(app.order_status(ids[4]).await, "cancelled");
-    // Each order paid: a payment of its balance (card, the form's default), then order_paid.
-    assert_eq!(app.scalar("SELECT count(*) FROM events").await, events + 6);
+    assert_eq!(app.order_status(ids[4]).await, "cancelled/unpaid");
+    // Each order paid: a payment of its balance (card, the form's default),
+    // and nothing else: the fulfilment state does not move.
+    assert_eq!(app.scalar("SELECT count(*) FROM events").await, events + 3);
     assert_eq!(
         app.scalar("SELECT count(*) FROM payments WHERE method = 'card'")
             .await,
@@ -113,7 +118,7 @@ async fn the_same_form_submitted_again_does_nothing_twice() {
         "{page}"
     );
     assert_eq!((app.snapshot().await, bulk_rows(&app).await), before);
-    assert_eq!(app.order_status(ids[3]).await, "shipped");
+    assert_eq!(app.order_status(ids[3]).await, "shipped/paid");
 }
 
 #[tokio::test]
@@ -130,7 +135,7 @@ async fn a_reused_key_with_another_selection_is_a_conflict_and_writes_nothing() 
     assert_eq!(status, Status::Conflict);
     assert!(page.contains("This form was already submitted with another selection or action"));
     assert_eq!((app.snapshot().await, bulk_rows(&app).await), before);
-    assert_eq!(app.order_status(ids[1]).await, "placed");
+    assert_eq!(app.order_status(ids[1]).await, "unfulfilled/unpaid");
 }
 
 #[tokio::test]
@@ -182,7 +187,7 @@ async fn all_on_this_page_acts_on_every_order_the_page_listed() {
     let (client, _) = app.signed_in("clerk").await;
     let csrf = session_csrf(&client).await;
     let list = client
-        .get("/orders?status=placed")
+        .get("/orders?fulfilment=unfulfilled&payment=unpaid")
         .dispatch()
         .await
         .into_string()
@@ -218,7 +223,7 @@ async fn all_on_this_page_acts_on_every_order_the_page_listed() {
             .contains("3 of 3 orders marked paid")
     );
     for id in &ids[..3] {
-        assert_eq!(app.order_status(*id).await, "paid");
+        assert_eq!(app.order_status(*id).await, "unfulfilled/paid");
     }
 }
 

@@ -47,18 +47,19 @@ async fn dollars_show_with_symbol_and_cents_everywhere() {
     );
     let (header, row) = first_csv_row(&csv);
     assert_eq!(
-        header[..7],
+        header[..8],
         [
             "order",
             "placed_at_utc",
             "customer",
             "email",
-            "status",
+            "fulfilment_status",
+            "payment_status",
             "items",
             "total_USD"
         ]
     );
-    assert_eq!(row[4..7], ["paid", "2", "2469.00"], "{csv}");
+    assert_eq!(row[4..8], ["unfulfilled", "paid", "2", "2469.00"], "{csv}");
 }
 
 #[tokio::test]
@@ -82,18 +83,19 @@ async fn yen_have_no_minor_unit_on_pages_in_the_csv_and_on_the_axis() {
     assert!(invoice.contains(r#"<th scope="row" colspan="7">Grand total</th><td class="num"><strong>¥246,900</strong></td>"#));
     let (header, row) = first_csv_row(&csv);
     assert_eq!(
-        header[..7],
+        header[..8],
         [
             "order",
             "placed_at_utc",
             "customer",
             "email",
-            "status",
+            "fulfilment_status",
+            "payment_status",
             "items",
             "total_JPY"
         ]
     );
-    assert_eq!(row[4..7], ["paid", "2", "246900"], "{csv}");
+    assert_eq!(row[4..8], ["unfulfilled", "paid", "2", "246900"], "{csv}");
 }
 
 #[tokio::test]

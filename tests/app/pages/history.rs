@@ -46,6 +46,12 @@ const ORDER_EVENTS: &Told = &[
     ),
     ("order_placed", "{}", "old hand placed the order"),
     ("order_paid", "{}", "old hand marked the order paid"),
+    // As MarkPaid stored it before the fulfilment split (no longer appended).
+    (
+        "order_paid",
+        r#"{"status": "paid", "reason": null, "version": 2}"#,
+        "old hand marked the order paid",
+    ),
     (
         "order_shipped",
         r#"{"status": "shipped", "reason": null, "version": 3}"#,

@@ -201,7 +201,7 @@ async fn the_order_page_offers_edit_until_shipped_and_shows_an_amount_to_refund(
     app.mark_paid(id).await;
     orderdesk::commands::edit_order::edit_order(
         &mut *app.conn().await,
-        inputs::edit(id, 2, &[("TEE", 1)]),
+        inputs::edit(id, 1, &[("TEE", 1)]),
         &ctx(),
     )
     .await

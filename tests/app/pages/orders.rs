@@ -278,11 +278,12 @@ async fn status_actions_redirect_with_a_flash_and_a_stale_click_changes_nothing(
     assert_eq!(location(&again), format!("/orders/{id}"));
     let (_, page) = body(&client, &location(&no_reason)).await;
     assert!(page.contains("reason is required"), "{page}");
-    assert_eq!(app.order_status(id).await, "paid");
+    assert_eq!(app.order_status(id).await, "unfulfilled/paid");
     assert_eq!(
-        app.scalar("SELECT count(*) FROM events WHERE event_type = 'order_paid'")
+        app.scalar("SELECT count(*) FROM events WHERE event_type = 'payment_recorded'")
             .await,
-        1
+        1,
+        "the second click found nothing due"
     );
 }
 
@@ -316,7 +317,7 @@ async fn viewers_see_orders_but_not_order_entry_or_actions() {
         "{list_page}"
     );
     assert!(!detail_page.contains("Mark paid"));
-    assert_eq!(app.order_status(id).await, "placed");
+    assert_eq!(app.order_status(id).await, "unfulfilled/unpaid");
 }
 
 #[tokio::test]
@@ -346,18 +347,22 @@ async fn the_list_filters_and_the_csv_holds_exactly_the_filtered_rows() {
     app.refresh().await;
     let (client, _) = app.signed_in("viewer").await;
 
-    let (_, paid) = body(&client, "/orders?status=paid&size=25").await;
-    let (_, bad) = body(&client, "/orders?status=lost&from=yesterday").await;
+    let (_, paid) = body(
+        &client,
+        "/orders?fulfilment=unfulfilled&payment=paid&size=25",
+    )
+    .await;
+    let (_, bad) = body(&client, "/orders?fulfilment=paid&from=yesterday").await;
     let csv = client
-        .get("/orders/export.csv?status=paid")
+        .get("/orders/export.csv?fulfilment=unfulfilled&payment=paid")
         .dispatch()
         .await;
 
     let order_row = |page: &str, id: i64| row_with(page, &format!(r#"href="/orders/{id}""#));
     assert_eq!(
-        order_row(&paid, b).map(|r| r[3].clone()).as_deref(),
-        Some("paid"),
-        "{paid}"
+        order_row(&paid, b).map(|r| (r[3].clone(), r[4].clone())),
+        Some(("Unfulfilled".to_owned(), "Paid".to_owned())),
+        "the two states side by side: {paid}"
     );
     assert_eq!(order_row(&paid, a), None, "{paid}");
     assert!(bad.contains("Ignored"), "{bad}");
@@ -377,8 +382,10 @@ async fn the_list_filters_and_the_csv_holds_exactly_the_filtered_rows() {
     let lines: Vec<_> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
-        lines[0].starts_with("order,placed_at_utc")
+        lines[0]
+            .starts_with("order,placed_at_utc,customer,email,fulfilment_status,payment_status,")
             && lines[1].starts_with(&format!("{b},"))
+            && lines[1].contains(",unfulfilled,paid,2,")
             && lines[1].contains(",20.00,Ada Tester,,1 High Street,,Town,,,GB,"),
         "the total, then the order's own address in parts: {text}"
     );

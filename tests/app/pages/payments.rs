@@ -127,7 +127,7 @@ async fn an_overpayment_is_taken_only_once_confirmed_with_the_checkbox_that_appe
         definition(&page, "Payment status").as_deref(),
         Some("Overpaid")
     );
-    assert_eq!(app.order_status(id).await, "paid");
+    assert_eq!(app.order_status(id).await, "unfulfilled/overpaid");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -233,7 +233,7 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
     let refused = post(&client, &format!("/orders/{id}/cancel"), &bad_method).await;
     let untouched = app
         .scalar(&format!(
-            "SELECT count(*) FROM orders WHERE id = {id} AND status = 'placed'"
+            "SELECT count(*) FROM orders WHERE id = {id} AND fulfilment_status = 'unfulfilled'"
         ))
         .await;
     let first = post(&client, &format!("/orders/{id}/cancel"), &cancel).await;
@@ -255,7 +255,7 @@ async fn cancelling_a_paid_order_offers_the_refund_of_what_was_paid_and_gives_it
     );
     let figures = app
         .json(&format!(
-            "SELECT jsonb_build_array(status, paid_cents, refunded_cents, payment_status) \
+            "SELECT jsonb_build_array(fulfilment_status, paid_cents, refunded_cents, payment_status) \
              FROM orders WHERE id = {id}"
         ))
         .await;
@@ -308,13 +308,13 @@ async fn a_payment_recorded_after_the_cancel_form_was_shown_stops_the_refund_and
     );
     let figures = app
         .json(&format!(
-            "SELECT jsonb_build_array(status, paid_cents, refunded_cents) \
+            "SELECT jsonb_build_array(fulfilment_status, paid_cents, refunded_cents) \
              FROM orders WHERE id = {id}"
         ))
         .await;
     assert_eq!(
         figures,
-        serde_json::json!(["placed", 900, 0]),
+        serde_json::json!(["unfulfilled", 900, 0]),
         "neither the cancellation nor a refund was written"
     );
 }

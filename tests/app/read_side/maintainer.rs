@@ -193,7 +193,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
         changes,
         keys(&[
             ("order_summaries", &[id("id", a)]),
-            ("order_status_counts", &[text("status", "placed")]),
+            (
+                "order_status_counts",
+                &[text("fulfilment_status", "unfulfilled")]
+            ),
             ("daily_sales", &[text("day", &day)]),
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
             ("inventory_status", &[id("product_id", tee)]),
@@ -213,15 +216,16 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             .unwrap();
     })
     .await;
-    // Mark paid records the balance (payment_recorded, then order_paid): the
-    // customer's lifetime value is what was paid.
+    // Mark paid records the balance (payment_recorded only): the order stays
+    // unfulfilled, its count's balance due moves; the customer's lifetime
+    // value is what was paid; the dashboard's awaiting payment and to ship.
     assert_eq!(
         changes,
         keys(&[
             ("order_summaries", &[id("id", a)]),
             (
                 "order_status_counts",
-                &[text("status", "paid"), text("status", "placed")]
+                &[text("fulfilment_status", "unfulfilled")]
             ),
             ("customer_stats", &[id("customer_id", ada)]),
             ("dashboard", std::slice::from_ref(&dash)),
@@ -240,7 +244,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("order_summaries", &[id("id", a)]),
             (
                 "order_status_counts",
-                &[text("status", "paid"), text("status", "shipped")]
+                &[
+                    text("fulfilment_status", "shipped"),
+                    text("fulfilment_status", "unfulfilled")
+                ]
             ),
             ("inventory_status", &[id("product_id", tee)]),
             (
@@ -269,7 +276,10 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("order_summaries", &[id("id", b)]),
             (
                 "order_status_counts",
-                &[text("status", "cancelled"), text("status", "placed")]
+                &[
+                    text("fulfilment_status", "cancelled"),
+                    text("fulfilment_status", "unfulfilled")
+                ]
             ),
             ("daily_sales", &[text("day", &day)]),
             ("product_sales_daily", std::slice::from_ref(&tee_day)),
@@ -363,14 +373,19 @@ async fn every_event_type_changes_exactly_the_expected_rows_and_leaves_every_mod
             ("order_summaries", &[id("id", a)]),
             (
                 "order_status_counts",
-                &[text("status", "delivered"), text("status", "shipped")]
+                &[
+                    text("fulfilment_status", "delivered"),
+                    text("fulfilment_status", "shipped")
+                ]
             ),
             ("dashboard", std::slice::from_ref(&dash)),
         ])
     );
     assert_eq!(
-        app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'delivered'")
-            .await,
+        app.scalar(
+            "SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'delivered'"
+        )
+        .await,
         1
     );
     assert_eq!(
@@ -410,9 +425,10 @@ async fn payment_events_change_the_order_its_status_counts_customer_and_dashboar
     let a = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
     app.catch_up().await;
     let dash = text("day", &today(&app).await);
+    let unfulfilled = [text("fulfilment_status", "unfulfilled")];
     let expected = keys(&[
         ("order_summaries", &[id("id", a)]),
-        ("order_status_counts", &[text("status", "placed")]),
+        ("order_status_counts", &unfulfilled),
         ("customer_stats", &[id("customer_id", ada)]),
         ("dashboard", std::slice::from_ref(&dash)),
     ]);
@@ -591,9 +607,13 @@ async fn tax_rate_and_settings_events_change_exactly_their_rows_and_a_rates_prod
             .unwrap();
     })
     .await;
+    // "Ship on account" turned on: the dashboard's "to ship" rule moves too.
     assert_eq!(
         changes,
-        keys(&[("shop_settings", &["{\"id\": true}".to_owned()])])
+        keys(&[
+            ("shop_settings", &["{\"id\": true}".to_owned()]),
+            ("dashboard", &[text("day", &today(&app).await)]),
+        ])
     );
 
     let mut reduced = 0;
@@ -797,8 +817,10 @@ async fn a_transaction_that_commits_after_a_later_one_is_applied_exactly_once() 
     );
     assert_eq!(app.scalar(&renamed).await, 1);
     assert_eq!(
-        app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'placed'")
-            .await,
+        app.scalar(
+            "SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'unfulfilled'"
+        )
+        .await,
         1
     );
     assert_exact(&app, "the late commit").await;
@@ -851,8 +873,10 @@ async fn maintainers_running_at_once_never_apply_a_change_twice() {
         "registration, product, stock and 40 orders, once each"
     );
     assert_eq!(
-        app.scalar("SELECT orders FROM read.order_status_counts WHERE status = 'placed'")
-            .await,
+        app.scalar(
+            "SELECT orders FROM read.order_status_counts WHERE fulfilment_status = 'unfulfilled'"
+        )
+        .await,
         40
     );
     assert_eq!(
@@ -1002,7 +1026,7 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
         "DELETE FROM read.customer_stats WHERE customer_id = {bob}"
     ))
     .await;
-    app.exec("UPDATE read.order_status_counts SET orders = 99 WHERE status = 'shipped'")
+    app.exec("UPDATE read.order_status_counts SET orders = 99 WHERE fulfilment_status = 'shipped'")
         .await;
     // The ledger: order a's reservation rewritten (as if its reason had
     // changed), and a movement that never happened.
@@ -1051,7 +1075,12 @@ async fn verify_finds_rows_corrupted_on_purpose_and_repair_fixes_exactly_them() 
         drift(&found),
         vec![
             ("order_summaries", 1, 1, vec![id("id", a)]),
-            ("order_status_counts", 1, 1, vec![text("status", "shipped")]),
+            (
+                "order_status_counts",
+                1,
+                1,
+                vec![text("fulfilment_status", "shipped")]
+            ),
             ("customer_stats", 1, 0, vec![id("customer_id", bob)]),
             (
                 "stock_ledger",

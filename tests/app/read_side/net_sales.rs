@@ -76,7 +76,7 @@ async fn discounted_orders_with_shipping_count_their_net_sales_and_models_stay_e
     assert_exact(&app, "placing").await;
 
     let net = "SELECT coalesce(sum(net_cents), 0) FROM order_lines l \
-               JOIN orders o ON o.id = l.order_id WHERE o.status <> 'cancelled'";
+               JOIN orders o ON o.id = l.order_id WHERE o.fulfilment_status <> 'cancelled'";
     let net_sales = app.scalar(net).await;
     // TEE 10.00 − 10 % and MUG 7.25, less 0.50 each: 15.75 + 24.75.
     assert_eq!(net_sales, 1575 + 2475);

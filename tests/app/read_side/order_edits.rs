@@ -49,7 +49,10 @@ async fn an_edit_changes_its_order_day_and_products_by_the_difference_and_nothin
         keys(&[
             ("order_summaries", &[id("id", a)]),
             // The balance due moved with the total.
-            ("order_status_counts", &[text("status", "placed")]),
+            (
+                "order_status_counts",
+                &[text("fulfilment_status", "unfulfilled")]
+            ),
             ("daily_sales", &[text("day", &day)]),
             (
                 "product_sales_daily",

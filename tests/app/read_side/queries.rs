@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use chrono::Utc;
-use orderdesk::domain::{Currency, OrderStatus};
+use orderdesk::domain::{Currency, FulfilmentStatus, PaymentStatus};
 use orderdesk::queries::orders::{self, OrderFilter, OrderSort};
 use orderdesk::queries::{customers, dashboard, lookup, order_detail, products, read_model_status};
 
@@ -50,11 +50,10 @@ async fn the_dashboard_sums_today_and_lists_top_products_low_stock_and_recent_or
     assert_eq!(
         d.status_counts
             .iter()
-            .map(|c| (c.status.as_str(), c.orders))
+            .map(|c| (c.fulfilment_status.as_str(), c.orders))
             .collect::<Vec<_>>(),
         [
-            ("placed", 2),
-            ("paid", 0),
+            ("unfulfilled", 2),
             ("shipped", 0),
             ("delivered", 0),
             ("cancelled", 0)
@@ -192,7 +191,8 @@ async fn the_orders_list_filters_by_status_text_and_date() {
     let paid = orders::list(
         conn,
         &OrderFilter {
-            status: Some(OrderStatus::Paid),
+            fulfilment_status: Some(FulfilmentStatus::Unfulfilled),
+            payment_status: Some(PaymentStatus::Paid),
             ..base.clone()
         },
     )
@@ -320,8 +320,13 @@ async fn order_detail_has_lines_totals_and_history_and_is_empty_before_the_refre
     assert_eq!(before.history.len(), 1, "history is read live");
     let order = after.order.unwrap();
     assert_eq!(
-        (order.total_cents, order.item_count, order.status.as_str()),
-        (2500, 3, "placed")
+        (
+            order.total_cents,
+            order.item_count,
+            order.fulfilment_status.as_str(),
+            order.payment_status.as_str()
+        ),
+        (2500, 3, "unfulfilled", "unpaid")
     );
     assert_eq!(
         order

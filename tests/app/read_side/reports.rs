@@ -34,7 +34,7 @@ async fn history(app: &TestApp) {
     ))
     .await;
     app.exec(&format!(
-        "UPDATE orders SET status = 'cancelled', cancelled_at = now(), cancellation_reason = 'test' WHERE id = {b2}"
+        "UPDATE orders SET fulfilment_status = 'cancelled', cancelled_at = now(), cancellation_reason = 'test' WHERE id = {b2}"
     ))
     .await;
     app.exec(&format!(

@@ -396,6 +396,8 @@ impl TestApp {
         )
     }
 
+    /// The order's two states as "fulfilment/payment" ("unfulfilled/paid"),
+    /// so one assertion holds both apart.
     pub async fn order_status(&self, order_id: i64) -> String {
         #[derive(QueryableByName)]
         struct S {
@@ -403,7 +405,9 @@ impl TestApp {
             status: String,
         }
         let mut conn = self.conn().await;
-        diesel::sql_query(format!("SELECT status FROM orders WHERE id = {order_id}"))
+        diesel::sql_query(format!(
+            "SELECT fulfilment_status || '/' || payment_status AS status FROM orders WHERE id = {order_id}"
+        ))
             .get_result::<S>(&mut conn)
             .await
             .unwrap()

@@ -6,8 +6,8 @@
 -- a minimum or maximum cannot be taken back by a delta.
 WITH per_order AS (
     SELECT customer_id, id,
-           bool_or(sign = -1 AND status <> 'cancelled') AS was_counted,
-           bool_or(sign = 1 AND status <> 'cancelled') AS is_counted,
+           bool_or(sign = -1 AND fulfilment_status <> 'cancelled') AS was_counted,
+           bool_or(sign = 1 AND fulfilment_status <> 'cancelled') AS is_counted,
            sum(sign * net_paid_cents) AS value,
            min(placed_at) AS placed_at
     FROM read_model_changes

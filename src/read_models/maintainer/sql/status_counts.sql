@@ -1,4 +1,4 @@
--- Orders per status, and those with a balance due and the sum due, move by
+-- Orders per fulfilment state, and those with a balance due and the sum due, move by
 -- the batch's signed order rows.
 WITH changed AS (
     UPDATE read.order_status_counts t
@@ -6,7 +6,7 @@ WITH changed AS (
         due_orders = t.due_orders + d.due_orders,
         due_cents = t.due_cents + d.due_cents
     FROM read_def.order_status_counts(false) d
-    WHERE t.status = d.status AND (d.orders <> 0 OR d.due_orders <> 0 OR d.due_cents <> 0)
+    WHERE t.fulfilment_status = d.fulfilment_status AND (d.orders <> 0 OR d.due_orders <> 0 OR d.due_cents <> 0)
     RETURNING 1
 )
 SELECT count(*) AS n FROM changed

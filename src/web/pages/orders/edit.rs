@@ -15,7 +15,7 @@ use super::new::{add_found_product, build_view, refused};
 use super::new_form::{EntryAction, EntryForm, EntryView};
 use crate::commands::edit_order::edit_order;
 use crate::commands::{CommandError, Conflict};
-use crate::domain::{Currency, FieldErrors, IdempotencyKey, OrderStatus};
+use crate::domain::{Currency, FieldErrors, FulfilmentStatus, IdempotencyKey};
 use crate::error::AppError;
 use crate::observability::instrument_command;
 use crate::queries::lookup::{self, MAX_RESULTS};
@@ -49,7 +49,7 @@ page!(EditPage);
 impl EditPage {
     /// Whether the order may still be edited (else the form is not offered).
     fn editable(&self) -> bool {
-        matches!(self.order.status, OrderStatus::Placed | OrderStatus::Paid)
+        self.order.fulfilment_status == FulfilmentStatus::Unfulfilled
     }
 }
 

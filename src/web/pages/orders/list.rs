@@ -1,4 +1,5 @@
-//! `GET /orders`: filter by status, date range and text; sort; keyset pages;
+//! `GET /orders`: filter by fulfilment state, payment state, date range and
+//! text; sort; keyset pages;
 //! check orders for the bulk actions (see `bulk.rs`).
 
 use askama::Template;
@@ -7,7 +8,7 @@ use rocket::form::FromForm;
 use rocket::response::content::RawHtml;
 use rocket::{get, routes};
 
-use crate::domain::{IdempotencyKey, OrderStatus, PaymentMethod, PaymentStatus};
+use crate::domain::{FulfilmentStatus, IdempotencyKey, PaymentMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::queries::orders::{self, Cursor, OrderFilter, OrderPage, OrderRow, OrderSort};
 use crate::web::guards::params::{query_string, search_text};
@@ -19,12 +20,15 @@ pub fn routes() -> Vec<rocket::Route> {
 
 /// The payment filter's value for "a balance due" (any payment state).
 const BALANCE_DUE: &str = "due";
+/// The payment filter's value for "nothing due" (paid or overpaid: ready to ship).
+const NOTHING_DUE: &str = "settled";
 
 /// The list's query string, as typed: anything malformed is ignored with a
 /// note rather than failing the page.
 #[derive(Debug, Clone, Default, FromForm)]
 pub struct ListParams {
-    pub status: Option<String>,
+    /// The fulfilment state (`unfulfilled`, `shipped` …).
+    pub fulfilment: Option<String>,
     /// The payment state (`unpaid`, `partly_paid` …).
     pub payment: Option<String>,
     pub q: Option<String>,
@@ -40,14 +44,16 @@ impl ListParams {
     /// `time_zone`), and what was ignored.
     pub fn filter(&self, time_zone: chrono_tz::Tz) -> (OrderFilter, Vec<String>) {
         let mut ignored = Vec::new();
-        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => OrderStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
+        let fulfilment_status = match self.fulfilment.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => FulfilmentStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
             None => None,
         };
-        // "due": a balance due, whatever the state (not cancelled).
+        // "due": a balance due, whatever the state (not cancelled);
+        // "settled": nothing due.
         let balance_due = self.payment.as_deref() == Some(BALANCE_DUE);
+        let nothing_due = self.payment.as_deref() == Some(NOTHING_DUE);
         let payment_status = match self.payment.as_deref().filter(|s| !s.is_empty()) {
-            Some(BALANCE_DUE) | None => None,
+            Some(BALANCE_DUE | NOTHING_DUE) | None => None,
             Some(s) => PaymentStatus::parse(s).map_err(|e| ignored.push(e)).ok(),
         };
         let date = |raw: &Option<String>, what: &str, ignored: &mut Vec<String>| {
@@ -68,9 +74,10 @@ impl ListParams {
         let (search, cut) = search_text(self.q.as_deref().unwrap_or_default());
         ignored.extend(cut);
         let filter = OrderFilter {
-            status,
+            fulfilment_status,
             payment_status,
             balance_due,
+            nothing_due,
             search: Some(search).filter(|q| !q.is_empty()),
             placed_from,
             placed_to,
@@ -94,7 +101,7 @@ impl ListParams {
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let size = self.page_size().to_string();
         query_string(&[
-            ("status", &text(&self.status)),
+            ("fulfilment", &text(&self.fulfilment)),
             ("payment", &text(&self.payment)),
             ("q", &text(&self.q)),
             ("from", &text(&self.from)),
@@ -116,7 +123,7 @@ struct ListPage {
     export_url: String,
     ignored: Vec<String>,
     freshness: FreshnessNote,
-    statuses: [OrderStatus; 5],
+    statuses: [FulfilmentStatus; 4],
     payment_statuses: [PaymentStatus; 6],
     /// "Mark paid": how the balances were paid.
     methods: [PaymentMethod; 4],
@@ -129,7 +136,7 @@ page!(ListPage);
 
 impl ListPage {
     fn selected_status(&self, s: &str) -> bool {
-        self.params.status.as_deref() == Some(s)
+        self.params.fulfilment.as_deref() == Some(s)
     }
 
     fn selected_payment(&self, s: &str) -> bool {
@@ -183,7 +190,7 @@ async fn index(
         export_url: format!("/orders/export.csv?{base}"),
         ignored,
         freshness: FreshnessNote::one(&freshness),
-        statuses: OrderStatus::ALL,
+        statuses: FulfilmentStatus::ALL,
         payment_statuses: PaymentStatus::ALL,
         methods: PaymentMethod::ALL,
         sorts: OrderSort::ALL,

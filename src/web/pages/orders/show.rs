@@ -1,6 +1,6 @@
-//! `GET /orders/<id>`: header, lines, totals, status, payments, invoices and
-//! credit notes, history, and
-//! the actions its status allows. After a command it shows "processing" until
+//! `GET /orders/<id>`: header, lines, totals, fulfilment and payment states,
+//! payments, invoices and credit notes, history, and the actions its states
+//! allow. After a command it shows "processing" until
 //! the read model has the user's change. The payment forms' refusals
 //! (payments.rs) render this page again with their errors ([`PaymentForms`]).
 
@@ -9,7 +9,7 @@ use rocket::{get, routes};
 
 use super::payment_form::{PaymentForm, RefundForm, VoidForm};
 use crate::domain::{
-    FieldErrors, IdempotencyKey, NoteSubject, OrderId, OrderStatus, PaymentKind, PaymentMethod,
+    FieldErrors, FulfilmentStatus, IdempotencyKey, NoteSubject, OrderId, PaymentKind, PaymentMethod,
 };
 use crate::error::AppError;
 use crate::queries::documents::DocumentRow;
@@ -102,12 +102,24 @@ pub struct DetailPage {
 page!(DetailPage);
 
 impl DetailPage {
-    /// Whether the user may move this order to `next` now (its button shows).
-    fn can(&self, next: OrderStatus) -> bool {
+    /// Whether the user may move this order to `next` now (its button shows):
+    /// shipping asks the payment state too, unless the shop ships on account.
+    fn can(&self, next: FulfilmentStatus) -> bool {
         self.chrome.can_write()
             && self.order.as_ref().is_some_and(|o| match next {
-                OrderStatus::Shipped => o.status.can_ship(self.ships_on_account),
-                _ => o.status.can_become(next),
+                FulfilmentStatus::Shipped => o
+                    .fulfilment_status
+                    .can_ship(o.payment_status, self.ships_on_account),
+                _ => o.fulfilment_status.can_become(next),
+            })
+    }
+
+    /// Whether "Mark paid" shows: a writer, an order not cancelled with a
+    /// balance due (it records that balance).
+    fn can_mark_paid(&self) -> bool {
+        self.chrome.can_write()
+            && self.order.as_ref().is_some_and(|o| {
+                o.fulfilment_status != FulfilmentStatus::Cancelled && o.balance_due_cents > 0
             })
     }
 
@@ -118,7 +130,7 @@ impl DetailPage {
             && self
                 .order
                 .as_ref()
-                .is_some_and(|o| o.status != OrderStatus::Cancelled)
+                .is_some_and(|o| o.fulfilment_status != FulfilmentStatus::Cancelled)
             && !self.documents.iter().any(DocumentRow::standing)
     }
 
@@ -128,7 +140,7 @@ impl DetailPage {
             && self
                 .order
                 .as_ref()
-                .is_some_and(|o| matches!(o.status, OrderStatus::Placed | OrderStatus::Paid))
+                .is_some_and(|o| o.fulfilment_status == FulfilmentStatus::Unfulfilled)
     }
 
     /// Whether "Record payment" shows: a writer, an order not cancelled, or
@@ -139,7 +151,7 @@ impl DetailPage {
                 || self
                     .order
                     .as_ref()
-                    .is_some_and(|o| o.status != OrderStatus::Cancelled))
+                    .is_some_and(|o| o.fulfilment_status != FulfilmentStatus::Cancelled))
     }
 
     /// Whether "Refund" shows: a writer, something paid and not refunded, or
