@@ -23,8 +23,7 @@ use super::order_money::{self, Priced, ShippingCharge};
 use super::reservation::reserve_units;
 use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
 use crate::db::schema::{
-    customers, events, inventory, order_addresses, order_lines, orders, products, stock_movements,
-    tax_rates,
+    customers, events, order_addresses, order_lines, orders, products, stock_movements, tax_rates,
 };
 use crate::domain::event_payload::order_placed::{
     DiscountPayload, EventAddress, OrderPlaced, OrderPlacedLine,
