@@ -260,7 +260,7 @@ impl CommandForm for CancelForm {
                 errors.add(
                     "refund",
                     "the form did not say what to refund; reload the order",
-                )
+                );
             });
             match (method, key, shown_cents) {
                 (Ok(method), Ok(key), Ok(shown_cents)) => Some(RefundOnCancel {
