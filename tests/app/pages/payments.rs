@@ -318,3 +318,43 @@ async fn a_payment_recorded_after_the_cancel_form_was_shown_stops_the_refund_and
         "neither the cancellation nor a refund was written"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancel_with_a_refund_but_no_amount_shown_is_refused_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let (client, id) = order(&app).await;
+    record(&client, id, "pay-key-00000013", "5.00", "cash", &[]).await;
+    app.refresh().await;
+    let (_, page) = get(&client, &format!("/orders/{id}")).await;
+    let cancel_form = &page[page.find("/cancel\"").expect("a cancel form")..];
+    let key = input_value(cancel_form, "idempotency_key").expect("the refund's key");
+
+    for amount in ["", "five", "-"] {
+        let answer = post(
+            &client,
+            &format!("/orders/{id}/cancel"),
+            &[
+                ("reason", "customer called"),
+                ("refund", "true"),
+                ("refund_method", "cash"),
+                ("refund_cents", amount),
+                ("idempotency_key", key.as_str()),
+            ],
+        )
+        .await;
+        assert_eq!(answer.status(), Status::SeeOther, "{amount:?}");
+    }
+
+    let (_, after) = get(&client, &format!("/orders/{id}")).await;
+    assert!(
+        after.contains("the form did not say what to refund"),
+        "the flash says why: {after}"
+    );
+    let figures = app
+        .json(&format!(
+            "SELECT jsonb_build_array(fulfilment_status, paid_cents, refunded_cents) \
+             FROM orders WHERE id = {id}"
+        ))
+        .await;
+    assert_eq!(figures, serde_json::json!(["unfulfilled", 500, 0]));
+}
