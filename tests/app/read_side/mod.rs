@@ -1,6 +1,7 @@
 //! The read side: the maintainer and the live models, the report views, the
 //! queries and the type-ahead that read them.
 
+mod fan_out;
 mod fulfilment;
 pub mod lookup;
 mod maintainer;
