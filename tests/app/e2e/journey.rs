@@ -105,7 +105,7 @@ pub async fn sign_in(c: &Client, base: &str) {
 }
 
 /// Types into the focused control, then waits for the type-ahead's option containing `pick`.
-async fn type_and_pick(c: &Client, text: &str, pick: &str) {
+pub async fn type_and_pick(c: &Client, text: &str, pick: &str) {
     c.active_element()
         .await
         .unwrap()
