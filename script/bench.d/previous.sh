@@ -19,6 +19,10 @@ PREV_DIR=${PREVIOUS_DIR:-target/bench/previous-src}
 PREV_TARGET=${PREVIOUS_TARGET:-target/bench/previous-target}
 PREV_ROUNDS=${PREVIOUS_ROUNDS:-2}
 PLACE_SECS=${PREVIOUS_SECS:-10}
+# PREVIOUS_MAINTAINER=off: both servers without their read-model maintainer,
+# so the figures are the commands' own cost (the maintainer shares the 2 cores).
+PREV_ENV=()
+[[ ${PREVIOUS_MAINTAINER:-on} == off ]] && PREV_ENV=("${MAINTAINER_OFF[@]}")
 db=orderdesk_bench_previous
 url=$(url_of "$db")
 prev_commit=$(git rev-parse --short "$PREVIOUS")
@@ -68,7 +72,7 @@ BENCH_USER=benchprev
 PASSWORD=bench-password-$RANDOM$RANDOM
 echo "$PASSWORD" | DATABASE_URL=$url "$OLD_BIN" user add --username "$BENCH_USER" --role clerk >/dev/null
 (cd "$PREV_DIR" && exec env DATABASE_URL="$(url_as orderdesk_app "$db")" \
-  READ_DATABASE_URL="$(url_as orderdesk_reader "$db")" ROCKET_PORT="$PORT" "$OLD_BIN" serve) \
+  READ_DATABASE_URL="$(url_as orderdesk_reader "$db")" ROCKET_PORT="$PORT" "${PREV_ENV[@]}" "$OLD_BIN" serve) \
   >"$LOG/prev-server-old.log" 2>&1 &
 SERVER_PID=$!
 until curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
@@ -93,7 +97,7 @@ DATABASE_URL=$url "$BENCH" prepare --products 200 --units 20000 --min-price-cent
 PLAIN_SKUS=$(sed -n 's/^SKUS=//p' "$LOG/prev-prepare-plain.log")
 PRICED_SKUS=$(sed -n 's/^SKUS=//p' "$LOG/prev-prepare-priced.log")
 RATE=$(sed -n 's/^TAX_RATE=//p' "$LOG/prev-prepare-priced.log")
-start_server "$db" prev-server-new
+start_server "$db" prev-server-new "${PREV_ENV[@]}"
 sign_in
 LUA=script/bench.d/place_order.lua
 for r in $(seq 1 "$PREV_ROUNDS"); do
@@ -119,7 +123,7 @@ mean() { # path tag
   echo "this commit's binary migrated it ($migrate_s s). Load average at the end: $(load_avg). Logs: \`$LOG/\`."
   echo
   echo "16 clients, $PREV_ROUNDS rounds of $PLACE_SECS s per binary and kind, direct then HTTP in each; the"
-  echo "server's maintainer running. Stored check of the priced HTTP orders: $PRICED_CHECK."
+  echo "server's maintainer ${PREVIOUS_MAINTAINER:-on}. Stored check of the priced HTTP orders: $PRICED_CHECK."
   echo
   echo "| path | previous binary, plain orders/s | this binary, plain | this binary, priced | cost ratio previous plain ÷ priced | |"
   echo "| --- | --- | --- | --- | --- | --- |"
