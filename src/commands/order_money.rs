@@ -11,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
 use super::CommandError;
+use crate::db::prepared::Prepare;
 use crate::db::schema::{order_lines, order_taxes, orders, shop_settings, tax_rates};
 use crate::domain::event_payload::order_placed::{
     DiscountPayload, OrderMoneyPayload, ShippingPayload, TaxPayload,
@@ -251,8 +252,12 @@ pub fn digest_discount(d: Option<&Discount>, h: &mut Sha256) {
 }
 
 /// The order's money columns (inserted by a placement, set by an edit).
+///
+/// `None` binds NULL rather than DEFAULT, so the INSERT's text is the same for
+/// every order and stays prepared on the connection (a DEFAULT makes Diesel
+/// build, prepare and close the statement each time).
 #[derive(Debug, Insertable, AsChangeset)]
-#[diesel(table_name = orders, treat_none_as_null = true)]
+#[diesel(table_name = orders, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OrderMoney {
     pricing: &'static str,
     discount_kind: Option<String>,
@@ -302,12 +307,12 @@ fn ppm(p: Percent) -> i32 {
     i32::try_from(p.ppm()).unwrap_or(i32::MAX)
 }
 
-/// A line's money columns.
+/// A line's money columns (`None` binds NULL, as in [`OrderMoney`]).
 #[derive(Debug, Insertable)]
-#[diesel(table_name = order_lines)]
+#[diesel(table_name = order_lines, treat_none_as_default_value = false)]
 pub struct LineMoney {
     tax_rate_ppm: i32,
-    discount_kind: Option<&'static str>,
+    discount_kind: Option<String>,
     discount_value: Option<i64>,
     subtotal_cents: i64,
     line_discount_cents: i64,
@@ -322,7 +327,7 @@ pub fn line_columns(a: &LineAmounts, discount: Option<&Discount>) -> LineMoney {
     let (discount_kind, discount_value) = discount_columns(discount);
     LineMoney {
         tax_rate_ppm: ppm(a.tax_rate),
-        discount_kind,
+        discount_kind: discount_kind.map(str::to_owned),
         discount_value,
         subtotal_cents: a.subtotal,
         line_discount_cents: a.line_discount,
@@ -333,7 +338,7 @@ pub fn line_columns(a: &LineAmounts, discount: Option<&Discount>) -> LineMoney {
     }
 }
 
-/// Replaces the order's tax per rate.
+/// Replaces the order's tax per rate (an edit).
 pub async fn record_taxes(
     conn: &mut AsyncPgConnection,
     order_id: i64,
@@ -342,6 +347,16 @@ pub async fn record_taxes(
     diesel::delete(order_taxes::table.filter(order_taxes::order_id.eq(order_id)))
         .execute(conn)
         .await?;
+    insert_taxes(conn, order_id, t).await
+}
+
+/// Writes the order's tax per rate (a new order has none to replace). One
+/// statement prepared per number of rates (see [`Prepare`]).
+pub async fn insert_taxes(
+    conn: &mut AsyncPgConnection,
+    order_id: i64,
+    t: &OrderTotals,
+) -> Result<(), CommandError> {
     let rows: Vec<_> = t
         .taxes
         .iter()
@@ -357,6 +372,7 @@ pub async fn record_taxes(
         .collect();
     diesel::insert_into(order_taxes::table)
         .values(&rows)
+        .prepared()
         .execute(conn)
         .await?;
     Ok(())

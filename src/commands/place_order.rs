@@ -22,6 +22,7 @@ use super::events::{self as event_log, Aggregate};
 use super::order_money::{self, Priced, ShippingCharge};
 use super::reservation::reserve_units;
 use super::{Ack, CommandContext, CommandError, Conflict, Shortage};
+use crate::db::prepared::Prepare;
 use crate::db::schema::{
     customers, events, order_addresses, order_lines, orders, products, stock_movements, tax_rates,
 };
@@ -210,7 +211,7 @@ pub async fn place_order(
         };
         reserve(conn, &lines).await?;
         record_lines(conn, order_id, &lines, &priced, ctx).await?;
-        order_money::record_taxes(conn, order_id, t).await?;
+        order_money::insert_taxes(conn, order_id, t).await?;
         record_address(conn, order_id, AddressRole::Shipping, &shipping).await?;
         if let Some(billing) = &billing {
             record_address(conn, order_id, AddressRole::Billing, billing).await?;
@@ -552,8 +553,10 @@ async fn record_lines(
             )
         })
         .collect();
+    // Prepared once per line count: the text differs only by the rows.
     diesel::insert_into(order_lines::table)
         .values(&rows)
+        .prepared()
         .execute(conn)
         .await?;
     let movements: Vec<_> = lines
@@ -570,6 +573,7 @@ async fn record_lines(
         .collect();
     diesel::insert_into(stock_movements::table)
         .values(&movements)
+        .prepared()
         .execute(conn)
         .await?;
     Ok(())

@@ -11,6 +11,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::db::prepared::Prepare;
 use crate::db::schema::inventory;
 
 /// Reserves `quantity` units of `product_id`; `Ok(Err(available))` when
@@ -29,6 +30,8 @@ pub(super) async fn reserve_units(
         inventory::reserved.eq(inventory::reserved + quantity),
         inventory::updated_at.eq(diesel::dsl::now),
     ))
+    // Fixed text, kept prepared (Diesel would prepare and close it each time).
+    .prepared()
     .execute(conn)
     .await?;
     if reserved == 1 {

@@ -14,6 +14,7 @@ mod invoices;
 mod money;
 mod notes;
 mod orders;
+mod prepared;
 pub(crate) mod payments;
 mod products;
 mod stock;
