@@ -19,6 +19,7 @@ use super::order_money::{self, Priced, PricedLine};
 use super::place_order::MAX_LINES;
 use super::reservation::reserve_units;
 use super::{CommandContext, CommandError, Shortage};
+use crate::db::prepared::Prepare;
 use crate::db::schema::{inventory, order_lines, products, stock_movements, tax_rates};
 use crate::domain::totals::Discount;
 use crate::domain::{FieldErrors, OrderId, Quantity, Sku, StockMovementKind};
@@ -268,6 +269,7 @@ pub(super) async fn move_stock(
                     inventory::reserved.eq(inventory::reserved + d),
                     inventory::updated_at.eq(diesel::dsl::now),
                 ))
+                .prepared()
                 .execute(conn)
                 .await?;
         }
@@ -288,8 +290,10 @@ pub(super) async fn move_stock(
         return Err(CommandError::InsufficientStock(shortages));
     }
     if !movements.is_empty() {
+        // Kept prepared, one per count of products moved (as placing does).
         diesel::insert_into(stock_movements::table)
             .values(&movements)
+            .prepared()
             .execute(conn)
             .await?;
     }
@@ -328,6 +332,7 @@ pub(super) async fn rewrite(
         .collect();
     diesel::insert_into(order_lines::table)
         .values(&rows)
+        .prepared()
         .execute(conn)
         .await?;
     Ok(())
