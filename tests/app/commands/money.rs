@@ -1,8 +1,9 @@
 //! PlaceOrder's money: what an order with discounts, a shipping charge and
 //! products at several rates stores (orders, order_lines, order_taxes, the
 //! event) is exactly what the one pricing function, `Basket::totals`,
-//! computes; bad money input is refused beside its field and writes nothing;
-//! the storms hold with discounts and shipping.
+//! computes, and a later change of a rate leaves it so; bad money input is
+//! refused beside its field and writes nothing; the storms hold with
+//! discounts and shipping.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -19,6 +20,7 @@ use orderdesk::commands::create_tax_rate::{TaxRateDetails, create_tax_rate};
 use orderdesk::commands::order_money::ShippingCharge;
 use orderdesk::commands::place_order::{PlaceOrder, place_order};
 use orderdesk::commands::receive_stock::receive_stock;
+use orderdesk::commands::update_tax_rate::{UpdateTaxRate, update_tax_rate};
 use orderdesk::domain::totals::{Amount, Basket, Discount, Line, OrderTotals, Pricing, Shipping};
 use orderdesk::domain::{Percent, Sku, TaxRateId, TaxRateName};
 use serde_json::{Value, json};
@@ -255,6 +257,47 @@ async fn an_order_priced_excluding_tax_stores_exactly_what_basket_totals_compute
 #[tokio::test]
 async fn an_order_priced_including_tax_stores_exactly_what_basket_totals_computes() {
     stores_what_the_pricing_function_computes(true).await;
+}
+
+#[tokio::test]
+async fn changing_a_rate_later_never_changes_an_order_already_placed_at_it() {
+    let shop = shop(TestApp::spawn().await, false).await;
+    let id = place_order(&mut *shop.app.conn().await, priced_order(&shop), &ctx())
+        .await
+        .unwrap()
+        .id;
+    let placed = stored(&shop.app, id).await;
+    let version = format!("SELECT version FROM orders WHERE id = {id}");
+    let version_before = shop.app.scalar(&version).await;
+
+    let update = UpdateTaxRate {
+        tax_rate_id: shop.standard,
+        expected_version: 1,
+        details: TaxRateDetails {
+            name: TaxRateName::parse("Standard").unwrap(),
+            rate: Percent::whole(21).unwrap(),
+        },
+    };
+    update_tax_rate(&mut *shop.app.conn().await, update, &ctx())
+        .await
+        .unwrap();
+
+    // The rate did change: an order placed now is priced at 21 %.
+    let later = place_order(
+        &mut *shop.app.conn().await,
+        inputs::order(shop.customer, &[("LAMP", 1)]),
+        &ctx(),
+    )
+    .await
+    .unwrap()
+    .id;
+    let later_rate = format!("SELECT tax_rate_ppm FROM order_lines WHERE order_id = {later}");
+    assert_eq!(shop.app.scalar(&later_rate).await, 210_000);
+    // The first order's lines, taxes per rate and totals are as placed, at 20 %.
+    assert_eq!(stored(&shop.app, id).await, placed);
+    assert_eq!(placed, figures(&expected(Pricing::TaxExclusive), "tax_exclusive"));
+    assert_eq!(placed.2[1][0], json!(200_000), "{placed:?}");
+    assert_eq!(shop.app.scalar(&version).await, version_before);
 }
 
 #[tokio::test]
