@@ -295,7 +295,10 @@ async fn changing_a_rate_later_never_changes_an_order_already_placed_at_it() {
     assert_eq!(shop.app.scalar(&later_rate).await, 210_000);
     // The first order's lines, taxes per rate and totals are as placed, at 20 %.
     assert_eq!(stored(&shop.app, id).await, placed);
-    assert_eq!(placed, figures(&expected(Pricing::TaxExclusive), "tax_exclusive"));
+    assert_eq!(
+        placed,
+        figures(&expected(Pricing::TaxExclusive), "tax_exclusive")
+    );
     assert_eq!(placed.2[1][0], json!(200_000), "{placed:?}");
     assert_eq!(shop.app.scalar(&version).await, version_before);
 }
