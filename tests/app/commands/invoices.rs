@@ -1,7 +1,7 @@
 //! IssueInvoice and credit notes: gapless yearly series (credit notes in
-//! their own), many issuers at once, at most one standing invoice, immutable
-//! rows, frozen copies, the credit note of a cancellation, and Invoice on
-//! payment.
+//! their own) dated in the shop's time zone, many issuers at once, at most
+//! one standing invoice, immutable rows, frozen copies, the credit note of a
+//! cancellation, and Invoice on payment.
 
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use orderdesk::commands::cancel_order::cancel_order;
@@ -9,6 +9,7 @@ use orderdesk::commands::issue_invoice::{IssueInvoice, issue_invoice};
 use orderdesk::commands::record_payment::record_payment;
 use orderdesk::commands::{Ack, CommandError};
 use orderdesk::domain::OrderId;
+use orderdesk::read_models::time_zone;
 
 use super::payments::payment;
 use crate::support::helpers::{TestApp, ctx};
@@ -86,6 +87,39 @@ async fn the_first_invoice_of_the_year_is_number_one_and_credit_notes_count_apar
     assert_eq!(payload["number"], format!("{year}-000003"));
     assert_eq!(payload["grand_total_cents"], 3000);
     assert_eq!(payload["schema_version"], 1);
+}
+
+#[tokio::test]
+async fn an_invoice_is_dated_and_numbered_by_the_issue_day_in_the_shops_time_zone() {
+    let app = TestApp::spawn().await;
+    let ada = shop(&app).await;
+    let mut dates = Vec::new();
+    // 26 hours apart: whatever the hour, at least one of the two days is not
+    // UTC's, so an issue dated in UTC fails here.
+    for zone in ["Etc/GMT+12", "Etc/GMT-14"] {
+        time_zone::change(&mut *app.conn().await, zone, &mut |_| {})
+            .await
+            .unwrap()
+            .expect("the zone changed");
+        let order = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+
+        let invoice = issue(&app, order).await.unwrap().id;
+
+        let stored = app
+            .json(&format!(
+                "SELECT jsonb_build_array(issued_on, (now() AT TIME ZONE '{zone}')::date, \
+                 series_year) FROM invoices WHERE id = {invoice}"
+            ))
+            .await;
+        assert_eq!(stored[0], stored[1], "{zone}: {stored}");
+        let day = stored[0].as_str().unwrap().to_owned();
+        let year = &day[..4];
+        assert_eq!(stored[2].to_string(), year, "{zone}: {stored}");
+        let number = number(&app, invoice).await;
+        assert!(number.starts_with(&format!("{year}-")), "{zone}: {number}");
+        dates.push(day);
+    }
+    assert!(dates[0] < dates[1], "{dates:?}");
 }
 
 #[tokio::test]
