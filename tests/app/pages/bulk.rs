@@ -101,6 +101,51 @@ async fn mark_paid_does_what_each_order_allows_and_lists_each_refusal() {
 }
 
 #[tokio::test]
+async fn mark_paid_records_each_balance_by_the_method_chosen_on_the_form() {
+    let app = TestApp::spawn().await;
+    let ids = five_orders(&app).await;
+    let (client, _) = app.signed_in("clerk").await;
+    let csrf = session_csrf(&client).await;
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+
+    let r = post(
+        &client,
+        "/orders/bulk",
+        &[
+            ("csrf_token", &csrf),
+            ("action", "pay"),
+            ("method", "bank_transfer"),
+            ("idempotency_key", "bulk-key-0009"),
+            ("ids", &a),
+            ("ids", &b),
+        ],
+    )
+    .await;
+
+    assert_eq!(r.status(), Status::Ok);
+    assert!(
+        r.into_string()
+            .await
+            .unwrap()
+            .contains("2 of 2 orders marked paid")
+    );
+    let methods = app
+        .json(&format!(
+            "SELECT jsonb_agg(jsonb_build_array(order_id, method, amount_cents) ORDER BY order_id) \
+             FROM payments WHERE order_id IN ({a}, {b})"
+        ))
+        .await;
+    assert_eq!(
+        methods,
+        serde_json::json!([
+            [ids[0], "bank_transfer", 1000],
+            [ids[1], "bank_transfer", 1000]
+        ])
+    );
+    assert_eq!(app.order_status(ids[2]).await, "unfulfilled/unpaid");
+}
+
+#[tokio::test]
 async fn the_same_form_submitted_again_does_nothing_twice() {
     let app = TestApp::spawn().await;
     let ids = five_orders(&app).await;

@@ -288,6 +288,31 @@ async fn status_actions_redirect_with_a_flash_and_a_stale_click_changes_nothing(
 }
 
 #[tokio::test]
+async fn mark_paid_records_the_balance_by_the_method_chosen_on_the_form() {
+    let app = TestApp::spawn().await;
+    let (client, csrf, customer) = shop(&app).await;
+    let id = app.place(customer, &[("TEE", 2)]).await.unwrap().id;
+    app.refresh().await;
+
+    let paid = post(
+        &client,
+        &format!("/orders/{id}/pay"),
+        &[("csrf_token", &csrf), ("method", "cash")],
+    )
+    .await;
+
+    assert_eq!(paid.status(), Status::SeeOther);
+    let payment = app
+        .json(&format!(
+            "SELECT jsonb_agg(jsonb_build_array(kind, method, amount_cents)) FROM payments \
+             WHERE order_id = {id}"
+        ))
+        .await;
+    assert_eq!(payment, serde_json::json!([["payment", "cash", 2000]]));
+    assert_eq!(app.order_status(id).await, "unfulfilled/paid");
+}
+
+#[tokio::test]
 async fn viewers_see_orders_but_not_order_entry_or_actions() {
     let app = TestApp::spawn().await;
     let customer = app.customer("ada@example.com").await;
