@@ -1,6 +1,7 @@
 //! The order page's Payments panel over HTTP: the entries and figures, the
-//! record / refund / void forms, each refusal a 422 beside its field with
-//! nothing written, and the confirm-overpayment checkbox after that refusal.
+//! record / refund / void forms (the date received as typed), each refusal a
+//! 422 beside its field with nothing written, and the confirm-overpayment
+//! checkbox after that refusal.
 
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
@@ -96,6 +97,56 @@ async fn bad_payments_answer_422_beside_their_field_and_write_nothing() {
         assert!(page.contains(r#"class="error""#));
     }
     assert_eq!(app.snapshot().await, before);
+}
+
+/// The record-payment form's fields with `received_on` as typed.
+fn dated<'a>(key: &'a str, received_on: &'a str) -> [(&'a str, &'a str); 5] {
+    [
+        ("idempotency_key", key),
+        ("amount", "5.00"),
+        ("method", "bank_transfer"),
+        ("reference", "slip 43"),
+        ("received_on", received_on),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_date_received_typed_by_staff_is_stored_and_a_malformed_one_is_refused_beside_it() {
+    let app = TestApp::spawn().await;
+    let (client, id) = order(&app).await;
+    let uri = format!("/orders/{id}/payments");
+    let before = app.snapshot().await;
+
+    for bad in ["15/01/2026", "2026-02-30", "yesterday"] {
+        let refused = post(&client, &uri, &dated("pay-key-00000020", bad)).await;
+        assert_eq!(refused.status(), Status::UnprocessableEntity, "{bad}");
+        let page = refused.into_string().await.unwrap();
+        assert!(
+            page.contains(
+                r#"<p class="error" id="received_on-error">enter the date as YYYY-MM-DD"#
+            ),
+            "{bad}: {page}"
+        );
+        assert!(
+            page.contains(&format!(r#"name="received_on" type="date" value="{bad}""#)),
+            "the typed value is kept: {page}"
+        );
+    }
+    assert_eq!(app.snapshot().await, before);
+
+    let taken = post(&client, &uri, &dated("pay-key-00000021", "2026-01-15")).await;
+
+    assert_eq!(taken.status(), Status::SeeOther);
+    let stored = app
+        .json(&format!(
+            "SELECT jsonb_agg(jsonb_build_array(received_on, method, amount_cents)) \
+             FROM payments WHERE order_id = {id}"
+        ))
+        .await;
+    assert_eq!(
+        stored,
+        serde_json::json!([["2026-01-15", "bank_transfer", 500]])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
