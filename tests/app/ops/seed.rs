@@ -267,6 +267,25 @@ const BROKEN: &[(&str, &str)] = &[
               SELECT 1 FROM invoices c WHERE c.credits_invoice_id = i.id)",
     ),
     (
+        "every order ships to one structured address, a copy of its customer's",
+        "SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_addresses a
+            JOIN customer_addresses b ON b.customer_id = o.customer_id
+             AND (b.name, b.company, b.line1, b.line2, b.city, b.region, b.postal_code,
+                  b.country, b.phone)
+               = (a.name, a.company, a.line1, a.line2, a.city, a.region, a.postal_code,
+                  a.country, a.phone)
+           WHERE a.order_id = o.id AND a.role = 'shipping' AND a.structured
+             AND btrim(a.line1) <> '' AND btrim(a.city) <> '' AND a.country ~ '^[A-Z]{2}$')",
+    ),
+    (
+        "each customer's default addresses are in their own book",
+        "SELECT count(*) FROM customers c
+          WHERE NOT EXISTS (SELECT 1 FROM customer_addresses b
+                             WHERE b.id = c.default_shipping_address_id AND b.customer_id = c.id)
+             OR NOT EXISTS (SELECT 1 FROM customer_addresses b
+                             WHERE b.id = c.default_billing_address_id AND b.customer_id = c.id)",
+    ),
+    (
         "cancelled orders carry a reason",
         "SELECT count(*) FROM orders WHERE fulfilment_status = 'cancelled' AND cancellation_reason IS NULL",
     ),
@@ -305,8 +324,9 @@ async fn a_seeded_shop_holds_every_write_model_invariant() {
             > 300,
         "old orders are delivered"
     );
-    // Payments as a shop takes them: deposits then the rest, by card and by
-    // bank transfer, placed orders with a deposit only, cancelled ones refunded.
+    // Money as a shop takes it: discounts and shipping charges; deposits then
+    // the rest, by card and by bank transfer, placed orders with a deposit
+    // only, cancelled ones refunded.
     for (what, sql) in [
         (
             "paid orders with a deposit and the rest",
@@ -316,6 +336,14 @@ async fn a_seeded_shop_holds_every_write_model_invariant() {
             "partly paid unfulfilled orders",
             "SELECT count(*) FROM orders WHERE fulfilment_status = 'unfulfilled' \
              AND payment_status = 'partly_paid'",
+        ),
+        (
+            "orders with a line or order discount",
+            "SELECT count(*) FROM orders WHERE discount_total_cents > 0",
+        ),
+        (
+            "orders with a shipping charge",
+            "SELECT count(*) FROM orders WHERE shipping_cents > 0",
         ),
         (
             "card payments",
