@@ -146,6 +146,25 @@ async fn a_sku_twice_in_one_file_is_refused_on_both_lines() {
 }
 
 #[tokio::test]
+async fn an_email_twice_in_one_file_whatever_its_case_is_refused_on_both_lines() {
+    let app = TestApp::spawn().await;
+    let csv = "email,name,phone\nada@x.example,Ada,\nbob@x.example,Bob,\nADA@x.example,Ada L,\n";
+    let id = app.preview(ImportKind::Customers, csv.as_bytes()).await;
+    let refused = app.refused_rows(id).await;
+    assert_eq!(refused.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4]);
+    for (_, why) in &refused {
+        assert!(
+            why.to_lowercase()
+                .contains("ada@x.example is on lines 2, 4"),
+            "{why}"
+        );
+    }
+    assert_eq!(app.job_figure(id, "creates").await, 1);
+    assert_eq!(app.import(id).await, Started::NotImportable);
+    assert_eq!(app.scalar("SELECT count(*) FROM customers").await, 0);
+}
+
+#[tokio::test]
 async fn bad_cells_are_refused_per_row_with_line_column_and_reason() {
     let app = TestApp::spawn().await;
     let tee = app.product("TEE-1", "10.00", 5).await;
