@@ -247,7 +247,7 @@ async fn the_type_ahead_lists_a_customers_addresses_with_the_default_marked() {
 }
 
 #[tokio::test]
-async fn placing_with_a_book_address_prints_it_on_the_order_slip_and_csv_and_survives_book_edits() {
+async fn a_book_address_placed_prints_on_the_slip_invoice_and_csv_and_survives_book_edits() {
     let app = TestApp::spawn().await;
     let (ada, home, _) = entry_shop(&app).await;
     let (client, csrf) = clerk(&app).await;
@@ -290,6 +290,13 @@ async fn placing_with_a_book_address_prints_it_on_the_order_slip_and_csv_and_sur
     assert!(
         csv.contains("Ada Tester,,1 Home Road,,Town,,,GB,"),
         "the CSV has the address's parts: {csv}"
+    );
+    let (status, invoice) = body(&client, &format!("/orders/{order}/invoice")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        invoice.contains("Ada Tester<br>1 Home Road<br>Town<br>United Kingdom")
+            && !invoice.contains("99 Changed Road"),
+        "{invoice}"
     );
 }
 
