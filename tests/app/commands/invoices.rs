@@ -5,10 +5,17 @@
 
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use orderdesk::commands::cancel_order::cancel_order;
+use orderdesk::commands::change_shop_settings::{
+    ChangeShopSettings, change_shop_settings, current,
+};
+use orderdesk::commands::create_product::create_product;
+use orderdesk::commands::create_tax_rate::{TaxRateDetails, create_tax_rate};
 use orderdesk::commands::issue_invoice::{IssueInvoice, issue_invoice};
+use orderdesk::commands::receive_stock::receive_stock;
 use orderdesk::commands::record_payment::record_payment;
+use orderdesk::commands::update_tax_rate::{UpdateTaxRate, update_tax_rate};
 use orderdesk::commands::{Ack, CommandError};
-use orderdesk::domain::OrderId;
+use orderdesk::domain::{OrderId, Percent, TaxId, TaxRateId, TaxRateName};
 use orderdesk::read_models::time_zone;
 
 use super::payments::payment;
@@ -296,6 +303,102 @@ async fn an_issued_invoice_keeps_the_text_it_was_issued_with() {
         ))
         .await;
     assert_eq!(read, doc, "the read model shows the frozen copy");
+}
+
+/// Saves the shop's tax id (the other settings as they are).
+async fn set_tax_id(app: &TestApp, tax_id: &str) {
+    let (mut settings, version) = current(&mut *app.conn().await).await.unwrap();
+    settings.tax_id = TaxId::parse_optional(tax_id).unwrap();
+    let change = ChangeShopSettings {
+        expected_version: version,
+        settings,
+    };
+    change_shop_settings(&mut *app.conn().await, change, &ctx())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_issued_invoice_keeps_the_shops_tax_id_and_the_tax_per_rate_it_was_issued_with() {
+    let app = TestApp::spawn().await;
+    let ada = shop(&app).await;
+    let details = TaxRateDetails {
+        name: TaxRateName::parse("Standard").unwrap(),
+        rate: Percent::whole(20).unwrap(),
+    };
+    let standard = create_tax_rate(&mut *app.conn().await, details, &ctx())
+        .await
+        .unwrap()
+        .id;
+    let mut mug = inputs::product("MUG", "Mug", "7.50");
+    mug.details.tax_rate = Some(TaxRateId(standard));
+    let mug = create_product(&mut *app.conn().await, mug, &ctx())
+        .await
+        .unwrap()
+        .id;
+    receive_stock(&mut *app.conn().await, inputs::receipt(mug, 5, ""), &ctx())
+        .await
+        .unwrap();
+    set_tax_id(&app, "GB111111111").await;
+    let order = app.place(ada, &[("TEE", 2), ("MUG", 1)]).await.unwrap().id;
+    let invoice = issue(&app, order).await.unwrap().id;
+
+    set_tax_id(&app, "GB999999999").await;
+    let update = UpdateTaxRate {
+        tax_rate_id: TaxRateId(standard),
+        expected_version: 1,
+        details: TaxRateDetails {
+            name: TaxRateName::parse("Standard").unwrap(),
+            rate: Percent::whole(21).unwrap(),
+        },
+    };
+    update_tax_rate(&mut *app.conn().await, update, &ctx())
+        .await
+        .unwrap();
+
+    let doc = app
+        .json(&format!(
+            "SELECT document FROM invoices WHERE id = {invoice}"
+        ))
+        .await;
+    assert_eq!(doc["shop"]["tax_id"], "GB111111111");
+    // TEE at the default rate (0 %), MUG at 20 %: 1.50 on 7.50.
+    let taxes: Vec<_> = doc["money"]["taxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["rate_ppm"].clone(),
+                t["net_cents"].clone(),
+                t["tax_cents"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        taxes.last(),
+        Some(&(200_000.into(), 750.into(), 150.into())),
+        "{doc}"
+    );
+    app.catch_up().await;
+    let (client, _) = app.signed_in("viewer").await;
+    let number = number(&app, invoice).await;
+    let page = client
+        .get(format!("/orders/{order}/documents/{number}"))
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert!(page.contains("Tax id GB111111111"), "{page}");
+    assert!(
+        !page.contains("GB999999999") && !page.contains("21%"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"Tax at 20% <small>on $7.50</small></th><td class="num">$1.50</td>"#),
+        "{page}"
+    );
 }
 
 #[tokio::test]
