@@ -121,7 +121,12 @@ async fn move_status(
     }
     let version = match to {
         FulfilmentStatus::Unfulfilled => guarded!(),
-        FulfilmentStatus::Shipped => guarded!(orders::shipped_at.eq(now)),
+        // Leaving before it was ever paid is shipping on account: the mark the
+        // database's CHECK asks of such an order (migration 000150).
+        FulfilmentStatus::Shipped => guarded!(
+            orders::shipped_at.eq(now),
+            orders::shipped_on_account.eq(orders::paid_at.is_null())
+        ),
         FulfilmentStatus::Delivered => guarded!(orders::delivered_at.eq(now)),
         FulfilmentStatus::Cancelled => guarded!(
             orders::cancelled_at.eq(now),

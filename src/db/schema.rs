@@ -289,6 +289,7 @@ diesel::table! {
         refunded_cents -> Int8,
         payments_version -> Int4,
         payment_status -> Text,
+        shipped_on_account -> Bool,
     }
 }
 

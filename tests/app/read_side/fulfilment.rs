@@ -1,7 +1,8 @@
 //! The fulfilment state apart from the payment state (migration 000140):
 //! each moves alone, the list filters by each, the dashboard's "to ship"
 //! follows both (and the shop's "Ship on account"), and the database refuses
-//! a fulfilment timestamp without its state.
+//! a fulfilment timestamp without its state, and an unpaid order shipped
+//! unless it left on account.
 
 use orderdesk::commands::change_shop_settings::{
     ChangeShopSettings, change_shop_settings, current,
@@ -209,4 +210,61 @@ async fn the_database_refuses_a_fulfilment_timestamp_without_its_state() {
     ))
     .await;
     assert_eq!(app.order_status(order).await, "unfulfilled/unpaid");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_database_refuses_an_unpaid_order_shipped_unless_it_left_on_account() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10", 5).await;
+    let unpaid = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    let paid = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
+    app.mark_paid(paid).await;
+    let refused = |sql: String| {
+        let app = &app;
+        async move {
+            use diesel_async::RunQueryDsl;
+            let err = diesel::sql_query(&sql)
+                .execute(&mut *app.conn().await)
+                .await
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("orders_shipped_paid_or_on_account"),
+                "{sql}: {err}"
+            );
+        }
+    };
+
+    // Past the ship command: an unpaid order shipped without the mark, and
+    // the mark on an order that has not left.
+    refused(format!(
+        "UPDATE orders SET fulfilment_status = 'shipped', shipped_at = now() WHERE id = {unpaid}"
+    ))
+    .await;
+    refused(format!(
+        "UPDATE orders SET shipped_on_account = true WHERE id = {unpaid}"
+    ))
+    .await;
+    assert_eq!(app.order_status(unpaid).await, "unfulfilled/unpaid");
+
+    // Through it: the paid order leaves unmarked, the unpaid one (on account) marked.
+    ship_order(&mut *app.conn().await, OrderId(paid), &ctx())
+        .await
+        .unwrap();
+    ship_on_account(&app, true).await;
+    ship_order(&mut *app.conn().await, OrderId(unpaid), &ctx())
+        .await
+        .unwrap();
+    let marked = app
+        .scalar(&format!(
+            "SELECT count(*) FROM orders WHERE shipped_on_account AND id IN ({paid}, {unpaid})"
+        ))
+        .await;
+    assert_eq!(marked, 1);
+    let unpaid_marked = app
+        .scalar(&format!(
+            "SELECT count(*) FROM orders WHERE shipped_on_account AND id = {unpaid}"
+        ))
+        .await;
+    assert_eq!(unpaid_marked, 1);
 }
