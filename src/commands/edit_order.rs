@@ -343,6 +343,25 @@ async fn stale(
         Some(Discount::Amount(a)) => format!("{} (minor units)", a.minor()),
     };
     let order_discount = old_order_discount(order).unwrap_or(None);
+    let line_discounts_now: Vec<String> = stored
+        .iter()
+        .filter_map(|l| {
+            Some(format!(
+                "{}: {}",
+                l.sku,
+                discount(Some(l.discount.as_ref()?))
+            ))
+        })
+        .collect();
+    let line_discounts_asked: Vec<String> = input
+        .line_discounts
+        .iter()
+        .map(|(s, d)| format!("{s}: {}", discount(Some(d))))
+        .collect();
+    let (ship_now, ship_asked) = match ship_to_texts(conn, input, order.customer_id).await {
+        Ok(texts) => texts,
+        Err(e) => return e,
+    };
     let fields = [
         ("Lines", now.join(", "), asked.join(", ")),
         (
@@ -358,6 +377,12 @@ async fn stale(
                 .map_or(0, |s| s.amount.minor())
                 .to_string(),
         ),
+        (
+            "Line discounts",
+            line_discounts_now.join(", "),
+            line_discounts_asked.join(", "),
+        ),
+        ("Ship to", ship_now, ship_asked),
     ];
     super::stale_version(
         conn,
@@ -367,6 +392,28 @@ async fn stale(
         super::differing(&fields),
     )
     .await
+}
+
+/// The order's shipping address as stored and as the stale form asks for
+/// it, one line each (a book address as the book has it now).
+async fn ship_to_texts(
+    conn: &mut AsyncPgConnection,
+    input: &EditOrder,
+    customer_id: i64,
+) -> Result<(String, String), CommandError> {
+    let now = stored_address(conn, input.order_id, AddressRole::Shipping)
+        .await?
+        .map_or_else(|| "(as first typed)".to_owned(), |a| a.one_line());
+    let asked = match &input.shipping {
+        AddressChoice::New { address, .. } => address.fields().one_line(),
+        AddressChoice::Book(id) => address_book::stored(conn, CustomerId(customer_id), *id)
+            .await?
+            .map_or_else(
+                || "(an address not in the book)".to_owned(),
+                |(_, a, _)| a.one_line(),
+            ),
+    };
+    Ok((now, asked))
 }
 
 fn old_order_discount(order: &Locked) -> Result<Option<Discount>, CommandError> {
@@ -483,17 +530,13 @@ type AddressRow = (
     (String, String, String, String),
 );
 
-/// Replaces the order's copy of its `role` address when it differs from
-/// `fields` (`None`: keep it); whether it changed.
-async fn replace_address(
+/// The order's structured `role` address as stored (`None`: it has none,
+/// or only the free text of an order placed before structured addresses).
+async fn stored_address(
     conn: &mut AsyncPgConnection,
     order_id: OrderId,
     role: AddressRole,
-    fields: Option<&AddressFields>,
-) -> Result<bool, CommandError> {
-    let Some(fields) = fields else {
-        return Ok(false);
-    };
+) -> Result<Option<AddressFields>, CommandError> {
     let row: Option<AddressRow> = order_addresses::table
         .find((order_id.get(), role))
         .select((
@@ -515,13 +558,12 @@ async fn replace_address(
         .first(conn)
         .await
         .optional()?;
-    if let Some((
-        true,
-        (name, company, line1, line2, city),
-        (region, postal_code, country, phone),
-    )) = row
-    {
-        let now = AddressFields {
+    Ok(match row {
+        Some((
+            true,
+            (name, company, line1, line2, city),
+            (region, postal_code, country, phone),
+        )) => Some(AddressFields {
             name,
             company,
             line1,
@@ -531,10 +573,24 @@ async fn replace_address(
             postal_code,
             country,
             phone,
-        };
-        if &now == fields {
-            return Ok(false);
-        }
+        }),
+        _ => None,
+    })
+}
+
+/// Replaces the order's copy of its `role` address when it differs from
+/// `fields` (`None`: keep it); whether it changed.
+async fn replace_address(
+    conn: &mut AsyncPgConnection,
+    order_id: OrderId,
+    role: AddressRole,
+    fields: Option<&AddressFields>,
+) -> Result<bool, CommandError> {
+    let Some(fields) = fields else {
+        return Ok(false);
+    };
+    if stored_address(conn, order_id, role).await?.as_ref() == Some(fields) {
+        return Ok(false);
     }
     diesel::delete(order_addresses::table.find((order_id.get(), role)))
         .execute(conn)

@@ -244,6 +244,37 @@ async fn a_stale_version_is_a_conflict_naming_what_the_order_holds_now() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_names_a_colleagues_new_address_and_line_discount_too() {
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("TEE", "10.00", 10).await;
+    let order = app.place(ada, &[("TEE", 2)]).await.unwrap().id;
+    let mut colleague = inputs::edit(order, 1, &[("TEE", 2)]);
+    colleague.shipping = orderdesk::commands::place_order::AddressChoice::New {
+        address: inputs::address("Ada Tester", "9 Office Park", "Town", "GB"),
+        save_to_book: false,
+        label: orderdesk::domain::AddressLabel::default(),
+    };
+    colleague.line_discounts.insert(
+        orderdesk::domain::Sku::parse("TEE").unwrap(),
+        orderdesk::domain::totals::Discount::parse("10%", 2).unwrap().unwrap(),
+    );
+    edit(&app, colleague).await.unwrap();
+
+    let e = edit(&app, inputs::edit(order, 1, &[("TEE", 2)]))
+        .await
+        .unwrap_err();
+
+    let CommandError::Conflict(c) = e else {
+        panic!("expected a conflict: {e:?}")
+    };
+    let names: Vec<&str> = c.changes.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Line discounts", "Ship to"], "{:?}", c.changes);
+    assert_eq!(c.changes[0].1, "TEE: 10%");
+    assert!(c.changes[1].1.contains("9 Office Park"), "{:?}", c.changes);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_payment_does_not_make_an_open_edit_conflict() {
     let app = TestApp::spawn().await;
     let ada = app.customer("ada@example.com").await;
