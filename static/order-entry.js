@@ -140,6 +140,23 @@
     var book = document.getElementById("ship-to-book");
     if (newAddress) { newAddress.hidden = !!book && !book.hidden && shipTo() !== "new"; }
   };
+  // Whom the order bills: "the shipping address" (the first option), or
+  // one of the book's addresses, the default for billing chosen.
+  var offerBilling = function (addresses, none) {
+    var wrap = document.getElementById("bill-to");
+    var select = document.getElementById("bill_to");
+    if (!wrap || !select) { return; }
+    while (select.options.length > 1) { select.remove(1); }
+    select.selectedIndex = 0;
+    addresses.forEach(function (a) {
+      var option = document.createElement("option");
+      option.value = String(a.id);
+      option.textContent = a.summary + (a.default_billing ? " (default for billing)" : "");
+      select.appendChild(option);
+      if (a.default_billing) { option.selected = true; }
+    });
+    wrap.hidden = none;
+  };
   var offerAddresses = function (addresses) {
     var book = document.getElementById("ship-to-book");
     var choices = document.getElementById("ship-to-choices");
@@ -165,6 +182,7 @@
     });
     var none = !addresses || !addresses.length;
     book.hidden = none;
+    offerBilling(addresses || [], none);
     var fresh = document.getElementById("ship-to-new");
     if (chosen) { chosen.checked = true; } else if (fresh) { fresh.checked = true; }
     showNewAddress();

@@ -1,6 +1,7 @@
 //! The pages over HTTP: lists, forms, detail pages, printables, caching.
 
 mod addresses;
+mod billing;
 mod bulk;
 mod currency;
 mod customers;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::form::{NEW_ADDRESS, line_discounts};
+use super::form::{BILL_AS_IS, NEW_ADDRESS, line_discounts};
 use super::new_form::EntryForm;
 use crate::commands::edit_order::EditOrder;
 use crate::domain::totals::Pricing;
@@ -74,6 +74,7 @@ pub fn prefilled(o: &OrderDetail, currency: Currency, rates: &[TaxRateRow]) -> E
         idempotency_key: IdempotencyKey::generate().to_string(),
         ship_to: NEW_ADDRESS.to_owned(),
         shipping: AddressForm::of(&address),
+        bill_to: BILL_AS_IS.to_owned(),
         lines: o
             .lines
             .iter()
@@ -120,6 +121,7 @@ impl EntryForm {
         let line_discounts = line_discounts(&self.lines, currency, &mut errors);
         let (order_discount, shipping_charge) = order.money(currency, &mut errors);
         let shipping = order.shipping(&mut errors);
+        let billing = order.billing(&mut errors).flatten();
         match (expected_version, key, shipping) {
             (Some(expected_version), Some(idempotency_key), Some(shipping))
                 if errors.is_empty() =>
@@ -132,7 +134,7 @@ impl EntryForm {
                     order_discount,
                     shipping_charge,
                     shipping,
-                    billing: None,
+                    billing,
                     idempotency_key,
                 })
             }

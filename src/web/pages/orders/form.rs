@@ -19,6 +19,11 @@ use crate::web::shell::command_form::CommandForm;
 /// `ship_to`'s value for "a new address" (the fields under `shipping.`).
 pub const NEW_ADDRESS: &str = "new";
 
+/// `bill_to`'s value for "no billing address of its own": order entry's
+/// "the shipping address" (invoices then bill to it), the edit form's "as
+/// the order has it" (the order's billing address stays).
+pub const BILL_AS_IS: &str = "same";
+
 /// An order as submitted. Lines whose SKU and quantity are both blank are
 /// ignored (forms offer spare rows).
 #[derive(Debug, Clone, Default, FromForm)]
@@ -32,6 +37,10 @@ pub struct OrderForm {
     /// Save the new address to the customer's book with the order.
     #[field(default = false)]
     pub save_address: bool,
+    /// An address id of the customer's book to bill to, or [`BILL_AS_IS`]
+    /// (or nothing).
+    #[field(default = String::new())]
+    pub bill_to: String,
     pub idempotency_key: String,
     pub lines: Vec<LineForm>,
     /// A discount on the whole order: an amount (`5.00`) or a percentage (`10%`).
@@ -109,6 +118,27 @@ impl OrderForm {
                 .ok_or_else(|| "choose one of the customer's addresses or a new one".to_owned()),
         )
     }
+
+    /// Where the invoice goes: `Some(None)` for no billing address of its
+    /// own ([`BILL_AS_IS`] or nothing), `Some(Some(book address))`, or
+    /// `None` with the error beside `bill_to`.
+    pub(super) fn billing(&self, errors: &mut FieldErrors) -> Option<Option<AddressChoice>> {
+        let choice = self.bill_to.trim();
+        if choice.is_empty() || choice == BILL_AS_IS {
+            return Some(None);
+        }
+        errors.check(
+            "bill_to",
+            choice
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(|id| Some(AddressChoice::Book(AddressId(id))))
+                .ok_or_else(|| {
+                    "choose one of the customer's addresses or the shipping address".to_owned()
+                }),
+        )
+    }
 }
 
 /// One order line as submitted.
@@ -139,6 +169,7 @@ impl CommandForm for OrderForm {
                 .ok_or_else(|| "choose a customer".to_string()),
         );
         let shipping = self.shipping(&mut errors);
+        let billing = self.billing(&mut errors).flatten();
         let key = errors.check(
             "idempotency_key",
             IdempotencyKey::parse(&self.idempotency_key),
@@ -151,7 +182,7 @@ impl CommandForm for OrderForm {
                 Ok(PlaceOrder {
                     customer_id: CustomerId(customer_id),
                     shipping,
-                    billing: None,
+                    billing,
                     idempotency_key,
                     lines,
                     line_discounts,

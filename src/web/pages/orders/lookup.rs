@@ -71,6 +71,7 @@ struct AddressHit {
     /// The label and the address on one line (the shared formatter's).
     summary: String,
     default_shipping: bool,
+    default_billing: bool,
 }
 
 impl From<CustomerChoice> for CustomerHit {
@@ -86,6 +87,7 @@ impl From<CustomerChoice> for CustomerHit {
                     id: a.id,
                     summary: a.summary(),
                     default_shipping: a.default_shipping,
+                    default_billing: a.default_billing,
                 })
                 .collect(),
         }

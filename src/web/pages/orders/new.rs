@@ -234,6 +234,7 @@ pub(super) async fn build_view(
     let mut view = EntryView::new(form, customer, &products, errors);
     if let Some(o) = &edited {
         view.edit_mode(o.lines.iter().map(|l| l.sku.clone()).collect());
+        view.billed_to = o.bill_to().map(|a| a.one_line());
     }
     view.price(preview, &money_errors, rates);
     Ok(view)

@@ -64,6 +64,9 @@ pub struct EntryForm {
     pub shipping: AddressForm,
     #[field(default = false)]
     pub save_address: bool,
+    /// An address of the customer's book to bill to, or `same`.
+    #[field(default = String::new())]
+    pub bill_to: String,
     #[field(default = String::new())]
     pub idempotency_key: String,
     /// The SKU of a found product whose "Add" button was pressed (no-JS entry).
@@ -105,6 +108,7 @@ impl EntryForm {
             ship_to: self.ship_to.clone(),
             shipping: self.shipping.clone(),
             save_address: self.save_address,
+            bill_to: self.bill_to.clone(),
             idempotency_key: self.idempotency_key.clone(),
             lines: self.lines.clone(),
             order_discount: self.order_discount.clone(),
@@ -210,12 +214,27 @@ pub struct EntryView {
     /// order's own lines (`kept`, by SKU) may be of products no longer for sale.
     pub editing: bool,
     pub kept: Vec<String>,
+    /// The edit form: the order's own billing address, one line (`None`:
+    /// it has none, invoices bill to the shipping address).
+    pub billed_to: Option<String>,
 }
 
 impl EntryView {
     /// Whether the radio for `choice` (an address id or `new`) is the one checked.
     pub fn ships_to(&self, choice: &str) -> bool {
         self.form.ship_to.trim() == choice
+    }
+
+    /// Whether `bill_to` names `choice` (an address id).
+    pub fn bills_to(&self, choice: &str) -> bool {
+        self.form.bill_to.trim() == choice
+    }
+
+    /// Whether `bill_to` names no address of the book: the shipping address
+    /// (order entry) or the order's billing address as it is (editing).
+    pub fn bills_as_is(&self) -> bool {
+        let chosen = self.form.bill_to.trim();
+        chosen.is_empty() || chosen == super::form::BILL_AS_IS
     }
 
     /// Whether the chosen customer has addresses to choose from.
@@ -227,7 +246,9 @@ impl EntryView {
 
     /// Picks the customer's default (else first) address when the form names
     /// none of theirs: a fresh choice of customer starts at their default.
+    /// The same for billing: their default billing address, when they have one.
     pub fn choose_default_address(&mut self) {
+        self.choose_default_billing();
         let Some(c) = &self.customer else {
             return;
         };
@@ -242,6 +263,25 @@ impl EntryView {
         if let Some(a) = c.default_shipping() {
             self.form.ship_to = a.id.to_string();
         }
+    }
+
+    /// Picks the customer's default billing address when `bill_to` names
+    /// neither `same` (chosen: "the shipping address") nor one of theirs.
+    fn choose_default_billing(&mut self) {
+        let Some(c) = &self.customer else {
+            return;
+        };
+        let chosen = self.form.bill_to.trim();
+        if chosen == super::form::BILL_AS_IS
+            || c.addresses.iter().any(|a| a.id.to_string() == chosen)
+        {
+            return;
+        }
+        self.form.bill_to = c
+            .addresses
+            .iter()
+            .find(|a| a.default_billing)
+            .map_or_else(String::new, |a| a.id.to_string());
     }
 
     /// Builds the lines' view from the form and the products found.
@@ -290,6 +330,7 @@ impl EntryView {
             countries: countries(),
             editing: false,
             kept: Vec::new(),
+            billed_to: None,
         };
         view.choose_default_address();
         view
