@@ -62,6 +62,23 @@ fn a_placed_order_lists_its_lines_money_and_address() {
 }
 
 #[test]
+fn an_order_billed_elsewhere_says_where_it_bills() {
+    let placed = json!({
+        "schema_version": 2, "customer_id": 4,
+        "shipping_address": {"name": "Jo Bloggs", "line1": "1 Main St", "city": "Springfield",
+            "country": "US"},
+        "billing_address": {"name": "Jo Bloggs", "company": "Bloggs Ltd", "line1": "9 Office Park",
+            "city": "Springfield", "country": "US"},
+        "total_cents": 800
+    });
+    assert_eq!(
+        said(E::OrderPlaced, placed),
+        "Ann placed the order; total $8.00; ship to Jo Bloggs, 1 Main St, Springfield, \
+         United States; bill to Jo Bloggs, Bloggs Ltd, 9 Office Park, Springfield, United States"
+    );
+}
+
+#[test]
 fn a_version_1_order_says_its_lines_and_total_and_the_oldest_its_address_text() {
     let v1 = json!({
         "customer_id": 4, "shipping_address": "1 Main St, Springfield",

@@ -257,7 +257,9 @@ async fn a_conflict_names_a_colleagues_new_address_and_line_discount_too() {
     };
     colleague.line_discounts.insert(
         orderdesk::domain::Sku::parse("TEE").unwrap(),
-        orderdesk::domain::totals::Discount::parse("10%", 2).unwrap().unwrap(),
+        orderdesk::domain::totals::Discount::parse("10%", 2)
+            .unwrap()
+            .unwrap(),
     );
     edit(&app, colleague).await.unwrap();
 

@@ -229,7 +229,8 @@ async fn the_database_refuses_an_unpaid_order_shipped_unless_it_left_on_account(
                 .await
                 .unwrap_err();
             assert!(
-                err.to_string().contains("orders_shipped_paid_or_on_account"),
+                err.to_string()
+                    .contains("orders_shipped_paid_or_on_account"),
                 "{sql}: {err}"
             );
         }
