@@ -113,6 +113,7 @@ pub fn next_edit(o: &Editable, key: &str, shipping_rate: Option<i64>) -> Result<
             ..AddressForm::default()
         },
         save_address: false,
+        bill_to: String::new(),
         idempotency_key: key.to_owned(),
         lines,
         order_discount: String::new(),

@@ -649,6 +649,7 @@ fn plain_form(run: &str, client: usize, n: u64, skus: &[String], customers: i64)
             ..AddressForm::default()
         },
         save_address: false,
+        bill_to: String::new(),
         idempotency_key: format!("{run}-{client}-{n}"),
         lines: vec![LineForm {
             sku: skus[mix % skus.len()].clone(),

@@ -21,6 +21,7 @@ fn order_form(customer_id: i64, lines: &[(&str, u32)]) -> OrderForm {
             ..AddressForm::default()
         },
         save_address: false,
+        bill_to: String::new(),
         idempotency_key: IdempotencyKey::generate().to_string(),
         lines: lines
             .iter()

@@ -118,9 +118,10 @@ async fn save(
                     build_view(&mut read, currency, form, errors).await?,
                 ),
                 Ok(input) => {
+                    // Boxed: the command's future is large (clippy::large_futures).
                     match instrument_command(
                         "edit_order",
-                        edit_order(&mut write.0, input, &staff.ctx()),
+                        Box::pin(edit_order(&mut write.0, input, &staff.ctx())),
                     )
                     .await
                     {

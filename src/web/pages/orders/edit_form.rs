@@ -121,7 +121,7 @@ impl EntryForm {
         let line_discounts = line_discounts(&self.lines, currency, &mut errors);
         let (order_discount, shipping_charge) = order.money(currency, &mut errors);
         let shipping = order.shipping(&mut errors);
-        let billing = order.billing(&mut errors).flatten();
+        let billing = order.billing(&mut errors);
         match (expected_version, key, shipping) {
             (Some(expected_version), Some(idempotency_key), Some(shipping))
                 if errors.is_empty() =>

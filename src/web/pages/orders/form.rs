@@ -119,13 +119,13 @@ impl OrderForm {
         )
     }
 
-    /// Where the invoice goes: `Some(None)` for no billing address of its
-    /// own ([`BILL_AS_IS`] or nothing), `Some(Some(book address))`, or
-    /// `None` with the error beside `bill_to`.
-    pub(super) fn billing(&self, errors: &mut FieldErrors) -> Option<Option<AddressChoice>> {
+    /// Where the invoice goes: a book address, or `None` for no billing
+    /// address of its own ([`BILL_AS_IS`] or nothing; also when the choice
+    /// is refused, its error beside `bill_to`).
+    pub(super) fn billing(&self, errors: &mut FieldErrors) -> Option<AddressChoice> {
         let choice = self.bill_to.trim();
         if choice.is_empty() || choice == BILL_AS_IS {
-            return Some(None);
+            return None;
         }
         errors.check(
             "bill_to",
@@ -133,7 +133,7 @@ impl OrderForm {
                 .parse::<i64>()
                 .ok()
                 .filter(|id| *id > 0)
-                .map(|id| Some(AddressChoice::Book(AddressId(id))))
+                .map(|id| AddressChoice::Book(AddressId(id)))
                 .ok_or_else(|| {
                     "choose one of the customer's addresses or the shipping address".to_owned()
                 }),
@@ -169,7 +169,7 @@ impl CommandForm for OrderForm {
                 .ok_or_else(|| "choose a customer".to_string()),
         );
         let shipping = self.shipping(&mut errors);
-        let billing = self.billing(&mut errors).flatten();
+        let billing = self.billing(&mut errors);
         let key = errors.check(
             "idempotency_key",
             IdempotencyKey::parse(&self.idempotency_key),
