@@ -223,6 +223,13 @@ pub async fn enter_order_without_javascript(c: &Client) {
         "Grace's book address, preselected",
     )
     .await;
+    wait_for(
+        c,
+        "//select[@name='bill_to']/option[@selected and contains(., '1 Navy Way') \
+         and contains(., 'default for billing')]",
+        "the same address billed, her default for billing",
+    )
+    .await;
     press(c, "Update totals").await;
     wait_for(
         c,
