@@ -147,6 +147,9 @@
     var select = document.getElementById("bill_to");
     if (!wrap || !select) { return; }
     while (select.options.length > 1) { select.remove(1); }
+    // "The shipping address" is a choice only beside a book: blank, the
+    // server preselects the default of a customer picked later.
+    select.options[0].value = none ? "" : "same";
     select.selectedIndex = 0;
     addresses.forEach(function (a) {
       var option = document.createElement("option");

@@ -73,6 +73,13 @@ async fn order_entry_preselects_the_default_billing_address_and_the_invoice_prin
     let (ada, home, work) = shop(&app).await;
     let (client, csrf) = clerk(&app).await;
 
+    // Before a customer is chosen there is nothing to choose: the hidden
+    // choice is blank (not "same"), so the customer picked next gets her default.
+    let (_, blank) = get(&client, "/orders/new").await;
+    assert!(
+        blank.contains(r#"<option value="" selected>The shipping address</option>"#),
+        "{blank}"
+    );
     // The no-JS pick of the customer draws her book with the defaults chosen.
     let ada_s = ada.to_string();
     let chosen = post(
@@ -82,6 +89,7 @@ async fn order_entry_preselects_the_default_billing_address_and_the_invoice_prin
             ("csrf_token", &csrf),
             ("action", "preview"),
             ("customer_pick", &ada_s),
+            ("bill_to", ""),
         ],
     )
     .await;

@@ -267,6 +267,8 @@ impl EntryView {
 
     /// Picks the customer's default billing address when `bill_to` names
     /// neither `same` (chosen: "the shipping address") nor one of theirs.
+    /// (The form sends `same` only beside a book: with none to choose from,
+    /// its hidden choice is blank, so a customer picked next gets theirs.)
     fn choose_default_billing(&mut self) {
         let Some(c) = &self.customer else {
             return;
