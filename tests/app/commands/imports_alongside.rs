@@ -21,15 +21,9 @@ async fn dashboard_page(client: &Client) -> String {
     page
 }
 
-#[tokio::test]
-async fn an_order_placed_while_an_import_is_mid_way_succeeds_and_both_reach_the_read_models() {
-    // Arrange: a customer, a product with stock, read models caught up; a
-    // 2,500-row products file previewed and one chunk of it applied.
-    let app = TestApp::spawn().await;
-    let ada = app.customer("ada@example.com").await;
-    app.product("MUG", "7.50", 50).await;
-    let (clerk, _) = app.signed_in("clerk").await;
-    app.refresh().await;
+/// Previews a 2,500-row products file, presses "Import" and applies one
+/// chunk of it; the job's id.
+async fn one_chunk_of_2500_products(app: &TestApp) -> i64 {
     let id = app
         .preview(
             ImportKind::Products,
@@ -49,6 +43,51 @@ async fn an_order_placed_while_an_import_is_mid_way_succeeds_and_both_reach_the_
             refused: 0
         })
     );
+    id
+}
+
+/// Runs job `id` to its end and asserts it done with 2,500 products made,
+/// every live model exact once caught up.
+async fn finish_exact(app: &TestApp, id: i64) {
+    app.work().await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT count(*) FROM import_jobs WHERE id = {id} AND state = 'done'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(app.job_figure(id, "rows_applied").await, 2_500);
+    assert_eq!(app.job_figure(id, "apply_refused").await, 0);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM products WHERE sku LIKE 'SKU-%'")
+            .await,
+        2_500
+    );
+    assert_eq!(app.scalar("SELECT count(*) FROM products").await, 2_501);
+    app.catch_up().await;
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM read.inventory_status")
+            .await,
+        2_501
+    );
+    let models: Vec<_> = catalog::live().collect();
+    let drift = verify::verify(&mut *app.conn().await, &models, false)
+        .await
+        .unwrap();
+    assert!(drift.iter().all(verify::Drift::ok), "{drift:?}");
+}
+
+#[tokio::test]
+async fn an_order_placed_while_an_import_is_mid_way_succeeds_and_both_reach_the_read_models() {
+    // Arrange: a customer, a product with stock, read models caught up; a
+    // 2,500-row products file previewed and one chunk of it applied.
+    let app = TestApp::spawn().await;
+    let ada = app.customer("ada@example.com").await;
+    app.product("MUG", "7.50", 50).await;
+    let (clerk, _) = app.signed_in("clerk").await;
+    app.refresh().await;
+    let id = one_chunk_of_2500_products(&app).await;
     let mid_way =
         format!("SELECT count(*) FROM import_jobs WHERE id = {id} AND state = 'applying'");
     assert_eq!(app.scalar(&mid_way).await, 1);
@@ -132,33 +171,7 @@ async fn an_order_placed_while_an_import_is_mid_way_succeeds_and_both_reach_the_
     assert!(!caught_up.contains("pending</strong>"), "{caught_up}");
 
     // The rest of the import: done, 2,500 products made, the models exact.
-    app.work().await;
-    assert_eq!(
-        app.scalar(&format!(
-            "SELECT count(*) FROM import_jobs WHERE id = {id} AND state = 'done'"
-        ))
-        .await,
-        1
-    );
-    assert_eq!(app.job_figure(id, "rows_applied").await, 2_500);
-    assert_eq!(app.job_figure(id, "apply_refused").await, 0);
-    assert_eq!(
-        app.scalar("SELECT count(*) FROM products WHERE sku LIKE 'SKU-%'")
-            .await,
-        2_500
-    );
-    assert_eq!(app.scalar("SELECT count(*) FROM products").await, 2_501);
-    app.catch_up().await;
-    assert_eq!(
-        app.scalar("SELECT count(*) FROM read.inventory_status")
-            .await,
-        2_501
-    );
-    let models: Vec<_> = catalog::live().collect();
-    let drift = verify::verify(&mut *app.conn().await, &models, false)
-        .await
-        .unwrap();
-    assert!(drift.iter().all(verify::Drift::ok), "{drift:?}");
+    finish_exact(&app, id).await;
     // The order is untouched by the chunks after it.
     assert_eq!(app.stock(sku7).await, (5, 2));
     assert_eq!(app.order_status(order).await, "unfulfilled/unpaid");
