@@ -616,3 +616,124 @@ async fn the_fulfilment_migration_maps_placed_and_paid_to_unfulfilled() {
         ]
     );
 }
+
+#[derive(diesel::QueryableByName)]
+struct TextRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    row: String,
+}
+
+/// Each row's `row` column of `sql`.
+async fn rows(conn: &mut diesel_async::AsyncPgConnection, sql: &str) -> Vec<String> {
+    let rows: Vec<TextRow> = diesel_async::RunQueryDsl::load(diesel::sql_query(sql), conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.into_iter().map(|r| r.row).collect()
+}
+
+/// Issue 24, the order's money (migration 000070): an order placed before it
+/// gets its stored totals from its lines at the prices they were sold at (not
+/// the product's price today), every line at the "Zero" rate 000060 made even
+/// when its product has since been given another, and one tax row at 0 %.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_order_money_migration_totals_old_orders_from_their_lines_at_zero_tax() {
+    let db = TestDb::empty().await;
+    migrations::run_pending_migrations(&db.url, Some("20261206000060"))
+        .await
+        .unwrap();
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    // Three orders as the schema of the time held them: placed, paid and
+    // cancelled; TEE given a 20 % rate after its orders were sold tax-free;
+    // order 2 sold MUG at 7.50 before its price became 7.99.
+    conn.batch_execute(
+        "INSERT INTO customers (email, name) VALUES ('ada@example.com', 'Ada'); \
+         INSERT INTO tax_rates (name, rate_ppm) VALUES ('Standard', 200000); \
+         INSERT INTO products (sku, name, price_cents, tax_rate_id) \
+         SELECT v.sku, v.sku, v.price, r.id FROM (VALUES ('TEE', 1250, 'Standard'), \
+             ('MUG', 799, 'Zero'), ('PEN', 100, 'Zero')) v (sku, price, rate) \
+         JOIN tax_rates r ON r.name = v.rate ORDER BY v.price DESC; \
+         INSERT INTO orders (customer_id, idempotency_key, request_fingerprint, status, \
+                             paid_at, cancelled_at, cancellation_reason) \
+         VALUES (1, 'old-order-key-1', 'x', 'placed', NULL, NULL, NULL), \
+                (1, 'old-order-key-2', 'x', 'paid', now(), NULL, NULL), \
+                (1, 'old-order-key-3', 'x', 'cancelled', NULL, now(), 'gone'); \
+         INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents) \
+         VALUES (1, 1, 1, 2, 1250), (1, 2, 2, 1, 799), (1, 3, 3, 10, 100), \
+                (2, 1, 2, 3, 750), \
+                (3, 1, 1, 1, 1250), (3, 2, 3, 1, 100);",
+    )
+    .await
+    .unwrap();
+    drop(conn);
+
+    migrations::run_pending(&db.url).await.unwrap();
+
+    let mut conn = diesel_async::AsyncPgConnection::establish(&db.url)
+        .await
+        .unwrap();
+    // id, subtotal, line discounts, order discount, discounts, shipping
+    // (charge, net, tax, rate), net, tax, grand total, pricing, discount kind.
+    let orders = rows(
+        &mut conn,
+        "SELECT concat_ws(',', id, subtotal_cents, line_discounts_cents, order_discount_cents, \
+                discount_total_cents, shipping_cents, shipping_net_cents, shipping_tax_cents, \
+                coalesce(shipping_tax_rate_ppm::text, '-'), net_total_cents, tax_total_cents, \
+                grand_total_cents, pricing, coalesce(discount_kind, '-')) AS row \
+         FROM orders ORDER BY id",
+    )
+    .await;
+    assert_eq!(
+        orders,
+        [
+            "1,4299,0,0,0,0,0,0,-,4299,0,4299,tax_exclusive,-",
+            "2,2250,0,0,0,0,0,0,-,2250,0,2250,tax_exclusive,-",
+            "3,1350,0,0,0,0,0,0,-,1350,0,1350,tax_exclusive,-",
+        ]
+    );
+    // order, line, rate (name, ppm), subtotal, line and order discount, net,
+    // tax, total, discount kind.
+    let lines = rows(
+        &mut conn,
+        "SELECT concat_ws(',', l.order_id, l.line_no, r.name, l.tax_rate_ppm, l.subtotal_cents, \
+                l.line_discount_cents, l.order_discount_cents, l.net_cents, l.tax_cents, \
+                l.total_cents, coalesce(l.discount_kind, '-')) AS row \
+         FROM order_lines l JOIN tax_rates r ON r.id = l.tax_rate_id \
+         ORDER BY l.order_id, l.line_no",
+    )
+    .await;
+    assert_eq!(
+        lines,
+        [
+            "1,1,Zero,0,2500,0,0,2500,0,2500,-",
+            "1,2,Zero,0,799,0,0,799,0,799,-",
+            "1,3,Zero,0,1000,0,0,1000,0,1000,-",
+            "2,1,Zero,0,2250,0,0,2250,0,2250,-",
+            "3,1,Zero,0,1250,0,0,1250,0,1250,-",
+            "3,2,Zero,0,100,0,0,100,0,100,-",
+        ]
+    );
+    let taxes = rows(
+        &mut conn,
+        "SELECT concat_ws(',', order_id, rate_ppm, net_cents, tax_cents, gross_cents) AS row \
+         FROM order_taxes ORDER BY order_id, rate_ppm",
+    )
+    .await;
+    assert_eq!(
+        taxes,
+        ["1,0,4299,0,4299", "2,0,2250,0,2250", "3,0,1350,0,1350"]
+    );
+    // The same from the lines, whatever the figures: no order's totals differ
+    // from the sum of its lines at their prices.
+    let differ = rows(
+        &mut conn,
+        "SELECT o.id::text AS row FROM orders o \
+         JOIN (SELECT order_id, sum(quantity * unit_price_cents) AS sold \
+               FROM order_lines GROUP BY order_id) l ON l.order_id = o.id \
+         WHERE (o.subtotal_cents, o.net_total_cents, o.grand_total_cents) \
+               IS DISTINCT FROM (l.sold, l.sold, l.sold)",
+    )
+    .await;
+    assert!(differ.is_empty(), "orders whose totals differ: {differ:?}");
+}

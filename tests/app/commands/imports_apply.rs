@@ -14,7 +14,7 @@ use orderdesk::imports::worker::run_pending;
 use crate::support::helpers::{TestApp, ctx};
 use crate::support::inputs;
 
-fn products_csv(range: std::ops::RangeInclusive<u32>, price: &str) -> String {
+pub(super) fn products_csv(range: std::ops::RangeInclusive<u32>, price: &str) -> String {
     let mut csv = String::from("sku,name,price\n");
     for i in range {
         writeln!(csv, "SKU-{i},Product {i},{price}").unwrap();

@@ -8,6 +8,7 @@ mod edit_order;
 mod events;
 mod imports;
 mod imports_addresses;
+mod imports_alongside;
 mod imports_apply;
 mod imports_products;
 mod invoices;

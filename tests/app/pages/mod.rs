@@ -19,6 +19,7 @@ mod payments;
 mod printables;
 mod processing;
 mod products;
+mod revenue_definition;
 mod round_trips;
 mod settings;
 mod stock;

@@ -23,6 +23,17 @@ pub fn definition(page: &str, term: &str) -> Option<String> {
     Some(text(inner.split("</dd>").next().unwrap_or(inner)))
 }
 
+/// The text of the element carrying `id="{id}"`, up to the first closing
+/// tag of its name (so not for an element holding one of its own kind);
+/// `None` if no element has that id.
+pub fn by_id(page: &str, id: &str) -> Option<String> {
+    let (before, after) = page.split_once(&format!("id=\"{id}\""))?;
+    let tag = before.rsplit_once('<')?.1;
+    let name = tag.split_whitespace().next()?;
+    let inner = after.split_once('>')?.1;
+    Some(text(inner.split(&format!("</{name}>")).next()?))
+}
+
 /// The cells of one row's markup, as text.
 fn cells(row: &str) -> Vec<String> {
     row.split("<t")
@@ -83,4 +94,15 @@ fn a_definition_is_read_after_its_term() {
         Some("$30.00")
     );
     assert_eq!(definition(page, "Average order"), None);
+}
+
+#[test]
+fn an_element_is_read_by_its_id() {
+    let page = "<p>Other</p><p class=\"hint\" id=\"def\">Revenue is <strong>net sales</strong>: \
+                the refund&#x27;s date.</p><p>After</p>";
+    assert_eq!(
+        by_id(page, "def").as_deref(),
+        Some("Revenue is net sales: the refund's date.")
+    );
+    assert_eq!(by_id(page, "none"), None);
 }
