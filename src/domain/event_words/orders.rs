@@ -6,8 +6,9 @@ use super::fields::Fields;
 use super::words::{Words, quoted};
 
 /// "Ann placed the order: 2 × MUG-00003 Minimal Mug at $4.00, …; total $45.00;
-/// ship to …; bill to …" (a billing address only when it has its own). Version 1 has no money but the total; the oldest state the
-/// address as free text. Whatever is missing is left out.
+/// ship to …; bill to …" (a billing address only when it has its own).
+/// Version 1 has no money but the total; the oldest state the address as
+/// free text. Whatever is missing is left out.
 pub(super) fn placed(mut w: Words, p: Fields<'_>) -> Words {
     w.say(" placed the order");
     let lines: Vec<Words> = p
