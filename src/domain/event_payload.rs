@@ -13,8 +13,10 @@
 //! `payment_voided`), the documents' (`invoice_issued`, `credit_note_issued`)
 //! and `order_edited` ([`order_edited`]) are typed from their first version;
 //! so are the fulfilment moves ([`order_moved`]), the tax rates' events
-//! ([`tax_rate`]) and `shop_settings_changed` ([`shop_settings`]), whose
-//! version 1 is the shape they had before versions existed.
+//! ([`tax_rate`]), `shop_settings_changed` ([`shop_settings`]), the
+//! customer's ([`customer`]), its address book's ([`address`]) and the
+//! notes' ([`note`]), whose version 1 is the shape they had before versions
+//! existed.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -45,12 +47,21 @@ macro_rules! version_1_payload {
     )+};
 }
 
+pub mod address;
+pub mod customer;
+pub mod note;
 pub mod order_edited;
 pub mod order_moved;
 pub mod order_placed;
 pub mod shop_settings;
 pub mod tax_rate;
 
+pub use address::{
+    AddressEntryPayload, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
+    CustomerDefaultAddressSet,
+};
+pub use customer::{CustomerDetailsPayload, CustomerRegistered, CustomerUpdated};
+pub use note::{NoteAdded, NoteRemoved};
 pub use order_edited::OrderEdited;
 pub use order_moved::OrderMoved;
 pub use order_placed::OrderPlaced;

@@ -4,10 +4,12 @@
 
 use super::{Event, in_words};
 use crate::domain::event_payload::{
-    OrderMoved, SettingChange, SettingChanges, ShopSettingsChanged, TaxRateArchived,
-    TaxRateCreated, TaxRateUpdated,
+    AddressEntryPayload, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
+    CustomerDefaultAddressSet, CustomerDetailsPayload, CustomerRegistered, CustomerUpdated,
+    NoteAdded, NoteRemoved, OrderMoved, SettingChange, SettingChanges, ShopSettingsChanged,
+    TaxRateArchived, TaxRateCreated, TaxRateUpdated,
 };
-use crate::domain::{Currency, EventType as E};
+use crate::domain::{AddressFields, Currency, EventType as E};
 
 /// The record's events (oldest first), each as stored, in words.
 fn told(events: &[(E, serde_json::Value)]) -> Vec<String> {
@@ -94,6 +96,104 @@ fn typed_shop_settings_changes_read_as_their_sentence() {
         [
             "Ann changed the shop settings: default tax rate from rate #1 to rate #2, \
           prices include tax from no to yes and tax ID from none to GB123456789"
+        ]
+    );
+}
+
+#[test]
+fn typed_customer_events_read_as_their_sentences() {
+    let details = |name: &str, phone: Option<&str>| CustomerDetailsPayload {
+        email: "jo@example.com".into(),
+        name: name.into(),
+        phone: phone.map(Into::into),
+    };
+    let registered = CustomerRegistered {
+        details: details("Jo Bloggs", None),
+    };
+    let updated = CustomerUpdated {
+        details: details("Jo Smith", Some("0770 1234567")),
+        version: 2,
+    };
+    assert_eq!(
+        told(&[
+            (E::CustomerRegistered, registered.to_payload()),
+            (E::CustomerUpdated, updated.to_payload()),
+        ]),
+        [
+            "Ann registered the customer Jo Bloggs (jo@example.com)",
+            "Ann changed the name from “Jo Bloggs” to “Jo Smith” \
+             and the phone from none to 0770 1234567",
+        ]
+    );
+}
+
+#[test]
+fn typed_address_book_events_read_as_their_sentences() {
+    let entry = |label: &str, line1: &str, postal_code: &str| AddressEntryPayload {
+        label: label.into(),
+        address: AddressFields {
+            name: "Jo Bloggs".into(),
+            line1: line1.into(),
+            city: "London".into(),
+            postal_code: postal_code.into(),
+            country: "GB".into(),
+            ..AddressFields::default()
+        },
+    };
+    let added = CustomerAddressAdded {
+        address_id: 12,
+        entry: entry("Home", "1 Main St", "SW1A 1AA"),
+        default_shipping: true,
+        default_billing: true,
+    };
+    let edited = CustomerAddressEdited {
+        address_id: 12,
+        entry: entry("Office", "2 High St", "E1 6AN"),
+        version: 2,
+    };
+    let set = CustomerDefaultAddressSet {
+        address_id: 12,
+        role: "billing".into(),
+    };
+    let removed = CustomerAddressRemoved {
+        address_id: 12,
+        version: 2,
+        cleared_defaults: vec!["shipping".into(), "billing".into()],
+    };
+    assert_eq!(
+        told(&[
+            (E::CustomerAddressAdded, added.to_payload()),
+            (E::CustomerAddressEdited, edited.to_payload()),
+            (E::CustomerDefaultAddressSet, set.to_payload()),
+            (E::CustomerAddressRemoved, removed.to_payload()),
+        ]),
+        [
+            "Ann added the address “Home”: Jo Bloggs, 1 Main St, London, SW1A 1AA, \
+             United Kingdom; the default for shipping and billing",
+            "Ann edited the address “Home”, now called “Office”: Jo Bloggs, 2 High St, \
+             London, E1 6AN, United Kingdom (was Jo Bloggs, 1 Main St, London, SW1A 1AA, \
+             United Kingdom)",
+            "Ann made the address “Office” the default for billing",
+            "Ann removed the address “Office” (Jo Bloggs, 2 High St, London, E1 6AN, \
+             United Kingdom); it was the default for shipping and billing",
+        ]
+    );
+}
+
+#[test]
+fn typed_note_events_read_as_their_sentences() {
+    let added = NoteAdded {
+        note_id: 7,
+        body: "leave at the back door".into(),
+    };
+    assert_eq!(
+        told(&[
+            (E::OrderNoteAdded, added.to_payload()),
+            (E::OrderNoteRemoved, NoteRemoved { note_id: 7 }.to_payload()),
+        ]),
+        [
+            "Ann wrote a note: “leave at the back door”",
+            "Ann removed a note: “leave at the back door”",
         ]
     );
 }
