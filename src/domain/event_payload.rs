@@ -14,9 +14,9 @@
 //! and `order_edited` ([`order_edited`]) are typed from their first version;
 //! so are the fulfilment moves ([`order_moved`]), the tax rates' events
 //! ([`tax_rate`]), `shop_settings_changed` ([`shop_settings`]), the
-//! customer's ([`customer`]), its address book's ([`address`]) and the
-//! notes' ([`note`]), whose version 1 is the shape they had before versions
-//! existed.
+//! customer's ([`customer`]), its address book's ([`address`]), the notes'
+//! ([`note`]) and the stock's ([`stock`]), whose version 1 is the shape they
+//! had before versions existed.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -54,6 +54,7 @@ pub mod order_edited;
 pub mod order_moved;
 pub mod order_placed;
 pub mod shop_settings;
+pub mod stock;
 pub mod tax_rate;
 
 pub use address::{
@@ -66,6 +67,7 @@ pub use order_edited::OrderEdited;
 pub use order_moved::OrderMoved;
 pub use order_placed::OrderPlaced;
 pub use shop_settings::{SettingChange, SettingChanges, ShopSettingsChanged};
+pub use stock::{StockAdjusted, StockReceived};
 pub use tax_rate::{TaxRateArchived, TaxRateCreated, TaxRateUpdated};
 
 /// The payload field that holds its shape's version.

@@ -6,8 +6,9 @@ use super::{Event, in_words};
 use crate::domain::event_payload::{
     AddressEntryPayload, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
     CustomerDefaultAddressSet, CustomerDetailsPayload, CustomerRegistered, CustomerUpdated,
-    NoteAdded, NoteRemoved, OrderMoved, SettingChange, SettingChanges, ShopSettingsChanged,
-    TaxRateArchived, TaxRateCreated, TaxRateUpdated,
+    NoteAdded, NoteRemoved, OrderMoved, ProductCreated, SettingChange, SettingChanges,
+    ShopSettingsChanged, StockAdjusted, StockReceived, TaxRateArchived, TaxRateCreated,
+    TaxRateUpdated,
 };
 use crate::domain::{AddressFields, Currency, EventType as E};
 
@@ -194,6 +195,39 @@ fn typed_note_events_read_as_their_sentences() {
         [
             "Ann wrote a note: “leave at the back door”",
             "Ann removed a note: “leave at the back door”",
+        ]
+    );
+}
+
+#[test]
+fn typed_stock_events_read_as_their_sentences() {
+    let created = ProductCreated {
+        sku: "MUG-00003".into(),
+        name: "Minimal Mug".into(),
+        price_cents: 400,
+        active: true,
+        low_stock_threshold: 5,
+        tax_rate_id: Some(1),
+    };
+    let received = StockReceived {
+        quantity: 40,
+        note: "PO 17".into(),
+        on_hand: 40,
+    };
+    let adjusted = StockAdjusted {
+        quantity: -3,
+        reason: "damaged".into(),
+        on_hand: 37,
+    };
+    assert_eq!(
+        told(&[
+            (E::ProductCreated, created.to_payload()),
+            (E::StockReceived, received.to_payload()),
+            (E::StockAdjusted, adjusted.to_payload()),
+        ])[1..],
+        [
+            "Ann received 40 units of MUG-00003 Minimal Mug (PO 17); 40 on hand",
+            "Ann adjusted the stock of MUG-00003 Minimal Mug by −3 (damaged); 37 on hand",
         ]
     );
 }
