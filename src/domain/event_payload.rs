@@ -15,8 +15,8 @@
 //! so are the fulfilment moves ([`order_moved`]), the tax rates' events
 //! ([`tax_rate`]), `shop_settings_changed` ([`shop_settings`]), the
 //! customer's ([`customer`]), its address book's ([`address`]), the notes'
-//! ([`note`]) and the stock's ([`stock`]), whose version 1 is the shape they
-//! had before versions existed.
+//! ([`note`]), the stock's ([`stock`]) and the staff accounts' ([`user`]),
+//! whose version 1 is the shape they had before versions existed.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -56,6 +56,7 @@ pub mod order_placed;
 pub mod shop_settings;
 pub mod stock;
 pub mod tax_rate;
+pub mod user;
 
 pub use address::{
     AddressEntryPayload, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
@@ -69,6 +70,7 @@ pub use order_placed::OrderPlaced;
 pub use shop_settings::{SettingChange, SettingChanges, ShopSettingsChanged};
 pub use stock::{StockAdjusted, StockReceived};
 pub use tax_rate::{TaxRateArchived, TaxRateCreated, TaxRateUpdated};
+pub use user::{UserCreated, UserRoleChanged, UserSessionsClosed, UserSessionsEnded};
 
 /// The payload field that holds its shape's version.
 pub const SCHEMA_VERSION: &str = "schema_version";

@@ -8,7 +8,7 @@ use crate::domain::event_payload::{
     CustomerDefaultAddressSet, CustomerDetailsPayload, CustomerRegistered, CustomerUpdated,
     NoteAdded, NoteRemoved, OrderMoved, ProductCreated, SettingChange, SettingChanges,
     ShopSettingsChanged, StockAdjusted, StockReceived, TaxRateArchived, TaxRateCreated,
-    TaxRateUpdated,
+    TaxRateUpdated, UserCreated, UserRoleChanged, UserSessionsClosed, UserSessionsEnded,
 };
 use crate::domain::{AddressFields, Currency, EventType as E};
 
@@ -228,6 +228,42 @@ fn typed_stock_events_read_as_their_sentences() {
         [
             "Ann received 40 units of MUG-00003 Minimal Mug (PO 17); 40 on hand",
             "Ann adjusted the stock of MUG-00003 Minimal Mug by −3 (damaged); 37 on hand",
+        ]
+    );
+}
+
+#[test]
+fn typed_staff_account_events_read_as_their_sentences() {
+    let created = UserCreated {
+        username: "bo".into(),
+        role: "clerk".into(),
+    };
+    let changed = UserRoleChanged {
+        role: "admin".into(),
+        version: 2,
+    };
+    let closed = |version, sessions_ended| {
+        UserSessionsClosed {
+            version,
+            sessions_ended,
+        }
+        .to_payload()
+    };
+    let ended = UserSessionsEnded { sessions_ended: 1 };
+    assert_eq!(
+        told(&[
+            (E::UserCreated, created.to_payload()),
+            (E::UserRoleChanged, changed.to_payload()),
+            (E::UserPasswordChanged, closed(3, 2)),
+            (E::UserSessionsEnded, ended.to_payload()),
+            (E::UserDeactivated, closed(4, 0)),
+        ]),
+        [
+            "Ann created the account bo as clerk",
+            "Ann changed the role of the account bo from clerk to admin",
+            "Ann changed the password of the account bo; 2 sessions ended",
+            "Ann signed the account bo out everywhere; 1 session ended",
+            "Ann deactivated the account bo",
         ]
     );
 }
