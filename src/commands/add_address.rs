@@ -8,6 +8,7 @@ use super::address_book::{self, MAX_ADDRESSES};
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{customer_addresses as ca, customers};
+use crate::domain::event_payload::CustomerAddressAdded;
 use crate::domain::{AddressId, AddressLabel, CustomerId, EventType, PostalAddress};
 
 /// The new address and whether it becomes a default.
@@ -95,17 +96,19 @@ pub(super) async fn add_in_transaction(
             .execute(conn)
             .await?;
     }
-    let mut payload = address_book::payload(&input.label, &input.address);
-    payload["address_id"] = id.into();
-    payload["default_shipping"] = shipping.into();
-    payload["default_billing"] = billing.into();
+    let payload = CustomerAddressAdded {
+        address_id: id,
+        entry: address_book::payload(&input.label, &input.address),
+        default_shipping: shipping,
+        default_billing: billing,
+    };
     let event_id = events::append(
         conn,
         ctx,
         Aggregate::Customer,
         input.customer_id.get(),
         EventType::CustomerAddressAdded,
-        payload,
+        payload.to_payload(),
     )
     .await?;
     Ok((AddressId(id), event_id))

@@ -7,11 +7,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events;
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{customers, events as ev, notes, orders};
+use crate::domain::event_payload::NoteAdded;
 use crate::domain::{IdempotencyKey, NoteBody, NoteSubject};
 
 /// The note, what it is written on, and the form's key.
@@ -64,7 +64,11 @@ pub async fn add_note(
             subject.aggregate(),
             subject.id(),
             subject.added_event(),
-            json!({ "note_id": id, "body": input.body.as_str() }),
+            NoteAdded {
+                note_id: id,
+                body: input.body.as_str().to_owned(),
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

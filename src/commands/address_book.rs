@@ -3,10 +3,10 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Value, json};
 
 use super::CommandError;
 use crate::db::schema::{customer_addresses as ca, customers};
+use crate::domain::event_payload::AddressEntryPayload;
 use crate::domain::{AddressFields, AddressId, AddressLabel, CustomerId, PostalAddress};
 
 /// The most addresses one customer's book holds.
@@ -43,15 +43,12 @@ pub(super) async fn lock_customer(
     Ok(Defaults { shipping, billing })
 }
 
-/// An address as the event payloads carry it.
-pub(super) fn payload(label: &AddressLabel, address: &PostalAddress) -> Value {
-    let f = address.fields();
-    json!({
-        "label": label.as_str(),
-        "name": f.name, "company": f.company, "line1": f.line1, "line2": f.line2,
-        "city": f.city, "region": f.region, "postal_code": f.postal_code,
-        "country": f.country, "phone": f.phone,
-    })
+/// A book entry as the event payloads carry it.
+pub(super) fn payload(label: &AddressLabel, address: &PostalAddress) -> AddressEntryPayload {
+    AddressEntryPayload {
+        label: label.as_str().to_owned(),
+        address: address.fields().clone(),
+    }
 }
 
 /// The book's address `id` of this customer, as stored, with its version.

@@ -3,11 +3,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
+use crate::domain::event_payload::StockAdjusted;
 use crate::domain::{EventType, ProductId, Reason, StockDelta, StockMovementKind};
 
 /// A signed change of on-hand stock, with the reason staff gave.
@@ -93,7 +93,12 @@ pub(super) async fn adjust_on_hand(
         Aggregate::Product,
         product_id.get(),
         EventType::StockAdjusted,
-        json!({ "quantity": delta, "reason": reason.as_str(), "on_hand": on_hand }),
+        StockAdjusted {
+            quantity: delta,
+            reason: reason.as_str().to_owned(),
+            on_hand,
+        }
+        .to_payload(),
     )
     .await?;
     Ok(Ack {

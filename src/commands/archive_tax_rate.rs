@@ -5,11 +5,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, stale_version};
 use crate::db::schema::{shop_settings, tax_rates};
+use crate::domain::event_payload::TaxRateArchived;
 use crate::domain::{EventType, TaxRateId};
 
 /// Which rate, at the version the admin saw.
@@ -80,7 +80,7 @@ pub async fn archive_tax_rate(
             Aggregate::TaxRate,
             id,
             EventType::TaxRateArchived,
-            json!({ "version": version }),
+            TaxRateArchived { version }.to_payload(),
         )
         .await?;
         Ok(Ack {

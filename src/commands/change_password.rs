@@ -3,11 +3,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{sessions, staff_users};
+use crate::domain::event_payload::UserSessionsClosed;
 use crate::domain::{EventType, Password};
 use crate::security::hash_password;
 
@@ -52,7 +52,11 @@ pub async fn change_password(
             Aggregate::User,
             input.user_id,
             EventType::UserPasswordChanged,
-            json!({ "version": version, "sessions_ended": ended }),
+            UserSessionsClosed {
+                version,
+                sessions_ended: ended,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -3,11 +3,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
+use crate::domain::event_payload::UserRoleChanged;
 use crate::domain::{EventType, Role};
 
 /// Which account, and its new role.
@@ -70,7 +70,11 @@ pub async fn change_role(
             Aggregate::User,
             input.user_id,
             EventType::UserRoleChanged,
-            json!({ "role": input.role.as_str(), "version": version }),
+            UserRoleChanged {
+                role: input.role.as_str().to_owned(),
+                version,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -6,11 +6,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::{Map, Value, json};
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, stale_version};
 use crate::db::schema::{shop_settings, tax_rates};
+use crate::domain::event_payload::{SettingChange, SettingChanges, ShopSettingsChanged};
 use crate::domain::{EventType, TaxId, TaxRateId};
 
 /// The shop's one record in the event log (`aggregate_type = 'shop'`).
@@ -86,10 +86,7 @@ pub async fn change_shop_settings(
         let (old, version) = current_locked(conn).await?;
         let new = &input.settings;
         if version != input.expected_version {
-            let changes = changed(&old, new)
-                .into_iter()
-                .map(|(field, old, _)| (field.to_owned(), display(&old)))
-                .collect();
+            let changes = stored_values(&changed(&old, new));
             return Err(stale_version(conn, Aggregate::Shop, SHOP_ID, version, changes).await);
         }
         if new.default_tax_rate != old.default_tax_rate {
@@ -128,18 +125,13 @@ pub async fn change_shop_settings(
             .returning(shop_settings::version)
             .get_result(conn)
             .await?;
-        let mut payload = Map::new();
-        for (field, old, new) in changes {
-            payload.insert(field.to_owned(), json!({ "old": old, "new": new }));
-        }
-        payload.insert("version".into(), json!(version));
         let event_id = events::append(
             conn,
             ctx,
             Aggregate::Shop,
             SHOP_ID,
             EventType::ShopSettingsChanged,
-            Value::Object(payload),
+            ShopSettingsChanged { changes, version }.to_payload(),
         )
         .await?;
         Ok(Ack {
@@ -157,41 +149,42 @@ async fn current_locked(conn: &mut AsyncPgConnection) -> Result<(ShopSettings, i
     current(conn).await
 }
 
-/// Each field whose value differs: `(field, old, new)` as JSON values.
-fn changed(old: &ShopSettings, new: &ShopSettings) -> Vec<(&'static str, Value, Value)> {
-    let tax_id = |s: &ShopSettings| json!(s.tax_id.as_ref().map(TaxId::as_str));
+/// Each setting whose value differs, old → new, as the event states it.
+fn changed(old: &ShopSettings, new: &ShopSettings) -> SettingChanges {
+    let tax_id = |s: &ShopSettings| s.tax_id.as_ref().map(|t| t.as_str().to_owned());
+    SettingChanges {
+        prices_include_tax: SettingChange::between(old.prices_include_tax, new.prices_include_tax),
+        tax_id: SettingChange::between(tax_id(old), tax_id(new)),
+        ship_on_account: SettingChange::between(old.ship_on_account, new.ship_on_account),
+        invoice_on_payment: SettingChange::between(old.invoice_on_payment, new.invoice_on_payment),
+        default_tax_rate: SettingChange::between(
+            old.default_tax_rate.get(),
+            new.default_tax_rate.get(),
+        ),
+    }
+}
+
+/// `(setting, stored value)` for each changed setting, in the form's order,
+/// for a conflict: the values a colleague saved.
+fn stored_values(changes: &SettingChanges) -> Vec<(String, String)> {
+    let flag = |c: &Option<SettingChange<bool>>| c.as_ref().map(|c| c.old.to_string());
     [
+        ("prices_include_tax", flag(&changes.prices_include_tax)),
         (
-            "prices_include_tax",
-            json!(old.prices_include_tax),
-            json!(new.prices_include_tax),
+            "tax_id",
+            changes
+                .tax_id
+                .as_ref()
+                .map(|c| c.old.clone().unwrap_or_else(|| "(none)".into())),
         ),
-        ("tax_id", tax_id(old), tax_id(new)),
-        (
-            "ship_on_account",
-            json!(old.ship_on_account),
-            json!(new.ship_on_account),
-        ),
-        (
-            "invoice_on_payment",
-            json!(old.invoice_on_payment),
-            json!(new.invoice_on_payment),
-        ),
+        ("ship_on_account", flag(&changes.ship_on_account)),
+        ("invoice_on_payment", flag(&changes.invoice_on_payment)),
         (
             "default_tax_rate",
-            json!(old.default_tax_rate.get()),
-            json!(new.default_tax_rate.get()),
+            changes.default_tax_rate.as_ref().map(|c| c.old.to_string()),
         ),
     ]
     .into_iter()
-    .filter(|(_, old, new)| old != new)
+    .filter_map(|(field, old)| Some((field.to_owned(), old?)))
     .collect()
-}
-
-fn display(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "(none)".into(),
-        other => other.to_string(),
-    }
 }

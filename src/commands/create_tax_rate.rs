@@ -3,11 +3,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, is_unique_violation};
 use crate::db::schema::tax_rates;
+use crate::domain::event_payload::TaxRateCreated;
 use crate::domain::{EventType, Percent, TaxRateName};
 
 /// What an admin edits on a rate.
@@ -44,7 +44,11 @@ pub async fn create_tax_rate(
                 Aggregate::TaxRate,
                 id,
                 EventType::TaxRateCreated,
-                json!({ "name": input.name.as_str(), "rate_ppm": input.rate.ppm() }),
+                TaxRateCreated {
+                    name: input.name.as_str().to_owned(),
+                    rate_ppm: ppm(input.rate)?,
+                }
+                .to_payload(),
             )
             .await?;
             Ok::<_, CommandError>(Ack {

@@ -3,11 +3,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::staff_users;
+use crate::domain::event_payload::UserCreated;
 use crate::domain::{EventType, Password, Role, Username};
 use crate::security::hash_password;
 
@@ -54,7 +54,11 @@ pub async fn create_user(
             Aggregate::User,
             id,
             EventType::UserCreated,
-            json!({ "username": input.username.as_str(), "role": input.role.as_str() }),
+            UserCreated {
+                username: input.username.as_str().to_owned(),
+                role: input.role.as_str().to_owned(),
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -3,13 +3,13 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::change_role::keep_one_admin;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{sessions, staff_users};
 use crate::domain::EventType;
+use crate::domain::event_payload::UserSessionsClosed;
 
 /// Which account to deactivate.
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +50,11 @@ pub async fn deactivate_user(
             Aggregate::User,
             input.user_id,
             EventType::UserDeactivated,
-            json!({ "version": version, "sessions_ended": ended }),
+            UserSessionsClosed {
+                version,
+                sessions_ended: ended,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

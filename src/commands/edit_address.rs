@@ -8,6 +8,7 @@ use super::address_book::{self, no_such_address};
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, differing, stale_version};
 use crate::db::schema::customer_addresses as ca;
+use crate::domain::event_payload::CustomerAddressEdited;
 use crate::domain::{AddressId, AddressLabel, CustomerId, EventType, PostalAddress};
 
 /// The edit: which address of which customer, the version seen, the new text.
@@ -56,16 +57,18 @@ pub async fn edit_address(
         let Some(version) = version else {
             return Err(rejection(conn, &input).await?);
         };
-        let mut payload = address_book::payload(&input.label, &input.address);
-        payload["address_id"] = input.address_id.get().into();
-        payload["version"] = version.into();
+        let payload = CustomerAddressEdited {
+            address_id: input.address_id.get(),
+            entry: address_book::payload(&input.label, &input.address),
+            version,
+        };
         let event_id = events::append(
             conn,
             ctx,
             Aggregate::Customer,
             input.customer_id.get(),
             EventType::CustomerAddressEdited,
-            payload,
+            payload.to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -4,12 +4,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{sessions, staff_users};
 use crate::domain::EventType;
+use crate::domain::event_payload::UserSessionsEnded;
 
 /// Whose sessions to end.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +45,10 @@ pub async fn end_sessions(
             Aggregate::User,
             input.user_id,
             EventType::UserSessionsEnded,
-            json!({ "sessions_ended": ended }),
+            UserSessionsEnded {
+                sessions_ended: ended,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

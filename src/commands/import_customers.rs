@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Int4, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::address_book::{self, MAX_ADDRESSES};
 use super::events::{self, Aggregate};
@@ -27,6 +27,9 @@ use super::register_customer::CustomerDetails;
 use super::{CommandContext, CommandError};
 use crate::db::prepared::Prepare;
 use crate::db::schema::{customer_addresses as ca, customers};
+use crate::domain::event_payload::{
+    CustomerAddressAdded, CustomerAddressEdited, CustomerRegistered, CustomerUpdated,
+};
 use crate::domain::{AddressId, AddressLabel, CustomerId, EventType, Phone, PostalAddress};
 
 /// Which customer a row is about.
@@ -92,7 +95,10 @@ pub async fn import_customers(
         let mut customer_events = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             if let (true, Target::Create, Some(id)) = (applied[i], row.target, id_of(i)) {
-                customer_events.push((id, EventType::CustomerRegistered, details_json(row)));
+                let payload = CustomerRegistered {
+                    details: row.details.payload(),
+                };
+                customer_events.push((id, EventType::CustomerRegistered, payload.to_payload()));
             }
         }
         let row_of: HashMap<i64, usize> = (0..rows.len())
@@ -102,9 +108,11 @@ pub async fn import_customers(
             let i = row_of.get(&id).copied().ok_or_else(|| {
                 CommandError::Invariant(format!("customer {id} updated but not in the chunk"))
             })?;
-            let mut payload = details_json(&rows[i]);
-            payload["version"] = version.into();
-            customer_events.push((id, EventType::CustomerUpdated, payload));
+            let payload = CustomerUpdated {
+                details: rows[i].details.payload(),
+                version,
+            };
+            customer_events.push((id, EventType::CustomerUpdated, payload.to_payload()));
         }
         let adds = Adds {
             rows,
@@ -120,15 +128,6 @@ pub async fn import_customers(
         Ok(applied)
     })
     .await
-}
-
-fn details_json(row: &CustomerRow) -> Value {
-    let d = &row.details;
-    json!({
-        "email": d.email.as_str(),
-        "name": d.name.as_str(),
-        "phone": d.phone.as_ref().map(Phone::as_str),
-    })
 }
 
 /// Locks the rows' customers and edited addresses and answers which rows
@@ -421,11 +420,17 @@ async fn add_addresses<F: Fn(usize) -> Option<i64>>(
     Ok(adds
         .into_iter()
         .map(|(customer, label, address, shipping, billing)| {
-            let mut payload = address_book::payload(label, address);
-            payload["address_id"] = address_id_of(customer).into();
-            payload["default_shipping"] = shipping.into();
-            payload["default_billing"] = billing.into();
-            (customer, EventType::CustomerAddressAdded, payload)
+            let payload = CustomerAddressAdded {
+                address_id: address_id_of(customer),
+                entry: address_book::payload(label, address),
+                default_shipping: shipping,
+                default_billing: billing,
+            };
+            (
+                customer,
+                EventType::CustomerAddressAdded,
+                payload.to_payload(),
+            )
         })
         .collect())
 }
@@ -484,14 +489,16 @@ async fn edit_addresses(
     Ok(edits
         .into_iter()
         .map(|(customer, address_id, label, address)| {
-            let mut payload = address_book::payload(label, address);
-            payload["address_id"] = address_id.get().into();
-            payload["version"] = versions
-                .get(&address_id.get())
-                .copied()
-                .unwrap_or_default()
-                .into();
-            (customer, EventType::CustomerAddressEdited, payload)
+            let payload = CustomerAddressEdited {
+                address_id: address_id.get(),
+                entry: address_book::payload(label, address),
+                version: versions.get(&address_id.get()).copied().unwrap_or_default(),
+            };
+            (
+                customer,
+                EventType::CustomerAddressEdited,
+                payload.to_payload(),
+            )
         })
         .collect())
 }

@@ -9,12 +9,12 @@
 use diesel::dsl::now;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::credit_note::credit_in_transaction;
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, order_lines, orders, stock_movements};
+use crate::domain::event_payload::OrderMoved;
 use crate::domain::{
     EventType, FulfilmentStatus, OrderId, PaymentStatus, Reason, StockMovementKind,
 };
@@ -56,18 +56,18 @@ pub(crate) async fn advance(
             }
             FulfilmentStatus::Unfulfilled | FulfilmentStatus::Delivered => {}
         }
-        let payload = json!({
-            "status": to.as_str(),
-            "reason": reason.as_ref().map(Reason::as_str),
-            "version": version,
-        });
+        let payload = OrderMoved {
+            status: to.as_str().to_owned(),
+            reason: reason.as_ref().map(|r| r.as_str().to_owned()),
+            version,
+        };
         let event_id = events::append(
             conn,
             ctx,
             Aggregate::Order,
             order_id.get(),
             event_type,
-            payload,
+            payload.to_payload(),
         )
         .await?;
         Ok(Ack {

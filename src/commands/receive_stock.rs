@@ -2,11 +2,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{inventory, stock_movements};
+use crate::domain::event_payload::StockReceived;
 use crate::domain::{EventType, Note, ProductId, Quantity, StockMovementKind};
 
 /// Units received for one product.
@@ -56,7 +56,12 @@ pub async fn receive_stock(
             Aggregate::Product,
             input.product_id.get(),
             EventType::StockReceived,
-            json!({ "quantity": q, "note": input.note.as_str(), "on_hand": on_hand }),
+            StockReceived {
+                quantity: q,
+                note: input.note.as_str().to_owned(),
+                on_hand,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -2,11 +2,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::customers;
+use crate::domain::event_payload::{CustomerDetailsPayload, CustomerRegistered};
 use crate::domain::{Email, EventType, Name, Phone};
 
 /// The customer's details, parsed.
@@ -15,6 +15,17 @@ pub struct CustomerDetails {
     pub email: Email,
     pub name: Name,
     pub phone: Option<Phone>,
+}
+
+impl CustomerDetails {
+    /// The details as the customer's events state them.
+    pub(crate) fn payload(&self) -> CustomerDetailsPayload {
+        CustomerDetailsPayload {
+            email: self.email.as_str().to_owned(),
+            name: self.name.as_str().to_owned(),
+            phone: self.phone.as_ref().map(|p| p.as_str().to_owned()),
+        }
+    }
 }
 
 pub(super) const DUPLICATE_EMAIL: &str = "a customer with this email is already registered";
@@ -47,11 +58,10 @@ pub async fn register_customer(
             Aggregate::Customer,
             id,
             EventType::CustomerRegistered,
-            json!({
-                "email": input.email.as_str(),
-                "name": input.name.as_str(),
-                "phone": input.phone.as_ref().map(Phone::as_str),
-            }),
+            CustomerRegistered {
+                details: input.payload(),
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -8,12 +8,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::address_book::{self, no_such_address};
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, stale_version};
 use crate::db::schema::{customer_addresses as ca, customers};
+use crate::domain::event_payload::CustomerAddressRemoved;
 use crate::domain::{AddressId, AddressRole, CustomerId, EventType};
 
 /// Which address, of which customer, at the version seen.
@@ -98,14 +98,18 @@ pub async fn remove_address(
         diesel::delete(ca::table.filter(ca::id.eq(id)))
             .execute(conn)
             .await?;
-        let cleared: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        let payload = CustomerAddressRemoved {
+            address_id: id,
+            version,
+            cleared_defaults: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        };
         let event_id = events::append(
             conn,
             ctx,
             Aggregate::Customer,
             input.customer_id.get(),
             EventType::CustomerAddressRemoved,
-            json!({ "address_id": id, "version": version, "cleared_defaults": cleared }),
+            payload.to_payload(),
         )
         .await?;
         Ok(Removed {

@@ -8,11 +8,11 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events;
 use super::{Ack, CommandContext, CommandError, Conflict};
 use crate::db::schema::{notes, staff_users};
+use crate::domain::event_payload::NoteRemoved;
 use crate::domain::{NoteSubject, Role};
 
 /// Which note, written on which record.
@@ -97,7 +97,10 @@ pub async fn remove_note(
             subject.aggregate(),
             subject.id(),
             subject.removed_event(),
-            json!({ "note_id": input.note_id }),
+            NoteRemoved {
+                note_id: input.note_id,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -5,12 +5,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::address_book::{self, no_such_address};
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError};
 use crate::db::schema::{customer_addresses as ca, customers};
+use crate::domain::event_payload::CustomerDefaultAddressSet;
 use crate::domain::{AddressId, AddressRole, CustomerId, EventType};
 
 /// Which address becomes the default for which role.
@@ -74,7 +74,11 @@ pub async fn set_default_address(
             Aggregate::Customer,
             input.customer_id.get(),
             EventType::CustomerDefaultAddressSet,
-            json!({ "address_id": input.address_id.get(), "role": input.role.as_str() }),
+            CustomerDefaultAddressSet {
+                address_id: input.address_id.get(),
+                role: input.role.as_str().to_owned(),
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

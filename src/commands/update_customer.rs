@@ -2,12 +2,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::events::{self, Aggregate};
 use super::register_customer::{CustomerDetails, DUPLICATE_EMAIL};
 use super::{Ack, CommandContext, CommandError, differing, is_unique_violation, stale_version};
 use crate::db::schema::customers;
+use crate::domain::event_payload::CustomerUpdated;
 use crate::domain::{CustomerId, EventType, Phone};
 
 /// The edit: which customer, the version the user saw, the new details.
@@ -57,12 +57,11 @@ pub async fn update_customer(
             Aggregate::Customer,
             input.customer_id.get(),
             EventType::CustomerUpdated,
-            json!({
-                "email": d.email.as_str(),
-                "name": d.name.as_str(),
-                "phone": phone,
-                "version": version,
-            }),
+            CustomerUpdated {
+                details: d.payload(),
+                version,
+            }
+            .to_payload(),
         )
         .await?;
         Ok(Ack {

@@ -5,12 +5,12 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::json;
 
 use super::create_tax_rate::{TaxRateDetails, name_taken, ppm};
 use super::events::{self, Aggregate};
 use super::{Ack, CommandContext, CommandError, differing, is_unique_violation, stale_version};
 use crate::db::schema::tax_rates;
+use crate::domain::event_payload::TaxRateUpdated;
 use crate::domain::{EventType, Percent, TaxRateId};
 
 /// The edit: which rate, the version the admin saw, the new details.
@@ -58,13 +58,14 @@ pub async fn update_tax_rate(
                 Aggregate::TaxRate,
                 input.tax_rate_id.get(),
                 EventType::TaxRateUpdated,
-                json!({
-                    "name": d.name.as_str(),
-                    "rate_ppm": d.rate.ppm(),
-                    "old_name": old_name,
-                    "old_rate_ppm": old_ppm,
-                    "version": version,
-                }),
+                TaxRateUpdated {
+                    name: d.name.as_str().to_owned(),
+                    rate_ppm: ppm(d.rate)?,
+                    old_name,
+                    old_rate_ppm: old_ppm,
+                    version,
+                }
+                .to_payload(),
             )
             .await?;
             Ok(Ack {

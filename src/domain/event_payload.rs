@@ -11,16 +11,66 @@
 //! `order_placed` ([`order_placed`]) gained the order's money in its version 2.
 //! The payment events (`payment_recorded`, `payment_refunded`,
 //! `payment_voided`), the documents' (`invoice_issued`, `credit_note_issued`)
-//! and `order_edited` ([`order_edited`]) are typed from their first version.
+//! and `order_edited` ([`order_edited`]) are typed from their first version;
+//! so are the fulfilment moves ([`order_moved`]), the tax rates' events
+//! ([`tax_rate`]), `shop_settings_changed` ([`shop_settings`]), the
+//! customer's ([`customer`]), its address book's ([`address`]), the notes'
+//! ([`note`]), the stock's ([`stock`]) and the staff accounts' ([`user`]),
+//! whose version 1 is the shape they had before versions existed.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub mod order_edited;
-pub mod order_placed;
+/// A shape typed from its version 1, with no other version yet: stored with
+/// its version, read back only at version 1. Declared before the child
+/// modules so that they use it too.
+macro_rules! version_1_payload {
+    ($($name:ident),+) => {$(
+        impl $name {
+            pub const VERSION: u64 = 1;
 
+            /// The payload to store.
+            pub fn to_payload(&self) -> serde_json::Value {
+                $crate::domain::event_payload::with_version(self, Self::VERSION)
+            }
+
+            /// A stored payload, as this shape.
+            pub fn read(
+                payload: &serde_json::Value,
+            ) -> Result<Self, $crate::domain::event_payload::PayloadError> {
+                match $crate::domain::event_payload::schema_version(payload)? {
+                    1 => Ok(<Self as serde::Deserialize>::deserialize(payload)?),
+                    v => Err($crate::domain::event_payload::PayloadError::UnknownVersion(v)),
+                }
+            }
+        }
+    )+};
+}
+
+pub mod address;
+pub mod customer;
+pub mod note;
+pub mod order_edited;
+pub mod order_moved;
+pub mod order_placed;
+pub mod shop_settings;
+pub mod stock;
+pub mod tax_rate;
+pub mod user;
+
+pub use address::{
+    AddressEntryPayload, CustomerAddressAdded, CustomerAddressEdited, CustomerAddressRemoved,
+    CustomerDefaultAddressSet,
+};
+pub use customer::{CustomerDetailsPayload, CustomerRegistered, CustomerUpdated};
+pub use note::{NoteAdded, NoteRemoved};
 pub use order_edited::OrderEdited;
+pub use order_moved::OrderMoved;
 pub use order_placed::OrderPlaced;
+pub use shop_settings::{SettingChange, SettingChanges, ShopSettingsChanged};
+pub use stock::{StockAdjusted, StockReceived};
+pub use tax_rate::{TaxRateArchived, TaxRateCreated, TaxRateUpdated};
+pub use user::{UserCreated, UserRoleChanged, UserSessionsClosed, UserSessionsEnded};
 
 /// The payload field that holds its shape's version.
 pub const SCHEMA_VERSION: &str = "schema_version";
@@ -306,28 +356,6 @@ pub struct CreditNoteIssued {
     pub totals: DocumentTotals,
 }
 
-/// The version 1 payment events: stored with their version, read back only
-/// at version 1 (no other exists yet).
-macro_rules! version_1_payload {
-    ($($name:ident),+) => {$(
-        impl $name {
-            pub const VERSION: u64 = 1;
-
-            /// The payload to store.
-            pub fn to_payload(&self) -> Value {
-                with_version(self, Self::VERSION)
-            }
-
-            /// A stored payload, as this shape.
-            pub fn read(payload: &Value) -> Result<Self, PayloadError> {
-                match schema_version(payload)? {
-                    1 => Ok(Self::deserialize(payload)?),
-                    v => Err(PayloadError::UnknownVersion(v)),
-                }
-            }
-        }
-    )+};
-}
 version_1_payload!(
     PaymentRecorded,
     PaymentRefunded,

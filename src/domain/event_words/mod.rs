@@ -28,6 +28,8 @@ mod words;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod typed;
 
 use serde_json::Value;
 
