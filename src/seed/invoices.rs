@@ -17,6 +17,9 @@ use crate::domain::Issuer;
 /// The number of a document of `$kind` spelled as DocumentKind::number does.
 const SPELLED: &str = "CASE WHEN seq > 999999 THEN seq::text ELSE lpad(seq::text, 6, '0') END";
 
+/// Orders invoiced by one statement.
+const INVOICE_CHUNK: usize = 20_000;
+
 /// Issues the invoices and credit notes at unix time `at`; how many of each.
 pub async fn issue(tx: &Transaction<'_>, at: i64) -> Result<(u64, u64), SeedError> {
     let db = SeedError::at;
@@ -64,20 +67,27 @@ pub async fn issue(tx: &Transaction<'_>, at: i64) -> Result<(u64, u64), SeedErro
                 $6, issued_at
          FROM ins ORDER BY id"
     );
-    let issued = tx
-        .execute(
-            invoices.as_str(),
-            &[
-                &picked,
-                &shop.name,
-                &shop.address_lines,
-                &shop.currency.code(),
-                &at,
-                &ACTOR,
-            ],
-        )
-        .await
-        .map_err(db("issuing invoices"))?;
+    // In chunks, in id order: each chunk's numbers go on from the counter the
+    // one before it left (the same numbers as one statement would give). One
+    // statement for a 4M shop's 2.6M invoices sorted gigabytes of documents on
+    // disk three times over and had not finished after 25 minutes.
+    let mut issued = 0;
+    for chunk in picked.chunks(INVOICE_CHUNK) {
+        issued += tx
+            .execute(
+                invoices.as_str(),
+                &[
+                    &chunk,
+                    &shop.name,
+                    &shop.address_lines,
+                    &shop.currency.code(),
+                    &at,
+                    &ACTOR,
+                ],
+            )
+            .await
+            .map_err(db("issuing invoices"))?;
+    }
     let credited = credit_cancelled(tx).await?;
     Ok((issued, credited))
 }
