@@ -124,6 +124,16 @@ pub async fn load(
     )
     .await
     .map_err(db("moving id sequences"))?;
+    // Statistics for what follows: the tables were loaded in this
+    // transaction and have none, so the edits' and the invoices' set-based
+    // statements were planned blind.
+    progress.note("analyze the load");
+    tx.batch_execute(
+        "ANALYZE customers, customer_addresses, products, orders, order_addresses, order_lines, \
+         order_taxes, payments",
+    )
+    .await
+    .map_err(db("analyzing the load"))?;
     progress.note("order edits");
     record_edits(&tx, &super::rows::edited_orders(&plan, &cx), cx.seed).await?;
     progress.note("invoices");
