@@ -7,9 +7,10 @@
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 
+use crate::pages::order_edit::form_fields;
 use crate::support::helpers::TestApp;
 use crate::support::http::{post, session_csrf};
-use crate::support::pages_http::{get, input_value};
+use crate::support::pages_http::get;
 
 /// Ada with Home (her default for billing) and Work (for shipping), a product.
 async fn shop(app: &TestApp) -> (i64, i64, i64) {
@@ -204,30 +205,13 @@ async fn the_edit_form_keeps_the_orders_billing_address_or_bills_a_book_address(
         ),
         "{page}"
     );
-    let mut fields: Vec<(String, String)> = [
-        "idempotency_key",
-        "expected_version",
-        "order_id",
-        "customer_id",
-        "shipping.name",
-        "shipping.line1",
-        "shipping.city",
-        "shipping.country",
-        "lines[0].sku",
-        "lines[0].quantity",
-    ]
-    .iter()
-    .map(|name| {
-        let value = input_value(&page, name).unwrap_or_else(|| panic!("no {name}"));
-        ((*name).to_owned(), value)
-    })
-    .collect();
-    fields.extend([
-        ("ship_to".to_owned(), "new".to_owned()),
-        ("bill_to".to_owned(), home.to_string()),
-        ("action".to_owned(), "save".to_owned()),
-        ("csrf_token".to_owned(), csrf.clone()),
-    ]);
+    let home_s = home.to_string();
+    let fields = form_fields(
+        &client,
+        order,
+        &[("bill_to", &home_s), ("csrf_token", &csrf)],
+    )
+    .await;
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -22,7 +22,11 @@ async fn order(app: &TestApp) -> i64 {
 }
 
 /// The edit form's fields as drawn, then `changes` over them.
-async fn form_fields(client: &Client, id: i64, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(super) async fn form_fields(
+    client: &Client,
+    id: i64,
+    changes: &[(&str, &str)],
+) -> Vec<(String, String)> {
     let (status, page) = get(client, &format!("/orders/{id}/edit")).await;
     assert_eq!(status, Status::Ok, "{page}");
     let mut fields: Vec<(String, String)> = [

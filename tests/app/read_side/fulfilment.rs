@@ -27,6 +27,17 @@ async fn ship_on_account(app: &TestApp, on: bool) {
     change_shop_settings(conn, input, &ctx()).await.unwrap();
 }
 
+/// Runs `sql` past the commands and asserts the database refuses it by the
+/// constraint `constraint`.
+async fn refused_by(app: &TestApp, sql: String, constraint: &str) {
+    use diesel_async::RunQueryDsl;
+    let err = diesel::sql_query(&sql)
+        .execute(&mut *app.conn().await)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains(constraint), "{sql}: {err}");
+}
+
 /// The ids of the orders list under `filter` (newest first).
 async fn listed(app: &TestApp, filter: OrderFilter) -> Vec<i64> {
     let filter = OrderFilter {
@@ -172,20 +183,7 @@ async fn the_database_refuses_a_fulfilment_timestamp_without_its_state() {
     let ada = app.customer("ada@example.com").await;
     app.product("TEE", "10", 5).await;
     let order = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
-    let refused = |sql: String| {
-        let app = &app;
-        async move {
-            use diesel_async::RunQueryDsl;
-            let err = diesel::sql_query(&sql)
-                .execute(&mut *app.conn().await)
-                .await
-                .unwrap_err();
-            assert!(
-                err.to_string().contains("orders_fulfilment"),
-                "{sql}: {err}"
-            );
-        }
-    };
+    let refused = |sql: String| refused_by(&app, sql, "orders_fulfilment");
 
     // A shipped time on an unfulfilled order, a shipped order without one,
     // a cancellation without its reason, a state the column does not know.
@@ -220,21 +218,7 @@ async fn the_database_refuses_an_unpaid_order_shipped_unless_it_left_on_account(
     let unpaid = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     let paid = app.place(ada, &[("TEE", 1)]).await.unwrap().id;
     app.mark_paid(paid).await;
-    let refused = |sql: String| {
-        let app = &app;
-        async move {
-            use diesel_async::RunQueryDsl;
-            let err = diesel::sql_query(&sql)
-                .execute(&mut *app.conn().await)
-                .await
-                .unwrap_err();
-            assert!(
-                err.to_string()
-                    .contains("orders_shipped_paid_or_on_account"),
-                "{sql}: {err}"
-            );
-        }
-    };
+    let refused = |sql: String| refused_by(&app, sql, "orders_shipped_paid_or_on_account");
 
     // Past the ship command: an unpaid order shipped without the mark, and
     // the mark on an order that has not left.
