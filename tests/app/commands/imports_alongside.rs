@@ -23,7 +23,7 @@ async fn dashboard_page(client: &Client) -> String {
 
 /// Previews a 2,500-row products file, presses "Import" and applies one
 /// chunk of it; the job's id.
-async fn one_chunk_of_2500_products(app: &TestApp) -> i64 {
+pub(super) async fn one_chunk_of_2500_products(app: &TestApp) -> i64 {
     let id = app
         .preview(
             ImportKind::Products,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use orderdesk::commands::update_product::{UpdateProduct, update_product};
 use orderdesk::domain::{Currency, ImportKind, ProductId};
-use orderdesk::imports::apply::{self, Applied, Started};
+use orderdesk::imports::apply::{self, Started};
 use orderdesk::imports::worker::run_pending;
 
 use crate::support::helpers::{TestApp, ctx};
@@ -25,26 +25,8 @@ pub(super) fn products_csv(range: std::ops::RangeInclusive<u32>, price: &str) ->
 #[tokio::test]
 async fn an_import_stopped_after_a_chunk_resumes_where_it_stopped_and_ends_exact() {
     let app = TestApp::spawn().await;
-    let id = app
-        .preview(
-            ImportKind::Products,
-            products_csv(1..=2_500, "4.00").as_bytes(),
-        )
-        .await;
-    assert_eq!(
-        apply::start(&mut *app.conn().await, id).await.unwrap(),
-        Started::Queued
-    );
     // One chunk, then the worker "dies".
-    let first = apply::apply_next(&mut *app.conn().await).await.unwrap();
-    assert_eq!(
-        first,
-        Some(Applied::Chunk {
-            job_id: id,
-            applied: 1_000,
-            refused: 0
-        })
-    );
+    let id = super::imports_alongside::one_chunk_of_2500_products(&app).await;
     assert_eq!(app.scalar("SELECT count(*) FROM products").await, 1_000);
     assert_eq!(app.job_figure(id, "applied_through").await, 1_000);
     // `orderdesk import resume` finishes it.
