@@ -61,6 +61,13 @@ impl Context {
             0
         }
     }
+    /// Which of the customer's addresses order `i` bills to, when not where
+    /// it ships: the customer's default billing address, as order entry
+    /// preselects it, when that is another address of the book.
+    fn order_billing(&self, customer: u32, i: u32) -> Option<u32> {
+        let billing = default_billing(self, customer);
+        (billing != self.order_address(customer, i)).then_some(billing)
+    }
     fn product_id(&self, i: u32) -> i64 {
         self.product_offset + i64::from(i) + 1
     }
@@ -284,24 +291,31 @@ impl Rows<'_> {
         u64::from(n)
     }
 
+    /// Order `i`'s shipping address and, when it bills elsewhere, its billing address.
     fn order_address(self, i: usize) -> u64 {
         let o = &self.plan.orders[i];
-        let a = order_address(self.plan, self.cx, idx(i), o.customer);
-        let _ = writeln!(
-            self.out,
-            "{}\tshipping\tt\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            self.cx.order_id(idx(i)),
-            a.name,
-            a.company,
-            a.line1,
-            a.line2,
-            a.city,
-            a.region,
-            a.postal_code,
-            a.country,
-            a.phone,
-        );
-        1
+        let shipping = order_address(self.plan, self.cx, idx(i), o.customer);
+        let billing = billing_address(self.plan, self.cx, idx(i), o.customer);
+        let id = self.cx.order_id(idx(i));
+        let mut rows = 0;
+        for (role, a) in [("shipping", Some(shipping)), ("billing", billing)] {
+            let Some(a) = a else { continue };
+            let _ = writeln!(
+                self.out,
+                "{id}\t{role}\tt\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                a.name,
+                a.company,
+                a.line1,
+                a.line2,
+                a.city,
+                a.region,
+                a.postal_code,
+                a.country,
+                a.phone,
+            );
+            rows += 1;
+        }
+        rows
     }
 
     fn product(self, i: usize) -> u64 {
@@ -666,7 +680,7 @@ fn order_placed(plan: &Plan, cx: &Context, i: u32) -> String {
     let placed = OrderPlaced {
         customer_id: cx.customer_id(o.customer),
         shipping_address: EventAddress::Structured(order_address(plan, cx, i, o.customer)),
-        billing_address: None,
+        billing_address: billing_address(plan, cx, i, o.customer).map(EventAddress::Structured),
         saved_to_book: None,
         lines: placed_lines(plan, o)
             .iter()
@@ -808,8 +822,15 @@ fn product_name(plan: &Plan, p: u32) -> String {
 /// Customer `c`'s default shipping and billing address ids: the first, and
 /// the second when the book has two or more.
 fn defaults(cx: &Context, c: u32) -> (i64, i64) {
-    let billing = u32::from(cx.book_size(c) > 1);
-    (cx.address_id(c, 0), cx.address_id(c, billing))
+    (
+        cx.address_id(c, 0),
+        cx.address_id(c, default_billing(cx, c)),
+    )
+}
+
+/// Which of customer `c`'s addresses is their default billing address.
+fn default_billing(cx: &Context, c: u32) -> u32 {
+    u32::from(cx.book_size(c) > 1)
 }
 
 /// Customer `c`'s address `k` and its label: home, work (a company), family.
@@ -855,6 +876,11 @@ fn book_address(plan: &Plan, c: u32, k: u32) -> (&'static str, AddressFields) {
 /// of the customer's book, as PlaceOrder copies it.
 fn order_address(plan: &Plan, cx: &Context, i: u32, c: u32) -> AddressFields {
     book_address(plan, c, cx.order_address(c, i)).1
+}
+
+/// The address order `i` (of customer `c`) bills to, when not where it ships.
+fn billing_address(plan: &Plan, cx: &Context, i: u32, c: u32) -> Option<AddressFields> {
+    cx.order_billing(c, i).map(|k| book_address(plan, c, k).1)
 }
 
 fn idx(i: usize) -> u32 {

@@ -278,6 +278,25 @@ const BROKEN: &[(&str, &str)] = &[
              AND btrim(a.line1) <> '' AND btrim(a.city) <> '' AND a.country ~ '^[A-Z]{2}$')",
     ),
     (
+        "an order bills to its customer's default billing address, said in its event, where that is not where it ships",
+        "SELECT count(*) FROM orders o
+           JOIN customers c ON c.id = o.customer_id
+           JOIN customer_addresses d ON d.id = c.default_billing_address_id
+           JOIN order_addresses s ON s.order_id = o.id AND s.role = 'shipping'
+           LEFT JOIN order_addresses b ON b.order_id = o.id AND b.role = 'billing'
+           JOIN events e ON e.aggregate_type = 'order' AND e.aggregate_id = o.id
+                        AND e.event_type = 'order_placed'
+          WHERE (b.order_id IS NOT NULL)
+                  <> ((d.name, d.company, d.line1, d.line2, d.city, d.postal_code, d.country)
+                      IS DISTINCT FROM (s.name, s.company, s.line1, s.line2, s.city, s.postal_code, s.country))
+             OR (b.name, b.company, b.line1, b.line2, b.city, b.postal_code, b.country)
+                  IS DISTINCT FROM (d.name, d.company, d.line1, d.line2, d.city, d.postal_code, d.country)
+                AND b.order_id IS NOT NULL
+             OR (b.order_id IS NOT NULL)
+                  <> (coalesce(e.payload->'billing_address', 'null') <> 'null'::jsonb)
+             OR b.order_id IS NOT NULL AND e.payload->'billing_address'->>'line1' IS DISTINCT FROM b.line1",
+    ),
+    (
         "each customer's default addresses are in their own book",
         "SELECT count(*) FROM customers c
           WHERE NOT EXISTS (SELECT 1 FROM customer_addresses b
