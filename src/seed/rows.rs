@@ -275,17 +275,9 @@ impl Rows<'_> {
             let (label, a) = book_address(self.plan, c, k);
             let _ = writeln!(
                 self.out,
-                "{}\t{id}\t{label}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t1\t{at}\t{at}",
+                "{}\t{id}\t{label}\t{}\t1\t{at}\t{at}",
                 self.cx.address_id(c, k),
-                a.name,
-                a.company,
-                a.line1,
-                a.line2,
-                a.city,
-                a.region,
-                a.postal_code,
-                a.country,
-                a.phone,
+                AddressColumns(&a),
             );
         }
         u64::from(n)
@@ -300,19 +292,7 @@ impl Rows<'_> {
         let mut rows = 0;
         for (role, a) in [("shipping", Some(shipping)), ("billing", billing)] {
             let Some(a) = a else { continue };
-            let _ = writeln!(
-                self.out,
-                "{id}\t{role}\tt\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                a.name,
-                a.company,
-                a.line1,
-                a.line2,
-                a.city,
-                a.region,
-                a.postal_code,
-                a.country,
-                a.phone,
-            );
+            let _ = writeln!(self.out, "{id}\t{role}\tt\t{}", AddressColumns(&a));
             rows += 1;
         }
         rows
@@ -876,6 +856,29 @@ fn book_address(plan: &Plan, c: u32, k: u32) -> (&'static str, AddressFields) {
 /// of the customer's book, as PlaceOrder copies it.
 fn order_address(plan: &Plan, cx: &Context, i: u32, c: u32) -> AddressFields {
     book_address(plan, c, cx.order_address(c, i)).1
+}
+
+/// An address's nine columns as COPY reads them (name, company, line1, line2,
+/// city, region, postal code, country, phone), tab-separated.
+struct AddressColumns<'a>(&'a AddressFields);
+
+impl std::fmt::Display for AddressColumns<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0;
+        write!(
+            f,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            a.name,
+            a.company,
+            a.line1,
+            a.line2,
+            a.city,
+            a.region,
+            a.postal_code,
+            a.country,
+            a.phone
+        )
+    }
 }
 
 /// The address order `i` (of customer `c`) bills to, when not where it ships.
